@@ -1,0 +1,203 @@
+import type { AccessDeclaration, Subject } from "./access";
+import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
+import type { Policy, PolicyRules, RequiresSubject } from "./policy";
+import { rateLimitHeaders } from "./policy";
+import { memoryRateLimitStore } from "./rate-limit/memory";
+import type { RateLimitStore } from "./rate-limit/store";
+import type { ResponseOptions } from "./respond";
+import { createWithAuthorization, type WithAuthorization } from "./route";
+import type { SessionSource } from "./session/source";
+
+/** Where a failure inside the kit happened, for the operator's log. */
+export type AuthzStage = "ip" | "session" | "rateLimit" | "resource" | "validation";
+
+/** How the kit gets its facts and reports its errors: everything a policy does not say. */
+export interface AuthzOptions {
+  /** Reads the session of a request, e.g. `authJsSession({ secret })`. */
+  readonly session: SessionSource;
+  /**
+   * The client address under the deployment's proxy trust model, or null when it cannot be known.
+   * Default: always null, so IP rules refuse until a trust model is configured (`clientIpFrom`).
+   */
+  readonly clientIp?: (request: Request) => string | null;
+  /** Counts rate-limited operations. Default: an in-memory store (one process only). */
+  readonly rateLimitStore?: RateLimitStore;
+  /** Seconds a client should wait after a 503 because a store failed. Default 5. */
+  readonly unavailableRetryAfter?: number;
+  /** Receives every error the kit turned into a refusal. Default: `console.error`. */
+  readonly onError?: (error: unknown, context: { readonly stage: AuthzStage; readonly policy: string }) => void;
+  /** The 401 challenge and problem-details type base. */
+  readonly response?: ResponseOptions;
+  /** The clock, for tests. */
+  readonly now?: () => number;
+}
+
+/** The subject a policy guarantees: a Subject, or Subject | null for a public policy. */
+export type SubjectFor<D extends AccessDeclaration, R> = RequiresSubject<R> extends true ? Subject<D> : Subject<D> | null;
+
+/** What `check` lets through: the subject, headers to add, and the loaded resource. */
+export interface Granted<S, Res> extends Allow<S> {
+  readonly resource: Res;
+}
+
+/** Options of one check: how far to go, what to load, what to validate before counting. */
+export interface CheckOptions<S, Res> {
+  /**
+   * `"claims"` stops after the checks a session alone can decide (IP, session, role, permission,
+   * feature): what middleware and pages run. `"all"` (default) also counts the rate limit and
+   * checks the resource: what route handlers run.
+   */
+  readonly stages?: "claims" | "all";
+  /** Runs after the claims checks and before the rate limit: input validation belongs here. */
+  readonly validate?: (subject: S) => Promise<Deny | null>;
+  /** Loads the resource the policy's resource rule checks; null means it does not exist (404). */
+  readonly load?: (subject: S) => Promise<Res | null>;
+}
+
+/** A configured kit: evaluate policies, guard route handlers. */
+export interface Authz {
+  readonly options: AuthzOptions;
+  /**
+   * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
+   * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
+   */
+  check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
+    policy: Policy<D, R>,
+    request: Request,
+    options?: CheckOptions<SubjectFor<D, R>, Res>,
+  ): Promise<Granted<SubjectFor<D, R>, Res> | Deny>;
+  /** Resolves the request's subject with no policy: null when anonymous or on any error. */
+  subject<D extends AccessDeclaration>(policy: Policy<D>, request: Request): Promise<Subject<D> | null>;
+  /** Wraps a route handler so it runs only for requests the policy allows. See `route.ts`. */
+  readonly withAuthorization: WithAuthorization;
+}
+
+const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) => {
+  // The log is for the operator: the stage and policy say where, the error says what.
+  console.error(`[authz] ${context.stage} failed for policy "${context.policy}"; request refused`, error);
+};
+
+/**
+ * Configures the kit once per app: session source, client address, rate-limit store.
+ *
+ * @example
+ * export const authz = createAuthz({
+ *   session: authJsSession({ secret: () => process.env.AUTH_SECRET }),
+ *   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
+ * });
+ * export const { withAuthorization } = authz;
+ */
+export function createAuthz(options: AuthzOptions): Authz {
+  const clientIp = options.clientIp ?? (() => null);
+  const store = options.rateLimitStore ?? memoryRateLimitStore();
+  const onError = options.onError ?? defaultOnError;
+  const now = options.now ?? Date.now;
+  const retryAfter = String(options.unavailableRetryAfter ?? 5);
+
+  const report = (error: unknown, stage: AuthzStage, policy: string) => {
+    try {
+      onError(error, { stage, policy });
+    } catch {
+      // A failing logger must not turn a refusal into a crash.
+    }
+  };
+
+  async function readSubject<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    request: Request,
+  ): Promise<{ subject: Subject<D> | null } | Deny> {
+    let claims;
+    try {
+      claims = await options.session(request);
+    } catch (error) {
+      report(error, "session", policy.name);
+      // A public policy grants nothing on the subject, so it may go on as anonymous.
+      return policy.requiresSubject ? internalError("session") : { subject: null };
+    }
+    if (claims === null) return { subject: null };
+    const subject = policy.access.parseSubject(claims);
+    if (subject === null && policy.requiresSubject) {
+      return deny("session_invalid", "Session is not valid; sign in again", { rule: "session" });
+    }
+    return { subject };
+  }
+
+  const core: Pick<Authz, "options" | "check" | "subject"> = {
+    options,
+
+    async check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
+      policy: Policy<D, R>,
+      request: Request,
+      checkOptions: CheckOptions<SubjectFor<D, R>, Res> = {},
+    ): Promise<Granted<SubjectFor<D, R>, Res> | Deny> {
+      let stage: AuthzStage = "ip";
+      try {
+        let ip: string | null = null;
+        if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
+          ip = clientIp(request);
+          const refused = policy.checkAddress(ip);
+          if (refused) return refused;
+        }
+
+        stage = "session";
+        const read = await readSubject(policy, request);
+        if ("allowed" in read) return read;
+        const refused = policy.checkSubject(read.subject);
+        if (refused) return refused;
+        // checkSubject has refused a null subject wherever the policy requires one.
+        const subject = read.subject as SubjectFor<D, R>;
+        if (checkOptions.stages === "claims") {
+          return { allowed: true, subject, headers: {}, resource: undefined as Res };
+        }
+
+        stage = "validation";
+        const invalid = await checkOptions.validate?.(subject);
+        if (invalid) return invalid;
+
+        let headers: Record<string, string> = {};
+        const limit = policy.rules.rateLimit;
+        if (limit && policy.rateLimitWindowMs !== undefined) {
+          stage = "rateLimit";
+          const key = `${limit.operation}:${limit.by === "ip" ? `ip:${ip ?? "unknown"}` : `user:${read.subject?.id}`}`;
+          let result;
+          try {
+            result = await store.consume(key, { limit: limit.limit, windowMs: policy.rateLimitWindowMs });
+          } catch (error) {
+            report(error, "rateLimit", policy.name);
+            return deny("authorization_unavailable", "Service temporarily unavailable; try again shortly", {
+              rule: "rateLimit",
+              headers: { "Retry-After": retryAfter },
+            });
+          }
+          const at = now();
+          const limited = policy.checkRateLimit(result, at);
+          if (limited) return limited;
+          headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
+        }
+
+        stage = "resource";
+        let resource = undefined as Res;
+        if (checkOptions.load) {
+          const loaded = await checkOptions.load(subject);
+          if (loaded === null || loaded === undefined) return notFound("resource");
+          const refusedResource = policy.checkResource(read.subject, loaded);
+          if (refusedResource) return refusedResource;
+          resource = loaded;
+        } else if (policy.rules.resource) {
+          // A resource rule with nothing to check it against must not pass by default.
+          throw new TypeError(`policy "${policy.name}" has a resource rule but the route gives no loader`);
+        }
+        return { allowed: true, subject, headers, resource };
+      } catch (error) {
+        report(error, stage, policy.name);
+        return internalError(stage);
+      }
+    },
+
+    async subject(policy, request) {
+      const read = await readSubject(policy, request).catch(() => null);
+      return read && !("allowed" in read) ? read.subject : null;
+    },
+  };
+  return { ...core, withAuthorization: createWithAuthorization(core) };
+}

@@ -1,0 +1,259 @@
+import type { Access, AccessDeclaration, FeatureOf, PermissionOf, RoleOf, Subject } from "./access";
+import { deny, notFound, type Deny } from "./decision";
+import { parseDuration, type Duration } from "./duration";
+import { ipMatcher } from "./ip";
+import type { RateLimitResult } from "./rate-limit/store";
+
+/** A per-operation rate limit: at most `limit` calls per `window`, counted per user or per address. */
+export interface RateLimitOptions {
+  /** Names the operation; it keys the counters and appears in the `RateLimit` fields. */
+  readonly operation: string;
+  readonly limit: number;
+  readonly window: Duration;
+  /** What a counter is per: the signed-in user (default) or the client address. */
+  readonly by?: "user" | "ip";
+  /** The status when the limit is reached: 429 (default, RFC 6585) or 403, as some APIs prefer. */
+  readonly status?: 429 | 403;
+}
+
+/**
+ * Ownership and tenancy of a loaded resource, named by the resource's property keys so the
+ * compiler checks them against the loader's result type.
+ */
+export interface ResourceOptions<D extends AccessDeclaration> {
+  /** Key of the resource's tenant id; it must equal the subject's tenant. */
+  readonly tenant?: string;
+  /** Key of the resource's owner id; it must equal the subject's id unless a role overrides. */
+  readonly owner?: string;
+  /** Roles that act on any resource of their own tenant without owning it (tenant admins). */
+  readonly ownerOverride?: RoleOf<D> | readonly RoleOf<D>[];
+  /**
+   * Which refusals pretend the resource does not exist (404, byte-identical to a missing one):
+   * `"cross-tenant"` hides other tenants' resources, `"all"` also hides ones the subject does not
+   * own, `"none"` (default) answers 403.
+   */
+  readonly conceal?: "none" | "cross-tenant" | "all";
+}
+
+/** What a policy requires. Checked in the order IP, session, role, permission, feature, rate limit, resource. */
+export interface PolicyRules<D extends AccessDeclaration> {
+  /** A name for logs and the demo console. */
+  readonly name?: string;
+  /** Whether a session is required. Defaults to true: deny by default; say `false` for a public policy. */
+  readonly signedIn?: boolean;
+  /** Any one of these roles (inheritance counts: admin satisfies member). */
+  readonly role?: RoleOf<D> | readonly RoleOf<D>[];
+  /** Every one of these permissions. */
+  readonly permission?: PermissionOf<D> | readonly PermissionOf<D>[];
+  /** A feature the subject's plan must unlock. */
+  readonly feature?: FeatureOf<D>;
+  /**
+   * Client address rules (CIDR lists). An address the kit cannot know (no trusted proxy) or parse is
+   * refused unless `unknownAddress: "allow"` (only sensible for a deny-only list).
+   */
+  readonly ip?: {
+    readonly allow?: readonly string[];
+    readonly deny?: readonly string[];
+    readonly unknownAddress?: "deny" | "allow";
+  };
+  readonly rateLimit?: RateLimitOptions;
+  readonly resource?: ResourceOptions<D>;
+}
+
+/** Whether a policy's handler sees a subject for sure: every policy but `signedIn: false`. */
+export type RequiresSubject<R> = R extends { readonly signedIn: false } ? false : true;
+
+/** The resource keys a policy reads, which a loader's result must carry as strings. */
+export type ResourceKeys<R> = R extends { readonly resource: infer O }
+  ? (O extends { readonly tenant: infer T extends string } ? T : never) | (O extends { readonly owner: infer K extends string } ? K : never)
+  : never;
+
+/** The resource shape a policy can check: an object with a string at each key it reads. */
+export type ResourceShape<R> = [ResourceKeys<R>] extends [never] ? unknown : { readonly [K in ResourceKeys<R>]: string };
+
+/**
+ * A checked, compiled policy. Made only by `policy()`, so its rules were validated at start-up.
+ */
+export interface Policy<D extends AccessDeclaration = AccessDeclaration, R extends PolicyRules<D> = PolicyRules<D>> {
+  readonly name: string;
+  readonly access: Access<D>;
+  readonly rules: R;
+  readonly requiresSubject: boolean;
+  /** The window in ms of `rules.rateLimit`, parsed once. */
+  readonly rateLimitWindowMs: number | undefined;
+  /** Evaluates the IP rule (pure). */
+  checkAddress(ip: string | null): Deny | null;
+  /** Evaluates the session, role, permission and feature rules (pure). */
+  checkSubject(subject: Subject<D> | null): Deny | null;
+  /** Turns a rate-limit result into a refusal, or null when within the limit (pure). */
+  checkRateLimit(result: RateLimitResult, now: number): Deny | null;
+  /** Evaluates ownership and tenancy of a loaded resource (pure). */
+  checkResource(subject: Subject<D> | null, resource: unknown): Deny | null;
+}
+
+const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
+  value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
+
+const joinOr = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+
+/**
+ * RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy (quota `q`, window `w`
+ * in seconds) and the state (remaining `r`, seconds to reset `t`), named by the operation.
+ */
+export function rateLimitHeaders(operation: string, result: RateLimitResult, windowMs: number, now: number): Record<string, string> {
+  const name = JSON.stringify(operation);
+  const resetSeconds = Math.max(0, Math.ceil((result.reset - now) / 1000));
+  return {
+    "RateLimit-Policy": `${name};q=${result.limit};w=${Math.ceil(windowMs / 1000)}`,
+    RateLimit: `${name};r=${Math.max(0, result.remaining)};t=${resetSeconds}`,
+  };
+}
+
+/**
+ * Checks a policy's rules against its access declaration and compiles them. Called once per policy
+ * at module load, so a wrong rule stops start-up with a TypeError naming it.
+ */
+export function compilePolicy<D extends AccessDeclaration, const R extends PolicyRules<D>>(access: Access<D>, rules: R): Policy<D, R> {
+  const name = rules.name ?? "policy";
+  const invalid = (what: string): never => {
+    throw new TypeError(`Invalid policy "${name}": ${what}`);
+  };
+
+  const roles = asList(rules.role);
+  const permissions = asList(rules.permission);
+  for (const role of roles) if (!access.isRole(role)) invalid(`unknown role "${String(role)}"`);
+  for (const p of permissions) if (!access.isPermission(p)) invalid(`unknown permission "${String(p)}"`);
+  if (rules.role !== undefined && roles.length === 0) invalid("role list is empty");
+  if (rules.permission !== undefined && permissions.length === 0) invalid("permission list is empty");
+  if (rules.feature !== undefined && !access.isFeature(rules.feature)) invalid(`unknown feature "${String(rules.feature)}"`);
+
+  const needsSubject =
+    roles.length > 0 ||
+    permissions.length > 0 ||
+    rules.feature !== undefined ||
+    rules.resource !== undefined ||
+    (rules.rateLimit !== undefined && (rules.rateLimit.by ?? "user") === "user");
+  if (rules.signedIn === false && needsSubject) {
+    invalid("signedIn: false conflicts with rules that need a signed-in user (role, permission, feature, resource, per-user rate limit)");
+  }
+  const requiresSubject = rules.signedIn !== false;
+
+  let allow: ((ip: string | null) => boolean) | undefined;
+  let block: ((ip: string | null) => boolean) | undefined;
+  if (rules.ip) {
+    const { allow: allowList, deny: denyList } = rules.ip;
+    if (allowList === undefined && denyList === undefined) invalid("ip rule needs an allow or a deny list");
+    try {
+      if (allowList !== undefined) allow = ipMatcher(allowList);
+      if (denyList !== undefined) block = ipMatcher(denyList);
+    } catch (error) {
+      invalid(error instanceof Error ? error.message : "malformed ip list");
+    }
+  }
+
+  let rateLimitWindowMs: number | undefined;
+  if (rules.rateLimit) {
+    const { limit, operation, window } = rules.rateLimit;
+    if (!Number.isInteger(limit) || limit < 1) invalid(`rateLimit.limit must be a whole number ≥ 1, got ${limit}`);
+    if (!/^[\w.:-]{1,64}$/.test(operation)) invalid(`rateLimit.operation "${operation}" must be 1-64 letters, digits or . _ : -`);
+    try {
+      rateLimitWindowMs = parseDuration(window);
+    } catch (error) {
+      invalid(error instanceof Error ? error.message : "bad window");
+    }
+  }
+
+  const resource = rules.resource;
+  const overrides = asList(resource?.ownerOverride);
+  if (resource) {
+    if (resource.tenant === undefined && resource.owner === undefined) invalid("resource rule needs a tenant or an owner key");
+    for (const role of overrides) if (!access.isRole(role)) invalid(`unknown ownerOverride role "${String(role)}"`);
+    if (overrides.length > 0 && resource.owner === undefined) invalid("ownerOverride needs an owner key");
+  }
+  const conceal = resource?.conceal ?? "none";
+  const plan = rules.feature !== undefined ? access.planFor(rules.feature) : undefined;
+  const upgradeUrl = access.declaration.upgradeUrl;
+
+  return {
+    name,
+    access,
+    rules,
+    requiresSubject,
+    rateLimitWindowMs,
+
+    checkAddress(ip) {
+      if (!rules.ip) return null;
+      // Unknown first: a null address never matches an allow list, and a deny list cannot refuse
+      // what it cannot see, so the policy's stated default decides.
+      if (ip === null && (rules.ip.unknownAddress ?? "deny") === "deny") {
+        return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
+      }
+      if (block?.(ip) || (allow && !allow(ip))) return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
+      return null;
+    },
+
+    checkSubject(subject) {
+      if (subject === null) {
+        return requiresSubject ? deny("unauthenticated", "Authentication required", { rule: "session" }) : null;
+      }
+      if (roles.length > 0 && !roles.some((r) => access.hasRole(subject, r))) {
+        return deny("role_required", `Requires ${joinOr(roles)} role`, { rule: "role", details: { required_role: joinOr(roles) } });
+      }
+      const missing = permissions.find((p) => !access.hasPermission(subject, p));
+      if (missing !== undefined) {
+        return deny("permission_required", `Requires ${missing} permission`, {
+          rule: "permission",
+          details: { required_permission: missing },
+        });
+      }
+      if (rules.feature !== undefined && !access.hasFeature(subject, rules.feature)) {
+        const label = plan?.label ?? "a higher";
+        return deny("plan_required", `Requires ${label} plan`, {
+          rule: "feature",
+          details: {
+            feature: rules.feature,
+            required_plan: plan?.plan ?? null,
+            ...(upgradeUrl !== undefined ? { upgrade_url: upgradeUrl } : {}),
+          },
+        });
+      }
+      return null;
+    },
+
+    checkRateLimit(result, now) {
+      const options = rules.rateLimit;
+      if (!options || rateLimitWindowMs === undefined) return null;
+      if (result.success) return null;
+      const retryAfter = Math.max(1, Math.ceil((result.reset - now) / 1000));
+      const status = options.status ?? 429;
+      return deny("rate_limited", `Rate limit exceeded: at most ${result.limit} requests per ${Math.ceil(rateLimitWindowMs / 1000)} seconds`, {
+        rule: "rateLimit",
+        status,
+        headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(options.operation, result, rateLimitWindowMs, now) },
+        details: { limit: result.limit, retry_after: retryAfter },
+      });
+    },
+
+    checkResource(subject, loaded) {
+      if (!resource) return null;
+      if (subject === null) return deny("unauthenticated", "Authentication required", { rule: "session" });
+      // A loader result without the keys the policy reads is a bug, never a pass.
+      const value = (key: string | undefined): string | undefined => {
+        if (key === undefined) return undefined;
+        const v = typeof loaded === "object" && loaded !== null ? (loaded as Record<string, unknown>)[key] : undefined;
+        if (typeof v !== "string" || v === "") throw new TypeError(`resource key "${key}" is not a non-empty string`);
+        return v;
+      };
+      const tenant = value(resource.tenant);
+      const owner = value(resource.owner);
+      if (tenant !== undefined && tenant !== subject.tenant) {
+        return conceal === "none" ? deny("tenant_mismatch", "Requires same tenant", { rule: "tenant" }) : notFound("tenant");
+      }
+      if (owner !== undefined && owner !== subject.id && !overrides.some((r) => access.hasRole(subject, r))) {
+        return conceal === "all" ? notFound("owner") : deny("owner_required", "Requires resource owner", { rule: "owner" });
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import type { AccessDeclaration } from "./access";
+import type { Authz, SubjectFor } from "./authz";
+import { deny, type Deny } from "./decision";
+import type { Policy, PolicyRules, ResourceShape } from "./policy";
+import { denialResponse } from "./respond";
+import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
+
+/** Route params as Next passes them before validation. */
+export type RawParams = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The second argument Next 15/16 passes to a route handler: params arrive as a Promise. */
+export interface RouteContext {
+  readonly params: Promise<RawParams>;
+}
+
+/** A function Next can export from `route.ts` as `GET`, `POST`, `DELETE`, ... */
+export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
+
+/** What an authorized handler receives next to the request. */
+export interface AuthorizedContext<S, P, B, Res> {
+  /** The signed-in subject (never null once the policy requires a session). */
+  readonly subject: S;
+  /** Route params, awaited and, with a `params` schema, validated. */
+  readonly params: P;
+  /** The JSON body validated by the `body` schema (undefined without one: read it yourself). */
+  readonly body: B;
+  /** What `load` returned, already checked against the policy's resource rule. */
+  readonly resource: Res;
+}
+
+/** A route handler that runs only once the policy allowed the request. */
+export type AuthorizedHandler<S, P, B, Res> = (
+  request: Request,
+  context: AuthorizedContext<S, P, B, Res>,
+) => Response | Promise<Response>;
+
+/** Per-route options: validation and the resource loader. */
+export interface RouteOptions<S, PS, BS, Res> {
+  /** Validates route params; a failure answers 400 with the field issues before anything runs. */
+  readonly params?: PS;
+  /** Validates the JSON body; invalid JSON or a failure answers 400 with the field issues. */
+  readonly body?: BS;
+  /** Loads the resource the policy checks (owner/tenant), once; null or undefined answers 404. */
+  readonly load?: (input: { readonly params: ParamsOf<PS>; readonly subject: S; readonly request: Request }) => Promise<Res | null | undefined> | Res | null | undefined;
+  /** Largest body read, in bytes (default 1 MiB); larger answers 413. */
+  readonly maxBodyBytes?: number;
+}
+
+type ParamsOf<PS> = PS extends StandardSchemaV1 ? OutputOf<PS> : RawParams;
+type BodyOf<BS> = BS extends StandardSchemaV1 ? OutputOf<BS> : undefined;
+
+/** `withAuthorization(policy, handler)` or `withAuthorization(policy, options, handler)`. */
+export interface WithAuthorization {
+  <D extends AccessDeclaration, const R extends PolicyRules<D>>(
+    policy: Policy<D, R>,
+    handler: AuthorizedHandler<SubjectFor<D, R>, RawParams, undefined, undefined>,
+  ): RouteHandler;
+  <
+    D extends AccessDeclaration,
+    const R extends PolicyRules<D>,
+    PS extends StandardSchemaV1 | undefined = undefined,
+    BS extends StandardSchemaV1 | undefined = undefined,
+    Res extends ResourceShape<R> = never,
+  >(
+    policy: Policy<D, R>,
+    options: RouteOptions<SubjectFor<D, R>, PS, BS, Res>,
+    handler: AuthorizedHandler<SubjectFor<D, R>, ParamsOf<PS>, BodyOf<BS>, [Res] extends [never] ? undefined : Res>,
+  ): RouteHandler;
+}
+
+const GUARD = Symbol.for("next-authz-kit.guard");
+
+/** How a route handler is guarded: by a policy (its name) or declared public (the reason). */
+export type GuardMark = { readonly kind: "policy"; readonly policy: string } | { readonly kind: "public"; readonly reason: string };
+
+function mark<F extends object>(handler: F, guard: GuardMark): F {
+  Object.defineProperty(handler, GUARD, { value: guard, enumerable: false });
+  return handler;
+}
+
+/**
+ * Tells how an exported route handler is guarded, or null when it is neither wrapped nor marked
+ * public: what the coverage test asks of every `app/**\/route.ts` export.
+ *
+ * @example
+ * expect(guardOf(routeModule.GET)).not.toBeNull();
+ */
+export function guardOf(handler: unknown): GuardMark | null {
+  if (typeof handler !== "function") return null;
+  const value = (handler as unknown as Record<symbol, unknown>)[GUARD];
+  return typeof value === "object" && value !== null ? (value as GuardMark) : null;
+}
+
+/**
+ * Marks a route handler as deliberately public, with the reason, so the coverage test accepts it.
+ * It adds no check: use it only for what anyone may call.
+ *
+ * @example
+ * export const GET = publicRoute("health check for the load balancer", async () => Response.json({ ok: true }));
+ */
+export function publicRoute<H extends (request: Request, context: RouteContext) => Response | Promise<Response>>(reason: string, handler: H): H {
+  if (reason.trim() === "") throw new TypeError("publicRoute needs a reason");
+  return mark(handler, { kind: "public", reason });
+}
+
+const badRequest = (message: string, issues: readonly FieldIssue[] = []): Deny =>
+  deny("invalid_request", message, { rule: "validation", details: issues.length > 0 ? { issues } : {} });
+
+async function readJsonBody(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | Deny> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, { rule: "validation" });
+  const text = await request.text();
+  if (new TextEncoder().encode(text).byteLength > maxBytes) {
+    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, { rule: "validation" });
+  }
+  if (text.trim() === "") return badRequest("Request body must be JSON");
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return badRequest("Request body must be JSON");
+  }
+}
+
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return response;
+  try {
+    for (const [name, value] of entries) response.headers.set(name, value);
+    return response;
+  } catch {
+    // Response.redirect() and fetch() responses have immutable headers: copy, then set.
+    const copy = new Response(response.body, response);
+    for (const [name, value] of entries) copy.headers.set(name, value);
+    return copy;
+  }
+}
+
+/**
+ * Builds `withAuthorization` for a configured kit (`createAuthz` does this for you).
+ *
+ * The wrapped handler runs only if the policy allows; a refusal is answered before params are
+ * validated, the body is read or the resource is loaded, so a denied request has no side effect.
+ */
+export function createWithAuthorization(authz: Pick<Authz, "check" | "options">): WithAuthorization {
+  function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
+    policy: Policy<D, R>,
+    optionsOrHandler: RouteOptions<SubjectFor<D, R>, StandardSchemaV1 | undefined, StandardSchemaV1 | undefined, unknown> | AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
+    maybeHandler?: AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
+  ): RouteHandler {
+    const options = typeof optionsOrHandler === "function" ? {} : optionsOrHandler;
+    const handler = typeof optionsOrHandler === "function" ? optionsOrHandler : maybeHandler;
+    if (typeof handler !== "function") throw new TypeError(`withAuthorization(${policy.name}): the handler must be a function`);
+    if (policy.rules.resource && !options.load) {
+      throw new TypeError(`withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`);
+    }
+    const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    const respond = (refusal: Deny, request: Request) => denialResponse(refusal, request, authz.options.response);
+
+    const guarded: RouteHandler = async (request, context) => {
+      let params: unknown = {};
+      let body: unknown = undefined;
+      const decision = await authz.check(policy, request, {
+        validate: async () => {
+          const raw = (await context?.params) ?? {};
+          if (options.params) {
+            const result = await validate(options.params, raw);
+            if (!result.ok) return badRequest("Invalid route parameters", result.issues);
+            params = result.value;
+          } else {
+            params = raw;
+          }
+          if (options.body) {
+            const read = await readJsonBody(request, maxBodyBytes);
+            if (!("ok" in read)) return read;
+            const result = await validate(options.body, read.value);
+            if (!result.ok) return badRequest("Invalid request body", result.issues);
+            body = result.value;
+          }
+          return null;
+        },
+        ...(options.load ? { load: async (subject: SubjectFor<D, R>) => (await options.load!({ params: params as never, subject, request })) ?? null } : {}),
+      });
+      if (!decision.allowed) return respond(decision, request);
+      const response = await handler(request, { subject: decision.subject, params, body, resource: decision.resource });
+      return withHeaders(response, decision.headers);
+    };
+    return mark(guarded, { kind: "policy", policy: policy.name });
+  }
+  return withAuthorization as WithAuthorization;
+}

@@ -1,0 +1,105 @@
+/**
+ * Policies for server components, pages and server actions. Imports `next/headers` and
+ * `next/navigation`, so it is for the App Router's server side only (not for middleware.ts).
+ */
+import { headers } from "next/headers";
+import { forbidden, notFound, redirect } from "next/navigation";
+import type { AccessDeclaration } from "./access";
+import type { Authz, SubjectFor } from "./authz";
+import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
+import type { Policy, PolicyRules } from "./policy";
+
+/** What a server action gets back when a policy refuses: plain data, safe to return to the client. */
+export interface ActionRefusal {
+  readonly ok: false;
+  readonly status: DenyStatusCode;
+  readonly code: DenyCode;
+  readonly message: string;
+  readonly details: DenyDetails;
+}
+
+/** The result of `authorizeAction`: narrow on `ok`. */
+export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } | ActionRefusal;
+
+/**
+ * Keeps a callback URL on this site: a path that starts with one `/` (not `//` or `/\`, which
+ * browsers read as another host). Anything else becomes `/`.
+ */
+export function sameOriginPath(candidate: string | null | undefined): string {
+  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) return "/";
+  // Control characters can smuggle a host past naive checks in some browsers.
+  if (/[\u0000-\u001f\u007f]/.test(candidate)) return "/";
+  return candidate;
+}
+
+/** The sign-in URL for a page, with its same-origin `callbackUrl`. */
+export function signInRedirectPath(signInPath: string, callbackPath: string): string {
+  return `${signInPath}?callbackUrl=${encodeURIComponent(sameOriginPath(callbackPath))}`;
+}
+
+async function currentRequest(): Promise<Request> {
+  const incoming = await headers();
+  // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
+  const proto = incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
+  let url: string;
+  try {
+    url = new URL(`${proto}://${host}/`).toString();
+  } catch {
+    url = `${proto}://localhost/`;
+  }
+  return new Request(url, { headers: incoming });
+}
+
+/**
+ * Builds `authorize` (pages and server components) and `authorizeAction` (server actions) for a
+ * configured kit. Both run the claims checks (IP, session, role, permission, feature); resource
+ * and rate-limit rules belong to route handlers.
+ *
+ * @example
+ * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
+ */
+export function createPageGuard(authz: Pick<Authz, "check">, options: { readonly signInPath?: string } = {}) {
+  const signInPath = options.signInPath ?? "/api/auth/signin";
+
+  /**
+   * Returns the subject the policy allows, or ends the render: anonymous visitors are redirected
+   * to sign-in (back to `path` afterwards), refused ones see the 403 page (`forbidden()`), and a
+   * concealed resource the 404 page.
+   *
+   * @example
+   * export default async function AdminPage() {
+   *   const subject = await authorize(policies.admin, { path: "/admin" });
+   *   return <h1>Hello {subject.name}</h1>;
+   * }
+   */
+  async function authorize<D extends AccessDeclaration, R extends PolicyRules<D>>(
+    policy: Policy<D, R>,
+    pageOptions: { readonly path?: string } = {},
+  ): Promise<SubjectFor<D, R>> {
+    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
+    if (decision.allowed) return decision.subject;
+    if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
+    if (decision.status === 404) notFound();
+    // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
+    forbidden();
+  }
+
+  /**
+   * Checks a policy inside a server action and returns a typed result instead of throwing, so the
+   * action can answer its form with the refusal.
+   *
+   * @example
+   * const auth = await authorizeAction(policies.admin);
+   * if (!auth.ok) return { error: auth.message };
+   */
+  async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
+    policy: Policy<D, R>,
+  ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
+    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
+    if (decision.allowed) return { ok: true, subject: decision.subject };
+    return { ok: false, status: decision.status, code: decision.code, message: decision.message, details: decision.details };
+  }
+
+  return { authorize, authorizeAction };
+}
