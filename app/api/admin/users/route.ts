@@ -1,0 +1,8 @@
+import { policies } from "@/lib/access";
+import { userStore } from "@/lib/demo/store";
+import { withAuthorization } from "@/lib/guard";
+
+export const GET = withAuthorization(policies.admin, async () => {
+  const users = await userStore.list();
+  return Response.json({ users });
+});

@@ -1,0 +1,10 @@
+import { policies } from "@/lib/access";
+import { withAuthorization } from "@/lib/guard";
+
+const startedAt = Date.now();
+
+export const GET = withAuthorization(policies.opsMetrics, async () =>
+  Response.json({
+    metrics: { uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), runtime: process.env.NEXT_RUNTIME ?? "nodejs" },
+  }),
+);

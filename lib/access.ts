@@ -1,0 +1,49 @@
+/**
+ * The demo's access model: roles, plans and policies, declared once. Route handlers, pages and
+ * middleware.ts all read their policies from here (the one file a user of the kit edits).
+ * Edge-safe: middleware.ts imports it.
+ */
+import { defineAccess } from "@/lib/authz/access";
+
+const declaration = {
+  roles: {
+    member: { permissions: ["documents:read", "documents:delete-own", "reports:export"] },
+    admin: { inherits: ["member"], permissions: ["users:read", "users:delete", "documents:delete-any"] },
+  },
+  plans: {
+    free: { features: [], label: "free" },
+    pro: { features: ["export"], label: "pro" },
+  },
+  upgradeUrl: "/pricing",
+} as const;
+
+export type AccessDeclarationOfDemo = typeof declaration;
+
+export const access = defineAccess(declaration);
+
+/** Loopback only unless the deployment names its operators' networks. */
+const opsAllowedIps = (process.env.OPS_ALLOWED_IPS ?? "127.0.0.1/32,::1/128")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+export const policies = {
+  signedIn: access.policy({ name: "signed-in" }),
+  admin: access.policy({ name: "admin", role: "admin" }),
+  readDocument: access.policy({
+    name: "read-document",
+    permission: "documents:read",
+    resource: { tenant: "tenantId", conceal: "cross-tenant" },
+  }),
+  deleteDocument: access.policy({
+    name: "delete-document",
+    permission: "documents:delete-own",
+    resource: { tenant: "tenantId", owner: "ownerId", ownerOverride: "admin", conceal: "cross-tenant" },
+  }),
+  exportReports: access.policy({
+    name: "export-reports",
+    feature: "export",
+    rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
+  }),
+  opsMetrics: access.policy({ name: "ops-metrics", signedIn: false, ip: { allow: opsAllowedIps } }),
+};

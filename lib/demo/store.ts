@@ -1,0 +1,40 @@
+import { demoUsers, type DemoUser } from "./users";
+
+/** A demo document: owned by one user, inside one tenant. */
+export interface DemoDocument {
+  readonly id: string;
+  readonly title: string;
+  readonly tenantId: string;
+  readonly ownerId: string;
+}
+
+const seedDocuments: readonly DemoDocument[] = [
+  { id: "doc-acme-1", title: "Acme roadmap", tenantId: "acme", ownerId: "user-bob" },
+  { id: "doc-acme-2", title: "Acme board minutes", tenantId: "acme", ownerId: "user-alice" },
+  { id: "doc-acme-3", title: "Acme onboarding guide", tenantId: "acme", ownerId: "user-bob" },
+  { id: "doc-globex-1", title: "Globex pricing study", tenantId: "globex", ownerId: "user-carol" },
+  { id: "doc-globex-2", title: "Globex hiring plan", tenantId: "globex", ownerId: "user-carol" },
+];
+
+// In memory on purpose: the demo resets on restart (DESIGN 1.2), and serverless instances each
+// hold their own copy, so a delete on Vercel shows on the instance that served it.
+const documents = new Map(seedDocuments.map((d) => [d.id, d]));
+const users = new Map<string, DemoUser>(demoUsers.map((u) => [u.id, u]));
+
+export const documentStore = {
+  get: async (id: string): Promise<DemoDocument | null> => documents.get(id) ?? null,
+  delete: async (id: string): Promise<boolean> => documents.delete(id),
+  reset: (): void => {
+    documents.clear();
+    for (const d of seedDocuments) documents.set(d.id, d);
+  },
+};
+
+export const userStore = {
+  list: async (): Promise<readonly DemoUser[]> => [...users.values()],
+  delete: async (id: string): Promise<boolean> => users.delete(id),
+  reset: (): void => {
+    users.clear();
+    for (const u of demoUsers) users.set(u.id, u);
+  },
+};

@@ -1,0 +1,26 @@
+import type { PlanOf, RoleOf } from "@/lib/authz/access";
+import type { AccessDeclarationOfDemo } from "@/lib/access";
+
+/** A demo account: the claims it signs in with. Passwords are all "demo" (DESIGN 1.1). */
+export interface DemoUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: RoleOf<AccessDeclarationOfDemo>;
+  readonly tenant: string;
+  readonly plan: PlanOf<AccessDeclarationOfDemo>;
+}
+
+export const DEMO_PASSWORD = "demo";
+
+export const demoUsers: readonly DemoUser[] = [
+  { id: "user-alice", email: "alice@example.com", name: "Alice", role: "admin", tenant: "acme", plan: "pro" },
+  { id: "user-bob", email: "bob@example.com", name: "Bob", role: "member", tenant: "acme", plan: "free" },
+  { id: "user-carol", email: "carol@example.com", name: "Carol", role: "member", tenant: "globex", plan: "pro" },
+];
+
+/** Finds a demo user by email, case-insensitively. */
+export function findDemoUser(email: string): DemoUser | undefined {
+  const wanted = email.trim().toLowerCase();
+  return demoUsers.find((u) => u.email === wanted);
+}

@@ -1,0 +1,17 @@
+/**
+ * How the demo's kit reads facts: the session cookie and the client address. Edge-safe, shared by
+ * middleware.ts and the Node-side guard (lib/guard.ts adds the rate-limit store).
+ */
+import type { AuthzOptions } from "@/lib/authz/authz";
+import { clientIpFrom, proxyTrustFromEnv } from "@/lib/authz/ip";
+import { authJsSession } from "@/lib/authz/session";
+import { SIGN_IN_PATH } from "./auth.config";
+
+export const kitOptions = {
+  // Read per request: AUTH_SECRET may be rotated by listing the new secret first (comma-separated).
+  session: authJsSession({ secret: () => process.env.AUTH_SECRET?.split(",").map((s) => s.trim()).filter(Boolean) }),
+  clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
+  response: {
+    challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="authjs.session-token"`,
+  },
+} satisfies AuthzOptions;
