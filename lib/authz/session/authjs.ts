@@ -1,0 +1,49 @@
+/**
+ * Reads Auth.js v5 (`next-auth@5`, `@auth/core`) JWT session cookies on any runtime, without
+ * importing Auth.js: about 7× cheaper per request than its `decode`, and free on a cache hit.
+ */
+import { deriveJweKey, type JweKey } from "./jwe";
+import { createJwtCookieSource, type JwtSessionOptions } from "./jwt-cookie-source";
+import type { SessionSource } from "./source";
+
+/** Options of {@link authJsSession}. */
+export type AuthJsSessionOptions = JwtSessionOptions;
+
+/** Auth.js's session cookie name over HTTP; on HTTPS it is `__Secure-authjs.session-token`. */
+export const AUTHJS_COOKIE_NAME = "authjs.session-token";
+
+/**
+ * A {@link SessionSource} for Auth.js v5 JWT sessions: the session cookie (chunked or not) is
+ * decrypted (`dir` + `A256CBC-HS512`; `A256GCM` too, as Auth.js's `decode` accepts it) with the key
+ * Auth.js derives from the secret and the cookie name, and its claims are returned.
+ * Accepts what `decode` from `next-auth/jwt` accepts, minus some malformed inputs it tolerates.
+ *
+ * @param options.secret `AUTH_SECRET`, a rotation list (first = current), or a function read per request
+ * @param options.cookieName @default "__Secure-authjs.session-token" on HTTPS, else "authjs.session-token"
+ * @param options.clockToleranceSec @default 15
+ * @param options.maxTokenBytes @default 16384
+ * @param options.cache @default { max: 1000 }
+ * @example
+ * export const session = authJsSession({ secret: () => process.env.AUTH_SECRET });
+ * const claims = await session(request); // { sub, email, role, ... } or null
+ */
+export function authJsSession(options: AuthJsSessionOptions): SessionSource {
+  return createJwtCookieSource(options, {
+    label: "authJsSession",
+    defaultCookieName: AUTHJS_COOKIE_NAME,
+    encs: ["A256CBC-HS512", "A256GCM"],
+    // Mirrors Auth.js's key resolver: a `kid` picks the secret whose key has that thumbprint (no
+    // trial decryption with the others); a token without `kid` is tried with the current secret only.
+    keys: (secrets, cookieName) => async (header) => {
+      const [current] = secrets;
+      if (header.kid === undefined) {
+        return current === undefined ? [] : [await deriveJweKey(current, cookieName, "authjs", header.enc)];
+      }
+      for (const secret of secrets) {
+        const key: JweKey = await deriveJweKey(secret, cookieName, "authjs", header.enc);
+        if (key.kid === header.kid) return [key];
+      }
+      return [];
+    },
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Cookie header parsing and Auth.js chunk reassembly, without a cookie library, so that the
+ * session readers stay edge-safe and small.
+ */
+
+function trimSpaces(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+// Same rule as the `cookie` package Auth.js vendors: only values with `%` are decoded, and a
+// malformed escape leaves the value as sent instead of failing the whole header.
+function decodeValue(value: string): string {
+  if (!value.includes("%")) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Parses a `Cookie` header into a name → value map. The first occurrence of a name wins (browsers
+ * send the most specific path first, and that is what Auth.js reads); pairs without `=` are
+ * skipped; a value keeps any `=` after the first.
+ *
+ * @example
+ * parseCookieHeader("a=1; b=x=y; a=2").get("a"); // "1"
+ */
+export function parseCookieHeader(header: string | null | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (!header) return cookies;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq === -1) continue;
+    const name = trimSpaces(pair.slice(0, eq));
+    if (!name || cookies.has(name)) continue;
+    cookies.set(name, decodeValue(trimSpaces(pair.slice(eq + 1))));
+  }
+  return cookies;
+}
+
+// A chunk suffix is a canonical decimal index: "0", "1", ... (no sign, no leading zeros).
+const CHUNK_INDEX = /^(?:0|[1-9][0-9]{0,3})$/;
+
+/**
+ * Reads a possibly chunked cookie (`name`, or `name.0`, `name.1`, ...) as Auth.js writes it.
+ * Returns the whole value, or `null` when it is absent, its chunks are not contiguous from `.0`,
+ * or the joined value would exceed `maxLength` (checked while joining, so a flood of chunks costs
+ * nothing). When both forms are present, the un-chunked cookie is used.
+ *
+ * @param header the request's `Cookie` header
+ * @param name the cookie name, e.g. `authjs.session-token`
+ * @param maxLength the largest value accepted, in characters @default Infinity
+ * @example
+ * readChunkedCookie("authjs.session-token.1=def; authjs.session-token.0=abc", "authjs.session-token"); // "abcdef"
+ */
+export function readChunkedCookie(
+  header: string | null | undefined,
+  name: string,
+  maxLength = Number.POSITIVE_INFINITY,
+): string | null {
+  if (!header || !header.includes(name)) return null;
+  const cookies = parseCookieHeader(header);
+  const whole = cookies.get(name);
+  // Auth.js deletes the other form whenever it switches between chunked and whole, so both present
+  // means a stale leftover; the whole cookie is the one it last wrote as a unit.
+  if (whole) return whole.length > maxLength ? null : whole;
+
+  const prefix = `${name}.`;
+  const chunks: string[] = [];
+  for (const [cookieName, value] of cookies) {
+    if (!cookieName.startsWith(prefix) || !value) continue;
+    const suffix = cookieName.slice(prefix.length);
+    if (!CHUNK_INDEX.test(suffix)) continue;
+    chunks[Number(suffix)] = value;
+  }
+  if (chunks.length === 0) return null;
+  let joined = "";
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i];
+    if (chunk === undefined) return null;
+    joined += chunk;
+    if (joined.length > maxLength) return null;
+  }
+  return joined;
+}

@@ -1,0 +1,27 @@
+/**
+ * The kit's session readers, edge-safe except `sessionFromAuth` (which only calls the function it
+ * is given; the Node-only part is Auth.js's `auth` itself).
+ *
+ * @example
+ * import { authJsSession } from "./session";
+ * const session = authJsSession({ secret: () => process.env.AUTH_SECRET });
+ */
+export type { SessionClaims, SessionSource } from "./source";
+export { authJsSession, AUTHJS_COOKIE_NAME, type AuthJsSessionOptions } from "./authjs";
+export { nextAuthV4Session, NEXTAUTH_V4_COOKIE_NAME, type NextAuthV4SessionOptions } from "./nextauth-v4";
+export { sessionFromAuth, type AuthFunction, type AuthSessionLike } from "./auth-adapter";
+export { parseCookieHeader, readChunkedCookie } from "./cookies";
+export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
+export {
+  decryptJwt,
+  deriveJweKey,
+  checkTimeClaims,
+  DEFAULT_CLOCK_TOLERANCE_SEC,
+  DEFAULT_MAX_TOKEN_BYTES,
+  type DecryptOptions,
+  type JweEncryption,
+  type JweHeader,
+  type JweKey,
+  type KeyDerivation,
+  type KeyResolver,
+} from "./jwe";
