@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_BUILD, PHASE_PRODUCTION_SERVER } from "next/constants";
 
 const nextConfig: NextConfig = {
   // forbidden() / unauthorized() in pages and server actions (app/forbidden.tsx renders the 403 page).
@@ -6,4 +7,14 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
 };
 
-export default nextConfig;
+export default function config(phase: string): NextConfig {
+  // Next has loaded .env* files by now. A production build or server without a secret would sign
+  // sessions with nothing anyone chose: stop with one sentence instead of inventing one.
+  if ((phase === PHASE_PRODUCTION_BUILD || phase === PHASE_PRODUCTION_SERVER) && !process.env.AUTH_SECRET?.trim()) {
+    console.error(
+      "AUTH_SECRET is not set: generate one with `openssl rand -base64 32` and set it in the environment (or .env.local) before `next build` / `next start`.",
+    );
+    process.exit(1);
+  }
+  return nextConfig;
+}
