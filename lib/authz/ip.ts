@@ -281,7 +281,7 @@ function v4Mask(prefix: number): number {
 /** Rules for one entry, null (malformed), or a string explaining a well-formed but refused entry. */
 function parseCidr(entry: unknown): CidrRule[] | string | null {
   if (typeof entry !== "string") return null;
-  const text = entry.trim();
+  const text = entry; // no trimming: callers that split lists trim; a stray space here is a typo
   const slash = text.indexOf("/");
   const addr = slash < 0 ? text : text.slice(0, slash);
   let prefix = -1;

@@ -1,0 +1,200 @@
+/**
+ * clientIpFrom / proxyTrustFromEnv: every trust model with real Request objects, and the spoofing
+ * cases that matter (a client writing its own X-Forwarded-For in front of honest proxies).
+ */
+import { describe, expect, test } from "vitest";
+import { clientIpFrom, ipMatcher, proxyTrustFromEnv, type ProxyTrust } from "@/lib/authz/ip";
+
+/** A request whose headers are given as [name, value] pairs, so a header may repeat (several lines). */
+function req(...headers: [string, string][]): Request {
+  const h = new Headers();
+  for (const [name, value] of headers) h.append(name, value);
+  return new Request("https://app.test/api/ops/metrics", { headers: h });
+}
+const xff = (value: string): [string, string] => ["x-forwarded-for", value];
+
+describe("none", () => {
+  const ip = clientIpFrom({ kind: "none" });
+  test("forwarded headers are the client's own claim: always unknown", () => {
+    expect(ip(req())).toBeNull();
+    expect(ip(req(xff("10.0.0.1")))).toBeNull();
+    expect(ip(req(["x-real-ip", "10.0.0.1"], ["x-vercel-forwarded-for", "10.0.0.1"]))).toBeNull();
+  });
+});
+
+describe("vercel", () => {
+  const ip = clientIpFrom({ kind: "vercel" });
+  test("x-vercel-forwarded-for first", () => {
+    expect(ip(req(["x-vercel-forwarded-for", "203.0.113.9"], xff("198.51.100.1")))).toBe("203.0.113.9");
+  });
+  test("else the leftmost x-forwarded-for entry (Vercel overwrites the header)", () => {
+    expect(ip(req(xff("203.0.113.9")))).toBe("203.0.113.9");
+    expect(ip(req(xff("203.0.113.9, 10.0.0.1")))).toBe("203.0.113.9");
+  });
+  test("x-real-ip is not read", () => {
+    expect(ip(req(["x-real-ip", "203.0.113.9"]))).toBeNull();
+  });
+  test("a malformed x-vercel-forwarded-for does not fall back to another header", () => {
+    expect(ip(req(["x-vercel-forwarded-for", "nope"], xff("203.0.113.9")))).toBeNull();
+  });
+  test("IPv6 and mapped addresses come back canonical", () => {
+    expect(ip(req(["x-vercel-forwarded-for", "2001:DB8:0:0::1"]))).toBe("2001:db8::1");
+    expect(ip(req(["x-vercel-forwarded-for", "::ffff:203.0.113.9"]))).toBe("203.0.113.9");
+  });
+  test("nothing set → null", () => {
+    expect(ip(req())).toBeNull();
+    expect(ip(req(xff(" , ")))).toBeNull();
+  });
+});
+
+describe("hops", () => {
+  test("the Nth entry from the right", () => {
+    expect(clientIpFrom({ kind: "hops", hops: 1 })(req(xff("203.0.113.9")))).toBe("203.0.113.9");
+    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9, 10.0.0.2")))).toBe("203.0.113.9");
+  });
+
+  test("a client-sent X-Forwarded-For cannot move the answer (spoofed leftmost entries)", () => {
+    const ip = clientIpFrom({ kind: "hops", hops: 1 });
+    // The client sent "1.1.1.1, 10.0.0.5"; the one proxy appended the real peer.
+    expect(ip(req(xff("1.1.1.1, 10.0.0.5, 203.0.113.9")))).toBe("203.0.113.9");
+    const two = clientIpFrom({ kind: "hops", hops: 2 });
+    expect(two(req(xff("1.1.1.1, 10.0.0.5, 203.0.113.9, 10.0.0.2")))).toBe("203.0.113.9");
+  });
+
+  test("several header lines are one list, in order", () => {
+    const ip = clientIpFrom({ kind: "hops", hops: 2 });
+    // Client sent two lines; proxies appended a third line each (some proxies add lines, not entries).
+    expect(ip(req(xff("6.6.6.6"), xff("7.7.7.7, 8.8.8.8"), xff("203.0.113.9"), xff("10.0.0.2")))).toBe("203.0.113.9");
+  });
+
+  test("fewer entries than hops → null (the request did not come through all proxies)", () => {
+    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9")))).toBeNull();
+    expect(clientIpFrom({ kind: "hops", hops: 1 })(req())).toBeNull();
+  });
+
+  test("garbage where the client should be → null; garbage further left is never read", () => {
+    const ip = clientIpFrom({ kind: "hops", hops: 1 });
+    expect(ip(req(xff("203.0.113.9, unknown")))).toBeNull();
+    expect(ip(req(xff("203.0.113.9, 010.0.0.1")))).toBeNull();
+    expect(ip(req(xff("<script>, ;;;, 203.0.113.9")))).toBe("203.0.113.9");
+  });
+
+  test("empty list elements are ignored (RFC 9110 §5.6.1)", () => {
+    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9,, 10.0.0.2,")))).toBe("203.0.113.9");
+  });
+
+  test("ports and brackets written by proxies are accepted and dropped", () => {
+    const ip = clientIpFrom({ kind: "hops", hops: 1 });
+    expect(ip(req(xff("203.0.113.9:51234")))).toBe("203.0.113.9");
+    expect(ip(req(xff("[2001:db8::9]:443")))).toBe("2001:db8::9");
+    expect(ip(req(xff("[2001:db8::9]")))).toBe("2001:db8::9");
+    expect(ip(req(xff("2001:db8::9")))).toBe("2001:db8::9");
+    expect(ip(req(xff("::ffff:203.0.113.9")))).toBe("203.0.113.9");
+    expect(ip(req(xff("[::ffff:203.0.113.9]:80")))).toBe("203.0.113.9");
+    for (const bad of ["203.0.113.9:0", "203.0.113.9:65536", "203.0.113.9:08", "[203.0.113.9]", "[2001:db8::9", "[2001:db8::9]x", "fe80::1%eth0", '"203.0.113.9"']) {
+      expect(ip(req(xff(bad))), bad).toBeNull();
+    }
+  });
+
+  test("invalid hops throw at creation", () => {
+    for (const hops of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => clientIpFrom({ kind: "hops", hops }), String(hops)).toThrow(TypeError);
+    }
+  });
+});
+
+describe("cidrs", () => {
+  const ip = clientIpFrom({ kind: "cidrs", proxies: ["10.0.0.0/8", "2001:db8:ffff::/48"] });
+
+  test("the first entry from the right outside the proxy ranges", () => {
+    expect(ip(req(xff("203.0.113.9")))).toBe("203.0.113.9");
+    expect(ip(req(xff("203.0.113.9, 10.0.0.1")))).toBe("203.0.113.9");
+    expect(ip(req(xff("203.0.113.9, 10.0.0.1, 2001:db8:ffff::2")))).toBe("203.0.113.9");
+  });
+
+  test("spoofing: a client claiming to be a proxy, or claiming another client, changes nothing", () => {
+    // The client sent "10.0.0.7" (a proxy address) and "198.51.100.1"; the proxy appended its real peer.
+    expect(ip(req(xff("198.51.100.1, 10.0.0.7, 203.0.113.9, 10.0.0.1")))).toBe("203.0.113.9");
+    expect(ip(req(xff("10.0.0.7"), xff("203.0.113.9, 10.0.0.1")))).toBe("203.0.113.9");
+  });
+
+  test("all entries trusted → null (a proxy's own address is never taken for the client)", () => {
+    expect(ip(req(xff("10.0.0.5, 10.0.0.1")))).toBeNull();
+    expect(ip(req())).toBeNull();
+  });
+
+  test("an unparsable entry reached while walking → null", () => {
+    expect(ip(req(xff("203.0.113.9, garbage, 10.0.0.1")))).toBeNull();
+    expect(ip(req(xff("garbage, 203.0.113.9, 10.0.0.1")))).toBe("203.0.113.9");
+  });
+
+  test("mapped and IPv6 proxies are recognised", () => {
+    expect(ip(req(xff("2001:db8:1::9, ::ffff:10.1.1.1")))).toBe("2001:db8:1::9");
+    expect(ip(req(xff("::ffff:198.51.100.4, [2001:db8:ffff::1]:8080")))).toBe("198.51.100.4");
+  });
+
+  test("the result feeds an allow list: a spoofed ops address is refused", () => {
+    const ops = ipMatcher(["192.0.2.0/24"]);
+    expect(ops(ip(req(xff("192.0.2.10, 203.0.113.9, 10.0.0.1"))))).toBe(false);
+    expect(ops(ip(req(xff("192.0.2.10, 10.0.0.1"))))).toBe(true);
+    expect(ops(ip(req(xff("10.0.0.1"))))).toBe(false); // unknown → refused
+  });
+
+  test("invalid proxy CIDRs throw at creation", () => {
+    expect(() => clientIpFrom({ kind: "cidrs", proxies: [] })).toThrow(TypeError);
+    expect(() => clientIpFrom({ kind: "cidrs", proxies: ["10.0.0.0/33"] })).toThrow('Invalid CIDR: "10.0.0.0/33"');
+  });
+});
+
+describe("misuse", () => {
+  test("an unknown kind throws at creation (JavaScript callers)", () => {
+    expect(() => clientIpFrom({ kind: "trust-me" } as unknown as ProxyTrust)).toThrow(TypeError);
+    expect(() => clientIpFrom(undefined as unknown as ProxyTrust)).toThrow(TypeError);
+  });
+
+  test("wrong shapes do not compile", () => {
+    // @ts-expect-error hops needs a count
+    const a: ProxyTrust = { kind: "hops" };
+    // @ts-expect-error proxies belong to cidrs
+    const b: ProxyTrust = { kind: "none", proxies: ["10.0.0.0/8"] };
+    // @ts-expect-error a ParsedIp cannot be built by hand
+    ipMatcher(["10.0.0.0/8"])({ version: 4, value: 1, address: "0.0.0.1" });
+    expect([a, b]).toHaveLength(2);
+  });
+
+  test("works with anything that has headers.get (server components: { headers: await headers() })", () => {
+    const ip = clientIpFrom({ kind: "hops", hops: 1 });
+    expect(ip({ headers: new Headers({ "x-forwarded-for": "203.0.113.9" }) })).toBe("203.0.113.9");
+  });
+});
+
+describe("proxyTrustFromEnv", () => {
+  test("nothing set → none", () => {
+    expect(proxyTrustFromEnv({})).toEqual({ kind: "none" });
+    expect(proxyTrustFromEnv({ VERCEL: "", TRUSTED_PROXY_HOPS: " " })).toEqual({ kind: "none" });
+  });
+  test("each variable", () => {
+    expect(proxyTrustFromEnv({ VERCEL: "1" })).toEqual({ kind: "vercel" });
+    expect(proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "2" })).toEqual({ kind: "hops", hops: 2 });
+    expect(proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.0/8, 2001:db8::/32" })).toEqual({
+      kind: "cidrs",
+      proxies: ["10.0.0.0/8", "2001:db8::/32"],
+    });
+  });
+  test("invalid values throw a TypeError naming the variable", () => {
+    expect(() => proxyTrustFromEnv({ VERCEL: "true" })).toThrow(/VERCEL/);
+    for (const v of ["0", "-1", "1.5", "01", "two", "1e3", "1000"]) {
+      expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: v }), v).toThrow(/TRUSTED_PROXY_HOPS/);
+    }
+    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.0/8,,10.1.0.0/16" })).toThrow(/TRUSTED_PROXY_CIDRS: Invalid CIDR: ""/);
+    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.1/8" })).toThrow(/host bits/);
+  });
+  test("two models at once is a configuration error, not a guess", () => {
+    expect(() => proxyTrustFromEnv({ VERCEL: "1", TRUSTED_PROXY_HOPS: "1" })).toThrow(TypeError);
+    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" })).toThrow(TypeError);
+  });
+  test("end to end: env → trust → request", () => {
+    const ip = clientIpFrom(proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1" }));
+    expect(ip(req(xff("6.6.6.6, 203.0.113.9")))).toBe("203.0.113.9");
+  });
+});
