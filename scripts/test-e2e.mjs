@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// `npm run test:e2e [-- playwright args]`: build, then the Playwright suites against `next start`.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { ensureSystemPackages, finish, playwright, productionBuild, root } from "./test-lib.mjs";
+
+mkdirSync(path.join(root, ".tmp"), { recursive: true });
+const missing = ensureSystemPackages();
+if (missing.includes("chromium")) {
+  console.error("No Chromium: the end-to-end tests cannot run (see above).");
+  process.exit(1);
+}
+if (productionBuild()) playwright(process.argv.slice(2));
+finish();

@@ -1,0 +1,93 @@
+// Shared steps of `npm test` and `npm run test:e2e`: system prerequisites, the production build the
+// end-to-end suites run against, and a runner that keeps each suite's counts for the summary.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "..");
+export const isCI = /^(1|true)$/i.test(process.env.CI ?? "");
+// Tests sign their own sessions with this secret; it is never used outside tests.
+export const TEST_AUTH_SECRET = "test-secret-for-next-authz-kit-only-0123456789";
+
+const SYSTEM_PACKAGES = [
+  { name: "chromium", bins: [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"], why: "browser tests" },
+  { name: "redis-server", bins: [process.env.REDIS_SERVER_BIN, "/usr/bin/redis-server", "/usr/local/bin/redis-server"], why: "Redis store tests" },
+];
+
+const found = (pkg) => pkg.bins.find((b) => b && existsSync(b));
+
+/**
+ * Makes sure Chromium and redis-server are there, installing them with apt-get when we can (root
+ * on Debian/Ubuntu). Returns the names still missing; under CI a missing one is an error.
+ */
+export function ensureSystemPackages() {
+  let missing = SYSTEM_PACKAGES.filter((p) => !found(p));
+  if (missing.length === 0) return [];
+  const canApt = process.getuid?.() === 0 && existsSync("/usr/bin/apt-get");
+  if (canApt) {
+    console.log(`\n> apt-get install -y ${missing.map((p) => p.name).join(" ")}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing.map((p) => p.name)], { stdio: "inherit", env });
+    missing = SYSTEM_PACKAGES.filter((p) => !found(p));
+  }
+  if (missing.length > 0) {
+    const names = missing.map((p) => p.name).join(" ");
+    const sentence = `Missing ${names} (for ${missing.map((p) => p.why).join(" and ")}): install with \`sudo apt-get install -y ${names}\`.`;
+    if (isCI) {
+      console.error(`\n${sentence} CI=true, so nothing is skipped: failing.`);
+      process.exit(1);
+    }
+    console.warn(`\n*** ${sentence} Those suites are SKIPPED in this run. ***\n`);
+  }
+  return missing.map((p) => p.name);
+}
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+/** Runs one step; a failing step is recorded, and the run goes on so every suite reports. */
+export function step(title, command, args, options = {}) {
+  console.log(`\n=== ${title}\n> ${[command, ...args].join(" ")}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...options.env } });
+  const ok = result.status === 0;
+  if (!ok) failures.push(title);
+  return ok;
+}
+
+/** Adds a suite's counts from a vitest or Playwright JSON report. */
+export function addCounts(file, kind) {
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  if (kind === "vitest") {
+    counts.passed += report.numPassedTests ?? 0;
+    counts.failed += report.numFailedTests ?? 0;
+    counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  } else {
+    counts.passed += (report.stats?.expected ?? 0) + (report.stats?.flaky ?? 0);
+    counts.failed += report.stats?.unexpected ?? 0;
+    counts.skipped += report.stats?.skipped ?? 0;
+  }
+  rmSync(file, { force: true });
+}
+
+export function productionBuild() {
+  return step("next build (the end-to-end suites run against it)", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+    env: { AUTH_SECRET: TEST_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+}
+
+export function playwright(extraArgs = []) {
+  const out = path.join(root, ".tmp/playwright-report.json");
+  step("end-to-end tests (Playwright, system Chromium, next start)", process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list,json", ...extraArgs], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: out, E2E_AUTH_SECRET: TEST_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  addCounts(out, "playwright");
+}
+
+/** Prints the closing line and exits non-zero when any step failed. */
+export function finish() {
+  if (failures.length > 0) console.error(`\nFailed steps: ${failures.join("; ")}`);
+  console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  process.exit(failures.length > 0 || counts.failed > 0 ? 1 : 0);
+}
