@@ -1,0 +1,198 @@
+/**
+ * In-memory rate-limit store: the kit's embedded default (one process, Edge-safe, no dependencies).
+ *
+ * Algorithm: FIXED WINDOW aligned to the epoch. A window starts at floor(now / windowMs) * windowMs
+ * and resets at start + windowMs, so counts are exact, `reset` is an exact time for `Retry-After`,
+ * and the Redis store does the same thing in one atomic command. Its known cost: a client can spend
+ * its limit at the end of one window and again at the start of the next, i.e. up to 2 × limit within
+ * a span shorter than one window (tests/unit/rate-limit-memory.test.ts shows it). Sliding windows
+ * avoid that at the price of approximate counts or one entry per hit; size `limit` with 2 × in mind.
+ *
+ * Per process only: with several instances (serverless, Edge regions) each counts alone, so the
+ * effective limit is limit × instances. Use the Redis store (lib/authz-redis-node.ts) or an
+ * Upstash limiter (./upstash.ts) when that matters.
+ *
+ * One rule per key: a key keeps counting in its current window until that window ends, whatever rule
+ * a later call passes. Namespace keys by policy (`export:user-1`), as the kit does.
+ */
+import type { RateLimitResult, RateLimitRule, RateLimitStore } from "./store";
+
+/** Options of `memoryRateLimitStore`. */
+export interface MemoryRateLimitStoreOptions {
+  /**
+   * Most keys held at once (default 10_000). Size it above the number of distinct keys you expect
+   * in one window at peak (for example 10 × peak active users per window): it bounds memory to
+   * roughly maxKeys × 100 bytes plus the key strings.
+   */
+  readonly maxKeys?: number;
+  /**
+   * What a NEW key gets when the table is full of live windows (expired ones are always dropped
+   * first). `"refuse"` (default, fail closed): the new key is refused (429) until a window ends;
+   * keys already counted keep their exact counts, so a flood of distinct keys can deny newcomers
+   * for at most one window but can never reset anyone's counter. `"evict-oldest"`: the key whose
+   * window started first is forgotten and the newcomer admitted; availability is kept, but each
+   * eviction hands that victim a fresh limit, so a flood of maxKeys distinct keys buys one extra
+   * `limit` for a victim (or for the attacker's own key).
+   */
+  readonly whenFull?: "refuse" | "evict-oldest";
+  /** Clock in Unix ms (tests inject one). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+interface Window {
+  count: number;
+  readonly reset: number;
+}
+
+/** Expired entries dropped from the head of the table per call: amortised cleanup, no timer. */
+const SWEEP_PER_CALL = 8;
+
+/**
+ * Creates an in-memory fixed-window rate-limit store; exact under concurrency, bounded in memory.
+ *
+ * `consume` does all its work synchronously before returning its promise, so on one JS thread N
+ * concurrent calls against limit L allow exactly L. An invalid rule rejects with a TypeError.
+ *
+ * @param options `maxKeys` (10_000), `whenFull` ("refuse"), `now` (Date.now).
+ * @example
+ * const store = memoryRateLimitStore({ maxKeys: 50_000 });
+ * const r = await store.consume("export:user-1", { limit: 5, windowMs: 60_000 });
+ * if (!r.success) console.log(`retry in ${Math.ceil((r.reset - Date.now()) / 1000)} s`);
+ */
+export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore {
+  const maxKeys = options.maxKeys ?? 10_000;
+  const whenFull = options.whenFull ?? "refuse";
+  const now = options.now ?? Date.now;
+  if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) {
+    throw new TypeError(`Invalid maxKeys: expected an integer >= 1, got ${String(maxKeys)}`);
+  }
+  if (whenFull !== "refuse" && whenFull !== "evict-oldest") {
+    throw new TypeError(`Invalid whenFull: ${JSON.stringify(whenFull)}`);
+  }
+
+  const windows = new Map<string, Window>();
+  // Windows in the order they started (oldest first), so the oldest is found in O(1). A Map's own
+  // iteration order would do, but V8 leaves deleted entries in place until it rehashes, and reading
+  // the head past thousands of them costs microseconds per call. An item is stale once its key has
+  // moved on to a newer window (identity check) and is skipped.
+  let queue: { key: string; w: Window }[] = [];
+  let head = 0;
+  // No entry can expire before this time: full sweeps before it would find nothing.
+  let nextExpiry = 0;
+
+  const live = (item: { key: string; w: Window }) => windows.get(item.key) === item.w;
+
+  function dropHead(): void {
+    head++;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+  }
+
+  function sweepHead(t: number): void {
+    for (let i = 0; i < SWEEP_PER_CALL && head < queue.length; i++) {
+      const item = queue[head]!;
+      if (live(item)) {
+        if (item.w.reset > t) return;
+        windows.delete(item.key);
+      }
+      dropHead();
+    }
+  }
+
+  function sweepAll(t: number): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [key, w] of windows) {
+      if (w.reset <= t) windows.delete(key);
+      else if (w.reset < earliest) earliest = w.reset;
+    }
+    nextExpiry = earliest;
+    queue = queue.slice(head).filter(live);
+    head = 0;
+  }
+
+  function evictOldest(): void {
+    while (head < queue.length) {
+      const item = queue[head]!;
+      dropHead();
+      if (live(item)) {
+        windows.delete(item.key);
+        return;
+      }
+    }
+  }
+
+  /** Makes room for one new key; false when the policy refuses it. */
+  function makeRoom(t: number): boolean {
+    if (windows.size < maxKeys) return true;
+    if (t >= nextExpiry) sweepAll(t);
+    if (windows.size < maxKeys) return true;
+    if (whenFull === "refuse") return false;
+    evictOldest();
+    return true;
+  }
+
+  function track(key: string, w: Window): void {
+    windows.set(key, w);
+    queue.push({ key, w });
+    // Stale items pile up behind a long-lived head (mixed window lengths): keep the queue bounded.
+    if (queue.length - head > 4 * maxKeys) {
+      queue = queue.slice(head).filter(live);
+      head = 0;
+    }
+  }
+
+  function consumeNow(key: string, rule: RateLimitRule): RateLimitResult {
+    checkRule(key, rule);
+    const t = now();
+    sweepHead(t);
+    let w = windows.get(key);
+    if (w === undefined || w.reset <= t) {
+      if (w !== undefined) windows.delete(key); // its queue item is now stale
+      if (!makeRoom(t)) {
+        return { success: false, limit: rule.limit, remaining: 0, reset: nextExpiry };
+      }
+      const reset = Math.floor(t / rule.windowMs) * rule.windowMs + rule.windowMs;
+      w = { count: 0, reset };
+      track(key, w);
+      if (reset < nextExpiry) nextExpiry = reset;
+    }
+    w.count++;
+    return {
+      success: w.count <= rule.limit,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - w.count),
+      reset: w.reset,
+    };
+  }
+
+  return {
+    consume(key, rule) {
+      try {
+        return Promise.resolve(consumeNow(key, rule));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+}
+
+/**
+ * Throws a TypeError unless `key` is a non-empty string and `rule` two positive safe integers.
+ *
+ * Shared by the stores: a bad rule is a programming error, and throwing (→ 503) beats guessing.
+ *
+ * @example
+ * checkRule("export:user-1", { limit: 5, windowMs: 60_000 }); // ok
+ * checkRule("export:user-1", { limit: 0, windowMs: 60_000 }); // TypeError
+ */
+export function checkRule(key: string, rule: RateLimitRule): void {
+  if (typeof key !== "string" || key === "") throw new TypeError("Invalid rate-limit key: expected a non-empty string");
+  if (!Number.isSafeInteger(rule?.limit) || rule.limit < 1) {
+    throw new TypeError(`Invalid rate-limit rule: limit must be an integer >= 1, got ${String(rule?.limit)}`);
+  }
+  if (!Number.isSafeInteger(rule.windowMs) || rule.windowMs < 1) {
+    throw new TypeError(`Invalid rate-limit rule: windowMs must be an integer >= 1, got ${String(rule.windowMs)}`);
+  }
+}

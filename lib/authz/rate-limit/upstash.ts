@@ -1,0 +1,62 @@
+/**
+ * Adapter from an `@upstash/ratelimit` limiter (or anything of its shape) to the kit's store.
+ *
+ * Structural only: no dependency on @upstash. The limiter's OWN configured limit and window apply;
+ * the `rule` passed to `consume` is ignored (an Upstash limiter fixes its algorithm and window at
+ * construction). Build one limiter per policy so the two agree.
+ */
+import type { RateLimitResult, RateLimitStore } from "./store";
+
+/**
+ * The part of `Ratelimit` from `@upstash/ratelimit` the kit uses.
+ *
+ * @example
+ * const limiter: UpstashLikeLimiter = new Ratelimit({ redis, limiter: Ratelimit.fixedWindow(5, "60 s") });
+ */
+export interface UpstashLikeLimiter {
+  limit(identifier: string): Promise<{
+    success: boolean;
+    limit: number;
+    remaining: number;
+    reset: number;
+    /** Work still running (analytics, multi-region sync); the kit only keeps it from going unhandled. */
+    pending?: Promise<unknown>;
+    /** Upstash sets "timeout" when its `timeout` option let the request through without counting. */
+    reason?: string;
+  }>;
+}
+
+/**
+ * Wraps an Upstash-style limiter as a `RateLimitStore` (fail closed on timeouts and odd results).
+ *
+ * Upstash's `timeout` option resolves `{ success: true, reason: "timeout" }` when Redis is slow:
+ * that is fail-open, so this adapter rejects instead and the kit answers 503. A result whose fields
+ * are not finite numbers also rejects. `pending` is caught so it never becomes an unhandled rejection;
+ * on Vercel Edge pass it to `waitUntil` yourself if you need analytics to finish.
+ *
+ * @example
+ * import { Ratelimit } from "@upstash/ratelimit";
+ * import { Redis } from "@upstash/redis";
+ * const store = fromUpstashLimiter(
+ *   new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.fixedWindow(5, "60 s"), prefix: "export" }),
+ * );
+ */
+export function fromUpstashLimiter(limiter: UpstashLikeLimiter): RateLimitStore {
+  if (typeof limiter?.limit !== "function") {
+    throw new TypeError("Invalid limiter: expected an object with a limit(identifier) method");
+  }
+  return {
+    async consume(key): Promise<RateLimitResult> {
+      const result = await limiter.limit(key);
+      result.pending?.catch(() => {});
+      if (result.reason === "timeout") {
+        throw new Error("Rate limiter timed out (Upstash allowed the request without counting it)");
+      }
+      const { success, limit, remaining, reset } = result;
+      if (typeof success !== "boolean" || ![limit, remaining, reset].every(Number.isFinite)) {
+        throw new Error("Rate limiter returned a malformed result");
+      }
+      return { success, limit, remaining: Math.max(0, remaining), reset };
+    },
+  };
+}
