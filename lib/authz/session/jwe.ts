@@ -6,13 +6,28 @@
  */
 import type { SessionClaims } from "./source";
 
-/** A JWE content encryption algorithm this module can decrypt. */
+/**
+ * A JWE content encryption algorithm this module can decrypt.
+ *
+ * @example
+ * const encs: JweEncryption[] = ["A256CBC-HS512"];
+ */
 export type JweEncryption = "A256CBC-HS512" | "A256GCM";
 
-/** Which library's HKDF parameters to derive a key with. */
+/**
+ * Which library's HKDF parameters to derive a key with.
+ *
+ * @example
+ * await deriveJweKey(secret, "", "nextauth-v4" satisfies KeyDerivation, "A256GCM");
+ */
 export type KeyDerivation = "authjs" | "nextauth-v4";
 
-/** A content encryption key, imported once and reused for every token it decrypts. */
+/**
+ * A content encryption key, imported once and reused for every token it decrypts.
+ *
+ * @example
+ * const key: JweKey = await deriveJweKey(secret, "authjs.session-token", "authjs", "A256CBC-HS512");
+ */
 export interface JweKey {
   readonly enc: JweEncryption;
   /** RFC 7638 thumbprint of the raw key: what Auth.js v5 writes as the token's `kid`. */
@@ -22,14 +37,24 @@ export interface JweKey {
   readonly macKey: CryptoKey | null;
 }
 
-/** The protected header of a token that passed the strict header check. */
+/**
+ * The protected header of a token that passed the strict header check.
+ *
+ * @example
+ * const resolve: KeyResolver = async (header: JweHeader) => (header.kid === key.kid ? [key] : []);
+ */
 export interface JweHeader {
   readonly alg: "dir";
   readonly enc: JweEncryption;
   readonly kid?: string;
 }
 
-/** Limits applied by {@link decryptJwt}. */
+/**
+ * Limits applied by {@link decryptJwt}.
+ *
+ * @example
+ * const options: DecryptOptions = { encs: ["A256GCM"], maxTokenBytes: 8192, clockToleranceSec: 5 };
+ */
 export interface DecryptOptions {
   /** Content encryption algorithms accepted in the header; anything else is rejected. */
   readonly encs: readonly JweEncryption[];
@@ -41,12 +66,27 @@ export interface DecryptOptions {
   readonly nowSec?: number;
 }
 
-/** Returns the keys worth trying for a header, in order; an empty list means "no session". */
+/**
+ * Returns the keys worth trying for a header, in order; an empty list means "no session".
+ *
+ * @example
+ * const resolve: KeyResolver = async (header) => [await deriveJweKey(secret, "", "nextauth-v4", header.enc)];
+ */
 export type KeyResolver = (header: JweHeader) => Promise<readonly JweKey[]>;
 
-/** Default largest token: four Auth.js cookie chunks (3936 characters each) fit under it. */
+/**
+ * Default largest token: four Auth.js cookie chunks (3936 characters each) fit under it.
+ *
+ * @example
+ * authJsSession({ secret, maxTokenBytes: 2 * DEFAULT_MAX_TOKEN_BYTES });
+ */
 export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
-/** Default clock skew, the value Auth.js and NextAuth v4 pass to `jose`. */
+/**
+ * Default clock skew, the value Auth.js and NextAuth v4 pass to `jose`.
+ *
+ * @example
+ * authJsSession({ secret, clockToleranceSec: DEFAULT_CLOCK_TOLERANCE_SEC * 2 });
+ */
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 15;
 
 const ENC_PARAMS: Readonly<Record<JweEncryption, { keyBytes: number; ivBytes: number; tagBytes: number }>> = {

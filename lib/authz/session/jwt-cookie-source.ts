@@ -13,10 +13,20 @@ import {
 } from "./jwe";
 import type { SessionClaims, SessionSource } from "./source";
 
-/** A secret, a rotation list (first = current), or a function read on every request. */
+/**
+ * A secret, a rotation list (first = current), or a function read on every request.
+ *
+ * @example
+ * const secret: SecretInput = () => [process.env.AUTH_SECRET ?? "", process.env.AUTH_SECRET_OLD ?? ""].filter(Boolean);
+ */
 export type SecretInput = string | readonly string[] | (() => string | readonly string[] | undefined);
 
-/** Options shared by the JWT cookie readers. */
+/**
+ * Options shared by the JWT cookie readers.
+ *
+ * @example
+ * const options: JwtSessionOptions = { secret: () => process.env.AUTH_SECRET, cache: { max: 500 } };
+ */
 export interface JwtSessionOptions {
   /**
    * The secret(s) the tokens were encrypted with. A list enables rotation (every entry is accepted;
@@ -34,7 +44,12 @@ export interface JwtSessionOptions {
   readonly cache?: false | { readonly max?: number };
 }
 
-/** What distinguishes one library's reader from the other. */
+/**
+ * What distinguishes one library's reader from the other.
+ *
+ * @example
+ * const flavour: JwtCookieFlavour = { label: "mySession", defaultCookieName: "my.session", encs: ["A256GCM"], keys: () => async () => [] };
+ */
 export interface JwtCookieFlavour {
   /** Name used in error messages, e.g. `authJsSession`. */
   readonly label: string;
@@ -45,7 +60,12 @@ export interface JwtCookieFlavour {
   readonly keys: (secrets: readonly string[], cookieName: string) => KeyResolver;
 }
 
-/** Default number of verified tokens kept. */
+/**
+ * Default number of verified tokens kept.
+ *
+ * @example
+ * authJsSession({ secret, cache: { max: DEFAULT_CACHE_MAX * 10 } });
+ */
 export const DEFAULT_CACHE_MAX = 1000;
 
 interface CacheEntry {

@@ -6,10 +6,20 @@ import { deriveJweKey } from "./jwe";
 import { createJwtCookieSource, type JwtSessionOptions } from "./jwt-cookie-source";
 import type { SessionSource } from "./source";
 
-/** Options of {@link nextAuthV4Session}. */
+/**
+ * Options of {@link nextAuthV4Session}.
+ *
+ * @example
+ * const options: NextAuthV4SessionOptions = { secret: () => process.env.NEXTAUTH_SECRET };
+ */
 export type NextAuthV4SessionOptions = JwtSessionOptions;
 
-/** NextAuth v4's session cookie name over HTTP; on HTTPS it is `__Secure-next-auth.session-token`. */
+/**
+ * NextAuth v4's session cookie name over HTTP; on HTTPS it is `__Secure-next-auth.session-token`.
+ *
+ * @example
+ * nextAuthV4Session({ secret, cookieName: NEXTAUTH_V4_COOKIE_NAME }); // the plain name even on HTTPS
+ */
 export const NEXTAUTH_V4_COOKIE_NAME = "next-auth.session-token";
 
 /**
