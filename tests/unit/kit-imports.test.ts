@@ -1,0 +1,195 @@
+/**
+ * lib/authz/ is copied into other projects as one folder, so it may import only itself and the
+ * packages it declares. Specifiers are read with TypeScript's own parser (comments, strings and
+ * JSDoc examples are not imports), and the scanner is itself tested on crafted sources first, so a
+ * check that silently finds nothing cannot pass for a clean kit.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+const kitDir = path.join(root, "lib/authz");
+
+/**
+ * The packages the kit may import, and which files may import each. `next` is the framework the
+ * kit is for; `zod` validates claims; `next-auth` only in testing.ts (it signs test cookies with
+ * Auth.js's own `encode`: the readers themselves never import it). `redis` is NOT here:
+ * lib/authz-redis-node.ts lives outside the folder so a copy does not need it.
+ */
+const ALLOWED_PACKAGES: Readonly<Record<string, (file: string) => boolean>> = {
+  next: () => true,
+  zod: () => true,
+  "next-auth": (file) => file === "testing.ts",
+};
+
+const NODE_BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith("_")));
+
+/** One module specifier found in a source, with the line it is on (1-based). */
+export interface Specifier {
+  readonly specifier: string;
+  readonly line: number;
+  readonly kind: "import" | "export" | "dynamic import" | "require" | "import type" | "import =";
+}
+
+/**
+ * Every module a source refers to: static and type-only imports, `export ... from`, `import()`
+ * (also in type positions), `import x = require()` and `require()`. Non-literal dynamic imports are
+ * reported with the specifier `<non-literal>`, which no rule allows.
+ */
+export function moduleSpecifiers(fileName: string, text: string): Specifier[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const found: Specifier[] = [];
+  const add = (node: ts.Node, expr: ts.Node | undefined, kind: Specifier["kind"]) => {
+    const specifier = expr && ts.isStringLiteralLike(expr) ? expr.text : "<non-literal>";
+    found.push({ specifier, kind, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) add(node, node.moduleSpecifier, node.importClause?.isTypeOnly ? "import type" : "import");
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier) add(node, node.moduleSpecifier, "export");
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, node.moduleReference.expression, "import =");
+    } else if (ts.isImportTypeNode(node)) {
+      const arg = node.argument;
+      add(node, ts.isLiteralTypeNode(arg) ? arg.literal : undefined, "import type");
+    } else if (ts.isCallExpression(node)) {
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node, node.arguments[0], "dynamic import");
+      else if (ts.isIdentifier(node.expression) && node.expression.text === "require") add(node, node.arguments[0], "require");
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** The package a bare specifier names: `next/server` → `next`, `@scope/pkg/x` → `@scope/pkg`. */
+export function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
+}
+
+function isNodeBuiltin(specifier: string): boolean {
+  return specifier.startsWith("node:") || NODE_BUILTINS.has(packageOf(specifier));
+}
+
+/** Files that may use Node built-ins: marked `-node` by name, and the test helpers. */
+function mayUseNode(file: string): boolean {
+  return /-node\.(ts|tsx|mts|cts)$/.test(file) || path.basename(file) === "testing.ts";
+}
+
+const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+
+function resolvesInside(fromFile: string, specifier: string): boolean {
+  const target = path.resolve(kitDir, path.dirname(fromFile), specifier);
+  const candidates = [target, ...EXTENSIONS.map((e) => target + e), ...EXTENSIONS.map((e) => path.join(target, `index${e}`))];
+  return candidates.some((c) => existsSync(c) && !c.endsWith(path.sep));
+}
+
+/**
+ * Why a specifier is not allowed in a kit file (path relative to lib/authz/), or null when it is.
+ */
+export function violation(file: string, specifier: string): string | null {
+  if (specifier === "<non-literal>") return "a dynamic import with a computed specifier cannot be checked";
+  if (specifier.startsWith("@/")) return `"${specifier}" is a path alias of this repo: a copied kit has no such alias; import relatively`;
+  if (specifier.startsWith(".")) {
+    // Walked segment by segment: `../authz/x` comes back in, but only while the folder is named
+    // `authz`, and a copy may be renamed.
+    let depth = path.dirname(file).split(/[\\/]/).filter((s) => s !== "" && s !== ".").length;
+    for (const segment of specifier.split("/")) {
+      depth += segment === ".." ? -1 : segment === "." || segment === "" ? 0 : 1;
+      if (depth < 0) return `"${specifier}" leaves lib/authz/: the folder must be copyable on its own (and renamable)`;
+    }
+    if (!resolvesInside(file, specifier)) return `"${specifier}" does not resolve to a file in lib/authz/`;
+    return null;
+  }
+  if (specifier.startsWith("/") || (/^[a-z]+:/i.test(specifier) && !specifier.startsWith("node:"))) {
+    return `"${specifier}" is an absolute path or URL`;
+  }
+  if (isNodeBuiltin(specifier)) {
+    return mayUseNode(file) ? null : `"${specifier}" is a Node built-in: only files named *-node.ts (and testing.ts) may use one`;
+  }
+  const allowed = ALLOWED_PACKAGES[packageOf(specifier)];
+  if (!allowed) return `package "${packageOf(specifier)}" is not one the kit declares (${Object.keys(ALLOWED_PACKAGES).join(", ")})`;
+  if (!allowed(file)) return `package "${packageOf(specifier)}" is not allowed in ${file}`;
+  return null;
+}
+
+function kitFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return kitFiles(full);
+    return EXTENSIONS.some((e) => entry.name.endsWith(e)) ? [path.relative(kitDir, full)] : [];
+  });
+}
+
+describe("the import scanner", () => {
+  it("finds every kind of module reference and nothing in comments or strings", () => {
+    const text = [
+      `import a from "a";`,
+      `import type { B } from "b";`,
+      `import "c";`,
+      `export { d } from "d";`,
+      `export * from "e";`,
+      `const f = await import("f");`,
+      `const g = require("g");`,
+      `import h = require("h");`,
+      `type I = import("i").I;`,
+      `const j = import(name);`,
+      `/** @example import { x } from "in-a-comment"; */`,
+      `// import y from "in-a-line-comment";`,
+      `const s = 'import z from "in-a-string"';`,
+    ].join("\n");
+    expect(moduleSpecifiers("x.ts", text).map((s) => s.specifier)).toEqual(["a", "b", "c", "d", "e", "f", "g", "h", "i", "<non-literal>"]);
+  });
+
+  it("refuses aliases, escapes, undeclared packages and built-ins outside -node files", () => {
+    expect(violation("route.ts", "@/lib/access")).toMatch(/path alias/);
+    expect(violation("session/authjs.ts", "../../guard")).toMatch(/leaves lib\/authz/);
+    expect(violation("route.ts", "../authz/route")).toMatch(/leaves lib\/authz/);
+    expect(violation("route.ts", "./no-such-file")).toMatch(/does not resolve/);
+    expect(violation("route.ts", "redis")).toMatch(/not one the kit declares/);
+    expect(violation("route.ts", "@upstash/redis")).toMatch(/not one the kit declares/);
+    expect(violation("route.ts", "next-auth/jwt")).toMatch(/not allowed in route\.ts/);
+    expect(violation("route.ts", "node:crypto")).toMatch(/Node built-in/);
+    expect(violation("route.ts", "crypto")).toMatch(/Node built-in/);
+    expect(violation("route.ts", "fs/promises")).toMatch(/Node built-in/);
+    expect(violation("route.ts", "<non-literal>")).toMatch(/computed specifier/);
+    expect(violation("route.ts", "https://esm.sh/zod")).toMatch(/URL/);
+  });
+
+  it("accepts what the kit is allowed", () => {
+    expect(violation("session/authjs.ts", "./jwe")).toBeNull();
+    expect(violation("session/authjs.ts", "../access")).toBeNull();
+    expect(violation("session/authjs.ts", ".")).toBeNull();
+    expect(violation("access.ts", "./session")).toBeNull();
+    expect(violation("access.ts", "zod/mini")).toBeNull();
+    expect(violation("server.ts", "next/headers")).toBeNull();
+    expect(violation("testing.ts", "next-auth/jwt")).toBeNull();
+    expect(violation("testing.ts", "node:crypto")).toBeNull();
+    expect(violation("stores/redis-node.ts", "node:net")).toBeNull();
+  });
+});
+
+describe("lib/authz/ imports only itself and its declared dependencies", () => {
+  const files = kitFiles(kitDir);
+
+  it("has files to check", () => {
+    // Guards against a moved folder turning this suite into a no-op.
+    expect(files).toEqual(expect.arrayContaining(["access.ts", "route.ts", "testing.ts", path.join("session", "authjs.ts")]));
+  });
+
+  it("declares every allowed package as a dependency of this repo", () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(ALLOWED_PACKAGES)) expect(pkg.dependencies, name).toHaveProperty([name]);
+  });
+
+  it.each(files)("%s", (file) => {
+    const problems = moduleSpecifiers(file, readFileSync(path.join(kitDir, file), "utf8")).flatMap((s) => {
+      const why = violation(file, s.specifier);
+      return why ? [`${file}:${s.line} ${s.kind} ${why}`] : [];
+    });
+    expect(problems).toEqual([]);
+  });
+});
