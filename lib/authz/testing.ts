@@ -1,35 +1,104 @@
 /**
- * Helpers for your own tests of guarded routes: real Auth.js session cookies (encrypted with
- * `encode` from `next-auth/jwt`, exactly as a sign-in makes them), request builders, a sign-in over
- * HTTP, and an assertion for the kit's refusals. For tests only: never import it from app code.
+ * Helpers for your own tests of guarded routes: real session cookies (encrypted with `encode` from
+ * `next-auth/jwt`, exactly as a sign-in makes them), request builders, a sign-in over HTTP, and an
+ * assertion for the kit's refusals. For tests only: never import it from app code.
+ *
+ * Works with whichever next-auth the project has: Auth.js v5 (`next-auth@5`) or NextAuth v4
+ * (`next-auth@4`). Their `encode` functions share a call shape but not a key derivation, so the
+ * helper finds out which one it got (see {@link sessionCookie}).
  */
 import { encode } from "next-auth/jwt";
 
-/** The Auth.js v5 session cookie name for a scheme. */
-export function sessionCookieName(secure = false): string {
-  return secure ? "__Secure-authjs.session-token" : "authjs.session-token";
+/** Which next-auth made (and reads) a session: 5 is Auth.js (`next-auth@5`), 4 is NextAuth v4. */
+export type NextAuthVersion = 4 | 5;
+
+/**
+ * The session cookie name next-auth uses by default.
+ *
+ * @param secure the `__Secure-` name used over HTTPS; default false
+ * @param version 5 (`authjs.session-token`, default) or 4 (`next-auth.session-token`)
+ * @example
+ * sessionCookieName(false, 4); // "next-auth.session-token"
+ */
+export function sessionCookieName(secure = false, version: NextAuthVersion = 5): string {
+  const base = version === 4 ? "next-auth.session-token" : "authjs.session-token";
+  return secure ? `__Secure-${base}` : base;
 }
 
 /** Claims a test session carries: `sub` (the user id) plus whatever the app's session holds. */
 export type TestClaims = { readonly sub: string } & Readonly<Record<string, unknown>>;
 
+/** Options of {@link sessionCookie}. */
+export interface SessionCookieOptions {
+  /** The app's secret (`AUTH_SECRET`, or `NEXTAUTH_SECRET` on v4): the one the kit reads with. */
+  readonly secret: string;
+  /** Use the `__Secure-` cookie name (HTTPS). Default false. */
+  readonly secure?: boolean;
+  /** Seconds until the token expires. Default 3600; negative for an already expired one. */
+  readonly maxAge?: number;
+  /** A custom session cookie name (`cookies.sessionToken.name` in the next-auth config). */
+  readonly cookieName?: string;
+  /**
+   * The next-auth the project has. Default: found out from `next-auth/jwt` itself, so a copied
+   * testing.ts works in both. Given explicitly, a mismatch with the installed one throws.
+   */
+  readonly version?: NextAuthVersion;
+}
+
+function jweEnc(token: string): string | undefined {
+  const header = token.slice(0, token.indexOf("."));
+  try {
+    const base64 = header.replace(/-/g, "+").replace(/_/g, "/");
+    const parsed: unknown = JSON.parse(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)));
+    return typeof parsed === "object" && parsed !== null && "enc" in parsed && typeof parsed.enc === "string" ? parsed.enc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let installedVersion: Promise<NextAuthVersion> | undefined;
+
 /**
- * A `Cookie` header value holding a real, encrypted Auth.js v5 session for `claims`.
+ * The major version of the installed `next-auth/jwt`, from what its `encode` writes: Auth.js v5
+ * encrypts with `A256CBC-HS512`, NextAuth v4 with `A256GCM`. Both accept the call below (v4's
+ * `salt` is optional, v5's required), so this works whichever types the project compiles against.
+ */
+function detectVersion(): Promise<NextAuthVersion> {
+  installedVersion ??= encode({ token: {}, secret: "version-probe", salt: "version-probe", maxAge: 60 }).then((token) => {
+    const enc = jweEnc(token);
+    if (enc === "A256GCM") return 4;
+    if (enc === "A256CBC-HS512") return 5;
+    throw new Error(`testing.ts: next-auth/jwt wrote a token with enc "${String(enc)}"; expected Auth.js v5 or NextAuth v4`);
+  });
+  // A failed probe is not remembered: the next call asks again.
+  installedVersion.catch(() => (installedVersion = undefined));
+  return installedVersion;
+}
+
+/**
+ * A `Cookie` header value holding a real, encrypted next-auth session for `claims`, made by the
+ * project's own `encode` from `next-auth/jwt`: Auth.js v5 salts the key with the cookie name, NextAuth
+ * v4 with nothing, and this helper does what the installed one does.
  *
- * @param options.secret the app's `AUTH_SECRET` (the one the kit reads with)
+ * @param options.secret the app's `AUTH_SECRET` / `NEXTAUTH_SECRET` (the one the kit reads with)
  * @param options.secure use the `__Secure-` cookie name (HTTPS); default false
  * @param options.maxAge seconds until the token expires; default 3600 (negative for an expired one)
+ * @param options.version 4 or 5; default: the installed next-auth's
  * @example
  * const cookie = await sessionCookie({ sub: "user-bob", role: "member", tenant: "acme" }, { secret });
  * const response = await GET(requestFor("/api/me", { cookie }), routeContext());
  */
-export async function sessionCookie(
-  claims: TestClaims,
-  options: { readonly secret: string; readonly secure?: boolean; readonly maxAge?: number; readonly cookieName?: string },
-): Promise<string> {
-  const name = options.cookieName ?? sessionCookieName(options.secure);
+export async function sessionCookie(claims: TestClaims, options: SessionCookieOptions): Promise<string> {
+  const installed = await detectVersion();
+  if (options.version !== undefined && options.version !== installed) {
+    throw new Error(
+      `sessionCookie: version ${options.version} asked for, but the installed next-auth/jwt is ${installed === 5 ? "Auth.js v5" : "NextAuth v4"}; its cookies would not be read`,
+    );
+  }
+  const name = options.cookieName ?? sessionCookieName(options.secure, installed);
   // A negative maxAge gives an already expired token: encode() sets exp = now + maxAge.
-  const token = await encode({ token: { ...claims }, secret: options.secret, salt: name, maxAge: options.maxAge ?? 3600 });
+  // v4 derives session keys with an empty salt whatever the cookie is called; v5 with its name.
+  const token = await encode({ token: { ...claims }, secret: options.secret, salt: installed === 4 ? "" : name, maxAge: options.maxAge ?? 3600 });
   return `${name}=${token}`;
 }
 
@@ -64,8 +133,8 @@ export function routeContext(params: Record<string, string | string[]> = {}): { 
 }
 
 /**
- * Signs in through Auth.js's own endpoints (CSRF token, then the credentials callback) and returns
- * the session `Cookie` header, or null when the sign-in did not yield a session.
+ * Signs in through next-auth's own endpoints (CSRF token, then the credentials callback; v5 and v4
+ * alike) and returns the session `Cookie` header, or null when the sign-in did not yield a session.
  *
  * @example
  * const cookie = await signInWithCredentials("http://127.0.0.1:3000", "alice@example.com", "demo");
@@ -80,10 +149,11 @@ export async function signInWithCredentials(baseUrl: string, email: string, pass
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookies },
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }),
   });
+  // Auth.js v5 and NextAuth v4 share these endpoints; only the cookie's name differs.
   const session = response.headers
     .getSetCookie()
     .map((c) => c.split(";")[0] ?? "")
-    .filter((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?=./.test(c));
+    .filter((c) => /^(__Secure-)?(authjs|next-auth)\.session-token(\.\d+)?=./.test(c));
   return session.length > 0 ? session.join("; ") : null;
 }
 
