@@ -32,7 +32,12 @@ export interface RedisLike {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
-/** Options of `redisRateLimitStore`. */
+/**
+ * Options of `redisRateLimitStore`.
+ *
+ * @example
+ * const options: RedisRateLimitStoreOptions = { client: redis, prefix: "myapp:rl", timeoutMs: 150 };
+ */
 export interface RedisRateLimitStoreOptions {
   readonly client: RedisLike;
   /** Key prefix (default "authz:rl"); keys are `${prefix}:${key}:${windowStart}`. */
@@ -44,7 +49,10 @@ export interface RedisRateLimitStoreOptions {
 }
 
 /**
- * KEYS[1] window key, ARGV[1] window length in ms. Returns { count, pttl }.
+ * The Lua script run per hit: KEYS[1] window key, ARGV[1] window length in ms; returns { count, pttl }.
+ *
+ * @example
+ * await redis.eval(RATE_LIMIT_SCRIPT, { keys: ["authz:rl:export:u1:1700000040000"], arguments: ["60000"] }); // [1, 60000]
  * The `pttl < 0` branch repairs a key left without expiry by anything else (it would count forever).
  */
 export const RATE_LIMIT_SCRIPT = `local count = redis.call('INCR', KEYS[1])
@@ -131,7 +139,12 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   };
 }
 
-/** Options of `createRedisClientFromUrl`. */
+/**
+ * Options of `createRedisClientFromUrl`.
+ *
+ * @example
+ * const options: RedisClientFromUrlOptions = { connectTimeoutMs: 1_000, onError: (e) => logger.warn(e) };
+ */
 export interface RedisClientFromUrlOptions {
   /** TCP connect deadline in ms (default 2_000). */
   readonly connectTimeoutMs?: number;
@@ -153,7 +166,13 @@ function nodeRedisClient(url: string, connectTimeout: number, maxDelay: number) 
   });
 }
 
-/** A node-redis client that connects on first use, as a `RedisLike`. */
+/**
+ * A node-redis client that connects on first use, as a `RedisLike`.
+ *
+ * @example
+ * const redis: LazyRedisClient = createRedisClientFromUrl(process.env.REDIS_URL!);
+ * await redis.connect(); // optional: fail at start-up rather than on the first request
+ */
 export interface LazyRedisClient extends RedisLike {
   /** The underlying node-redis client (for other commands; call `connect()` first). */
   readonly client: ReturnType<typeof nodeRedisClient>;

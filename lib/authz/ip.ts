@@ -21,7 +21,13 @@
 
 declare const parsedIpBrand: unique symbol;
 
-/** An IPv4 address (IPv4-mapped IPv6 included) as a 32-bit unsigned integer. */
+/**
+ * An IPv4 address (IPv4-mapped IPv6 included) as a 32-bit unsigned integer.
+ *
+ * @example
+ * const ip = parseIp("::ffff:10.0.0.1");
+ * if (ip?.version === 4) console.log(ip.value.toString(16)); // "a000001"
+ */
 export interface IPv4Address {
   readonly version: 4;
   /** The address as an unsigned 32-bit integer (`1.2.3.4` → `0x01020304`). */
@@ -31,7 +37,13 @@ export interface IPv4Address {
   readonly [parsedIpBrand]: true;
 }
 
-/** An IPv6 address as four unsigned 32-bit words, most significant first. */
+/**
+ * An IPv6 address as four unsigned 32-bit words, most significant first.
+ *
+ * @example
+ * const ip = parseIp("2001:DB8::1");
+ * if (ip?.version === 6) console.log(ip.address, ip.words[0].toString(16)); // "2001:db8::1" "20010db8"
+ */
 export interface IPv6Address {
   readonly version: 6;
   readonly words: readonly [number, number, number, number];
@@ -81,10 +93,11 @@ function hexGroup(s: string): number {
   if (s.length === 0 || s.length > 4) return -1;
   let v = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 0x20; // lower-case letters; digits keep their value range
+    const c = s.charCodeAt(i);
+    const lower = c | 0x20; // only for letters: OR-ing 0x20 would turn control characters into digits
     let d: number;
     if (c >= 48 && c <= 57) d = c - 48;
-    else if (c >= 97 && c <= 102) d = c - 87;
+    else if (lower >= 97 && lower <= 102) d = lower - 87;
     else return -1;
     v = v * 16 + d;
   }
@@ -334,7 +347,12 @@ export type ProxyTrust =
   | { readonly kind: "hops"; readonly hops: number }
   | { readonly kind: "cidrs"; readonly proxies: readonly string[] };
 
-/** What `clientIpFrom` reads: a `Request`, a `NextRequest`, or `{ headers: await headers() }`. */
+/**
+ * What `clientIpFrom` reads: a `Request`, a `NextRequest`, or `{ headers: await headers() }`.
+ *
+ * @example
+ * const source: HasHeaders = { headers: await headers() }; // in a server component
+ */
 export interface HasHeaders {
   readonly headers: { get(name: string): string | null };
 }

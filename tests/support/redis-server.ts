@@ -12,7 +12,13 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
-/** A running redis-server; stop/kill/restart keep the same port. */
+/**
+ * A running redis-server; stop/kill/restart keep the same port.
+ *
+ * @example
+ * const server: RedisServer = await startRedisServer();
+ * await server.kill(); await server.restart(); // crash and come back on server.url
+ */
 export interface RedisServer {
   readonly url: string;
   readonly port: number;

@@ -104,7 +104,8 @@ function genV6(r: ReturnType<typeof rng>): string {
   return [...parts, ...last].join(":");
 }
 
-const NOISE = "0123456789abcdefABCDEFgx:.%/ [],-";
+// Includes control characters that equal digits or hex letters once OR-ed with 0x20 (\x10 → "0").
+const NOISE = "0123456789abcdefABCDEFgx:.%/ [],-\x10\x19\x01\t@`";
 
 function mutate(r: ReturnType<typeof rng>, s: string): string {
   const i = r.int(s.length + 1);
@@ -207,6 +208,7 @@ describe("parseIp edge cases", () => {
     "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "12345::", "g::", "fe80::1%eth0", "fe80::1%1",
     "::ffff:1.2.3", "::ffff:01.2.3.4", "::ffff:1.2.3.4:5", "1.2.3.4::", "::1.2.3.4:ffff", "1:2:3:4:5:6:7:1.2.3.4",
     "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2555", "::１", "١.٢.٣.٤", "unknown", "localhost",
+    "\x10::", "::\x11", "1:\x12\x13::", "\x01::", "@::", "`::", "1.2.3.\x14",
   ])("refuses %j", (input) => {
     expect(parseIp(input)).toBeNull();
   });

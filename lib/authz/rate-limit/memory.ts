@@ -17,7 +17,12 @@
  */
 import type { RateLimitResult, RateLimitRule, RateLimitStore } from "./store";
 
-/** Options of `memoryRateLimitStore`. */
+/**
+ * Options of `memoryRateLimitStore`.
+ *
+ * @example
+ * const options: MemoryRateLimitStoreOptions = { maxKeys: 50_000, whenFull: "refuse" };
+ */
 export interface MemoryRateLimitStoreOptions {
   /**
    * Most keys held at once (default 10_000). Size it above the number of distinct keys you expect
