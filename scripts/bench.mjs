@@ -34,8 +34,8 @@ if (only.has("micro")) {
 // ---- rate limits: memory and Redis decisions per second --------------------------------------
 if (only.has("ratelimit")) {
   log("\n# Rate-limit decisions per second");
-  const { startRedisServer } = await load("tests/support/redis-server.ts");
-  const redis = await startRedisServer();
+  const { startRedisServer, findRedisServerBinary } = await load("tests/support/redis-server.ts");
+  const redis = findRedisServerBinary() ? await startRedisServer() : null;
   if (!redis) {
     log("redis-server not found: install it with `sudo apt-get install -y redis-server` (Redis figures skipped)");
   } else {
