@@ -1,0 +1,136 @@
+/**
+ * The kit's middleware: an early answer for whole path areas, from the same policies the route
+ * handlers and pages check. Edge-safe (runs in `middleware.ts` on the Edge runtime and in Next 16's
+ * `proxy.ts` on Node alike). It never replaces the handler's check, which stays the authority:
+ * path matching can diverge from routing, and middleware may not run at all.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import type { AccessDeclaration } from "./access";
+import type { Authz } from "./authz";
+import { internalError, type Deny } from "./decision";
+import { callbackPath, definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
+import { denialResponse } from "./respond";
+
+/** Options of {@link authorizationMiddleware}. */
+export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
+  /** The path rules (from `definePathRules`, or plain rules, which are checked here). */
+  readonly rules: readonly PathRule<D>[] | readonly CompiledPathRule<D>[];
+  /** Where page rules send anonymous visitors, with `?callbackUrl=<path+query>`. A path, e.g. `/signin`. */
+  readonly signInPath: string;
+  /**
+   * A page that calls `forbidden()` (so it answers 403 with the app's `forbidden.tsx`); page rules
+   * rewrite refused signed-in visits to it. Required when any rule is a page rule.
+   */
+  readonly forbiddenPath?: string;
+  /** The query parameter carrying the path to return to. @default "callbackUrl" (Auth.js's) */
+  readonly callbackParam?: string;
+}
+
+/** The function `middleware.ts` (Edge) or `proxy.ts` (Node) exports as its default. */
+export type AuthorizationMiddleware = (request: NextRequest) => Promise<Response | undefined>;
+
+/** Marks answers the middleware gave, so logs and tests can tell them from the handler's. */
+export const MIDDLEWARE_LAYER_HEADER = "X-Authz-Layer";
+
+function checkPath(name: string, value: unknown): string {
+  // A plain same-origin path: one leading `/`, no query, nothing a browser could read as a host.
+  if (typeof value !== "string" || !/^\/(?![/\\])[^?#\s\\]*$/.test(value)) {
+    throw new TypeError(`Invalid middleware option ${name}: expected a path such as "/signin", got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+const isCompiled = <D extends AccessDeclaration>(rule: PathRule<D> | CompiledPathRule<D>): rule is CompiledPathRule<D> =>
+  typeof (rule as Partial<CompiledPathRule<D>>).applies === "function";
+
+/**
+ * Builds the middleware for a configured kit and its path rules. For each request it runs, in
+ * order, the claims checks of every rule whose path and method match (all must allow), and:
+ *
+ * - passes the request on (`undefined`) when every rule allows or none applies;
+ * - API rules: answers the kit's JSON refusal (401 with `WWW-Authenticate`, 403, ...);
+ * - page rules, GET/HEAD: redirects an anonymous visitor (307) to `signInPath?callbackUrl=<path>`
+ *   and rewrites a refused signed-in one to `forbiddenPath` (403 page); other methods get the
+ *   JSON refusal.
+ *
+ * It never sets or refreshes a cookie, and any error inside it refuses. Options are checked here,
+ * once: a bad pattern or path throws a TypeError when `middleware.ts` loads.
+ *
+ * @param authz the kit from `createAuthz` (only `check` and the response options are used)
+ * @param options rules, `signInPath`, `forbiddenPath`, `callbackParam`
+ * @example
+ * // middleware.ts (Edge) — or proxy.ts (Node) with the same two exports
+ * export default authorizationMiddleware(createAuthz(kitOptions), {
+ *   rules: pathRules,
+ *   signInPath: "/signin",
+ *   forbiddenPath: "/403",
+ * });
+ * export const config = { matcher: ["/admin/:path*", "/api/admin/:path*"] };
+ */
+export function authorizationMiddleware<D extends AccessDeclaration>(
+  authz: Pick<Authz, "check" | "options">,
+  options: AuthorizationMiddlewareOptions<D>,
+): AuthorizationMiddleware {
+  if (typeof authz?.check !== "function") throw new TypeError("authorizationMiddleware: the first argument must be the kit from createAuthz()");
+  const rules: readonly CompiledPathRule<D>[] = options.rules.every(isCompiled)
+    ? (options.rules as readonly CompiledPathRule<D>[])
+    : definePathRules(options.rules as readonly PathRule<D>[]);
+  const signInPath = checkPath("signInPath", options.signInPath);
+  const hasPages = rules.some((r) => r.kind === "page");
+  const forbiddenPath = options.forbiddenPath === undefined ? undefined : checkPath("forbiddenPath", options.forbiddenPath);
+  if (hasPages && forbiddenPath === undefined) {
+    throw new TypeError("authorizationMiddleware: page rules need forbiddenPath, a page that calls forbidden()");
+  }
+  const callbackParam = options.callbackParam ?? "callbackUrl";
+  if (!/^[\w.-]{1,64}$/.test(callbackParam)) throw new TypeError(`Invalid middleware option callbackParam: ${JSON.stringify(callbackParam)}`);
+  // The sign-in and 403 pages must stay reachable by whoever a rule refuses, or visits loop.
+  for (const [name, path] of [["signInPath", signInPath], ["forbiddenPath", forbiddenPath]] as const) {
+    if (path === undefined) continue;
+    const forms = pathForms(new URL(path, "http://localhost"));
+    const guard = rules.find((r) => r.applies("GET", forms));
+    if (guard) throw new TypeError(`authorizationMiddleware: ${name} ${path} is guarded by the rule for ${guard.path}; it must stay public`);
+  }
+
+  const marked = (response: Response): Response => {
+    response.headers.set(MIDDLEWARE_LAYER_HEADER, "middleware");
+    return response;
+  };
+
+  const refuse = (rule: CompiledPathRule<D> | undefined, decision: Deny, request: NextRequest): Response => {
+    const method = request.method.toUpperCase();
+    if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
+      return marked(denialResponse(decision, request, authz.options.response));
+    }
+    if (decision.status === 401) {
+      const target = new URL(signInPath, request.nextUrl.origin);
+      target.searchParams.set(callbackParam, callbackPath(request.nextUrl));
+      const redirect = NextResponse.redirect(target, 307);
+      redirect.headers.set("Cache-Control", "no-store");
+      return marked(redirect);
+    }
+    // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
+    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status.
+    return marked(NextResponse.rewrite(new URL(forbiddenPath ?? "/", request.nextUrl.origin)));
+  };
+
+  return async function authorizationMiddlewareHandler(request: NextRequest): Promise<Response | undefined> {
+    let current: CompiledPathRule<D> | undefined;
+    try {
+      // nextUrl: in middleware, Next has already resolved dot segments, `/_next/data` and `?_rsc`.
+      const forms = pathForms(request.nextUrl);
+      for (const rule of rules) {
+        if (!rule.applies(request.method, forms)) continue;
+        current = rule;
+        // Claims only: resource ownership and rate limits need data and counters the handler has.
+        const decision = await authz.check(rule.policy, request, { stages: "claims" });
+        if (!decision.allowed) return refuse(rule, decision, request);
+      }
+      // Pass through untouched: no NextResponse.next(), no headers, no cookies.
+      return undefined;
+    } catch (error) {
+      // authz.check never throws; anything else here is a bug, and a bug refuses.
+      console.error("[authz] middleware failed; request refused", error);
+      return refuse(current, internalError("middleware"), request);
+    }
+  };
+}
