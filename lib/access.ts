@@ -4,6 +4,7 @@
  * Edge-safe: middleware.ts imports it.
  */
 import { defineAccess } from "@/lib/authz/access";
+import { definePathRules } from "@/lib/authz/path";
 
 const declaration = {
   roles: {
@@ -47,3 +48,16 @@ export const policies = {
   }),
   opsMetrics: access.policy({ name: "ops-metrics", signedIn: false, ip: { allow: opsAllowedIps } }),
 };
+
+/**
+ * What middleware.ts checks before a request reaches a page or handler: the same policy objects,
+ * claims only (resource ownership and rate limits stay in the handlers, which check everything
+ * again). Every rule that matches must allow. Only paths in middleware.ts's `config.matcher` are
+ * checked at all: docs/middleware.md explains which and why.
+ */
+export const pathRules = definePathRules([
+  { path: "/dashboard/**", policy: policies.signedIn, kind: "page" },
+  { path: "/admin/**", policy: policies.admin, kind: "page" },
+  { path: "/api/admin/**", policy: policies.admin, kind: "api" },
+  { path: "/api/ops/**", policy: policies.opsMetrics, kind: "api" },
+]);

@@ -1,0 +1,12 @@
+import { forbidden } from "next/navigation";
+
+// Rendered per request: a prerendered forbidden() would be cached as a static 403 page.
+export const dynamic = "force-dynamic";
+
+/**
+ * Where middleware.ts rewrites a page visit its rules refuse for a signed-in user: forbidden()
+ * answers 403 with app/forbidden.tsx, and the browser keeps the URL it asked for.
+ */
+export default function ForbiddenRewriteTarget(): never {
+  forbidden();
+}

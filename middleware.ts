@@ -1,0 +1,24 @@
+/**
+ * Edge middleware: an early answer for whole areas, from the policies in lib/access.ts. The route
+ * handlers and pages check everything again (they are the authority); docs/middleware.md explains
+ * the matcher and the path rules. For Next 16's `proxy.ts` (Node), use the same two exports there.
+ */
+import { pathRules } from "@/lib/access";
+import { SIGN_IN_PATH } from "@/lib/auth.config";
+import { createAuthz } from "@/lib/authz/authz";
+import { authorizationMiddleware } from "@/lib/authz/middleware";
+import { kitOptions } from "@/lib/kit";
+
+export default authorizationMiddleware(createAuthz(kitOptions), {
+  rules: pathRules,
+  signInPath: SIGN_IN_PATH,
+  forbiddenPath: "/403",
+});
+
+// Every matched path pays the platform's middleware floor (about 0.45-0.48x of its unmatched
+// throughput), so only areas where an early answer is worth it: pages (refused before rendering)
+// and the admin and ops APIs. Keep in step with pathRules (tests/unit/middleware-config.test.ts).
+// Next also applies these to /_next/data/<build>/...json and .rsc forms of the same paths.
+export const config = {
+  matcher: ["/dashboard/:path*", "/admin/:path*", "/api/admin/:path*", "/api/ops/:path*"],
+};
