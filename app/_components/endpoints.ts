@@ -1,0 +1,183 @@
+/**
+ * The console's view of the demo API (DESIGN 1.2): one entry per card, and how to explain an
+ * answer in one line. Plain data and pure functions, shared by the client cards.
+ */
+
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
+export interface SelectOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** The one path parameter a card may ask for. */
+export type EndpointParam =
+  | { readonly kind: "none" }
+  | { readonly kind: "text"; readonly label: string; readonly defaultValue: string; readonly hint: string }
+  | { readonly kind: "select"; readonly label: string; readonly defaultValue: string; readonly options: readonly SelectOption[] };
+
+export interface Endpoint {
+  /** Stable id for element ids and tests. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Path with `[id]` where the parameter goes. */
+  readonly path: string;
+  /** The policy's name in lib/access.ts. */
+  readonly policy: string;
+  /** Who gets in, and what the others get. */
+  readonly summary: string;
+  readonly param: EndpointParam;
+}
+
+const documentOptions: readonly SelectOption[] = [
+  { value: "doc-acme-1", label: "doc-acme-1 (acme, owner Bob)" },
+  { value: "doc-acme-2", label: "doc-acme-2 (acme, owner Alice)" },
+  { value: "doc-globex-1", label: "doc-globex-1 (globex, owner Carol)" },
+  { value: "doc-unknown", label: "doc-unknown (does not exist)" },
+];
+
+export const endpoints: readonly Endpoint[] = [
+  {
+    id: "me",
+    method: "GET",
+    path: "/api/me",
+    policy: "signed-in",
+    summary: "Any signed-in user gets their own claims; anonymous callers get 401.",
+    param: { kind: "none" },
+  },
+  {
+    id: "admin-users",
+    method: "GET",
+    path: "/api/admin/users",
+    policy: "admin",
+    summary: "Admins get the user list; members get 403 “Requires admin role”.",
+    param: { kind: "none" },
+  },
+  {
+    id: "admin-user-delete",
+    method: "DELETE",
+    path: "/api/admin/users/[id]",
+    policy: "admin",
+    summary: "Admins delete a user (204) or learn it does not exist (404); members get 403.",
+    param: { kind: "text", label: "User id", defaultValue: "user-bob", hint: "user-alice, user-bob, user-carol, or any other id" },
+  },
+  {
+    id: "document-get",
+    method: "GET",
+    path: "/api/documents/[id]",
+    policy: "read-document",
+    summary: "Readable inside your tenant; another tenant’s document answers the same 404 as a missing one.",
+    param: { kind: "select", label: "Document", defaultValue: "doc-acme-1", options: documentOptions },
+  },
+  {
+    id: "document-delete",
+    method: "DELETE",
+    path: "/api/documents/[id]",
+    policy: "delete-document",
+    summary: "The owner, or an admin of the document’s tenant, deletes it; other members get 403.",
+    param: { kind: "select", label: "Document", defaultValue: "doc-acme-2", options: documentOptions },
+  },
+  {
+    id: "export",
+    method: "POST",
+    path: "/api/reports/export",
+    policy: "export-reports",
+    summary: "Needs the pro plan’s export feature, at most 5 calls a minute per user, then 429.",
+    param: { kind: "none" },
+  },
+  {
+    id: "ops-metrics",
+    method: "GET",
+    path: "/api/ops/metrics",
+    policy: "ops-metrics",
+    summary: "Only from an address in OPS_ALLOWED_IPS, whoever is signed in; 403 for any other or unknown address.",
+    param: { kind: "none" },
+  },
+];
+
+/** The request URL for a card and its parameter value. */
+export function endpointUrl(endpoint: Endpoint, value: string): string {
+  return endpoint.path.replace("[id]", encodeURIComponent(value.trim()));
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: "OK",
+  204: "No Content",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  413: "Content Too Large",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/** The reason phrase for a status (HTTP/2 responses carry none of their own). */
+export function statusText(status: number, fromResponse: string): string {
+  return fromResponse || STATUS_TEXT[status] || "";
+}
+
+/** Which colour family a status belongs to; the number and words are always shown too. */
+export function statusTone(status: number): "ok" | "unauth" | "deny" | "hidden" | "limit" {
+  if (status >= 200 && status < 300) return "ok";
+  if (status === 401) return "unauth";
+  if (status === 404) return "hidden";
+  if (status === 429) return "limit";
+  return "deny";
+}
+
+function stringField(body: Record<string, unknown>, key: string): string | null {
+  const value = body[key];
+  return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
+}
+
+/**
+ * One line on which rule decided, from the response alone: the kit's stable `code` (the same in
+ * plain JSON and RFC 9457 bodies) and its cause-specific fields. The server never sends its
+ * internal rule name, so this is what any client could tell.
+ */
+export function describeOutcome(status: number, body: unknown, policy: string): string {
+  if (status >= 200 && status < 300) {
+    return `Allowed by policy “${policy}”${status === 204 ? ": done, nothing to return" : ""}.`;
+  }
+  const fields = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const code = stringField(fields, "code");
+  switch (code) {
+    case "unauthenticated":
+      return "Session rule: sign-in required (no session cookie).";
+    case "session_invalid":
+      return "Session rule: the session cookie could not be read, so it counts as none.";
+    case "ip_not_allowed":
+      return "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.";
+    case "role_required":
+      return `Role rule: ${stringField(fields, "required_role") ?? "another"} role required.`;
+    case "permission_required":
+      return `Permission rule: ${stringField(fields, "required_permission") ?? "a permission"} required.`;
+    case "plan_required":
+      return `Feature rule: “${stringField(fields, "feature") ?? "this feature"}” needs the ${stringField(fields, "required_plan") ?? "a higher"} plan.`;
+    case "tenant_mismatch":
+      return "Tenant rule: the resource belongs to another tenant.";
+    case "owner_required":
+      return "Owner rule: only the owner or an admin of the same tenant may do this.";
+    case "not_found":
+      return "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.";
+    case "rate_limited": {
+      const retry = stringField(fields, "retry_after");
+      return `Rate-limit rule: ${stringField(fields, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;
+    }
+    case "invalid_request":
+      return "Validation: the request’s parameters or body were rejected.";
+    case "payload_too_large":
+      return "Validation: the request body is too large.";
+    case "authorization_error":
+    case "authorization_unavailable":
+      return "Fail-closed: the kit could not decide, so it denied.";
+    default:
+      return `Not a kit refusal: HTTP ${status}${code ? ` (${code})` : ""}.`;
+  }
+}
+
+/** The response headers the console shows, in this order, when present. */
+export const SHOWN_HEADERS = ["WWW-Authenticate", "Retry-After", "RateLimit", "RateLimit-Policy", "Cache-Control", "Content-Type"] as const;
