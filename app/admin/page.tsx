@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { policies } from "@/lib/access";
+import { userStore } from "@/lib/demo/store";
+import { authorize } from "@/lib/guard";
+import { SignOutButton } from "../_components/sign-out-button";
+
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  // Anonymous: redirect to sign-in; signed in without the admin role: the 403 page, status 403.
+  const admin = await authorize(policies.admin, { path: "/admin" });
+  const users = await userStore.list();
+
+  return (
+    <>
+      <h1>Admin</h1>
+      <p className="lede">Signed in as {admin.name ?? admin.email}, with the admin role. Only admins see this page.</p>
+      <section className="panel" aria-labelledby="users-heading">
+        <h2 id="users-heading">Users</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Tenant</th>
+                <th scope="col">Plan</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr key={user.id}>
+                  <td>{user.name}</td>
+                  <td>{user.email}</td>
+                  <td>{user.role}</td>
+                  <td>{user.tenant}</td>
+                  <td>{user.plan}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="actions">
+          <Link className="button button--quiet" href="/">
+            Console
+          </Link>
+          <SignOutButton />
+        </div>
+      </section>
+    </>
+  );
+}
