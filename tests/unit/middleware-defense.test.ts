@@ -1,0 +1,141 @@
+/**
+ * Defense in depth, without any switch: every request of the matrix goes once through the root
+ * middleware.ts and once straight to the route handler Next would run (as if the middleware were
+ * out of the way: not matched, bypassed, or removed). Wherever the middleware refuses, the handler
+ * alone must refuse with the same answer (status, body, the headers a client reads), so taking the
+ * middleware away changes nothing a client sees; where it passes, the handler answers as always.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { NextRequest } from "next/server";
+import { routeContext, sessionCookie } from "@/lib/authz/testing";
+import type { AuthorizationMiddleware } from "@/lib/authz/middleware";
+
+const SECRET = "middleware-defense-secret-0123456789abcdef";
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Routes = Record<string, Partial<Record<string, Handler>>>;
+
+async function loadDemo(env: Record<string, string | undefined>) {
+  vi.resetModules();
+  for (const [name, value] of Object.entries({ AUTH_SECRET: SECRET, REDIS_URL: undefined, VERCEL: undefined, TRUSTED_PROXY_HOPS: undefined, TRUSTED_PROXY_CIDRS: undefined, OPS_ALLOWED_IPS: undefined, ...env })) {
+    vi.stubEnv(name, value);
+  }
+  const [mw, me, adminUsers, adminUser, documents, reports, ops] = await Promise.all([
+    import("@/middleware"),
+    import("@/app/api/me/route"),
+    import("@/app/api/admin/users/route"),
+    import("@/app/api/admin/users/[id]/route"),
+    import("@/app/api/documents/[id]/route"),
+    import("@/app/api/reports/export/route"),
+    import("@/app/api/ops/metrics/route"),
+  ]);
+  const routes: Routes = {
+    "/api/me": me as Routes[string],
+    "/api/admin/users": adminUsers as Routes[string],
+    "/api/admin/users/[id]": adminUser as Routes[string],
+    "/api/documents/[id]": documents as Routes[string],
+    "/api/reports/export": reports as Routes[string],
+    "/api/ops/metrics": ops as Routes[string],
+  };
+  return { middleware: mw.default as AuthorizationMiddleware, routes };
+}
+
+const claims = {
+  alice: { sub: "user-alice", name: "Alice", email: "alice@example.com", role: "admin", tenant: "acme", plan: "pro" },
+  bob: { sub: "user-bob", name: "Bob", email: "bob@example.com", role: "member", tenant: "acme", plan: "free" },
+  carol: { sub: "user-carol", name: "Carol", email: "carol@example.com", role: "member", tenant: "globex", plan: "pro" },
+} as const;
+const who = ["anonymous", "alice", "bob", "carol", "expired", "foreign-secret", "garbage"] as const;
+const cookies: Partial<Record<(typeof who)[number], string>> = {};
+
+beforeAll(async () => {
+  for (const [name, c] of Object.entries(claims)) cookies[name as keyof typeof claims] = await sessionCookie(c, { secret: SECRET });
+  cookies.expired = await sessionCookie(claims.alice, { secret: SECRET, maxAge: -120 });
+  cookies["foreign-secret"] = await sessionCookie(claims.alice, { secret: "another-secret-0123456789abcdef0123" });
+  cookies.garbage = "authjs.session-token=not-a-jwe";
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+/** One request: the URL a client sends, and the route file and params Next routes it to. */
+interface Case {
+  readonly method: string;
+  readonly url: string;
+  readonly route: string;
+  readonly params?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+}
+
+// Every demo endpoint (DESIGN 1.2), the path variants that still reach a handler, and methods.
+// Mutating requests use ids that do not exist, so the matrix can run both ways on one store.
+const cases: readonly Case[] = [
+  { method: "GET", url: "/api/me", route: "/api/me" },
+  { method: "GET", url: "/api/admin/users", route: "/api/admin/users" },
+  { method: "HEAD", url: "/api/admin/users", route: "/api/admin/users" },
+  { method: "GET", url: "/api/admin/users", route: "/api/admin/users", headers: { accept: "application/problem+json" } },
+  { method: "GET", url: "/api/admin/users?_rsc=1", route: "/api/admin/users" },
+  { method: "GET", url: "/api/me/%2e%2e/admin/users", route: "/api/admin/users" },
+  { method: "DELETE", url: "/api/admin/users/user-nobody", route: "/api/admin/users/[id]", params: { id: "user-nobody" } },
+  { method: "DELETE", url: "/api/admin/users/a%2Fb", route: "/api/admin/users/[id]", params: { id: "a/b" } },
+  { method: "GET", url: "/api/documents/doc-acme-1", route: "/api/documents/[id]", params: { id: "doc-acme-1" } },
+  { method: "GET", url: "/api/documents/doc-globex-1", route: "/api/documents/[id]", params: { id: "doc-globex-1" } },
+  { method: "DELETE", url: "/api/documents/doc-nope", route: "/api/documents/[id]", params: { id: "doc-nope" } },
+  { method: "POST", url: "/api/reports/export", route: "/api/reports/export" },
+  { method: "GET", url: "/api/ops/metrics", route: "/api/ops/metrics", headers: { "x-forwarded-for": "127.0.0.1" } },
+  { method: "GET", url: "/api/ops/metrics", route: "/api/ops/metrics", headers: { "x-forwarded-for": "203.0.113.9" } },
+];
+
+const KEY_HEADERS = ["content-type", "cache-control", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy", "set-cookie", "location"];
+
+async function answer(response: Response) {
+  return {
+    status: response.status,
+    headers: Object.fromEntries(KEY_HEADERS.map((h) => [h, response.headers.get(h)])),
+    body: await response.text(),
+  };
+}
+
+function build(c: Case, who: (typeof cookies)[keyof typeof cookies]) {
+  const headers = new Headers(c.headers);
+  if (who) headers.set("cookie", who);
+  return new NextRequest(`http://localhost:3000${c.url}`, { method: c.method, headers });
+}
+
+async function compareAll(env: Record<string, string | undefined>) {
+  const { middleware, routes } = await loadDemo(env);
+  let refusedByMiddleware = 0;
+  let passed = 0;
+  for (const c of cases) {
+    for (const w of who) {
+      const cookie = w === "anonymous" ? undefined : cookies[w];
+      const early = await middleware(build(c, cookie));
+      if (early === undefined) {
+        passed++;
+        continue;
+      }
+      refusedByMiddleware++;
+      const handler = routes[c.route]?.[c.method === "HEAD" ? "GET" : c.method];
+      expect(handler, `${c.method} ${c.route}`).toBeTypeOf("function");
+      const direct = await handler!(build(c, cookie), routeContext(c.params ?? {}));
+      const label = `${c.method} ${c.url} as ${w}`;
+      expect(direct.status, label).toBeGreaterThanOrEqual(400);
+      expect(await answer(early), label).toEqual(await answer(direct));
+    }
+  }
+  return { refusedByMiddleware, passed };
+}
+
+describe("the middleware's refusals are exactly the handlers' own", () => {
+  it("default deployment (no trusted proxy: the ops IP rule refuses everyone)", async () => {
+    const { refusedByMiddleware, passed } = await compareAll({});
+    // Not vacuous: the admin and ops cases are refused early, the rest pass to their handlers.
+    expect(refusedByMiddleware).toBeGreaterThanOrEqual(40);
+    expect(passed).toBeGreaterThanOrEqual(40);
+  });
+
+  it("behind one trusted proxy, with the ops allow list reachable", async () => {
+    const { refusedByMiddleware } = await compareAll({ TRUSTED_PROXY_HOPS: "1", OPS_ALLOWED_IPS: "127.0.0.1/32" });
+    expect(refusedByMiddleware).toBeGreaterThanOrEqual(30);
+  });
+});
