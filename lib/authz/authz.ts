@@ -96,7 +96,12 @@ export function createAuthz(options: AuthzOptions): Authz {
 
   const report = (error: unknown, stage: AuthzStage, policy: string) => {
     try {
-      onError(error, { stage, policy });
+      // The type says void, but an async logger fits it too: a rejection it returns would be an
+      // unhandled rejection, which ends a Node process by default. Absorb it like a throw.
+      const logged: unknown = onError(error, { stage, policy });
+      if (typeof (logged as PromiseLike<unknown> | undefined)?.then === "function") {
+        Promise.resolve(logged).catch(() => undefined);
+      }
     } catch {
       // A failing logger must not turn a refusal into a crash.
     }
