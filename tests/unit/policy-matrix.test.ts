@@ -732,6 +732,30 @@ describe("fail closed: an error inside the kit denies", () => {
     expect(onError).toHaveBeenCalledTimes(2);
   });
 
+  it("an async logger that rejects leaves no unhandled rejection (which would crash Node)", async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      // Typed as returning void, so an async function is accepted: its rejection must be absorbed too.
+      const kit = makeKit({
+        onError: async () => {
+          throw new Error("log shipper down");
+        },
+        session: async () => {
+          throw new Error(SECRET_DETAIL);
+        },
+      });
+      await expectInternalError(await call(kit, "signedIn", { who: "alice" }));
+      // Let Node run its unhandled-rejection check (after the microtask queue drains).
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+
   it("check() on a resource policy without a loader → 500 (nothing to check is not a pass)", async () => {
     const kit = makeKit();
     const decision = await kit.authz.check(policies.readDoc, requestFor("/x", { cookie: cookies.alice }));
