@@ -1,0 +1,146 @@
+/**
+ * Locks the kit's public runtime surface, as Clerk does for its packages: every module under
+ * lib/authz/ and the names it exports at runtime. Adding, renaming or removing an export (or a
+ * module) fails this test until the snapshot is updated on purpose (`npx vitest run -u <this file>`),
+ * so a surface change is always a visible diff in review.
+ *
+ * Type-only exports vanish at runtime and are not listed here: tests/unit/policy-types.test.ts
+ * covers the types.
+ */
+import { readdirSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { expect, it } from "vitest";
+
+const KIT = resolve(__dirname, "../../lib/authz");
+
+function modules(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? modules(join(dir, e.name)) : /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+it("lib/authz modules and their runtime exports", async () => {
+  const surface: Record<string, string[]> = {};
+  for (const file of modules(KIT)) {
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    surface[relative(KIT, file)] = Object.keys(mod).sort();
+  }
+  expect(surface).toMatchInlineSnapshot(`
+    {
+      "access.ts": [
+        "defineAccess",
+      ],
+      "authz.ts": [
+        "createAuthz",
+      ],
+      "decision.ts": [
+        "DenyStatus",
+        "deny",
+        "internalError",
+        "notFound",
+      ],
+      "duration.ts": [
+        "parseDuration",
+      ],
+      "ip.ts": [
+        "clientIpFrom",
+        "ipMatcher",
+        "parseIp",
+        "proxyTrustFromEnv",
+      ],
+      "middleware.ts": [
+        "MIDDLEWARE_LAYER_HEADER",
+        "authorizationMiddleware",
+      ],
+      "path.ts": [
+        "HTTP_METHODS",
+        "callbackPath",
+        "compilePathPattern",
+        "definePathRules",
+        "pathForms",
+      ],
+      "policy.ts": [
+        "compilePolicy",
+        "rateLimitHeaders",
+      ],
+      "rate-limit/memory.ts": [
+        "checkRule",
+        "memoryRateLimitStore",
+      ],
+      "rate-limit/store.ts": [],
+      "rate-limit/upstash.ts": [
+        "fromUpstashLimiter",
+      ],
+      "respond.ts": [
+        "DEFAULT_CHALLENGE",
+        "denialResponse",
+        "wantsProblemJson",
+      ],
+      "route.ts": [
+        "createWithAuthorization",
+        "guardOf",
+        "publicRoute",
+      ],
+      "schema.ts": [
+        "validate",
+      ],
+      "server.ts": [
+        "createPageGuard",
+        "sameOriginPath",
+        "signInRedirectPath",
+      ],
+      "session/auth-adapter.ts": [
+        "sessionFromAuth",
+      ],
+      "session/authjs.ts": [
+        "AUTHJS_COOKIE_NAME",
+        "authJsSession",
+      ],
+      "session/cookies.ts": [
+        "parseCookieHeader",
+        "readChunkedCookie",
+      ],
+      "session/index.ts": [
+        "AUTHJS_COOKIE_NAME",
+        "DEFAULT_CLOCK_TOLERANCE_SEC",
+        "DEFAULT_MAX_TOKEN_BYTES",
+        "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSession",
+        "checkTimeClaims",
+        "decryptJwt",
+        "deriveJweKey",
+        "nextAuthV4Session",
+        "parseCookieHeader",
+        "readChunkedCookie",
+        "sessionFromAuth",
+      ],
+      "session/jwe.ts": [
+        "DEFAULT_CLOCK_TOLERANCE_SEC",
+        "DEFAULT_MAX_TOKEN_BYTES",
+        "base64UrlDecode",
+        "base64UrlEncode",
+        "checkTimeClaims",
+        "decryptJwt",
+        "deriveJweKey",
+      ],
+      "session/jwt-cookie-source.ts": [
+        "DEFAULT_CACHE_MAX",
+        "createJwtCookieSource",
+      ],
+      "session/nextauth-v4.ts": [
+        "NEXTAUTH_V4_COOKIE_NAME",
+        "nextAuthV4Session",
+      ],
+      "session/source.ts": [],
+      "testing.ts": [
+        "expectRefusal",
+        "requestFor",
+        "routeContext",
+        "sessionCookie",
+        "sessionCookieName",
+        "signInWithCredentials",
+      ],
+    }
+  `);
+});
