@@ -1,0 +1,569 @@
+/**
+ * "Install by copy", proven: lib/authz/ is copied into fresh, minimal Next projects in a temporary
+ * folder, each with its own Auth.js (or NextAuth v4) config, access declaration, guarded routes and
+ * middleware.ts; each is built with `next build`, started with `next start`, and checked over HTTP
+ * with sessions from a real sign-in against its own auth endpoints and from the copied testing.ts.
+ *
+ * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
+ *   a. Next 16 + Auth.js v5, the kit in lib/authz
+ *   b. Next 15.5 + Auth.js v5, a src/ layout with the kit in src/lib/authz (renamed folders must work)
+ *   c. Next 16 + NextAuth v4 (App Router handler), the kit read through nextAuthV4Session
+ *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of middleware.ts
+ *
+ * The projects' node_modules are made from this repo's (no install, no network): symlinks, except
+ * for next and next-auth in the Next 15.5 project, which are copied (see linkNodeModules). Symlinks
+ * out of the project need `turbopack.root` in next.config (a real install does not). About 3 minutes
+ * in all on two idle cores. COPY_PROJECTS=a,c runs some of them; KEEP_COPY_PROJECTS=1 keeps the
+ * folders (with next-build.log) for a look.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/next-server";
+
+type TestingModule = typeof import("../../lib/authz/testing");
+
+const repo = path.resolve(__dirname, "../..");
+const SECRET = "copy-project-secret-0123456789abcdef0123456789";
+const PASSWORD = "copy-test-password";
+const BUILD_TIMEOUT_MS = 5 * 60_000;
+const START_TIMEOUT_MS = 60_000;
+
+interface ProjectSpec {
+  readonly id: "a" | "b" | "c" | "d";
+  readonly title: string;
+  /** The repo's package the project's `next` links to. */
+  readonly next: "next" | "next-15";
+  /** The repo's package the project's `next-auth` links to. */
+  readonly nextAuth: "next-auth" | "next-auth-v4";
+  readonly authVersion: 4 | 5;
+  /** A `src/` layout: app, middleware.ts and the kit under src/. */
+  readonly src: boolean;
+  /** `middleware.ts` (Edge runtime) or Next 16's `proxy.ts` (Node.js runtime), same code. */
+  readonly gate: "middleware" | "proxy";
+}
+
+const PROJECTS: readonly ProjectSpec[] = [
+  { id: "a", title: "Next 16 + Auth.js v5", next: "next", nextAuth: "next-auth", authVersion: 5, src: false, gate: "middleware" },
+  { id: "b", title: "Next 15.5 + Auth.js v5 (src/ layout)", next: "next-15", nextAuth: "next-auth", authVersion: 5, src: true, gate: "middleware" },
+  { id: "c", title: "Next 16 + NextAuth v4", next: "next", nextAuth: "next-auth-v4", authVersion: 4, src: false, gate: "middleware" },
+  { id: "d", title: "Next 16 + Auth.js v5, proxy.ts", next: "next", nextAuth: "next-auth", authVersion: 5, src: false, gate: "proxy" },
+];
+
+const only = process.env.COPY_PROJECTS?.split(",").map((s) => s.trim()).filter(Boolean);
+const selected = PROJECTS.filter((p) => !only || only.includes(p.id));
+
+/** The deepest folder holding both paths (`/` for /tmp/x and /work/main). */
+function commonAncestor(a: string, b: string): string {
+  const as = path.resolve(a).split(path.sep);
+  const bs = path.resolve(b).split(path.sep);
+  let i = 0;
+  while (i < as.length && i < bs.length && as[i] === bs[i]) i++;
+  return as.slice(0, i).join(path.sep) || path.sep;
+}
+
+const versionOf = (pkg: string): string =>
+  (JSON.parse(readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+
+// ---------------------------------------------------------------------------------------------
+// The project's files: what a user would write around a copied kit.
+
+function projectFiles(p: ProjectSpec, dir: string): Record<string, string> {
+  const src = p.src ? "src/" : "";
+  const v4 = p.authVersion === 4;
+  const secretEnv = v4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET";
+  const cookieName = v4 ? "next-auth.session-token" : "authjs.session-token";
+  const files: Record<string, string> = {};
+
+  files["package.json"] = JSON.stringify(
+    {
+      name: `authz-copy-${p.id}`,
+      version: "0.0.0",
+      private: true,
+      scripts: { build: "next build", start: "next start" },
+      dependencies: {
+        next: versionOf(p.next),
+        "next-auth": versionOf(p.nextAuth),
+        react: versionOf("react"),
+        "react-dom": versionOf("react-dom"),
+        zod: versionOf("zod"),
+      },
+      devDependencies: {
+        typescript: versionOf("typescript"),
+        "@types/node": versionOf("@types/node"),
+        "@types/react": versionOf("@types/react"),
+        "@types/react-dom": versionOf("@types/react-dom"),
+      },
+    },
+    null,
+    2,
+  );
+
+  // create-next-app's tsconfig (strict, bundler resolution, `@/*` alias), not this repo's stricter one:
+  // the kit must compile under what users have.
+  files["tsconfig.json"] = JSON.stringify(
+    {
+      compilerOptions: {
+        target: "ES2017",
+        lib: ["dom", "dom.iterable", "esnext"],
+        allowJs: true,
+        skipLibCheck: true,
+        strict: true,
+        noEmit: true,
+        esModuleInterop: true,
+        module: "esnext",
+        moduleResolution: "bundler",
+        resolveJsonModule: true,
+        isolatedModules: true,
+        jsx: "preserve",
+        incremental: true,
+        plugins: [{ name: "next" }],
+        paths: { "@/*": [`./${src}*`] },
+      },
+      include: ["next-env.d.ts", "**/*.ts", "**/*.tsx", ".next/types/**/*.ts"],
+      exclude: ["node_modules"],
+    },
+    null,
+    2,
+  );
+
+  // Only because this project's node_modules are symlinks out of it (a real install needs neither):
+  // Turbopack compiles nothing outside its root ("Could not find the Next.js package"), and the
+  // output file tracing root should be the same folder.
+  const root = commonAncestor(dir, repo);
+  files["next.config.ts"] = `import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  turbopack: { root: ${JSON.stringify(root)} },
+  outputFileTracingRoot: ${JSON.stringify(root)},
+};
+
+export default nextConfig;
+`;
+
+  // Two users: a member (403 on the admin route) and an admin (200).
+  const users = `const users = [
+  { id: "user-alice", email: "alice@example.com", name: "Alice", role: "admin" },
+  { id: "user-bob", email: "bob@example.com", name: "Bob", role: "member" },
+];
+const PASSWORD = ${JSON.stringify(PASSWORD)};`;
+
+  if (v4) {
+    files[`${src}auth.ts`] = `import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+
+${users}
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt" },
+  providers: [
+    CredentialsProvider({
+      name: "Credentials",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const user = users.find((u) => u.email === credentials?.email);
+        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
+      },
+    }),
+  ],
+  callbacks: {
+    // The kit reads \`sub\` and \`role\` from the session token.
+    jwt({ token, user }) {
+      if (user) token.role = users.find((u) => u.id === user.id)?.role;
+      return token;
+    },
+  },
+};
+`;
+    files[`${src}app/api/auth/[...nextauth]/route.ts`] = `import NextAuth from "next-auth";
+import { authOptions } from "@/auth";
+
+// NextAuth v4's App Router handler (next-auth >= 4.22).
+const handler = NextAuth(authOptions);
+export { handler as GET, handler as POST };
+`;
+  } else {
+    files[`${src}auth.ts`] = `import NextAuth from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+
+${users}
+
+export const { handlers, auth } = NextAuth({
+  session: { strategy: "jwt" },
+  trustHost: true,
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const user = users.find((u) => u.email === credentials?.email);
+        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
+      },
+    }),
+  ],
+  callbacks: {
+    // The kit reads \`sub\` and \`role\` from the session token.
+    jwt({ token, user }) {
+      if (user) token.role = users.find((u) => u.id === user.id)?.role;
+      return token;
+    },
+  },
+});
+`;
+    files[`${src}app/api/auth/[...nextauth]/route.ts`] = `import { handlers } from "@/auth";
+
+export const { GET, POST } = handlers;
+`;
+  }
+
+  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz/access";
+
+export const access = defineAccess({
+  roles: {
+    member: { permissions: ["profile:read"] },
+    admin: { inherits: ["member"], permissions: ["users:read"] },
+  },
+});
+
+export const policies = {
+  signedIn: access.policy({ name: "signed-in" }),
+  admin: access.policy({ name: "admin", role: "admin" }),
+};
+`;
+
+  const sessionSource = v4 ? "nextAuthV4Session" : "authJsSession";
+  files[`${src}lib/kit.ts`] = `import type { AuthzOptions } from "@/lib/authz/authz";
+import { ${sessionSource} } from "@/lib/authz/session";
+
+// Edge-safe: shared by middleware.ts and the route handlers.
+export const kitOptions = {
+  session: ${sessionSource}({ secret: () => process.env.${secretEnv} }),
+  response: { challenge: 'Cookie realm="copy-${p.id}", form-action="/api/auth/signin", cookie-name="${cookieName}"' },
+} satisfies AuthzOptions;
+`;
+  files[`${src}lib/guard.ts`] = `import { createAuthz } from "@/lib/authz/authz";
+import { kitOptions } from "@/lib/kit";
+
+export const authz = createAuthz(kitOptions);
+export const { withAuthorization } = authz;
+`;
+
+  files[`${src}app/api/me/route.ts`] = `import { policies } from "@/lib/access";
+import { withAuthorization } from "@/lib/guard";
+
+export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) =>
+  Response.json({ id: subject.id, roles: subject.roles }),
+);
+`;
+  files[`${src}app/api/admin/users/route.ts`] = `import { policies } from "@/lib/access";
+import { withAuthorization } from "@/lib/guard";
+
+export const GET = withAuthorization(policies.admin, async (_request, { subject }) =>
+  Response.json({ users: ["alice@example.com", "bob@example.com"], by: subject.id }),
+);
+`;
+  // Params arrive as a Promise in Next 15 and 16; the kit awaits and validates them.
+  files[`${src}app/api/admin/users/[id]/route.ts`] = `import * as z from "zod";
+import { policies } from "@/lib/access";
+import { withAuthorization } from "@/lib/guard";
+
+const params = z.object({ id: z.string().min(1).max(32) });
+
+export const GET = withAuthorization(policies.admin, { params }, async (_request, { params }) =>
+  Response.json({ user: params.id }),
+);
+`;
+  // Not matched by middleware.ts: the handler's own check answers alone.
+  files[`${src}app/api/account/route.ts`] = `import { policies } from "@/lib/access";
+import { withAuthorization } from "@/lib/guard";
+
+export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) => Response.json({ account: subject.id }));
+`;
+  // A probe with NO handler-side check, matched by middleware.ts only: if it answers 401 to an
+  // anonymous request, the built middleware ran the kit. (Real routes check in the handler too.)
+  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz/route";
+
+export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
+`;
+
+  files[`${src}${p.gate}.ts`] = middlewareSource(p.gate);
+  return files;
+}
+
+/** middleware.ts (or proxy.ts) of a copy project: the kit's middleware factory with its path rules. */
+function middlewareSource(gate: ProjectSpec["gate"]): string {
+  const where = gate === "proxy" ? "in proxy.ts (Node.js runtime)" : "on the Edge";
+  return `import { policies } from "@/lib/access";
+import { createAuthz } from "@/lib/authz/authz";
+import { authorizationMiddleware } from "@/lib/authz/middleware";
+import { kitOptions } from "@/lib/kit";
+
+// An early answer ${where}; the route handlers check the same policies again.
+export default authorizationMiddleware(createAuthz(kitOptions), {
+  rules: [
+    { path: "/api/me", policy: policies.signedIn, kind: "api" },
+    { path: "/api/admin/**", policy: policies.admin, kind: "api" },
+    { path: "/api/probe", policy: policies.admin, kind: "api" },
+  ],
+  signInPath: "/api/auth/signin",
+});
+
+export const config = { matcher: ["/api/me", "/api/admin/:path*", "/api/probe"] };
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Making, building, starting and removing a project.
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+function link(target: string, at: string): void {
+  mkdirSync(path.dirname(at), { recursive: true });
+  symlinkSync(target, at, "dir");
+}
+
+/**
+ * Copies a package of this repo into the project as a real folder, for a package that must resolve
+ * `next` as the project's own. Its nested node_modules is linked, not copied, and its hoisted
+ * dependencies are linked next to it, as npm would have placed them.
+ */
+function copyPackage(from: string, nm: string, as: string): void {
+  const source = path.join(repo, "node_modules", from);
+  const target = path.join(nm, as);
+  const nested = path.join(source, "node_modules");
+  cpSync(source, target, { recursive: true, filter: (file) => file !== nested });
+  if (existsSync(nested)) link(nested, path.join(target, "node_modules"));
+  const manifest = JSON.parse(readFileSync(path.join(source, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+    const hoisted = path.join(repo, "node_modules", dep);
+    if (!existsSync(path.join(nested, dep)) && existsSync(hoisted) && !existsSync(path.join(nm, dep))) link(hoisted, path.join(nm, dep));
+  }
+}
+
+/**
+ * The project's node_modules, made of this repo's packages under the names a user has. Mostly
+ * symlinks: a symlinked package resolves its own imports from where it really lives (the repo), which
+ * is right when that is what the project would resolve too. It is not for the Next 15 project:
+ * - next-15 requires itself as `next/...` (`next/dist/compiled/...`), which from the repo is Next 16;
+ * - Auth.js v5 imports `next/server` and `next/headers`, which from the repo are Next 16's too.
+ * So there both are copied (see copyPackage) and resolve `next` as the project's, like an install.
+ */
+function linkNodeModules(dir: string, p: ProjectSpec): void {
+  const nm = path.join(dir, "node_modules");
+  const repoNm = path.join(repo, "node_modules");
+  for (const pkg of ["react", "react-dom", "zod", "typescript", "@types/node", "@types/react", "@types/react-dom"]) {
+    link(path.join(repoNm, pkg), path.join(nm, pkg));
+  }
+  if (p.next === "next") {
+    link(path.join(repoNm, "next"), path.join(nm, "next"));
+    link(path.join(repoNm, p.nextAuth), path.join(nm, "next-auth"));
+  } else {
+    copyPackage(p.next, nm, "next");
+    copyPackage(p.nextAuth, nm, "next-auth");
+  }
+}
+
+function createProject(p: ProjectSpec): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `authz-copy-${p.id}-`));
+  tempDirs.add(dir);
+  for (const [file, text] of Object.entries(projectFiles(p, dir))) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  // The copy itself, as a user makes it: the whole folder, nothing else from this repo.
+  cpSync(path.join(repo, "lib/authz"), path.join(dir, p.src ? "src/lib/authz" : "lib/authz"), { recursive: true });
+  linkNodeModules(dir, p);
+  return dir;
+}
+
+/** Removes a project folder, unlinking every symlink first so nothing outside it can be touched. */
+function removeProject(dir: string): void {
+  const unlinkLinks = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (lstatSync(full).isSymbolicLink()) unlinkSync(full);
+      else if (entry.isDirectory()) unlinkLinks(full);
+    }
+  };
+  try {
+    unlinkLinks(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function env(p: ProjectSpec, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    [p.authVersion === 4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET"]: SECRET,
+    ...extra,
+  };
+}
+
+function nextBin(dir: string): string {
+  return path.join(dir, "node_modules", "next", "dist", "bin", "next");
+}
+
+function run(dir: string, args: readonly string[], processEnv: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  let log = "";
+  const child = spawn(process.execPath, [nextBin(dir), ...args], { cwd: dir, env: processEnv, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  return { child, output: () => log };
+}
+
+async function build(dir: string, p: ProjectSpec): Promise<string> {
+  const started = Date.now();
+  const { child, output } = run(dir, ["build"], env(p));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  writeFileSync(path.join(dir, "next-build.log"), output());
+  if (code !== 0) throw new Error(`next build failed (${code}) for ${p.title} in ${dir}:\n${output().slice(-6000)}`);
+  console.log(`[copy-into-project] ${p.title}: next build took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return output();
+}
+
+async function start(dir: string, p: ProjectSpec): Promise<{ url: string; output: () => string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // NextAuth v4 builds its callback URLs from NEXTAUTH_URL.
+  const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: url } : {};
+  const { child, output } = run(dir, ["start", "-p", String(port), "-H", "127.0.0.1"], env(p, extra));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
+    try {
+      if ((await fetch(`${url}/api/auth/csrf`)).ok) return { url, output };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stopAll(): Promise<void> {
+  return Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+afterAll(async () => {
+  await stopAll();
+  if (process.env.KEEP_COPY_PROJECTS === "1") {
+    console.log(`copy projects kept in: ${[...tempDirs].join(", ")}`);
+    return;
+  }
+  for (const dir of tempDirs) removeProject(dir);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The checks, the same for every project.
+
+describe.each(selected)("lib/authz copied into $title", (p) => {
+  let dir = "";
+  let url = "";
+  let serverOutput = () => "";
+  let testing: TestingModule;
+  let buildOutput = "";
+  const get = (pathname: string, cookie?: string) => fetch(`${url}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+
+  beforeAll(async () => {
+    dir = createProject(p);
+    buildOutput = await build(dir, p);
+    ({ url, output: serverOutput } = await start(dir, p));
+    // The COPIED testing.ts, importing the project's own next-auth/jwt (v4 or v5).
+    testing = (await import(pathToFileURL(path.join(dir, p.src ? "src/lib/authz/testing.ts" : "lib/authz/testing.ts")).href)) as TestingModule;
+  }, BUILD_TIMEOUT_MS + START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await stopAll();
+  });
+
+  it(`was built by ${p.next === "next" ? "Next 16" : "Next 15.5"} with its ${p.gate}.ts`, () => {
+    expect(buildOutput).toContain(`Next.js ${versionOf(p.next)}`);
+    // Next lists the gate in its route table: "ƒ Middleware" in 15.5, "ƒ Proxy (Middleware)" in 16
+    // whichever file it came from.
+    expect(buildOutput).toMatch(/ƒ (Proxy \()?Middleware/);
+    // Edge middleware is listed in the middleware manifest; a Node.js proxy is not.
+    const manifest = JSON.parse(readFileSync(path.join(dir, ".next/server/middleware-manifest.json"), "utf8")) as { middleware: Record<string, unknown> };
+    expect(Object.keys(manifest.middleware).length > 0).toBe(p.gate === "middleware");
+  });
+
+  it("answers 401 with WWW-Authenticate to an anonymous request, from middleware.ts and from the handler alone", async () => {
+    for (const pathname of ["/api/me", "/api/admin/users", "/api/admin/users/u1", "/api/probe", "/api/account"]) {
+      const response = await get(pathname);
+      const body = await testing.expectRefusal(response, { status: 401, code: "unauthenticated" });
+      expect(response.headers.get("www-authenticate"), pathname).toContain(`realm="copy-${p.id}"`);
+      expect(body.error).toBe("Unauthorized");
+      // The middleware marks its answers; /api/account is outside its matcher.
+      expect(response.headers.get("x-authz-layer"), pathname).toBe(pathname === "/api/account" ? null : "middleware");
+    }
+  });
+
+  it("signs in over HTTP against the project's own auth endpoints; a wrong password gets no session", async () => {
+    expect(await testing.signInWithCredentials(url, "bob@example.com", "wrong")).toBeNull();
+    const cookie = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
+    expect(cookie).toMatch(p.authVersion === 4 ? /^next-auth\.session-token=/ : /^authjs\.session-token=/);
+  });
+
+  it("answers 403 to a signed-in member on the admin routes and 200 on the member route", async () => {
+    const bob = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
+    expect(bob).not.toBeNull();
+    const me = await get("/api/me", bob ?? "");
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ id: "user-bob", roles: ["member"] });
+    expect(await (await get("/api/account", bob ?? "")).json()).toEqual({ account: "user-bob" });
+    for (const pathname of ["/api/admin/users", "/api/admin/users/u1", "/api/probe"]) {
+      await testing.expectRefusal(await get(pathname, bob ?? ""), { status: 403, code: "role_required", message: "Requires admin role" });
+    }
+  });
+
+  it("answers 200 to the admin, with route params awaited and validated", async () => {
+    const alice = await testing.signInWithCredentials(url, "alice@example.com", PASSWORD);
+    expect(alice).not.toBeNull();
+    const users = await get("/api/admin/users", alice ?? "");
+    expect(users.status).toBe(200);
+    expect(await users.json()).toEqual({ users: ["alice@example.com", "bob@example.com"], by: "user-alice" });
+    const one = await get("/api/admin/users/u1", alice ?? "");
+    expect(one.status).toBe(200);
+    expect(await one.json()).toEqual({ user: "u1" });
+    const probe = await get("/api/probe", alice ?? "");
+    expect(probe.status).toBe(200);
+  });
+
+  it("accepts a cookie from the copied testing.ts (the installed next-auth's encode) and refuses a forged one", async () => {
+    const admin = await testing.sessionCookie({ sub: "user-alice", role: "admin" }, { secret: SECRET });
+    const member = await testing.sessionCookie({ sub: "user-bob", role: "member" }, { secret: SECRET, version: p.authVersion });
+    expect(admin.startsWith(`${testing.sessionCookieName(false, p.authVersion)}=`)).toBe(true);
+    expect((await get("/api/admin/users", admin)).status).toBe(200);
+    await testing.expectRefusal(await get("/api/admin/users", member), { status: 403, code: "role_required" });
+    const forged = await testing.sessionCookie({ sub: "user-alice", role: "admin" }, { secret: "not-the-project-secret-0123456789abcdef" });
+    await testing.expectRefusal(await get("/api/admin/users", forged), { status: 401, code: "unauthenticated" });
+    const expired = await testing.sessionCookie({ sub: "user-alice", role: "admin" }, { secret: SECRET, maxAge: -3600 });
+    await testing.expectRefusal(await get("/api/admin/users", expired), { status: 401, code: "unauthenticated" });
+  });
+
+  it("logged no kit error while serving", () => {
+    expect(serverOutput()).not.toMatch(/\[authz\]|Error:/);
+  });
+});
