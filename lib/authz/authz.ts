@@ -4,7 +4,7 @@ import type { Policy, PolicyRules, RequiresSubject } from "./policy";
 import { rateLimitHeaders } from "./policy";
 import { memoryRateLimitStore } from "./rate-limit/memory";
 import type { RateLimitStore } from "./rate-limit/store";
-import type { ResponseOptions } from "./respond";
+import { denialResponse, type ResponseOptions } from "./respond";
 import { createWithAuthorization, type WithAuthorization } from "./route";
 import type { SessionSource } from "./session/source";
 
@@ -68,6 +68,11 @@ export interface Authz {
   ): Promise<Granted<SubjectFor<D, R>, Res> | Deny>;
   /** Resolves the request's subject with no policy: null when anonymous or on any error. */
   subject<D extends AccessDeclaration>(policy: Policy<D>, request: Request): Promise<Subject<D> | null>;
+  /**
+   * The response for a refusal, with this kit's response options: use it for refusals a handler
+   * makes itself (a 404 for a missing id), so they match the kit's own byte for byte.
+   */
+  denialResponse(decision: Deny, request?: Request): Response;
   /** Wraps a route handler so it runs only for requests the policy allows. See `route.ts`. */
   readonly withAuthorization: WithAuthorization;
 }
@@ -127,8 +132,9 @@ export function createAuthz(options: AuthzOptions): Authz {
     return { subject };
   }
 
-  const core: Pick<Authz, "options" | "check" | "subject"> = {
+  const core: Pick<Authz, "options" | "check" | "subject" | "denialResponse"> = {
     options,
+    denialResponse: (decision, request) => denialResponse(decision, request, options.response),
 
     async check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
       policy: Policy<D, R>,

@@ -15,6 +15,7 @@ export const DenyStatus = {
   owner_required: 403,
   not_found: 404,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   authorization_error: 500,
   authorization_unavailable: 503,

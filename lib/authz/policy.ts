@@ -25,7 +25,10 @@ export interface ResourceOptions<D extends AccessDeclaration> {
   readonly tenant?: string;
   /** Key of the resource's owner id; it must equal the subject's id unless a role overrides. */
   readonly owner?: string;
-  /** Roles that act on any resource of their own tenant without owning it (tenant admins). */
+  /**
+   * Roles that act on resources they do not own (tenant admins). Their reach is the tenant only
+   * when the rule also names a `tenant` key; without one they act on every resource.
+   */
   readonly ownerOverride?: RoleOf<D> | readonly RoleOf<D>[];
   /**
    * Which refusals pretend the resource does not exist (404, byte-identical to a missing one):
@@ -227,7 +230,9 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       if (result.success) return null;
       const retryAfter = Math.max(1, Math.ceil((result.reset - now) / 1000));
       const status = options.status ?? 429;
-      return deny("rate_limited", `Rate limit exceeded: at most ${result.limit} requests per ${Math.ceil(rateLimitWindowMs / 1000)} seconds`, {
+      const per = Math.ceil(rateLimitWindowMs / 1000);
+      const requests = result.limit === 1 ? "1 request" : `${result.limit} requests`;
+      return deny("rate_limited", `Rate limit exceeded: at most ${requests} per ${per === 1 ? "second" : `${per} seconds`}`, {
         rule: "rateLimit",
         status,
         headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(options.operation, result, rateLimitWindowMs, now) },

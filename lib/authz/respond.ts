@@ -6,6 +6,7 @@ const STATUS_TEXT: Readonly<Record<DenyStatusCode, string>> = {
   403: "Forbidden",
   404: "Not Found",
   413: "Content Too Large",
+  415: "Unsupported Media Type",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",

@@ -2,7 +2,6 @@ import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import { deny, type Deny } from "./decision";
 import type { Policy, PolicyRules, ResourceShape } from "./policy";
-import { denialResponse } from "./respond";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 
 /** Route params as Next passes them before validation. */
@@ -135,7 +134,15 @@ async function readTextUpTo(request: Request, maxBytes: number): Promise<string 
   return new TextDecoder().decode(bytes);
 }
 
+// A JSON body must say so: a form or text/plain post (what a cross-site page can send without a
+// preflight) never reaches a handler that expects JSON.
+const isJsonType = (contentType: string | null): boolean =>
+  contentType !== null && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
+
 async function readJsonBody(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | Deny> {
+  if (!isJsonType(request.headers.get("content-type"))) {
+    return deny("unsupported_media_type", "Request body must be sent as application/json", { rule: "validation" });
+  }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, { rule: "validation" });
   const text = await readTextUpTo(request, maxBytes);
@@ -168,7 +175,7 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
  * The wrapped handler runs only if the policy allows; a refusal is answered before params are
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
-export function createWithAuthorization(authz: Pick<Authz, "check" | "options">): WithAuthorization {
+export function createWithAuthorization(authz: Pick<Authz, "check" | "denialResponse">): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
     optionsOrHandler: RouteOptions<SubjectFor<D, R>, StandardSchemaV1 | undefined, StandardSchemaV1 | undefined, unknown> | AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
@@ -181,7 +188,6 @@ export function createWithAuthorization(authz: Pick<Authz, "check" | "options">)
       throw new TypeError(`withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`);
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    const respond = (refusal: Deny, request: Request) => denialResponse(refusal, request, authz.options.response);
 
     const guarded: RouteHandler = async (request, context) => {
       let params: unknown = {};
@@ -207,7 +213,7 @@ export function createWithAuthorization(authz: Pick<Authz, "check" | "options">)
         },
         ...(options.load ? { load: async (subject: SubjectFor<D, R>) => (await options.load!({ params: params as never, subject, request })) ?? null } : {}),
       });
-      if (!decision.allowed) return respond(decision, request);
+      if (!decision.allowed) return authz.denialResponse(decision, request);
       const response = await handler(request, { subject: decision.subject, params, body, resource: decision.resource });
       return withHeaders(response, decision.headers);
     };

@@ -358,7 +358,7 @@ const cases: readonly Case[] = [
     doc: "doc-globex-1",
     before: 1,
     status: 429,
-    body: { error: "Too Many Requests", message: "Rate limit exceeded: at most 1 requests per 60 seconds", code: "rate_limited", limit: 1, retry_after: 60 },
+    body: { error: "Too Many Requests", message: "Rate limit exceeded: at most 1 request per 60 seconds", code: "rate_limited", limit: 1, retry_after: 60 },
     headers: { "retry-after": "60", "ratelimit-policy": '"everything";q=1;w=60', ratelimit: '"everything";r=0;t=60' },
   },
   { name: "order 7: resource last", policy: "everything", who: "alice", ip: "10.0.0.1", doc: "doc-globex-1", status: 404, body: body.notFound },

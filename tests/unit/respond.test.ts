@@ -55,6 +55,7 @@ describe("denialResponse: plain JSON", () => {
     403: "Forbidden",
     404: "Not Found",
     413: "Content Too Large",
+    415: "Unsupported Media Type",
     429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",

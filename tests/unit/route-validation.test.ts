@@ -124,6 +124,33 @@ describe("params and body validation", () => {
     expect(calls()).toBe(0);
   });
 
+  it.each([
+    ["text/plain (a cross-site form can send it without a preflight)", "text/plain"],
+    ["a form", "application/x-www-form-urlencoded"],
+    ["no content type", ""],
+  ])("a JSON body sent as %s → 415, handler not run", async (_label, contentType) => {
+    const { handler, calls } = noteRoute();
+    const request = post("note-1", '{"title":"Hello"}', { cookie: member, headers: { "content-type": contentType } });
+    if (contentType === "") request.headers.delete("content-type");
+    const response = await handler(request, routeContext({ id: "note-1" }));
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({
+      error: "Unsupported Media Type",
+      message: "Request body must be sent as application/json",
+      code: "unsupported_media_type",
+    });
+    expect(calls()).toBe(0);
+  });
+
+  it("application/json with a charset and vendor +json types are JSON", async () => {
+    for (const type of ["application/json; charset=utf-8", "application/merge-patch+json"]) {
+      const { handler, calls } = noteRoute();
+      const response = await handler(post("note-1", '{"title":"Hi"}', { cookie: member, headers: { "content-type": type } }), routeContext({ id: "note-1" }));
+      expect(response.status).toBe(201);
+      expect(calls()).toBe(1);
+    }
+  });
+
   it("no body at all → 400", async () => {
     const { handler } = noteRoute();
     await expect400(await handler(post("note-1", undefined, { cookie: member }), routeContext({ id: "note-1" })), "Request body must be JSON");

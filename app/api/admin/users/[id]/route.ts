@@ -1,15 +1,14 @@
 import * as z from "zod";
 import { policies } from "@/lib/access";
-import { denialResponse } from "@/lib/authz/respond";
 import { notFound } from "@/lib/authz/decision";
 import { userStore } from "@/lib/demo/store";
-import { withAuthorization } from "@/lib/guard";
+import { authz, withAuthorization } from "@/lib/guard";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 
 export const DELETE = withAuthorization(policies.admin, { params }, async (request, { params }) => {
   const deleted = await userStore.delete(params.id);
   // The same 404 the kit gives everywhere, so unknown ids look alike across the API.
-  if (!deleted) return denialResponse(notFound(), request);
+  if (!deleted) return authz.denialResponse(notFound(), request);
   return new Response(null, { status: 204 });
 });
