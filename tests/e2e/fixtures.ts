@@ -38,6 +38,14 @@ export function testWithServer(env: Record<string, string> = {}) {
     baseURL: async ({ server }, provide) => {
       await provide(server.url);
     },
+    // An uncaught error in the browser (a hydration failure, a crashed handler) fails the test,
+    // even when the page still happens to show what the test looks for.
+    page: async ({ page }, provide) => {
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await provide(page);
+      expect(errors, "uncaught errors in the page").toEqual([]);
+    },
   });
   test.beforeAll(async ({}, testInfo) => {
     // `next start` may take a while to answer on a busy two-core machine.
