@@ -2,6 +2,7 @@
  * The console's view of the demo API (DESIGN 1.2): one entry per card, and how to explain an
  * answer in one line. Plain data and pure functions, shared by the client cards.
  */
+import type { DenyCode } from "@/lib/authz/decision";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
@@ -128,9 +129,41 @@ export function statusTone(status: number): "ok" | "unauth" | "deny" | "hidden" 
   return "deny";
 }
 
-function stringField(body: Record<string, unknown>, key: string): string | null {
+type Fields = Readonly<Record<string, unknown>>;
+
+function stringField(body: Fields, key: string): string | null {
   const value = body[key];
   return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
+}
+
+/**
+ * One line per refusal code. Keyed by the kit's own `DenyCode`, so a code added to the kit fails
+ * the type check here until the console can explain it.
+ */
+const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
+  unauthenticated: () => "Session rule: sign-in required (no session cookie).",
+  session_invalid: () => "Session rule: the session cookie could not be read, so it counts as none.",
+  ip_not_allowed: () => "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
+  role_required: (f) => `Role rule: ${stringField(f, "required_role") ?? "another"} role required.`,
+  permission_required: (f) => `Permission rule: ${stringField(f, "required_permission") ?? "a permission"} required.`,
+  plan_required: (f) =>
+    `Feature rule: “${stringField(f, "feature") ?? "this feature"}” needs the ${stringField(f, "required_plan") ?? "a higher"} plan.`,
+  tenant_mismatch: () => "Tenant rule: the resource belongs to another tenant.",
+  owner_required: () => "Owner rule: only the owner or an admin of the same tenant may do this.",
+  not_found: () => "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.",
+  rate_limited: (f) => {
+    const retry = stringField(f, "retry_after");
+    return `Rate-limit rule: ${stringField(f, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;
+  },
+  invalid_request: () => "Validation: the request’s parameters or body were rejected.",
+  payload_too_large: () => "Validation: the request body is too large.",
+  unsupported_media_type: () => "Validation: the body was not sent as JSON.",
+  authorization_error: () => "Fail-closed: the kit could not decide, so it denied.",
+  authorization_unavailable: () => "Fail-closed: a store the kit needs is unavailable, so it denied.",
+};
+
+function isDenyCode(code: string): code is DenyCode {
+  return Object.hasOwn(RULES, code);
 }
 
 /**
@@ -142,41 +175,10 @@ export function describeOutcome(status: number, body: unknown, policy: string): 
   if (status >= 200 && status < 300) {
     return `Allowed by policy “${policy}”${status === 204 ? ": done, nothing to return" : ""}.`;
   }
-  const fields = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const fields: Fields = typeof body === "object" && body !== null && !Array.isArray(body) ? Object.fromEntries(Object.entries(body)) : {};
   const code = stringField(fields, "code");
-  switch (code) {
-    case "unauthenticated":
-      return "Session rule: sign-in required (no session cookie).";
-    case "session_invalid":
-      return "Session rule: the session cookie could not be read, so it counts as none.";
-    case "ip_not_allowed":
-      return "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.";
-    case "role_required":
-      return `Role rule: ${stringField(fields, "required_role") ?? "another"} role required.`;
-    case "permission_required":
-      return `Permission rule: ${stringField(fields, "required_permission") ?? "a permission"} required.`;
-    case "plan_required":
-      return `Feature rule: “${stringField(fields, "feature") ?? "this feature"}” needs the ${stringField(fields, "required_plan") ?? "a higher"} plan.`;
-    case "tenant_mismatch":
-      return "Tenant rule: the resource belongs to another tenant.";
-    case "owner_required":
-      return "Owner rule: only the owner or an admin of the same tenant may do this.";
-    case "not_found":
-      return "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.";
-    case "rate_limited": {
-      const retry = stringField(fields, "retry_after");
-      return `Rate-limit rule: ${stringField(fields, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;
-    }
-    case "invalid_request":
-      return "Validation: the request’s parameters or body were rejected.";
-    case "payload_too_large":
-      return "Validation: the request body is too large.";
-    case "authorization_error":
-    case "authorization_unavailable":
-      return "Fail-closed: the kit could not decide, so it denied.";
-    default:
-      return `Not a kit refusal: HTTP ${status}${code ? ` (${code})` : ""}.`;
-  }
+  if (code !== null && isDenyCode(code)) return RULES[code](fields);
+  return `Not a kit refusal: HTTP ${status}${code ? ` (${code})` : ""}.`;
 }
 
 /** The response headers the console shows, in this order, when present. */
