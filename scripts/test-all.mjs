@@ -2,10 +2,11 @@
 // `npm test`: everything, in the order that fails fastest on the cheapest mistakes.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { addCounts, ensureSystemPackages, finish, playwright, productionBuild, root, step, TEST_AUTH_SECRET } from "./test-lib.mjs";
+import { addCounts, ensureNext15Fixture, ensureSystemPackages, finish, playwright, productionBuild, root, step, TEST_AUTH_SECRET } from "./test-lib.mjs";
 
 mkdirSync(path.join(root, ".tmp"), { recursive: true });
 const missing = ensureSystemPackages();
+ensureNext15Fixture();
 
 step("lint (ESLint, Next's flat config)", process.execPath, [path.join(root, "node_modules/eslint/bin/eslint.js"), "."]);
 

@@ -43,6 +43,16 @@ export function ensureSystemPackages() {
   return missing.map((p) => p.name);
 }
 
+/**
+ * The copy-into-a-project test builds against Next 15.5 too. It has its own install so that the
+ * repo's `next` bin stays Next 16; this installs it from its lockfile when it is missing.
+ */
+export function ensureNext15Fixture() {
+  const fixture = path.join(root, "tests/fixtures/next15");
+  if (existsSync(path.join(fixture, "node_modules/next/package.json"))) return true;
+  return step("install the Next 15.5 fixture (tests/fixtures/next15)", "npm", ["ci", "--prefix", fixture, "--no-audit", "--no-fund"]);
+}
+
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 

@@ -65,8 +65,13 @@ function commonAncestor(a: string, b: string): string {
   return as.slice(0, i).join(path.sep) || path.sep;
 }
 
+const packageDir = (pkg: string): string => {
+  if (pkg !== "next-15") return path.join(repo, "node_modules", pkg);
+  requireNext15Fixture();
+  return path.join(next15Modules, "next");
+};
 const versionOf = (pkg: string): string =>
-  (JSON.parse(readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+  (JSON.parse(readFileSync(path.join(packageDir(pkg), "package.json"), "utf8")) as { version: string }).version;
 
 // ---------------------------------------------------------------------------------------------
 // The project's files: what a user would write around a copied kit.
@@ -328,46 +333,36 @@ function link(target: string, at: string): void {
 }
 
 /**
- * Copies a package of this repo into the project as a real folder, for a package that must resolve
- * `next` as the project's own. Its nested node_modules is linked, not copied, and its hoisted
- * dependencies are linked next to it, as npm would have placed them.
+ * Next 15.5 lives in its own install (tests/fixtures/next15), not beside Next 16 in the repo: two
+ * packages with a `next` bin in one node_modules would leave `npm run dev` on whichever npm linked
+ * last. `npm test` installs the fixture when it is missing.
  */
-function copyPackage(from: string, nm: string, as: string): void {
-  const source = path.join(repo, "node_modules", from);
-  const target = path.join(nm, as);
-  const nested = path.join(source, "node_modules");
-  cpSync(source, target, { recursive: true, filter: (file) => file !== nested });
-  if (existsSync(nested)) link(nested, path.join(target, "node_modules"));
-  const manifest = JSON.parse(readFileSync(path.join(source, "package.json"), "utf8")) as {
-    dependencies?: Record<string, string>;
-    optionalDependencies?: Record<string, string>;
-  };
-  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
-    const hoisted = path.join(repo, "node_modules", dep);
-    if (!existsSync(path.join(nested, dep)) && existsSync(hoisted) && !existsSync(path.join(nm, dep))) link(hoisted, path.join(nm, dep));
+const next15Modules = path.join(repo, "tests/fixtures/next15/node_modules");
+
+function requireNext15Fixture(): void {
+  if (!existsSync(path.join(next15Modules, "next", "package.json"))) {
+    throw new Error("Next 15.5 fixture missing: run `npm ci --prefix tests/fixtures/next15` (npm test does it for you).");
   }
 }
 
 /**
- * The project's node_modules, made of this repo's packages under the names a user has. Mostly
- * symlinks: a symlinked package resolves its own imports from where it really lives (the repo), which
- * is right when that is what the project would resolve too. It is not for the Next 15 project:
- * - next-15 requires itself as `next/...` (`next/dist/compiled/...`), which from the repo is Next 16;
- * - Auth.js v5 imports `next/server` and `next/headers`, which from the repo are Next 16's too.
- * So there both are copied (see copyPackage) and resolve `next` as the project's, like an install.
+ * The project's node_modules, made of symlinks to real installs under the names a user has. A
+ * symlinked package resolves its own imports from where it really lives, so Next and next-auth
+ * come from the same install: the repo's for Next 16, the fixture's for Next 15.5 (where next-auth
+ * must see Next 15's `next/server`, not Next 16's).
  */
 function linkNodeModules(dir: string, p: ProjectSpec): void {
   const nm = path.join(dir, "node_modules");
   const repoNm = path.join(repo, "node_modules");
-  for (const pkg of ["react", "react-dom", "zod", "typescript", "@types/node", "@types/react", "@types/react-dom"]) {
+  for (const pkg of ["zod", "typescript", "@types/node", "@types/react", "@types/react-dom"]) {
     link(path.join(repoNm, pkg), path.join(nm, pkg));
   }
   if (p.next === "next") {
-    link(path.join(repoNm, "next"), path.join(nm, "next"));
+    for (const pkg of ["next", "react", "react-dom"]) link(path.join(repoNm, pkg), path.join(nm, pkg));
     link(path.join(repoNm, p.nextAuth), path.join(nm, "next-auth"));
   } else {
-    copyPackage(p.next, nm, "next");
-    copyPackage(p.nextAuth, nm, "next-auth");
+    requireNext15Fixture();
+    for (const pkg of ["next", "next-auth", "react", "react-dom"]) link(path.join(next15Modules, pkg), path.join(nm, pkg));
   }
 }
 
