@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import { claimsParser } from "./claims";
 import { compilePolicy, type Policy, type PolicyRules } from "./policy";
 import type { SessionClaims } from "./session/source";
 
@@ -158,20 +158,8 @@ export function defineAccess<const D extends AccessDeclaration>(declaration: Che
     throw new TypeError(`Invalid access declaration: upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`);
   }
 
-  // zod/mini keeps the Edge bundle small; the schema is built once here, not per request.
-  const roleEnum = z.enum(roleNames as [Role, ...Role[]]);
-  const planSchema = planNames.length > 0 ? z.enum(planNames as [Plan, ...Plan[]]) : z.never();
-  const optionalText = z.optional(z.nullable(z.string()));
-  const claimsSchema = z.object({
-    sub: z.optional(z.string().check(z.minLength(1))),
-    id: z.optional(z.string().check(z.minLength(1))),
-    email: optionalText,
-    name: optionalText,
-    role: z.optional(roleEnum),
-    roles: z.optional(z.array(roleEnum)),
-    tenant: z.optional(z.string().check(z.minLength(1))),
-    plan: z.optional(planSchema),
-  });
+  // Built once here, not per request.
+  const parseClaims = claimsParser<Role, Plan>(roleNames, planNames);
 
   const expanded = (subject: Subject<D>): Set<string> => {
     const all = new Set<string>();
@@ -190,9 +178,8 @@ export function defineAccess<const D extends AccessDeclaration>(declaration: Che
       return plan === undefined ? undefined : { plan, label: plans[plan]?.label ?? plan };
     },
     parseSubject: (claims) => {
-      const parsed = claimsSchema.safeParse(claims);
-      if (!parsed.success) return null;
-      const c = parsed.data;
+      const c = parseClaims(claims);
+      if (c === null) return null;
       const id = c.id ?? c.sub;
       // A session must say who it is. Roles from both claims are merged; none at all is allowed
       // (a signed-in user with no role passes `signedIn` policies and fails every role check).
@@ -204,7 +191,7 @@ export function defineAccess<const D extends AccessDeclaration>(declaration: Che
         ...(c.email != null ? { email: c.email } : {}),
         ...(c.name != null ? { name: c.name } : {}),
         ...(c.tenant !== undefined ? { tenant: c.tenant } : {}),
-        ...(c.plan !== undefined ? { plan: c.plan as Plan } : {}),
+        ...(c.plan !== undefined ? { plan: c.plan } : {}),
       };
     },
     isRole: (name): name is Role => typeof name === "string" && roleSet.has(name),

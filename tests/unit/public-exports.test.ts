@@ -34,6 +34,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "authz.ts": [
         "createAuthz",
       ],
+      "claims.ts": [
+        "claimsParser",
+      ],
       "decision.ts": [
         "DenyStatus",
         "deny",
