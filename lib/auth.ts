@@ -15,6 +15,13 @@ const credentialsSchema = z.object({
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  logger: {
+    // A wrong password is an everyday answer (the form says so), not a server error to log.
+    error(error) {
+      if (error.name === "CredentialsSignin") return;
+      console.error(`[auth][error] ${error.name}: ${error.message}`);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
