@@ -5,8 +5,7 @@
  */
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
-import { createAuthz } from "@/lib/authz/authz";
-import { authorizationMiddleware } from "@/lib/authz/middleware";
+import { authorizationMiddleware, createAuthz } from "@/lib/authz";
 import { kitOptions } from "@/lib/kit";
 
 export default authorizationMiddleware(createAuthz(kitOptions), {

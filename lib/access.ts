@@ -3,8 +3,7 @@
  * middleware.ts all read their policies from here (the one file a user of the kit edits).
  * Edge-safe: middleware.ts imports it.
  */
-import { defineAccess } from "@/lib/authz/access";
-import { definePathRules } from "@/lib/authz/path";
+import { defineAccess, definePathRules } from "@/lib/authz";
 
 const declaration = {
   roles: {

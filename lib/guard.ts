@@ -3,8 +3,7 @@
  * Rate limits live in Redis when REDIS_URL is set, so every instance shares one count; otherwise in
  * this process's memory, which is right for development and a single server only.
  */
-import { createAuthz } from "@/lib/authz/authz";
-import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
+import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
 import { createPageGuard } from "@/lib/authz/server";
 import { createRedisClientFromUrl, redisRateLimitStore } from "@/lib/authz-redis-node";
 import { SIGN_IN_PATH } from "./auth.config";

@@ -2,9 +2,7 @@
  * How the demo's kit reads facts: the session cookie and the client address. Edge-safe, shared by
  * middleware.ts and the Node-side guard (lib/guard.ts adds the rate-limit store).
  */
-import type { AuthzOptions } from "@/lib/authz/authz";
-import { clientIpFrom, proxyTrustFromEnv } from "@/lib/authz/ip";
-import { authJsSession } from "@/lib/authz/session";
+import { authJsSession, clientIpFrom, proxyTrustFromEnv, type AuthzOptions } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
 
 export const kitOptions = {

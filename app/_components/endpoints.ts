@@ -2,7 +2,7 @@
  * The console's view of the demo API (DESIGN 1.2): one entry per card, and how to explain an
  * answer in one line. Plain data and pure functions, shared by the client cards.
  */
-import type { DenyCode } from "@/lib/authz/decision";
+import type { DenyCode } from "@/lib/authz";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { policies } from "@/lib/access";
-import { notFound } from "@/lib/authz/decision";
+import { notFound } from "@/lib/authz";
 import { userStore } from "@/lib/demo/store";
 import { authz, withAuthorization } from "@/lib/guard";
 

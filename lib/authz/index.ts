@@ -1,0 +1,31 @@
+/**
+ * next-authz-kit: the public, edge-safe surface. Import from here in app code, `middleware.ts`
+ * and `proxy.ts`. Three entry points stay separate on purpose, so nothing pulls them in by accident:
+ * `./server` (pages and server actions: `next/headers`), `./testing` (tests: `next-auth/jwt`) and
+ * `../authz-redis-node` (Node only: the Redis client).
+ */
+export { defineAccess } from "./access";
+export type { Access, AccessDeclaration, FeatureOf, PermissionOf, PlanOf, RoleOf, Subject } from "./access";
+export type { Policy, PolicyRules, RateLimitOptions, ResourceOptions } from "./policy";
+export { createAuthz } from "./authz";
+export type { Authz, AuthzOptions, CheckOptions, Granted, SubjectFor } from "./authz";
+export { DenyStatus, deny, notFound } from "./decision";
+export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision";
+export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";
+export type { ResponseOptions } from "./respond";
+export { guardOf, publicRoute } from "./route";
+export type { AuthorizedContext, AuthorizedHandler, RouteContext, RouteHandler, RouteOptions } from "./route";
+export { authorizationMiddleware, MIDDLEWARE_LAYER_HEADER } from "./middleware";
+export type { AuthorizationMiddleware, AuthorizationMiddlewareOptions } from "./middleware";
+export { definePathRules } from "./path";
+export type { PathRule } from "./path";
+export { AUTHJS_COOKIE_NAME, authJsSession, NEXTAUTH_V4_COOKIE_NAME, nextAuthV4Session, sessionFromAuth } from "./session";
+export type { SessionClaims, SessionSource } from "./session";
+export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
+export type { ParsedIp, ProxyTrust } from "./ip";
+export { memoryRateLimitStore } from "./rate-limit/memory";
+export { fromUpstashLimiter } from "./rate-limit/upstash";
+export type { RateLimitResult, RateLimitRule, RateLimitStore } from "./rate-limit/store";
+export { parseDuration } from "./duration";
+export type { Duration } from "./duration";
+export type { StandardSchemaV1 } from "./schema";
