@@ -70,7 +70,8 @@ function build(dir) {
   const r = spawnSync(process.execPath, [nextBin, "build"], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, AUTH_SECRET: secret, NEXT_TELEMETRY_DISABLED: "1" },
+    // Vite's runnerImport (the micro benches) leaves NODE_ENV=development behind; a build must not inherit it.
+    env: { ...process.env, NODE_ENV: "production", AUTH_SECRET: secret, NEXT_TELEMETRY_DISABLED: "1" },
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`next build failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
