@@ -9,6 +9,7 @@
  * fresh in-memory rate-limit store).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 
 const SECRET = "demo-api-integration-secret-0123456789abcdef";
@@ -43,26 +44,15 @@ type Demo = Awaited<ReturnType<typeof loadDemo>>;
 
 // --- Sessions: the claims the demo's Auth.js jwt() callback writes (DESIGN 1.1) ----------------
 const claims = {
-  alice: { sub: "user-alice", name: "Alice", email: "alice@example.com", role: "admin", tenant: "acme", plan: "pro" },
-  bob: { sub: "user-bob", name: "Bob", email: "bob@example.com", role: "member", tenant: "acme", plan: "free" },
-  carol: { sub: "user-carol", name: "Carol", email: "carol@example.com", role: "member", tenant: "globex", plan: "pro" },
+  ...DEMO_CLAIMS,
 } as const;
 type Who = "anonymous" | keyof typeof claims | "tampered" | "expired";
 const cookies = {} as Record<Who, string | undefined>;
 
-function tamper(cookie: string): string {
-  const [name, token = ""] = cookie.split(/=(.*)/s);
-  const parts = token.split(".");
-  const ciphertext = parts[3] ?? "";
-  const i = Math.floor(ciphertext.length / 2);
-  parts[3] = ciphertext.slice(0, i) + (ciphertext[i] === "A" ? "B" : "A") + ciphertext.slice(i + 1);
-  return `${name}=${parts.join(".")}`;
-}
-
 beforeAll(async () => {
   for (const who of ["alice", "bob", "carol"] as const) cookies[who] = await sessionCookie(claims[who], { secret: SECRET });
   // Alice's cookies: if either were read as valid, every admin-only row below would turn to 200.
-  cookies.tampered = tamper(cookies.alice!);
+  cookies.tampered = tamperSessionCookie(cookies.alice!);
   cookies.expired = await sessionCookie(claims.alice, { secret: SECRET, maxAge: -3600 });
 });
 

@@ -8,6 +8,7 @@
  * The rate-limit store and the kit's clock are deterministic fakes, so no case depends on timing.
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
 import { defineAccess } from "@/lib/authz/access";
 import { createAuthz, type AuthzOptions } from "@/lib/authz/authz";
 import { notFound } from "@/lib/authz/decision";
@@ -92,9 +93,7 @@ const documents: Readonly<Record<string, Doc>> = {
 // Who asks: the DESIGN 1.1 users, a few test-only subjects for conflicting rules, and bad cookies.
 // ---------------------------------------------------------------------------------------------
 const claims = {
-  alice: { sub: "user-alice", email: "alice@example.com", name: "Alice", role: "admin", tenant: "acme", plan: "pro" },
-  bob: { sub: "user-bob", email: "bob@example.com", name: "Bob", role: "member", tenant: "acme", plan: "free" },
-  carol: { sub: "user-carol", email: "carol@example.com", name: "Carol", role: "member", tenant: "globex", plan: "pro" },
+  ...DEMO_CLAIMS,
   // An admin on the free plan: role passes, feature fails (conflicting rules).
   dave: { sub: "user-dave", role: "admin", tenant: "acme", plan: "free" },
   // An auditor: passes a member-or-auditor role rule but lacks documents:read.
@@ -109,20 +108,10 @@ const claims = {
 type Who = "anonymous" | keyof typeof claims | "tampered" | "expired" | "wrongSecret" | "secureNameOverHttp";
 const cookies = {} as Record<Who, string | undefined>;
 
-/** Flips one base64url character in the middle of the JWE ciphertext, so the tag no longer verifies. */
-function tamper(cookie: string): string {
-  const [name, token = ""] = cookie.split(/=(.*)/s);
-  const parts = token.split(".");
-  const ciphertext = parts[3] ?? "";
-  const i = Math.floor(ciphertext.length / 2);
-  parts[3] = ciphertext.slice(0, i) + (ciphertext[i] === "A" ? "B" : "A") + ciphertext.slice(i + 1);
-  return `${name}=${parts.join(".")}`;
-}
-
 beforeAll(async () => {
   cookies.anonymous = undefined;
   for (const [who, c] of Object.entries(claims)) cookies[who as keyof typeof claims] = await sessionCookie(c, { secret: SECRET });
-  cookies.tampered = tamper(cookies.alice!);
+  cookies.tampered = tamperSessionCookie(cookies.alice!);
   cookies.expired = await sessionCookie(claims.alice, { secret: SECRET, maxAge: -3600 });
   cookies.wrongSecret = await sessionCookie(claims.alice, { secret: OTHER_SECRET });
   // A valid HTTPS cookie sent over plain HTTP: Auth.js would not read it either, so anonymous.
