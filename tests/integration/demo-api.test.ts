@@ -43,9 +43,7 @@ async function loadDemo(env: Readonly<Record<string, string | undefined>> = {}) 
 type Demo = Awaited<ReturnType<typeof loadDemo>>;
 
 // --- Sessions: the claims the demo's Auth.js jwt() callback writes (DESIGN 1.1) ----------------
-const claims = {
-  ...DEMO_CLAIMS,
-} as const;
+const claims = DEMO_CLAIMS;
 type Who = "anonymous" | keyof typeof claims | "tampered" | "expired";
 const cookies = {} as Record<Who, string | undefined>;
 
