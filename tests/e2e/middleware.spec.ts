@@ -286,3 +286,29 @@ test.describe("never a cookie", () => {
     }
   });
 });
+
+test.describe("CVE-2025-29927: x-middleware-subrequest cannot skip the checks", () => {
+  // The header Next once trusted to skip middleware on internal subrequests. Next 16.4 ignores it
+  // from clients; whatever it does, the middleware or the handler must still refuse.
+  const forged = ["middleware", "middleware:middleware:middleware:middleware:middleware", "src/middleware:src/middleware:src/middleware:src/middleware:src/middleware"];
+
+  test("guarded areas and unmatched guarded routes refuse exactly as without the header", async () => {
+    for (const value of forged) {
+      const headers = { "x-middleware-subrequest": value };
+      const admin = await send("/api/admin/users", "anonymous", { headers });
+      expect(admin.status, value).toBe(401);
+      expect(json(admin).code).toBe("unauthenticated");
+      const adminAsBob = await send("/api/admin/users", "bob", { headers });
+      expect(adminAsBob.status, value).toBe(403);
+      expect(json(adminAsBob).message).toBe("Requires admin role");
+      const page = await send("/admin", "anonymous", { headers });
+      expect(page.status, value).toBe(307);
+      // Outside the matcher the handler is the only check, and it holds on its own.
+      const me = await send("/api/me", "anonymous", { headers });
+      expect(me.status, value).toBe(401);
+      expect(me.early).toBe(false);
+      const doc = await send("/api/documents/doc-acme-1", "carol", { headers });
+      expect(doc.status, value).toBe(404);
+    }
+  });
+});
