@@ -7,11 +7,12 @@
  * Tokens with hand-made headers are built with node:crypto (HKDF, AES, HMAC) rather than with the
  * code under test, so the reader is not checked against itself.
  */
-import { createCipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createHash, hkdfSync } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decode, encode, getToken } from "next-auth/jwt";
 import { authJsSession } from "../../lib/authz/session";
+import { forgeJwe } from "../support/forge-jwe";
 import type { JwtSessionOptions } from "../../lib/authz/session";
 
 const SECRET = "test-secret-0123456789abcdef0123456789abcdef";
@@ -36,24 +37,8 @@ function thumbprint(key: Buffer): string {
 }
 
 /** Builds a compact `dir` JWE with any header and raw plaintext, independently of the kit. */
-function craft(header: Record<string, unknown>, plaintext: Uint8Array | string, key: Buffer, enc: Enc): string {
-  const protectedHeader = b64u(JSON.stringify(header));
-  const aad = Buffer.from(protectedHeader, "ascii");
-  const data = typeof plaintext === "string" ? Buffer.from(plaintext) : Buffer.from(plaintext);
-  if (enc === "A256GCM") {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
-    const ciphertext = Buffer.concat([cipher.update(data), cipher.final()]);
-    return [protectedHeader, "", b64u(iv), b64u(ciphertext), b64u(cipher.getAuthTag())].join(".");
-  }
-  const iv = randomBytes(16);
-  const cipher = createCipheriv("aes-256-cbc", key.subarray(32), iv);
-  const ciphertext = Buffer.concat([cipher.update(data), cipher.final()]);
-  const al = Buffer.alloc(8);
-  al.writeBigUInt64BE(BigInt(aad.length * 8));
-  const tag = createHmac("sha512", key.subarray(0, 32)).update(Buffer.concat([aad, iv, ciphertext, al])).digest().subarray(0, 32);
-  return [protectedHeader, "", b64u(iv), b64u(ciphertext), b64u(tag)].join(".");
-}
+const craft = (header: Record<string, unknown>, plaintext: Uint8Array | string, key: Buffer, enc: Enc): string =>
+  forgeJwe(header, plaintext, key, enc);
 
 /** A hand-made Auth.js-style token: the header Auth.js writes unless `header` overrides it. */
 function craftClaims(

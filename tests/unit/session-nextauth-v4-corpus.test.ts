@@ -4,12 +4,13 @@
  * cases compare with v4's `decode`; cookie-level ones with v4's `getToken` over a `NextRequest`,
  * which is how v4 reads cookies in middleware. Hand-made tokens are built with node:crypto.
  */
-import { createCipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { hkdfSync } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { decode, encode, getToken } from "next-auth-v4/jwt";
 import { nextAuthV4Session } from "../../lib/authz/session";
+import { forgeJwe } from "../support/forge-jwe";
 import type { JwtSessionOptions } from "../../lib/authz/session";
 
 const SECRET = "v4-secret-0123456789abcdef0123456789abcdef";
@@ -30,23 +31,8 @@ function craft(
 ): string {
   const enc = opts.enc ?? "A256GCM";
   const key = v4Key(opts.secret ?? SECRET);
-  const protectedHeader = b64u(JSON.stringify({ alg: "dir", enc, ...opts.header }));
-  const aad = Buffer.from(protectedHeader, "ascii");
   const json = Buffer.from(JSON.stringify(claims));
-  const data = opts.zip ? deflateRawSync(json) : json;
-  if (enc === "A256GCM") {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
-    const ciphertext = Buffer.concat([cipher.update(data), cipher.final()]);
-    return [protectedHeader, "", b64u(iv), b64u(ciphertext), b64u(cipher.getAuthTag())].join(".");
-  }
-  const iv = randomBytes(16);
-  const cipher = createCipheriv("aes-128-cbc", key.subarray(16), iv);
-  const ciphertext = Buffer.concat([cipher.update(data), cipher.final()]);
-  const al = Buffer.alloc(8);
-  al.writeBigUInt64BE(BigInt(aad.length * 8));
-  const tag = createHmac("sha256", key.subarray(0, 16)).update(Buffer.concat([aad, iv, ciphertext, al])).digest().subarray(0, 16);
-  return [protectedHeader, "", b64u(iv), b64u(ciphertext), b64u(tag)].join(".");
+  return forgeJwe({ alg: "dir", enc, ...opts.header }, opts.zip ? deflateRawSync(json) : json, key, enc);
 }
 
 function mint(token: Record<string, unknown> = {}, opts: { secret?: string; maxAge?: number } = {}) {
