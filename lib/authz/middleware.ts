@@ -8,8 +8,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { AccessDeclaration } from "./access";
 import type { Authz } from "./authz";
 import { internalError, type Deny } from "./decision";
-import { callbackPath, definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
-import { denialResponse } from "./respond";
+import { callbackPath, definePathRules, pathForms, signInRedirectPath, type CompiledPathRule, type PathRule } from "./path";
 
 /** Options of {@link authorizationMiddleware}. */
 export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
@@ -56,7 +55,7 @@ const isCompiled = <D extends AccessDeclaration>(rule: PathRule<D> | CompiledPat
  * It never sets or refreshes a cookie, and any error inside it refuses. Options are checked here,
  * once: a bad pattern or path throws a TypeError when `middleware.ts` loads.
  *
- * @param authz the kit from `createAuthz` (only `check` and the response options are used)
+ * @param authz the kit from `createAuthz` (only `check` and `denialResponse` are used)
  * @param options rules, `signInPath`, `forbiddenPath`, `callbackParam`
  * @example
  * // middleware.ts (Edge) — or proxy.ts (Node) with the same two exports
@@ -68,7 +67,7 @@ const isCompiled = <D extends AccessDeclaration>(rule: PathRule<D> | CompiledPat
  * export const config = { matcher: ["/admin/:path*", "/api/admin/:path*"] };
  */
 export function authorizationMiddleware<D extends AccessDeclaration>(
-  authz: Pick<Authz, "check" | "options">,
+  authz: Pick<Authz, "check" | "denialResponse">,
   options: AuthorizationMiddlewareOptions<D>,
 ): AuthorizationMiddleware {
   if (typeof authz?.check !== "function") throw new TypeError("authorizationMiddleware: the first argument must be the kit from createAuthz()");
@@ -99,11 +98,10 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
   const refuse = (rule: CompiledPathRule<D> | undefined, decision: Deny, request: NextRequest): Response => {
     const method = request.method.toUpperCase();
     if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
-      return marked(denialResponse(decision, request, authz.options.response));
+      return marked(authz.denialResponse(decision, request));
     }
     if (decision.status === 401) {
-      const target = new URL(signInPath, request.nextUrl.origin);
-      target.searchParams.set(callbackParam, callbackPath(request.nextUrl));
+      const target = new URL(signInRedirectPath(signInPath, callbackPath(request.nextUrl), callbackParam), request.nextUrl.origin);
       const redirect = NextResponse.redirect(target, 307);
       redirect.headers.set("Cache-Control", "no-store");
       return marked(redirect);

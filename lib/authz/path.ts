@@ -214,6 +214,32 @@ export function callbackPath(url: { readonly pathname: string; readonly search: 
   return query === "" ? path : `${path}?${query}`;
 }
 
+/**
+ * Keeps a callback URL on this site: a path that starts with one `/` (not `//` or `/\`, which
+ * browsers read as another host). Anything else becomes `/`.
+ *
+ * @example
+ * sameOriginPath("//evil.example/x"); // "/"
+ */
+export function sameOriginPath(candidate: string | null | undefined): string {
+  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) return "/";
+  // Control characters can smuggle a host past naive checks in some browsers.
+  if (/[\u0000-\u001f\u007f]/.test(candidate)) return "/";
+  return candidate;
+}
+
+/**
+ * The sign-in URL that comes back to `callbackPath` (kept same-origin): one builder for the
+ * middleware's redirects and the pages' `authorize()`, so both send the same URL.
+ *
+ * @param param the query parameter Auth.js reads @default "callbackUrl"
+ * @example
+ * signInRedirectPath("/signin", "/admin?tab=users"); // "/signin?callbackUrl=%2Fadmin%3Ftab%3Dusers"
+ */
+export function signInRedirectPath(signInPath: string, callbackPath: string, param = "callbackUrl"): string {
+  return `${signInPath}?${param}=${encodeURIComponent(sameOriginPath(callbackPath))}`;
+}
+
 const METHOD_SET = new Set<string>(HTTP_METHODS);
 
 function isPolicy(value: unknown): value is Policy {

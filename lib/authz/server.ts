@@ -7,7 +7,11 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
+import { sameOriginPath, signInRedirectPath } from "./path";
 import type { Policy, PolicyRules } from "./policy";
+
+// Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
+export { sameOriginPath, signInRedirectPath };
 
 /** What a server action gets back when a policy refuses: plain data, safe to return to the client. */
 export interface ActionRefusal {
@@ -20,22 +24,6 @@ export interface ActionRefusal {
 
 /** The result of `authorizeAction`: narrow on `ok`. */
 export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } | ActionRefusal;
-
-/**
- * Keeps a callback URL on this site: a path that starts with one `/` (not `//` or `/\`, which
- * browsers read as another host). Anything else becomes `/`.
- */
-export function sameOriginPath(candidate: string | null | undefined): string {
-  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) return "/";
-  // Control characters can smuggle a host past naive checks in some browsers.
-  if (/[\u0000-\u001f\u007f]/.test(candidate)) return "/";
-  return candidate;
-}
-
-/** The sign-in URL for a page, with its same-origin `callbackUrl`. */
-export function signInRedirectPath(signInPath: string, callbackPath: string): string {
-  return `${signInPath}?callbackUrl=${encodeURIComponent(sameOriginPath(callbackPath))}`;
-}
 
 async function currentRequest(): Promise<Request> {
   const incoming = await headers();

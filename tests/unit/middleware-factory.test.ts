@@ -251,7 +251,7 @@ describe("fails closed", () => {
   it("a check that throws (a bug) refuses with 500", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     const mw: AuthorizationMiddleware = authorizationMiddleware(
-      { options: {}, check: () => Promise.reject(new Error("bug")) } as unknown as Parameters<typeof authorizationMiddleware>[0],
+      { check: () => Promise.reject(new Error("bug")), denialResponse: authz.denialResponse } as unknown as Parameters<typeof authorizationMiddleware>[0],
       { rules: pathRules, signInPath: "/signin", forbiddenPath: "/403" },
     );
     const response = await mw(request("/api/admin/users", { who: "alice" }));

@@ -89,6 +89,8 @@ it("lib/authz modules and their runtime exports", async () => {
         "compilePathPattern",
         "definePathRules",
         "pathForms",
+        "sameOriginPath",
+        "signInRedirectPath",
       ],
       "policy.ts": [
         "compilePolicy",
