@@ -187,12 +187,10 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
 
     checkAddress(ip) {
       if (!rules.ip) return null;
-      // Unknown first: a null address never matches an allow list, and a deny list cannot refuse
-      // what it cannot see, so the policy's stated default decides.
-      if (ip === null && (rules.ip.unknownAddress ?? "deny") === "deny") {
-        return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
-      }
-      if (block?.(ip) || (allow && !allow(ip))) return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
+      // A null address never matches an allow list, and a deny list cannot refuse what it cannot
+      // see, so for an unknown address the policy's stated default decides.
+      const unknownRefused = ip === null && (rules.ip.unknownAddress ?? "deny") === "deny";
+      if (unknownRefused || block?.(ip) || (allow && !allow(ip))) return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
       return null;
     },
 
