@@ -10,7 +10,10 @@ const nextConfig: NextConfig = {
 export default function config(phase: string): NextConfig {
   // Next has loaded .env* files by now. A production build or server without a secret would sign
   // sessions with nothing anyone chose: stop with one sentence instead of inventing one.
-  if ((phase === PHASE_PRODUCTION_BUILD || phase === PHASE_PRODUCTION_SERVER) && !process.env.AUTH_SECRET?.trim()) {
+  if (
+    (phase === PHASE_PRODUCTION_BUILD || phase === PHASE_PRODUCTION_SERVER) &&
+    !process.env.AUTH_SECRET?.trim()
+  ) {
     console.error(
       "AUTH_SECRET is not set: generate one with `openssl rand -base64 32` and set it in the environment (or .env.local) before `next build` / `next start`.",
     );

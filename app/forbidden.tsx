@@ -9,7 +9,9 @@ export default function Forbidden() {
     <div className="narrow">
       <p className="error-code">403 FORBIDDEN</p>
       <h1>You don’t have access to this page</h1>
-      <p className="lede">You are signed in, but your account lacks the permission this page needs.</p>
+      <p className="lede">
+        You are signed in, but your account lacks the permission this page needs.
+      </p>
       <div className="actions">
         <Link className="button" href="/">
           Back to the console

@@ -5,7 +5,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "next-authz-kit demo", template: "%s · next-authz-kit demo" },
-  description: "Sign in as each demo user and see every 401, 403, 404 and 429 the authorization kit answers with.",
+  description:
+    "Sign in as each demo user and see every 401, 403, 404 and 429 the authorization kit answers with.",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

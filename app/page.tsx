@@ -9,14 +9,21 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsolePage() {
   const user = await currentUser();
-  const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({ email, name, role, tenant, plan }));
+  const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({
+    email,
+    name,
+    role,
+    tenant,
+    plan,
+  }));
 
   return (
     <>
       <h1>Authorization console</h1>
       <p className="lede">
-        Sign in as a demo user, then call each endpoint from your browser. Every answer shows its status, the headers that
-        matter and the JSON body, with the rule that decided. The password for all three users is <code>demo</code>.
+        Sign in as a demo user, then call each endpoint from your browser. Every answer shows its
+        status, the headers that matter and the JSON body, with the rule that decided. The password
+        for all three users is <code>demo</code>.
       </p>
 
       <section className="section panel session" aria-labelledby="session-heading">
@@ -25,9 +32,7 @@ export default async function ConsolePage() {
           {user ? (
             <div className="whoami" data-testid="whoami">
               <div>
-                <p className="whoami__name">
-                  Signed in as {user.name ?? user.id}
-                </p>
+                <p className="whoami__name">Signed in as {user.name ?? user.id}</p>
                 <p>{user.email}</p>
                 <ul className="claims" aria-label="Session claims">
                   <li className="chip">role: {user.roles.join(", ") || "none"}</li>
@@ -45,7 +50,12 @@ export default async function ConsolePage() {
         </div>
         <div>
           <h3 id="quick-heading">Sign in with one click</h3>
-          <QuickSignIn users={users} currentEmail={user?.email ?? null} callbackUrl="/" headingId="quick-heading" />
+          <QuickSignIn
+            users={users}
+            currentEmail={user?.email ?? null}
+            callbackUrl="/"
+            headingId="quick-heading"
+          />
         </div>
       </section>
 

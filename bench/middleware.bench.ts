@@ -16,25 +16,32 @@ import { gzipSync } from "node:zlib";
  * const { edgeBundleGzipBytes } = await benchMiddlewareBundle(process.cwd());
  * console.log(`${(edgeBundleGzipBytes / 1024).toFixed(1)} KB (target ≤ 72 KB)`);
  */
-export async function benchMiddlewareBundle(projectDir: string): Promise<{ edgeBundleGzipBytes: number }> {
+export async function benchMiddlewareBundle(
+  projectDir: string,
+): Promise<{ edgeBundleGzipBytes: number }> {
   const server = path.join(projectDir, ".next", "server");
   const chunks = path.join(server, "edge", "chunks");
-  if (!existsSync(chunks)) throw new Error(`No Edge chunks in ${chunks}: run \`next build\` with a middleware.ts first`);
+  if (!existsSync(chunks))
+    throw new Error(`No Edge chunks in ${chunks}: run \`next build\` with a middleware.ts first`);
   const files = readdirSync(chunks).filter((f) => f.endsWith(".js"));
   if (files.length === 0) throw new Error(`No .js file in ${chunks}`);
 
   // Cross-check with the manifest: every file the middleware loads must be among those summed.
   const manifestPath = path.join(server, "middleware-manifest.json");
   if (existsSync(manifestPath)) {
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { middleware?: Record<string, { files?: string[] }> };
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      middleware?: Record<string, { files?: string[] }>;
+    };
     for (const entry of Object.values(manifest.middleware ?? {})) {
       for (const file of entry.files ?? []) {
-        if (!files.includes(path.basename(file))) throw new Error(`middleware file ${file} is not under ${chunks}: the sum would miss it`);
+        if (!files.includes(path.basename(file)))
+          throw new Error(`middleware file ${file} is not under ${chunks}: the sum would miss it`);
       }
     }
   }
 
   let edgeBundleGzipBytes = 0;
-  for (const file of files) edgeBundleGzipBytes += gzipSync(readFileSync(path.join(chunks, file)), { level: 9 }).length;
+  for (const file of files)
+    edgeBundleGzipBytes += gzipSync(readFileSync(path.join(chunks, file)), { level: 9 }).length;
   return { edgeBundleGzipBytes };
 }

@@ -17,7 +17,11 @@ const MEASURE_MS = 1_500;
 const RULE = { limit: 1_000_000_000, windowMs: 60_000 };
 
 /** Runs `op` from `workers` loops for `ms` after a warm-up; returns completed ops per second. */
-async function rate(op: (i: number) => Promise<unknown>, workers: number, ms: number): Promise<number> {
+async function rate(
+  op: (i: number) => Promise<unknown>,
+  workers: number,
+  ms: number,
+): Promise<number> {
   let stop = false;
   let count = 0;
   let counting = false;
@@ -74,8 +78,16 @@ export async function benchRateLimit(redisUrl: string): Promise<{
     await redis.connect();
     // A generous timeout: the bench measures throughput, a timeout would only hide a slow run.
     const store = redisRateLimitStore({ client: redis, prefix: "bench:rl", timeoutMs: 5_000 });
-    const rawIncrOpsPerSec = await rate((i) => redis.client.incr(`bench:raw:${i % KEYS}`), CONCURRENCY, MEASURE_MS);
-    const redisOpsPerSec = await rate((i) => store.consume(String(i % KEYS), RULE), CONCURRENCY, MEASURE_MS);
+    const rawIncrOpsPerSec = await rate(
+      (i) => redis.client.incr(`bench:raw:${i % KEYS}`),
+      CONCURRENCY,
+      MEASURE_MS,
+    );
+    const redisOpsPerSec = await rate(
+      (i) => store.consume(String(i % KEYS), RULE),
+      CONCURRENCY,
+      MEASURE_MS,
+    );
     const rawKeys = Array.from({ length: KEYS }, (_, i) => `bench:raw:${i}`);
     await redis.client.del(rawKeys);
     return {

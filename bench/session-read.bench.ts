@@ -11,7 +11,11 @@ import { authJsSession } from "../lib/authz/session";
 const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
 const NAME = "authjs.session-token";
 
-async function perCallUs(iterations: number, warmup: number, call: () => Promise<unknown>): Promise<number> {
+async function perCallUs(
+  iterations: number,
+  warmup: number,
+  call: () => Promise<unknown>,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await call();
   const start = performance.now();
   for (let i = 0; i < iterations; i++) await call();
@@ -26,21 +30,35 @@ const round = (us: number) => Math.round(us * 100) / 100;
  * @example
  * const { kitColdUs, kitWarmUs, decodeUs } = await benchSessionRead();
  */
-export async function benchSessionRead(): Promise<{ kitColdUs: number; kitWarmUs: number; decodeUs: number }> {
+export async function benchSessionRead(): Promise<{
+  kitColdUs: number;
+  kitWarmUs: number;
+  decodeUs: number;
+}> {
   // A typical session: the claims the demo puts in its JWT.
   const token = await encode({
-    token: { sub: "user-alice", email: "alice@example.com", name: "Alice", role: "admin", tenant: "acme", plan: "pro" },
+    token: {
+      sub: "user-alice",
+      email: "alice@example.com",
+      name: "Alice",
+      role: "admin",
+      tenant: "acme",
+      plan: "pro",
+    },
     secret: SECRET,
     salt: NAME,
   });
   const request = new Request("http://localhost:3000/api/me", {
-    headers: { cookie: `authjs.csrf-token=abc%7Cdef; authjs.callback-url=http%3A%2F%2Flocalhost%3A3000; ${NAME}=${token}` },
+    headers: {
+      cookie: `authjs.csrf-token=abc%7Cdef; authjs.callback-url=http%3A%2F%2Flocalhost%3A3000; ${NAME}=${token}`,
+    },
   });
   const cold = authJsSession({ secret: SECRET, cache: false });
   const warm = authJsSession({ secret: SECRET });
 
   const check = await cold(request);
-  if (check?.sub !== "user-alice") throw new Error("benchSessionRead: the kit did not read the session");
+  if (check?.sub !== "user-alice")
+    throw new Error("benchSessionRead: the kit did not read the session");
 
   let kitColdUs = Infinity;
   let kitWarmUs = Infinity;
@@ -48,7 +66,10 @@ export async function benchSessionRead(): Promise<{ kitColdUs: number; kitWarmUs
   for (let pass = 0; pass < 5; pass++) {
     kitColdUs = Math.min(kitColdUs, await perCallUs(1000, 100, () => cold(request)));
     kitWarmUs = Math.min(kitWarmUs, await perCallUs(20_000, 500, () => warm(request)));
-    decodeUs = Math.min(decodeUs, await perCallUs(500, 50, () => decode({ token, secret: SECRET, salt: NAME })));
+    decodeUs = Math.min(
+      decodeUs,
+      await perCallUs(500, 50, () => decode({ token, secret: SECRET, salt: NAME })),
+    );
   }
   return { kitColdUs: round(kitColdUs), kitWarmUs: round(kitWarmUs), decodeUs: round(decodeUs) };
 }

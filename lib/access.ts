@@ -8,7 +8,10 @@ import { defineAccess, definePathRules } from "@/lib/authz";
 const declaration = {
   roles: {
     member: { permissions: ["documents:read", "documents:delete-own", "reports:export"] },
-    admin: { inherits: ["member"], permissions: ["users:read", "users:delete", "documents:delete-any"] },
+    admin: {
+      inherits: ["member"],
+      permissions: ["users:read", "users:delete", "documents:delete-any"],
+    },
   },
   plans: {
     free: { features: [], label: "free" },
@@ -38,7 +41,12 @@ export const policies = {
   deleteDocument: access.policy({
     name: "delete-document",
     permission: "documents:delete-own",
-    resource: { tenant: "tenantId", owner: "ownerId", ownerOverride: "admin", conceal: "cross-tenant" },
+    resource: {
+      tenant: "tenantId",
+      owner: "ownerId",
+      ownerOverride: "admin",
+      conceal: "cross-tenant",
+    },
   }),
   exportReports: access.policy({
     name: "export-reports",

@@ -24,14 +24,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
   providers: [
     Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(raw) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
         const user = findDemoUser(parsed.data.email);
         // Demo accounts share one published password; a real app checks a hash here.
         if (!user || parsed.data.password !== DEMO_PASSWORD) return null;
-        return { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant, plan: user.plan };
+        return {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          tenant: user.tenant,
+          plan: user.plan,
+        };
       },
     }),
   ],

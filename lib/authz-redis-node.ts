@@ -72,7 +72,10 @@ function isNoScript(error: unknown): boolean {
 /** Rejects with a clear error if `promise` has not settled within `ms`; clears its timer either way. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis rate limit timed out after ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`Redis rate limit timed out after ${ms} ms`)),
+      ms,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -104,9 +107,12 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   const timeoutMs = options.timeoutMs ?? 200;
   const now = options.now ?? Date.now;
   if (typeof client?.evalSha !== "function" || typeof client.eval !== "function") {
-    throw new TypeError("Invalid Redis client: expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })");
+    throw new TypeError(
+      "Invalid Redis client: expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
+    );
   }
-  if (typeof prefix !== "string" || prefix === "") throw new TypeError("Invalid prefix: expected a non-empty string");
+  if (typeof prefix !== "string" || prefix === "")
+    throw new TypeError("Invalid prefix: expected a non-empty string");
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError(`Invalid timeoutMs: expected a positive number, got ${String(timeoutMs)}`);
   }
@@ -124,8 +130,16 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
     async consume(key, rule): Promise<RateLimitResult> {
       checkRule(key, rule);
       const windowStart = Math.floor(now() / rule.windowMs) * rule.windowMs;
-      const reply = await withTimeout(run([`${prefix}:${key}:${windowStart}`], [String(rule.windowMs)]), timeoutMs);
-      if (!Array.isArray(reply) || typeof reply[0] !== "number" || !Number.isSafeInteger(reply[0]) || reply[0] < 1) {
+      const reply = await withTimeout(
+        run([`${prefix}:${key}:${windowStart}`], [String(rule.windowMs)]),
+        timeoutMs,
+      );
+      if (
+        !Array.isArray(reply) ||
+        typeof reply[0] !== "number" ||
+        !Number.isSafeInteger(reply[0]) ||
+        reply[0] < 1
+      ) {
         throw new Error("Redis rate limit: unexpected reply from the script");
       }
       const count = reply[0];
@@ -161,7 +175,8 @@ function nodeRedisClient(url: string, connectTimeout: number, maxDelay: number) 
     pingInterval: 10_000,
     socket: {
       connectTimeout,
-      reconnectStrategy: (retries) => Math.min(maxDelay, 50 * 2 ** Math.min(retries, 10)) + Math.floor(Math.random() * 50),
+      reconnectStrategy: (retries) =>
+        Math.min(maxDelay, 50 * 2 ** Math.min(retries, 10)) + Math.floor(Math.random() * 50),
     },
   });
 }
@@ -188,7 +203,9 @@ function throttledLogger(intervalMs: number): (error: unknown) => void {
     const t = Date.now();
     if (t - last < intervalMs) return;
     last = t;
-    console.error(`[authz] Redis client error: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `[authz] Redis client error: ${error instanceof Error ? error.message : String(error)}`,
+    );
   };
 }
 
@@ -206,11 +223,18 @@ function throttledLogger(intervalMs: number): (error: unknown) => void {
  * const redis = createRedisClientFromUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
  * const store = redisRateLimitStore({ client: redis });
  */
-export function createRedisClientFromUrl(url: string, options: RedisClientFromUrlOptions = {}): LazyRedisClient {
+export function createRedisClientFromUrl(
+  url: string,
+  options: RedisClientFromUrlOptions = {},
+): LazyRedisClient {
   if (typeof url !== "string" || !/^rediss?:\/\//.test(url)) {
     throw new TypeError("Invalid Redis URL: expected redis://… or rediss://…");
   }
-  const client = nodeRedisClient(url, options.connectTimeoutMs ?? 2_000, options.maxReconnectDelayMs ?? 2_000);
+  const client = nodeRedisClient(
+    url,
+    options.connectTimeoutMs ?? 2_000,
+    options.maxReconnectDelayMs ?? 2_000,
+  );
   client.on("error", options.onError ?? throttledLogger(30_000));
 
   let connecting: Promise<void> | null = null;

@@ -14,7 +14,10 @@ const redisUrl = process.env.REDIS_URL;
 export const authz = createAuthz({
   ...kitOptions,
   rateLimitStore: redisUrl
-    ? redisRateLimitStore({ client: createRedisClientFromUrl(redisUrl), prefix: "next-authz-kit:rl" })
+    ? redisRateLimitStore({
+        client: createRedisClientFromUrl(redisUrl),
+        prefix: "next-authz-kit:rl",
+      })
     : memoryRateLimitStore(),
 });
 

@@ -7,7 +7,12 @@ import { SIGN_IN_PATH } from "./auth.config";
 
 export const kitOptions = {
   // Read per request: AUTH_SECRET may be rotated by listing the new secret first (comma-separated).
-  session: authJsSession({ secret: () => process.env.AUTH_SECRET?.split(",").map((s) => s.trim()).filter(Boolean) }),
+  session: authJsSession({
+    secret: () =>
+      process.env.AUTH_SECRET?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+  }),
   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
   response: {
     challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="authjs.session-token"`,

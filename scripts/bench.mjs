@@ -3,7 +3,16 @@
 // machine. The machine is shared and noisy, so the figures that matter are the ratios between
 // routes measured in the same run, printed last as `name=value` lines a script can read.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -19,7 +28,15 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set((process.env.BENCH_ONLY ?? "micro,ratelimit,http,bundle").split(","));
 const results = {};
 
-const load = async (file) => (await runnerImport(path.join(root, file), { root, configFile: false, logLevel: "error", resolve: { tsconfigPaths: true } })).module;
+const load = async (file) =>
+  (
+    await runnerImport(path.join(root, file), {
+      root,
+      configFile: false,
+      logLevel: "error",
+      resolve: { tsconfigPaths: true },
+    })
+  ).module;
 const log = (...args) => console.log(...args);
 
 // ---- micro: session reads (µs per call) ------------------------------------------------------
@@ -27,7 +44,9 @@ if (only.has("micro")) {
   log("\n# Session read cost (one process, µs per call)");
   const { benchSessionRead } = await load("bench/session-read.bench.ts");
   const r = await benchSessionRead();
-  log(`kit cold ${r.kitColdUs.toFixed(1)} µs · kit warm ${r.kitWarmUs.toFixed(2)} µs · next-auth/jwt decode ${r.decodeUs.toFixed(1)} µs`);
+  log(
+    `kit cold ${r.kitColdUs.toFixed(1)} µs · kit warm ${r.kitWarmUs.toFixed(2)} µs · next-auth/jwt decode ${r.decodeUs.toFixed(1)} µs`,
+  );
   Object.assign(results, {
     session_cold_us: r.kitColdUs,
     session_warm_us: r.kitWarmUs,
@@ -42,12 +61,16 @@ if (only.has("ratelimit")) {
   const { startRedisServer, findRedisServerBinary } = await load("tests/support/redis-server.ts");
   const redis = findRedisServerBinary() ? await startRedisServer() : null;
   if (!redis) {
-    log("redis-server not found: install it with `sudo apt-get install -y redis-server` (Redis figures skipped)");
+    log(
+      "redis-server not found: install it with `sudo apt-get install -y redis-server` (Redis figures skipped)",
+    );
   } else {
     try {
       const { benchRateLimit } = await load("bench/rate-limit.bench.ts");
       const r = await benchRateLimit(redis.url);
-      log(`memory ${Math.round(r.memoryOpsPerSec)}/s · redis limiter ${Math.round(r.redisOpsPerSec)}/s · raw pipelined INCR ${Math.round(r.rawIncrOpsPerSec)}/s`);
+      log(
+        `memory ${Math.round(r.memoryOpsPerSec)}/s · redis limiter ${Math.round(r.redisOpsPerSec)}/s · raw pipelined INCR ${Math.round(r.rawIncrOpsPerSec)}/s`,
+      );
       Object.assign(results, {
         ratelimit_memory_ops: r.memoryOpsPerSec,
         ratelimit_redis_ops: r.redisOpsPerSec,
@@ -67,8 +90,12 @@ function prepareBenchApp() {
   cpSync(path.join(benchDir, "app-template"), appDir, { recursive: true });
   cpSync(path.join(root, "lib"), path.join(appDir, "lib"), { recursive: true });
   // The app lives under this repo, so Node and Next resolve packages from the repo's node_modules.
-  writeFileSync(path.join(appDir, "package.json"), JSON.stringify({ name: "next-authz-kit-bench", private: true }, null, 2));
-  if (!existsSync(path.join(appDir, "node_modules"))) symlinkSync(path.join(root, "node_modules"), path.join(appDir, "node_modules"), "dir");
+  writeFileSync(
+    path.join(appDir, "package.json"),
+    JSON.stringify({ name: "next-authz-kit-bench", private: true }, null, 2),
+  );
+  if (!existsSync(path.join(appDir, "node_modules")))
+    symlinkSync(path.join(root, "node_modules"), path.join(appDir, "node_modules"), "dir");
 }
 
 function build(dir) {
@@ -76,7 +103,12 @@ function build(dir) {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
     // Vite's runnerImport (the micro benches) leaves NODE_ENV=development behind; a build must not inherit it.
-    env: { ...process.env, NODE_ENV: "production", AUTH_SECRET: secret, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      AUTH_SECRET: secret,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`next build failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
@@ -86,7 +118,12 @@ async function start(dir, port) {
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: dir,
     stdio: "ignore",
-    env: { ...process.env, AUTH_SECRET: secret, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      AUTH_SECRET: secret,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   for (let i = 0; i < 300; i++) {
     try {
@@ -102,11 +139,15 @@ async function start(dir, port) {
 
 const run = (url, headers, duration) =>
   new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, headers }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ url, connections, duration, headers }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 
 if (only.has("http")) {
-  log(`\n# Throughput on next start (autocannon -c ${connections}, ${seconds} s per route per round, 2 rounds interleaved)`);
+  log(
+    `\n# Throughput on next start (autocannon -c ${connections}, ${seconds} s per route per round, 2 rounds interleaved)`,
+  );
   prepareBenchApp();
   log("building the bench app ...");
   build(appDir);
@@ -114,7 +155,12 @@ if (only.has("http")) {
   const server = await start(appDir, port);
   try {
     const { encode } = await import("next-auth/jwt");
-    const token = await encode({ token: { sub: "user-bench", name: "Bench", role: "member" }, secret, salt: "authjs.session-token", maxAge: 3600 });
+    const token = await encode({
+      token: { sub: "user-bench", name: "Bench", role: "member" },
+      secret,
+      salt: "authjs.session-token",
+      maxAge: 3600,
+    });
     const cookie = `authjs.session-token=${token}`;
     const routes = [
       ["plain", "/bench/plain", "plain Response.json route"],
@@ -136,14 +182,17 @@ if (only.has("http")) {
       const order = round === 0 ? routes : [...routes].reverse();
       for (const [key, p] of order) {
         const r = await run(`http://127.0.0.1:${port}${p}`, { cookie }, seconds);
-        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${p}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        if (r.non2xx > 0 || r.errors > 0)
+          throw new Error(`${p}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         rps[key].push(r.requests.average);
       }
     }
     for (const [key, , label] of routes) {
       const mean = rps[key].reduce((a, b) => a + b, 0) / rps[key].length;
       results[`rps_${key}`] = mean;
-      log(`${label.padEnd(40)} ${mean.toFixed(0).padStart(6)} req/s   (rounds: ${rps[key].map((v) => v.toFixed(0)).join(", ")})`);
+      log(
+        `${label.padEnd(40)} ${mean.toFixed(0).padStart(6)} req/s   (rounds: ${rps[key].map((v) => v.toFixed(0)).join(", ")})`,
+      );
     }
     results.ratio_guarded_vs_plain = results.rps_guarded / results.rps_plain;
     results.ratio_authjs_handler_vs_plain = results.rps_authjs_handler / results.rps_plain;
@@ -161,13 +210,20 @@ if (only.has("bundle")) {
   build(root);
   const chunks = path.join(root, ".next", "server", "edge", "chunks");
   const files = existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith(".js")) : [];
-  const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(chunks, f)), { level: 9 }).length, 0);
-  log(`${files.length} chunks, ${(bytes / 1024).toFixed(1)} KB gzipped (target ≤ 72 KB; a no-op middleware is 51.5 KB)`);
+  const bytes = files.reduce(
+    (sum, f) => sum + gzipSync(readFileSync(path.join(chunks, f)), { level: 9 }).length,
+    0,
+  );
+  log(
+    `${files.length} chunks, ${(bytes / 1024).toFixed(1)} KB gzipped (target ≤ 72 KB; a no-op middleware is 51.5 KB)`,
+  );
   results.edge_bundle_gzip_kb = bytes / 1024;
 }
 
 // Figures first, ratios last: the lines a script reads are the final ones.
 log("\n# Results (name=value)");
-const entries = Object.entries(results).sort(([a], [b]) => Number(a.startsWith("ratio_")) - Number(b.startsWith("ratio_")));
+const entries = Object.entries(results).sort(
+  ([a], [b]) => Number(a.startsWith("ratio_")) - Number(b.startsWith("ratio_")),
+);
 for (const [k, v] of entries) log(`${k}=${Number.isInteger(v) ? v : v.toFixed(3)}`);
 process.exit(0);

@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const MARKER = /<!-- example: (\S+) -->\n```(\w+)\n([\s\S]*?)\n```/g;
+// Prettier puts a blank line between the marker and its block; both forms are read.
+const MARKER = /<!-- example: (\S+) -->\n\n?```(\w+)\n([\s\S]*?)\n```/g;
 
 /** Every example block of a README text: the file it names and the code the README shows. */
 export function exampleBlocks(readme) {
@@ -17,7 +18,7 @@ export function exampleBlocks(readme) {
 export function withExamplesFromFiles(readme) {
   return readme.replace(MARKER, (_all, file, lang) => {
     const code = readFileSync(path.join(root, file), "utf8").trimEnd();
-    return `<!-- example: ${file} -->\n\`\`\`${lang}\n${code}\n\`\`\``;
+    return `<!-- example: ${file} -->\n\n\`\`\`${lang}\n${code}\n\`\`\``;
   });
 }
 
@@ -26,5 +27,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const before = readFileSync(file, "utf8");
   const after = withExamplesFromFiles(before);
   if (after !== before) writeFileSync(file, after);
-  console.log(after === before ? "README examples already in step" : "README examples updated from docs/examples/");
+  console.log(
+    after === before
+      ? "README examples already in step"
+      : "README examples updated from docs/examples/",
+  );
 }

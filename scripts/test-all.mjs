@@ -2,25 +2,61 @@
 // `npm test`: everything, in the order that fails fastest on the cheapest mistakes.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { addCounts, ensureNext15Fixture, ensureSystemPackages, finish, playwright, productionBuild, root, step, TEST_AUTH_SECRET } from "./test-lib.mjs";
+import {
+  addCounts,
+  ensureNext15Fixture,
+  ensureSystemPackages,
+  finish,
+  playwright,
+  productionBuild,
+  root,
+  step,
+  TEST_AUTH_SECRET,
+} from "./test-lib.mjs";
 
 mkdirSync(path.join(root, ".tmp"), { recursive: true });
 const missing = ensureSystemPackages();
 ensureNext15Fixture();
 
-step("lint (ESLint, Next's flat config)", process.execPath, [path.join(root, "node_modules/eslint/bin/eslint.js"), "."]);
+step("formatting (Prettier, width 100)", process.execPath, [
+  path.join(root, "node_modules/prettier/bin/prettier.cjs"),
+  "--check",
+  ".",
+]);
+step("lint (ESLint, Next's flat config)", process.execPath, [
+  path.join(root, "node_modules/eslint/bin/eslint.js"),
+  ".",
+]);
 
 const built = productionBuild();
-step("typecheck (tsc, tests included)", process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."]);
+step("typecheck (tsc, tests included)", process.execPath, [
+  path.join(root, "node_modules/typescript/bin/tsc"),
+  "--noEmit",
+  "-p",
+  ".",
+]);
 
 const vitestOut = path.join(root, ".tmp/vitest-report.json");
-step("unit and integration tests (Vitest)", process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestOut}`], {
-  env: { TEST_AUTH_SECRET },
-});
+step(
+  "unit and integration tests (Vitest)",
+  process.execPath,
+  [
+    path.join(root, "node_modules/vitest/vitest.mjs"),
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${vitestOut}`,
+  ],
+  {
+    env: { TEST_AUTH_SECRET },
+  },
+);
 addCounts(vitestOut, "vitest");
 
-if (!built) console.error("\nSkipping the end-to-end tests: the production build failed (see above).");
-else if (missing.includes("chromium")) console.warn("\n*** End-to-end tests SKIPPED: no Chromium (see above). ***");
+if (!built)
+  console.error("\nSkipping the end-to-end tests: the production build failed (see above).");
+else if (missing.includes("chromium"))
+  console.warn("\n*** End-to-end tests SKIPPED: no Chromium (see above). ***");
 else playwright();
 
 finish();

@@ -10,8 +10,16 @@ export const isCI = /^(1|true)$/i.test(process.env.CI ?? "");
 export const TEST_AUTH_SECRET = "test-secret-for-next-authz-kit-only-0123456789";
 
 const SYSTEM_PACKAGES = [
-  { name: "chromium", bins: [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"], why: "browser tests" },
-  { name: "redis-server", bins: [process.env.REDIS_SERVER_BIN, "/usr/bin/redis-server", "/usr/local/bin/redis-server"], why: "Redis store tests" },
+  {
+    name: "chromium",
+    bins: [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    why: "browser tests",
+  },
+  {
+    name: "redis-server",
+    bins: [process.env.REDIS_SERVER_BIN, "/usr/bin/redis-server", "/usr/local/bin/redis-server"],
+    why: "Redis store tests",
+  },
 ];
 
 const found = (pkg) => pkg.bins.find((b) => b && existsSync(b));
@@ -28,7 +36,11 @@ export function ensureSystemPackages() {
     console.log(`\n> apt-get install -y ${missing.map((p) => p.name).join(" ")}`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing.map((p) => p.name)], { stdio: "inherit", env });
+    spawnSync(
+      "apt-get",
+      ["install", "-y", "-qq", "--no-install-recommends", ...missing.map((p) => p.name)],
+      { stdio: "inherit", env },
+    );
     missing = SYSTEM_PACKAGES.filter((p) => !found(p));
   }
   if (missing.length > 0) {
@@ -50,7 +62,13 @@ export function ensureSystemPackages() {
 export function ensureNext15Fixture() {
   const fixture = path.join(root, "tests/fixtures/next15");
   if (existsSync(path.join(fixture, "node_modules/next/package.json"))) return true;
-  return step("install the Next 15.5 fixture (tests/fixtures/next15)", "npm", ["ci", "--prefix", fixture, "--no-audit", "--no-fund"]);
+  return step("install the Next 15.5 fixture (tests/fixtures/next15)", "npm", [
+    "ci",
+    "--prefix",
+    fixture,
+    "--no-audit",
+    "--no-fund",
+  ]);
 }
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -59,7 +77,11 @@ const failures = [];
 /** Runs one step; a failing step is recorded, and the run goes on so every suite reports. */
 export function step(title, command, args, options = {}) {
   console.log(`\n=== ${title}\n> ${[command, ...args].join(" ")}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...options.env } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ...options.env },
+  });
   const ok = result.status === 0;
   if (!ok) failures.push(title);
   return ok;
@@ -82,22 +104,43 @@ export function addCounts(file, kind) {
 }
 
 export function productionBuild() {
-  return step("next build (the end-to-end suites run against it)", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
-    env: { AUTH_SECRET: TEST_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  return step(
+    "next build (the end-to-end suites run against it)",
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "build"],
+    {
+      env: { AUTH_SECRET: TEST_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
 }
 
 export function playwright(extraArgs = []) {
   const out = path.join(root, ".tmp/playwright-report.json");
-  step("end-to-end tests (Playwright, system Chromium, next start)", process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list,json", ...extraArgs], {
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: out, E2E_AUTH_SECRET: TEST_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  step(
+    "end-to-end tests (Playwright, system Chromium, next start)",
+    process.execPath,
+    [
+      path.join(root, "node_modules/@playwright/test/cli.js"),
+      "test",
+      "--reporter=list,json",
+      ...extraArgs,
+    ],
+    {
+      env: {
+        PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+        E2E_AUTH_SECRET: TEST_AUTH_SECRET,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  );
   addCounts(out, "playwright");
 }
 
 /** Prints the closing line and exits non-zero when any step failed. */
 export function finish() {
   if (failures.length > 0) console.error(`\nFailed steps: ${failures.join("; ")}`);
-  console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  console.log(
+    `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+  );
   process.exit(failures.length > 0 || counts.failed > 0 ? 1 : 0);
 }

@@ -21,7 +21,11 @@ function field(formData: FormData, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-async function signInWithCredentials(email: string, password: string, callbackUrl: string): Promise<SignInState> {
+async function signInWithCredentials(
+  email: string,
+  password: string,
+  callbackUrl: string,
+): Promise<SignInState> {
   try {
     // Throws Next's redirect on success: it must propagate, so only Auth.js errors are caught.
     await signIn("credentials", { email, password, redirectTo: sameOriginPath(callbackUrl) });
@@ -35,15 +39,25 @@ async function signInWithCredentials(email: string, password: string, callbackUr
 }
 
 /** The email/password form of `/signin` (used with `useActionState`). */
-export async function signInWithPassword(_previous: SignInState, formData: FormData): Promise<SignInState> {
-  return signInWithCredentials(field(formData, "email"), field(formData, "password"), field(formData, "callbackUrl"));
+export async function signInWithPassword(
+  _previous: SignInState,
+  formData: FormData,
+): Promise<SignInState> {
+  return signInWithCredentials(
+    field(formData, "email"),
+    field(formData, "password"),
+    field(formData, "callbackUrl"),
+  );
 }
 
 /**
  * The one-click buttons: sign in as a demo user with the published demo password (DESIGN 1.1).
  * Only the three demo emails are accepted, so this is no more than typing them into the form.
  */
-export async function signInAsDemoUser(_previous: SignInState, formData: FormData): Promise<SignInState> {
+export async function signInAsDemoUser(
+  _previous: SignInState,
+  formData: FormData,
+): Promise<SignInState> {
   const user = findDemoUser(field(formData, "email"));
   if (!user) return { error: WRONG_CREDENTIALS };
   return signInWithCredentials(user.email, DEMO_PASSWORD, field(formData, "callbackUrl"));

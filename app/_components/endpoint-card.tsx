@@ -4,7 +4,14 @@
  * client would, and shows exactly what came back.
  */
 import { useId, useRef, useState } from "react";
-import { describeOutcome, endpointUrl, SHOWN_HEADERS, statusText, statusTone, type Endpoint } from "./endpoints";
+import {
+  describeOutcome,
+  endpointUrl,
+  SHOWN_HEADERS,
+  statusText,
+  statusTone,
+  type Endpoint,
+} from "./endpoints";
 
 interface CallResult {
   readonly seq: number;
@@ -20,7 +27,10 @@ interface CallResult {
   readonly upgradeUrl: string | null;
 }
 
-type CallState = { readonly kind: "idle" } | { readonly kind: "done"; readonly result: CallResult } | { readonly kind: "failed"; readonly seq: number; readonly message: string };
+type CallState =
+  | { readonly kind: "idle" }
+  | { readonly kind: "done"; readonly result: CallResult }
+  | { readonly kind: "failed"; readonly seq: number; readonly message: string };
 
 function parseBody(text: string, contentType: string): { pretty: string; json: unknown } {
   if (text === "") return { pretty: "(empty body)", json: null };
@@ -42,11 +52,19 @@ function upgradeLink(json: unknown): string | null {
   return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : null;
 }
 
-export function EndpointCard({ endpoint, problemJson }: { endpoint: Endpoint; problemJson: boolean }) {
+export function EndpointCard({
+  endpoint,
+  problemJson,
+}: {
+  endpoint: Endpoint;
+  problemJson: boolean;
+}) {
   const id = useId();
   const titleId = `${id}-title`;
   const paramId = `${id}-param`;
-  const [value, setValue] = useState(endpoint.param.kind === "none" ? "" : endpoint.param.defaultValue);
+  const [value, setValue] = useState(
+    endpoint.param.kind === "none" ? "" : endpoint.param.defaultValue,
+  );
   const [state, setState] = useState<CallState>({ kind: "idle" });
   const [busy, setBusy] = useState(false);
   const seq = useRef(0);
@@ -88,7 +106,11 @@ export function EndpointCard({ endpoint, problemJson }: { endpoint: Endpoint; pr
         },
       });
     } catch {
-      setState({ kind: "failed", seq: current, message: "The request did not complete (network error)." });
+      setState({
+        kind: "failed",
+        seq: current,
+        message: "The request did not complete (network error).",
+      });
     } finally {
       setBusy(false);
     }
@@ -163,7 +185,10 @@ export function EndpointCard({ endpoint, problemJson }: { endpoint: Endpoint; pr
           {state.kind === "done" ? (
             <>
               <p className="result__summary">
-                <span className={`status status--${statusTone(state.result.status)}`} data-testid="status">
+                <span
+                  className={`status status--${statusTone(state.result.status)}`}
+                  data-testid="status"
+                >
                   {state.result.status} {state.result.statusText}
                 </span>
                 <span className="rule" data-testid="rule">
@@ -176,7 +201,8 @@ export function EndpointCard({ endpoint, problemJson }: { endpoint: Endpoint; pr
         {state.kind === "done" ? (
           <>
             <p className="result__meta" data-testid="meta">
-              Call #{state.result.seq}: {state.result.method} <code>{state.result.url}</code> · {state.result.ms} ms
+              Call #{state.result.seq}: {state.result.method} <code>{state.result.url}</code> ·{" "}
+              {state.result.ms} ms
             </p>
             {state.result.upgradeUrl ? (
               <p className="result__meta">
@@ -185,15 +211,15 @@ export function EndpointCard({ endpoint, problemJson }: { endpoint: Endpoint; pr
             ) : null}
             {state.result.headers.length > 0 ? (
               <>
-              <h4 className="visually-hidden">Response headers</h4>
-              <dl className="headers" data-testid="headers">
-                {state.result.headers.map(([name, headerValue]) => (
-                  <div key={name} style={{ display: "contents" }}>
-                    <dt>{name}</dt>
-                    <dd data-header={name.toLowerCase()}>{headerValue}</dd>
-                  </div>
-                ))}
-              </dl>
+                <h4 className="visually-hidden">Response headers</h4>
+                <dl className="headers" data-testid="headers">
+                  {state.result.headers.map(([name, headerValue]) => (
+                    <div key={name} style={{ display: "contents" }}>
+                      <dt>{name}</dt>
+                      <dd data-header={name.toLowerCase()}>{headerValue}</dd>
+                    </div>
+                  ))}
+                </dl>
               </>
             ) : null}
             <h4 className="visually-hidden">Response body</h4>

@@ -12,7 +12,11 @@ export function EndpointConsole() {
       <div className="section__head">
         <h2 id={headingId}>Endpoints</h2>
         <label className="checkbox">
-          <input type="checkbox" checked={problemJson} onChange={(event) => setProblemJson(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={problemJson}
+            onChange={(event) => setProblemJson(event.target.checked)}
+          />
           {/* One inline span: the label is a flex container, and bare text would become columns. */}
           <span>
             Ask for <code>application/problem+json</code> (RFC 9457)

@@ -14,8 +14,18 @@ export interface SelectOption {
 /** The one path parameter a card may ask for. */
 export type EndpointParam =
   | { readonly kind: "none" }
-  | { readonly kind: "text"; readonly label: string; readonly defaultValue: string; readonly hint: string }
-  | { readonly kind: "select"; readonly label: string; readonly defaultValue: string; readonly options: readonly SelectOption[] };
+  | {
+      readonly kind: "text";
+      readonly label: string;
+      readonly defaultValue: string;
+      readonly hint: string;
+    }
+  | {
+      readonly kind: "select";
+      readonly label: string;
+      readonly defaultValue: string;
+      readonly options: readonly SelectOption[];
+    };
 
 export interface Endpoint {
   /** Stable id for element ids and tests. */
@@ -60,15 +70,26 @@ export const endpoints: readonly Endpoint[] = [
     path: "/api/admin/users/[id]",
     policy: "admin",
     summary: "Admins delete a user (204) or learn it does not exist (404); members get 403.",
-    param: { kind: "text", label: "User id", defaultValue: "user-bob", hint: "user-alice, user-bob, user-carol, or any other id" },
+    param: {
+      kind: "text",
+      label: "User id",
+      defaultValue: "user-bob",
+      hint: "user-alice, user-bob, user-carol, or any other id",
+    },
   },
   {
     id: "document-get",
     method: "GET",
     path: "/api/documents/[id]",
     policy: "read-document",
-    summary: "Readable inside your tenant; another tenant’s document answers the same 404 as a missing one.",
-    param: { kind: "select", label: "Document", defaultValue: "doc-acme-1", options: documentOptions },
+    summary:
+      "Readable inside your tenant; another tenant’s document answers the same 404 as a missing one.",
+    param: {
+      kind: "select",
+      label: "Document",
+      defaultValue: "doc-acme-1",
+      options: documentOptions,
+    },
   },
   {
     id: "document-delete",
@@ -76,7 +97,12 @@ export const endpoints: readonly Endpoint[] = [
     path: "/api/documents/[id]",
     policy: "delete-document",
     summary: "The owner, or an admin of the document’s tenant, deletes it; other members get 403.",
-    param: { kind: "select", label: "Document", defaultValue: "doc-acme-2", options: documentOptions },
+    param: {
+      kind: "select",
+      label: "Document",
+      defaultValue: "doc-acme-2",
+      options: documentOptions,
+    },
   },
   {
     id: "export",
@@ -91,7 +117,8 @@ export const endpoints: readonly Endpoint[] = [
     method: "GET",
     path: "/api/ops/metrics",
     policy: "ops-metrics",
-    summary: "Only from an address in OPS_ALLOWED_IPS, whoever is signed in; 403 for any other or unknown address.",
+    summary:
+      "Only from an address in OPS_ALLOWED_IPS, whoever is signed in; 403 for any other or unknown address.",
     param: { kind: "none" },
   },
 ];
@@ -133,7 +160,11 @@ type Fields = Readonly<Record<string, unknown>>;
 
 function stringField(body: Fields, key: string): string | null {
   const value = body[key];
-  return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : null;
+  return typeof value === "string" && value !== ""
+    ? value
+    : typeof value === "number"
+      ? String(value)
+      : null;
 }
 
 /**
@@ -142,15 +173,19 @@ function stringField(body: Fields, key: string): string | null {
  */
 const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   unauthenticated: () => "Session rule: sign-in required (no session cookie).",
-  session_invalid: () => "Session rule: the session cookie could not be read, so it counts as none.",
-  ip_not_allowed: () => "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
+  session_invalid: () =>
+    "Session rule: the session cookie could not be read, so it counts as none.",
+  ip_not_allowed: () =>
+    "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
   role_required: (f) => `Role rule: ${stringField(f, "required_role") ?? "another"} role required.`,
-  permission_required: (f) => `Permission rule: ${stringField(f, "required_permission") ?? "a permission"} required.`,
+  permission_required: (f) =>
+    `Permission rule: ${stringField(f, "required_permission") ?? "a permission"} required.`,
   plan_required: (f) =>
     `Feature rule: “${stringField(f, "feature") ?? "this feature"}” needs the ${stringField(f, "required_plan") ?? "a higher"} plan.`,
   tenant_mismatch: () => "Tenant rule: the resource belongs to another tenant.",
   owner_required: () => "Owner rule: only the owner or an admin of the same tenant may do this.",
-  not_found: () => "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.",
+  not_found: () =>
+    "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.",
   rate_limited: (f) => {
     const retry = stringField(f, "retry_after");
     return `Rate-limit rule: ${stringField(f, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;
@@ -159,7 +194,8 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   payload_too_large: () => "Validation: the request body is too large.",
   unsupported_media_type: () => "Validation: the body was not sent as JSON.",
   authorization_error: () => "Fail-closed: the kit could not decide, so it denied.",
-  authorization_unavailable: () => "Fail-closed: a store the kit needs is unavailable, so it denied.",
+  authorization_unavailable: () =>
+    "Fail-closed: a store the kit needs is unavailable, so it denied.",
 };
 
 function isDenyCode(code: string): code is DenyCode {
@@ -175,11 +211,21 @@ export function describeOutcome(status: number, body: unknown, policy: string): 
   if (status >= 200 && status < 300) {
     return `Allowed by policy “${policy}”${status === 204 ? ": done, nothing to return" : ""}.`;
   }
-  const fields: Fields = typeof body === "object" && body !== null && !Array.isArray(body) ? Object.fromEntries(Object.entries(body)) : {};
+  const fields: Fields =
+    typeof body === "object" && body !== null && !Array.isArray(body)
+      ? Object.fromEntries(Object.entries(body))
+      : {};
   const code = stringField(fields, "code");
   if (code !== null && isDenyCode(code)) return RULES[code](fields);
   return `Not a kit refusal: HTTP ${status}${code ? ` (${code})` : ""}.`;
 }
 
 /** The response headers the console shows, in this order, when present. */
-export const SHOWN_HEADERS = ["WWW-Authenticate", "Retry-After", "RateLimit", "RateLimit-Policy", "Cache-Control", "Content-Type"] as const;
+export const SHOWN_HEADERS = [
+  "WWW-Authenticate",
+  "Retry-After",
+  "RateLimit",
+  "RateLimit-Policy",
+  "Cache-Control",
+  "Content-Type",
+] as const;

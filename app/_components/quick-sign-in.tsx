@@ -50,7 +50,9 @@ export function QuickSignIn({
   callbackUrl: string;
   headingId: string;
 }) {
-  const [state, formAction] = useActionState<SignInState, FormData>(signInAsDemoUser, { error: null });
+  const [state, formAction] = useActionState<SignInState, FormData>(signInAsDemoUser, {
+    error: null,
+  });
   return (
     <form action={formAction} aria-labelledby={headingId}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

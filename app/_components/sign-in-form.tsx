@@ -4,8 +4,16 @@ import { signInWithPassword, type SignInState } from "../_actions/session";
 import { SubmitButton } from "./submit-button";
 
 /** The email/password form; a wrong password keeps the email and says so, nothing more. */
-export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError: string | null }) {
-  const [state, formAction] = useActionState<SignInState, FormData>(signInWithPassword, { error: initialError });
+export function SignInForm({
+  callbackUrl,
+  initialError,
+}: {
+  callbackUrl: string;
+  initialError: string | null;
+}) {
+  const [state, formAction] = useActionState<SignInState, FormData>(signInWithPassword, {
+    error: initialError,
+  });
   // Controlled, so React's reset of the form after the action does not clear what was typed.
   const [email, setEmail] = useState("");
   const id = useId();

@@ -15,7 +15,9 @@ export default async function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
-      <p className="lede">Signed in as {admin.name ?? admin.email}, with the admin role. Only admins see this page.</p>
+      <p className="lede">
+        Signed in as {admin.name ?? admin.email}, with the admin role. Only admins see this page.
+      </p>
       <section className="panel" aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
         <div className="table-wrap">

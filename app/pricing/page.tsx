@@ -10,8 +10,9 @@ export default function PricingPage() {
     <>
       <h1>Pricing</h1>
       <p className="lede">
-        Plans decide features. The report export needs the <strong>export</strong> feature, which comes with the pro plan; on
-        the free plan the API answers 403 “Requires pro plan” with a link here.
+        Plans decide features. The report export needs the <strong>export</strong> feature, which
+        comes with the pro plan; on the free plan the API answers 403 “Requires pro plan” with a
+        link here.
       </p>
       <div className="plans">
         <section className="panel" aria-labelledby="plan-free">

@@ -21,7 +21,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   // Auth.js's own callback endpoint sends failed attempts here with `?error=CredentialsSignin`.
   const initialError = first(params.error) ? "Wrong email or password" : null;
   const user = await currentUser();
-  const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({ email, name, role, tenant, plan }));
+  const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({
+    email,
+    name,
+    role,
+    tenant,
+    plan,
+  }));
 
   return (
     <div className="narrow">
@@ -31,7 +37,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           Sign in to continue to <code>{callbackUrl}</code>.
         </p>
       ) : (
-        <p className="lede">Use a demo account: the password is <code>demo</code> for all three.</p>
+        <p className="lede">
+          Use a demo account: the password is <code>demo</code> for all three.
+        </p>
       )}
       {user ? (
         <p>
@@ -49,7 +57,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         <h2 id="quick-heading" className="visually-hidden">
           Demo users
         </h2>
-        <QuickSignIn users={users} currentEmail={user?.email ?? null} callbackUrl={callbackUrl} headingId="quick-heading" />
+        <QuickSignIn
+          users={users}
+          currentEmail={user?.email ?? null}
+          callbackUrl={callbackUrl}
+          headingId="quick-heading"
+        />
       </section>
     </div>
   );

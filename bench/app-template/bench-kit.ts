@@ -5,4 +5,6 @@ import { authJsSession } from "@/lib/authz/session";
 
 export const access = defineAccess({ roles: { member: {}, admin: { inherits: ["member"] } } });
 export const signedIn = access.policy({ name: "bench-signed-in" });
-export const authz = createAuthz({ session: authJsSession({ secret: () => process.env.AUTH_SECRET }) });
+export const authz = createAuthz({
+  session: authJsSession({ secret: () => process.env.AUTH_SECRET }),
+});

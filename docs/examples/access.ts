@@ -30,8 +30,17 @@ export const policies = {
   // Tenant and owner of a loaded resource; another tenant's document is a 404, not a 403.
   deleteDocument: access.policy({
     name: "delete-document",
-    resource: { tenant: "tenantId", owner: "ownerId", ownerOverride: "admin", conceal: "cross-tenant" },
+    resource: {
+      tenant: "tenantId",
+      owner: "ownerId",
+      ownerOverride: "admin",
+      conceal: "cross-tenant",
+    },
   }),
   // IP allow list (CIDR), whoever is signed in; an address that cannot be known is refused.
-  opsOnly: access.policy({ name: "ops", signedIn: false, ip: { allow: ["10.0.0.0/8", "2001:db8::/32"] } }),
+  opsOnly: access.policy({
+    name: "ops",
+    signedIn: false,
+    ip: { allow: ["10.0.0.0/8", "2001:db8::/32"] },
+  }),
 };

@@ -8,4 +8,6 @@ export const garbage = parseIp("1.2.3"); // null: never matched by any list
 
 // Behind exactly one proxy of yours that appends the peer address to X-Forwarded-For.
 const clientIp = clientIpFrom({ kind: "hops", hops: 1 });
-export const seen = clientIp(new Request("https://app.example", { headers: { "x-forwarded-for": "6.6.6.6, 198.51.100.4" } })); // "198.51.100.4"
+export const seen = clientIp(
+  new Request("https://app.example", { headers: { "x-forwarded-for": "6.6.6.6, 198.51.100.4" } }),
+); // "198.51.100.4"

@@ -1,5 +1,12 @@
 // Lower level: evaluate a policy yourself, and build refusals from decisions.
-import { DEFAULT_CHALLENGE, denialResponse, deny, DenyStatus, parseDuration, wantsProblemJson } from "@/lib/authz";
+import {
+  DEFAULT_CHALLENGE,
+  denialResponse,
+  deny,
+  DenyStatus,
+  parseDuration,
+  wantsProblemJson,
+} from "@/lib/authz";
 import { policies } from "./access";
 import { authz } from "./kit";
 
@@ -12,7 +19,13 @@ export async function handle(request: Request): Promise<Response> {
 
 // A refusal of your own, in the same shape: { error, message, code, ...details }.
 export const maintenance = (request: Request) =>
-  denialResponse(deny("authorization_unavailable", "Down for maintenance", { rule: "maintenance", headers: { "Retry-After": "600" } }), request);
+  denialResponse(
+    deny("authorization_unavailable", "Down for maintenance", {
+      rule: "maintenance",
+      headers: { "Retry-After": "600" },
+    }),
+    request,
+  );
 
 export const statusOfRoleRefusal = DenyStatus.role_required; // 403
 export const clientWantsProblems = (request: Request) => wantsProblemJson(request); // Accept: application/problem+json

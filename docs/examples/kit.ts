@@ -1,5 +1,11 @@
 // lib/guard.ts: how the kit reads facts. Once per app; pass the same options to middleware.ts.
-import { authJsSession, clientIpFrom, createAuthz, memoryRateLimitStore, proxyTrustFromEnv } from "@/lib/authz";
+import {
+  authJsSession,
+  clientIpFrom,
+  createAuthz,
+  memoryRateLimitStore,
+  proxyTrustFromEnv,
+} from "@/lib/authz";
 
 export const authz = createAuthz({
   // Reads the Auth.js v5 session cookie itself (Web Crypto); the secret is read per request.

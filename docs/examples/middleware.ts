@@ -1,5 +1,11 @@
 // middleware.ts (Edge) or proxy.ts (Next 16, Node): the same two exports work in either file.
-import { authJsSession, authorizationMiddleware, createAuthz, definePathRules, MIDDLEWARE_LAYER_HEADER } from "@/lib/authz";
+import {
+  authJsSession,
+  authorizationMiddleware,
+  createAuthz,
+  definePathRules,
+  MIDDLEWARE_LAYER_HEADER,
+} from "@/lib/authz";
 import { policies } from "./access";
 
 const rules = definePathRules([
@@ -8,14 +14,18 @@ const rules = definePathRules([
   { path: "/api/ops/**", policy: policies.opsOnly, kind: "api", methods: ["GET"] },
 ]);
 
-export default authorizationMiddleware(createAuthz({ session: authJsSession({ secret: () => process.env.AUTH_SECRET }) }), {
-  rules,
-  signInPath: "/signin",
-  forbiddenPath: "/403", // a page whose component calls forbidden()
-});
+export default authorizationMiddleware(
+  createAuthz({ session: authJsSession({ secret: () => process.env.AUTH_SECRET }) }),
+  {
+    rules,
+    signInPath: "/signin",
+    forbiddenPath: "/403", // a page whose component calls forbidden()
+  },
+);
 
 // Only what an early answer is worth: each matched path pays the platform's middleware cost.
 export const config = { matcher: ["/admin/:path*", "/api/admin/:path*", "/api/ops/:path*"] };
 
 // Answers the middleware gave carry this header, so logs can tell them from the handler's.
-export const answeredByMiddleware = (response: Response) => response.headers.get(MIDDLEWARE_LAYER_HEADER) === "middleware";
+export const answeredByMiddleware = (response: Response) =>
+  response.headers.get(MIDDLEWARE_LAYER_HEADER) === "middleware";

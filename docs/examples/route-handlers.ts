@@ -40,4 +40,7 @@ export const PATCH = withAuthorization(
 );
 
 // Deliberately public, with the reason: the coverage test accepts it.
-export const OPTIONS = publicRoute("CORS preflight for the public API", async () => new Response(null, { status: 204 }));
+export const OPTIONS = publicRoute(
+  "CORS preflight for the public API",
+  async () => new Response(null, { status: 204 }),
+);

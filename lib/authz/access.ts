@@ -34,13 +34,13 @@ export type PermissionOf<D extends AccessDeclaration> = NonNullable<
   D["roles"][keyof D["roles"]]["permissions"]
 >[number];
 /** The plan names of a declaration (`never` without plans). */
-export type PlanOf<D extends AccessDeclaration> = D["plans"] extends Readonly<Record<string, PlanDeclaration>>
-  ? keyof D["plans"] & string
-  : never;
+export type PlanOf<D extends AccessDeclaration> =
+  D["plans"] extends Readonly<Record<string, PlanDeclaration>> ? keyof D["plans"] & string : never;
 /** Every feature any plan of a declaration unlocks (`never` without plans). */
-export type FeatureOf<D extends AccessDeclaration> = D["plans"] extends Readonly<Record<string, PlanDeclaration>>
-  ? D["plans"][keyof D["plans"]]["features"][number]
-  : never;
+export type FeatureOf<D extends AccessDeclaration> =
+  D["plans"] extends Readonly<Record<string, PlanDeclaration>>
+    ? D["plans"][keyof D["plans"]]["features"][number]
+    : never;
 
 /**
  * Who is asking, as the kit knows it from a verified session: never from the request body,
@@ -57,7 +57,9 @@ export interface Subject<D extends AccessDeclaration = AccessDeclaration> {
 
 /** Makes a declaration whose `inherits` names an undeclared role fail to compile. */
 type CheckedDeclaration<D extends AccessDeclaration> = D & {
-  readonly roles: { readonly [K in keyof D["roles"]]: { readonly inherits?: readonly (keyof D["roles"])[] } };
+  readonly roles: {
+    readonly [K in keyof D["roles"]]: { readonly inherits?: readonly (keyof D["roles"])[] };
+  };
 };
 
 /**
@@ -107,26 +109,33 @@ export interface Access<D extends AccessDeclaration> {
  *   upgradeUrl: "/pricing",
  * });
  */
-export function defineAccess<const D extends AccessDeclaration>(declaration: CheckedDeclaration<D>): Access<D> {
+export function defineAccess<const D extends AccessDeclaration>(
+  declaration: CheckedDeclaration<D>,
+): Access<D> {
   type Role = RoleOf<D>;
   type Permission = PermissionOf<D>;
   type Feature = FeatureOf<D>;
   type Plan = PlanOf<D>;
 
   const roleNames = Object.keys(declaration.roles) as Role[];
-  if (roleNames.length === 0) throw new TypeError("Invalid access declaration: declare at least one role");
+  if (roleNames.length === 0)
+    throw new TypeError("Invalid access declaration: declare at least one role");
   const roleSet = new Set<string>(roleNames);
 
   // Each role's closure: itself plus every role it inherits, transitively. Cycles are a mistake.
   const closure = new Map<string, ReadonlySet<string>>();
   const visit = (role: string, path: readonly string[]): Set<string> => {
     if (path.includes(role)) {
-      throw new TypeError(`Invalid access declaration: role inheritance cycle ${[...path, role].join(" -> ")}`);
+      throw new TypeError(
+        `Invalid access declaration: role inheritance cycle ${[...path, role].join(" -> ")}`,
+      );
     }
     const found = new Set<string>([role]);
     for (const parent of declaration.roles[role]?.inherits ?? []) {
       if (!roleSet.has(parent)) {
-        throw new TypeError(`Invalid access declaration: role "${role}" inherits unknown role "${parent}"`);
+        throw new TypeError(
+          `Invalid access declaration: role "${role}" inherits unknown role "${parent}"`,
+        );
       }
       for (const r of visit(parent, [...path, role])) found.add(r);
     }
@@ -154,8 +163,14 @@ export function defineAccess<const D extends AccessDeclaration>(declaration: Che
     for (const f of features) allFeatures.add(f);
     featuresOf.set(plan, features);
   }
-  if (declaration.upgradeUrl !== undefined && !declaration.upgradeUrl.startsWith("/") && !/^https:\/\//.test(declaration.upgradeUrl)) {
-    throw new TypeError(`Invalid access declaration: upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`);
+  if (
+    declaration.upgradeUrl !== undefined &&
+    !declaration.upgradeUrl.startsWith("/") &&
+    !/^https:\/\//.test(declaration.upgradeUrl)
+  ) {
+    throw new TypeError(
+      `Invalid access declaration: upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`,
+    );
   }
 
   // Built once here, not per request.
@@ -171,8 +186,10 @@ export function defineAccess<const D extends AccessDeclaration>(declaration: Che
     declaration: declaration as D,
     roles: roleNames,
     hasRole: (subject, role) => expanded(subject).has(role),
-    hasPermission: (subject, permission) => subject.roles.some((r) => permissionsOf.get(r)?.has(permission) ?? false),
-    hasFeature: (subject, feature) => subject.plan !== undefined && (featuresOf.get(subject.plan)?.has(feature) ?? false),
+    hasPermission: (subject, permission) =>
+      subject.roles.some((r) => permissionsOf.get(r)?.has(permission) ?? false),
+    hasFeature: (subject, feature) =>
+      subject.plan !== undefined && (featuresOf.get(subject.plan)?.has(feature) ?? false),
     planFor: (feature) => {
       const plan = planNames.find((p) => featuresOf.get(p)?.has(feature));
       return plan === undefined ? undefined : { plan, label: plans[plan]?.label ?? plan };
@@ -195,7 +212,8 @@ export function defineAccess<const D extends AccessDeclaration>(declaration: Che
       };
     },
     isRole: (name): name is Role => typeof name === "string" && roleSet.has(name),
-    isPermission: (name): name is Permission => typeof name === "string" && allPermissions.has(name),
+    isPermission: (name): name is Permission =>
+      typeof name === "string" && allPermissions.has(name),
     isFeature: (name): name is Feature => typeof name === "string" && allFeatures.has(name),
     policy: (rules) => compilePolicy(access, rules),
   };

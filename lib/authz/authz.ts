@@ -25,7 +25,10 @@ export interface AuthzOptions {
   /** Seconds a client should wait after a 503 because a store failed. Default 5. */
   readonly unavailableRetryAfter?: number;
   /** Receives every error the kit turned into a refusal. Default: `console.error`. */
-  readonly onError?: (error: unknown, context: { readonly stage: AuthzStage; readonly policy: string }) => void;
+  readonly onError?: (
+    error: unknown,
+    context: { readonly stage: AuthzStage; readonly policy: string },
+  ) => void;
   /** The 401 challenge and problem-details type base. */
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
@@ -33,7 +36,8 @@ export interface AuthzOptions {
 }
 
 /** The subject a policy guarantees: a Subject, or Subject | null for a public policy. */
-export type SubjectFor<D extends AccessDeclaration, R> = RequiresSubject<R> extends true ? Subject<D> : Subject<D> | null;
+export type SubjectFor<D extends AccessDeclaration, R> =
+  RequiresSubject<R> extends true ? Subject<D> : Subject<D> | null;
 
 /** What `check` lets through: the subject, headers to add, and the loaded resource. */
 export interface Granted<S, Res> extends Allow<S> {
@@ -67,7 +71,10 @@ export interface Authz {
     options?: CheckOptions<SubjectFor<D, R>, Res>,
   ): Promise<Granted<SubjectFor<D, R>, Res> | Deny>;
   /** Resolves the request's subject with no policy: null when anonymous or on any error. */
-  subject<D extends AccessDeclaration>(policy: Policy<D>, request: Request): Promise<Subject<D> | null>;
+  subject<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    request: Request,
+  ): Promise<Subject<D> | null>;
   /**
    * The response for a refusal, with this kit's response options: use it for refusals a handler
    * makes itself (a 404 for a missing id), so they match the kit's own byte for byte.
@@ -79,7 +86,10 @@ export interface Authz {
 
 const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) => {
   // The log is for the operator: the stage and policy say where, the error says what.
-  console.error(`[authz] ${context.stage} failed for policy "${context.policy}"; request refused`, error);
+  console.error(
+    `[authz] ${context.stage} failed for policy "${context.policy}"; request refused`,
+    error,
+  );
 };
 
 /**
@@ -172,13 +182,20 @@ export function createAuthz(options: AuthzOptions): Authz {
           const key = `${limit.operation}:${limit.by === "ip" ? `ip:${ip ?? "unknown"}` : `user:${read.subject?.id}`}`;
           let result;
           try {
-            result = await store.consume(key, { limit: limit.limit, windowMs: policy.rateLimitWindowMs });
+            result = await store.consume(key, {
+              limit: limit.limit,
+              windowMs: policy.rateLimitWindowMs,
+            });
           } catch (error) {
             report(error, "rateLimit", policy.name);
-            return deny("authorization_unavailable", "Service temporarily unavailable; try again shortly", {
-              rule: "rateLimit",
-              headers: { "Retry-After": retryAfter },
-            });
+            return deny(
+              "authorization_unavailable",
+              "Service temporarily unavailable; try again shortly",
+              {
+                rule: "rateLimit",
+                headers: { "Retry-After": retryAfter },
+              },
+            );
           }
           const at = now();
           const limited = policy.checkRateLimit(result, at);
@@ -196,7 +213,9 @@ export function createAuthz(options: AuthzOptions): Authz {
           resource = loaded;
         } else if (policy.rules.resource) {
           // A resource rule with nothing to check it against must not pass by default.
-          throw new TypeError(`policy "${policy.name}" has a resource rule but the route gives no loader`);
+          throw new TypeError(
+            `policy "${policy.name}" has a resource rule but the route gives no loader`,
+          );
         }
         return { allowed: true, subject, headers, resource };
       } catch (error) {

@@ -27,7 +27,9 @@ export type DenyCode = keyof typeof DenyStatus;
 export type DenyStatusCode = (typeof DenyStatus)[DenyCode];
 
 /** A field a refusal adds to its body next to `error`, `message` and `code` (snake_case keys). */
-export type DenyDetails = Readonly<Record<string, string | number | boolean | readonly unknown[] | null>>;
+export type DenyDetails = Readonly<
+  Record<string, string | number | boolean | readonly unknown[] | null>
+>;
 
 /** A refusal: everything needed to build the response, and nothing about the request itself. */
 export interface Deny {
@@ -63,7 +65,12 @@ export type Decision<S> = Allow<S> | Deny;
 export function deny(
   code: DenyCode,
   message: string,
-  options: { rule: string; status?: DenyStatusCode; headers?: Record<string, string>; details?: DenyDetails },
+  options: {
+    rule: string;
+    status?: DenyStatusCode;
+    headers?: Record<string, string>;
+    details?: DenyDetails;
+  },
 ): Deny {
   return {
     allowed: false,

@@ -20,7 +20,9 @@ export function parseDuration(duration: Duration): number {
     ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   }
   if (!Number.isFinite(ms) || ms < 1 || !Number.isInteger(ms)) {
-    throw new TypeError(`Invalid duration: ${String(duration)} must be a whole number of milliseconds ≥ 1`);
+    throw new TypeError(
+      `Invalid duration: ${String(duration)} must be a whole number of milliseconds ≥ 1`,
+    );
   }
   return ms;
 }

@@ -5,7 +5,15 @@
  * `../authz-redis-node` (Node only: the Redis client).
  */
 export { defineAccess } from "./access";
-export type { Access, AccessDeclaration, FeatureOf, PermissionOf, PlanOf, RoleOf, Subject } from "./access";
+export type {
+  Access,
+  AccessDeclaration,
+  FeatureOf,
+  PermissionOf,
+  PlanOf,
+  RoleOf,
+  Subject,
+} from "./access";
 export type { Policy, PolicyRules, RateLimitOptions, ResourceOptions } from "./policy";
 export { createAuthz } from "./authz";
 export type { Authz, AuthzOptions, CheckOptions, Granted, SubjectFor } from "./authz";
@@ -14,12 +22,24 @@ export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision
 export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";
 export type { ResponseOptions } from "./respond";
 export { guardOf, publicRoute } from "./route";
-export type { AuthorizedContext, AuthorizedHandler, RouteContext, RouteHandler, RouteOptions } from "./route";
+export type {
+  AuthorizedContext,
+  AuthorizedHandler,
+  RouteContext,
+  RouteHandler,
+  RouteOptions,
+} from "./route";
 export { authorizationMiddleware, MIDDLEWARE_LAYER_HEADER } from "./middleware";
 export type { AuthorizationMiddleware, AuthorizationMiddlewareOptions } from "./middleware";
 export { definePathRules } from "./path";
 export type { PathRule } from "./path";
-export { AUTHJS_COOKIE_NAME, authJsSession, NEXTAUTH_V4_COOKIE_NAME, nextAuthV4Session, sessionFromAuth } from "./session";
+export {
+  AUTHJS_COOKIE_NAME,
+  authJsSession,
+  NEXTAUTH_V4_COOKIE_NAME,
+  nextAuthV4Session,
+  sessionFromAuth,
+} from "./session";
 export type { SessionClaims, SessionSource } from "./session";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";

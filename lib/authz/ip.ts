@@ -133,7 +133,8 @@ function v6Words(s: string): [number, number, number, number] | null {
     if (!v6Groups(s, head, true) || head.length !== 8) return null;
   } else {
     if (s.indexOf("::", gap + 1) >= 0) return null;
-    if (!v6Groups(s.slice(0, gap), head, false) || !v6Groups(s.slice(gap + 2), tail, true)) return null;
+    if (!v6Groups(s.slice(0, gap), head, false) || !v6Groups(s.slice(gap + 2), tail, true))
+      return null;
     // "::" stands for at least one zero group.
     if (head.length + tail.length > 7) return null;
     while (head.length + tail.length < 8) head.push(0);
@@ -158,7 +159,7 @@ function v6Text(w: readonly [number, number, number, number]): string {
   for (const word of w) g.push(word >>> 16, word & 0xffff);
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -171,7 +172,11 @@ function v6Text(w: readonly [number, number, number, number]): string {
     }
     i = j;
   }
-  const hex = (from: number, to: number) => g.slice(from, to).map((x) => x.toString(16)).join(":");
+  const hex = (from: number, to: number) =>
+    g
+      .slice(from, to)
+      .map((x) => x.toString(16))
+      .join(":");
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
 }
@@ -249,7 +254,9 @@ function isPort(s: string): boolean {
  * isOps("10.1.2.3"); // true
  * isOps(null); // false
  */
-export function ipMatcher(cidrs: readonly string[]): (ip: ParsedIp | string | null | undefined) => boolean {
+export function ipMatcher(
+  cidrs: readonly string[],
+): (ip: ParsedIp | string | null | undefined) => boolean {
   if (!Array.isArray(cidrs) || cidrs.length === 0) {
     throw new TypeError("Invalid CIDR list: expected a non-empty array of CIDR strings");
   }
@@ -258,7 +265,8 @@ export function ipMatcher(cidrs: readonly string[]): (ip: ParsedIp | string | nu
   for (const entry of cidrs) {
     const rule = parseCidr(entry);
     if (rule === null) throw new TypeError(`Invalid CIDR: ${JSON.stringify(String(entry))}`);
-    if (typeof rule === "string") throw new TypeError(`Invalid CIDR: ${JSON.stringify(entry)} (${rule})`);
+    if (typeof rule === "string")
+      throw new TypeError(`Invalid CIDR: ${JSON.stringify(entry)} (${rule})`);
     for (const r of rule) {
       if (r.kind === 4) v4.push({ net: r.net, mask: r.mask });
       else v6.push({ net: r.net, mask: r.mask });
@@ -269,13 +277,13 @@ export function ipMatcher(cidrs: readonly string[]): (ip: ParsedIp | string | nu
     if (ip === null || ip === undefined || typeof ip !== "object") return false;
     if (ip.version === 4) {
       const v = ip.value;
-      for (const r of v4) if (((v & r.mask) >>> 0) === r.net) return true;
+      for (const r of v4) if ((v & r.mask) >>> 0 === r.net) return true;
       return false;
     }
     const w = ip.words;
     outer: for (const r of v6) {
       for (let i = 0; i < 4; i++) {
-        if (((w[i]! & r.mask[i]!) >>> 0) !== r.net[i]) continue outer;
+        if ((w[i]! & r.mask[i]!) >>> 0 !== r.net[i]) continue outer;
       }
       return true;
     }
@@ -308,7 +316,8 @@ function parseCidr(entry: unknown): CidrRule[] | string | null {
     if (v < 0 || prefix > 32) return null;
     const bits = prefix < 0 ? 32 : prefix;
     const mask = v4Mask(bits);
-    if (((v & mask) >>> 0) !== v) return `host bits set; did you mean "${v4Text((v & mask) >>> 0)}/${bits}"?`;
+    if ((v & mask) >>> 0 !== v)
+      return `host bits set; did you mean "${v4Text((v & mask) >>> 0)}/${bits}"?`;
     return [{ kind: 4, net: v, mask }];
   }
   const w = addr.length <= MAX_IP_TEXT ? v6Words(addr) : null;
@@ -325,9 +334,17 @@ function parseCidr(entry: unknown): CidrRule[] | string | null {
   // parseIp turns mapped addresses into IPv4, so a range inside ::ffff:0:0/96 becomes an IPv4 range,
   // and a range that contains all of it (bits <= 96, e.g. ::/0) also matches every IPv4 address.
   // A range with bits <= 96 either contains all of ::ffff:0:0/96 or none of it.
-  if (bits > 96) return isMapped(w) ? [{ kind: 4, net: w[3], mask: v4Mask(bits - 96) }] : [{ kind: 6, net, mask }];
-  const coversMapped = net[0] === 0 && net[1] === 0 && ((0xffff & mask[2]!) >>> 0) === net[2];
-  return coversMapped ? [{ kind: 6, net, mask }, { kind: 4, net: 0, mask: 0 }] : [{ kind: 6, net, mask }];
+  if (bits > 96)
+    return isMapped(w)
+      ? [{ kind: 4, net: w[3], mask: v4Mask(bits - 96) }]
+      : [{ kind: 6, net, mask }];
+  const coversMapped = net[0] === 0 && net[1] === 0 && (0xffff & mask[2]!) >>> 0 === net[2];
+  return coversMapped
+    ? [
+        { kind: 6, net, mask },
+        { kind: 4, net: 0, mask: 0 },
+      ]
+    : [{ kind: 6, net, mask }];
 }
 
 /**
@@ -360,7 +377,10 @@ export interface HasHeaders {
 /** RFC 9110 §5.6.1: list recipients ignore empty elements; trusted proxies never write one. */
 function forwardedList(value: string | null): string[] {
   if (value === null) return [];
-  return value.split(",").map((e) => e.trim()).filter((e) => e !== "");
+  return value
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "");
 }
 
 /**
@@ -410,7 +430,9 @@ export function clientIpFrom(trust: ProxyTrust): (request: HasHeaders) => string
     case "hops": {
       const hops = trust.hops;
       if (!Number.isSafeInteger(hops) || hops < 1) {
-        throw new TypeError(`Invalid proxy trust: hops must be an integer >= 1, got ${String(hops)}`);
+        throw new TypeError(
+          `Invalid proxy trust: hops must be an integer >= 1, got ${String(hops)}`,
+        );
       }
       return (request) => {
         const list = forwardedList(request.headers.get("x-forwarded-for"));
@@ -457,12 +479,16 @@ export function proxyTrustFromEnv(env: Readonly<Record<string, string | undefine
   }
   const count = [vercel, hops, cidrs].filter((v) => v !== undefined).length;
   if (count > 1) {
-    throw new TypeError("Invalid proxy trust: set only one of VERCEL, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS");
+    throw new TypeError(
+      "Invalid proxy trust: set only one of VERCEL, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS",
+    );
   }
   if (vercel !== undefined) return { kind: "vercel" };
   if (hops !== undefined) {
     if (!/^[1-9]\d{0,2}$/.test(hops)) {
-      throw new TypeError(`Invalid TRUSTED_PROXY_HOPS: expected an integer from 1 to 999, got ${JSON.stringify(hops)}`);
+      throw new TypeError(
+        `Invalid TRUSTED_PROXY_HOPS: expected an integer from 1 to 999, got ${JSON.stringify(hops)}`,
+      );
     }
     return { kind: "hops", hops: Number(hops) };
   }
@@ -471,7 +497,9 @@ export function proxyTrustFromEnv(env: Readonly<Record<string, string | undefine
     try {
       ipMatcher(proxies);
     } catch (error) {
-      throw new TypeError(`Invalid TRUSTED_PROXY_CIDRS: ${error instanceof Error ? error.message : String(error)}`);
+      throw new TypeError(
+        `Invalid TRUSTED_PROXY_CIDRS: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     return { kind: "cidrs", proxies };
   }

@@ -8,7 +8,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { AccessDeclaration } from "./access";
 import type { Authz } from "./authz";
 import { internalError, type Deny } from "./decision";
-import { callbackPath, definePathRules, pathForms, signInRedirectPath, type CompiledPathRule, type PathRule } from "./path";
+import {
+  callbackPath,
+  definePathRules,
+  pathForms,
+  signInRedirectPath,
+  type CompiledPathRule,
+  type PathRule,
+} from "./path";
 
 /** Options of {@link authorizationMiddleware}. */
 export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
@@ -34,12 +41,16 @@ export const MIDDLEWARE_LAYER_HEADER = "X-Authz-Layer";
 function checkPath(name: string, value: unknown): string {
   // A plain same-origin path: one leading `/`, no query, nothing a browser could read as a host.
   if (typeof value !== "string" || !/^\/(?![/\\])[^?#\s\\]*$/.test(value)) {
-    throw new TypeError(`Invalid middleware option ${name}: expected a path such as "/signin", got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `Invalid middleware option ${name}: expected a path such as "/signin", got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
-const isCompiled = <D extends AccessDeclaration>(rule: PathRule<D> | CompiledPathRule<D>): rule is CompiledPathRule<D> =>
+const isCompiled = <D extends AccessDeclaration>(
+  rule: PathRule<D> | CompiledPathRule<D>,
+): rule is CompiledPathRule<D> =>
   typeof (rule as Partial<CompiledPathRule<D>>).applies === "function";
 
 /**
@@ -70,24 +81,41 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
   authz: Pick<Authz, "check" | "denialResponse">,
   options: AuthorizationMiddlewareOptions<D>,
 ): AuthorizationMiddleware {
-  if (typeof authz?.check !== "function") throw new TypeError("authorizationMiddleware: the first argument must be the kit from createAuthz()");
+  if (typeof authz?.check !== "function")
+    throw new TypeError(
+      "authorizationMiddleware: the first argument must be the kit from createAuthz()",
+    );
   const rules: readonly CompiledPathRule<D>[] = options.rules.every(isCompiled)
     ? (options.rules as readonly CompiledPathRule<D>[])
     : definePathRules(options.rules as readonly PathRule<D>[]);
   const signInPath = checkPath("signInPath", options.signInPath);
   const hasPages = rules.some((r) => r.kind === "page");
-  const forbiddenPath = options.forbiddenPath === undefined ? undefined : checkPath("forbiddenPath", options.forbiddenPath);
+  const forbiddenPath =
+    options.forbiddenPath === undefined
+      ? undefined
+      : checkPath("forbiddenPath", options.forbiddenPath);
   if (hasPages && forbiddenPath === undefined) {
-    throw new TypeError("authorizationMiddleware: page rules need forbiddenPath, a page that calls forbidden()");
+    throw new TypeError(
+      "authorizationMiddleware: page rules need forbiddenPath, a page that calls forbidden()",
+    );
   }
   const callbackParam = options.callbackParam ?? "callbackUrl";
-  if (!/^[\w.-]{1,64}$/.test(callbackParam)) throw new TypeError(`Invalid middleware option callbackParam: ${JSON.stringify(callbackParam)}`);
+  if (!/^[\w.-]{1,64}$/.test(callbackParam))
+    throw new TypeError(
+      `Invalid middleware option callbackParam: ${JSON.stringify(callbackParam)}`,
+    );
   // The sign-in and 403 pages must stay reachable by whoever a rule refuses, or visits loop.
-  for (const [name, path] of [["signInPath", signInPath], ["forbiddenPath", forbiddenPath]] as const) {
+  for (const [name, path] of [
+    ["signInPath", signInPath],
+    ["forbiddenPath", forbiddenPath],
+  ] as const) {
     if (path === undefined) continue;
     const forms = pathForms(new URL(path, "http://localhost"));
     const guard = rules.find((r) => r.applies("GET", forms));
-    if (guard) throw new TypeError(`authorizationMiddleware: ${name} ${path} is guarded by the rule for ${guard.path}; it must stay public`);
+    if (guard)
+      throw new TypeError(
+        `authorizationMiddleware: ${name} ${path} is guarded by the rule for ${guard.path}; it must stay public`,
+      );
   }
 
   const marked = (response: Response): Response => {
@@ -95,13 +123,20 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     return response;
   };
 
-  const refuse = (rule: CompiledPathRule<D> | undefined, decision: Deny, request: NextRequest): Response => {
+  const refuse = (
+    rule: CompiledPathRule<D> | undefined,
+    decision: Deny,
+    request: NextRequest,
+  ): Response => {
     const method = request.method.toUpperCase();
     if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
       return marked(authz.denialResponse(decision, request));
     }
     if (decision.status === 401) {
-      const target = new URL(signInRedirectPath(signInPath, callbackPath(request.nextUrl), callbackParam), request.nextUrl.origin);
+      const target = new URL(
+        signInRedirectPath(signInPath, callbackPath(request.nextUrl), callbackParam),
+        request.nextUrl.origin,
+      );
       const redirect = NextResponse.redirect(target, 307);
       redirect.headers.set("Cache-Control", "no-store");
       return marked(redirect);
@@ -111,7 +146,9 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     return marked(NextResponse.rewrite(new URL(forbiddenPath ?? "/", request.nextUrl.origin)));
   };
 
-  return async function authorizationMiddlewareHandler(request: NextRequest): Promise<Response | undefined> {
+  return async function authorizationMiddlewareHandler(
+    request: NextRequest,
+  ): Promise<Response | undefined> {
     let current: CompiledPathRule<D> | undefined;
     try {
       // nextUrl: in middleware, Next has already resolved dot segments, `/_next/data` and `?_rsc`.

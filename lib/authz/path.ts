@@ -46,7 +46,9 @@ export interface PathRule<D extends AccessDeclaration = AccessDeclaration> {
 }
 
 /** A rule checked at definition, with its compiled matcher. */
-export interface CompiledPathRule<D extends AccessDeclaration = AccessDeclaration> extends PathRule<D> {
+export interface CompiledPathRule<
+  D extends AccessDeclaration = AccessDeclaration,
+> extends PathRule<D> {
   /** Whether the rule applies to a method and the candidate forms of a path (from `pathForms`). */
   applies(method: string, forms: readonly PathForm[]): boolean;
 }
@@ -61,7 +63,10 @@ export interface PathPattern {
   test(forms: readonly PathForm[]): boolean;
 }
 
-type Token = { readonly kind: "literal"; readonly value: string } | { readonly kind: "one" } | { readonly kind: "many"; readonly min: 0 | 1 };
+type Token =
+  | { readonly kind: "literal"; readonly value: string }
+  | { readonly kind: "one" }
+  | { readonly kind: "many"; readonly min: 0 | 1 };
 
 // Characters a literal segment may hold: RFC 3986 unreserved and sub-delims, minus `;` (matrix
 // parameters) and the wildcard `*`. `%` is refused: write the decoded character instead.
@@ -82,23 +87,27 @@ export function compilePathPattern(source: string): PathPattern {
   const invalid = (why: string): never => {
     throw new TypeError(`Invalid path pattern "${String(source)}": ${why}`);
   };
-  if (typeof source !== "string" || !source.startsWith("/")) invalid("it must be a string starting with /");
+  if (typeof source !== "string" || !source.startsWith("/"))
+    invalid("it must be a string starting with /");
   if (/[?#\s]/.test(source)) invalid("no query, fragment or whitespace: rules match the path only");
-  if (source.includes("%")) invalid("write characters decoded, not percent-encoded (matching decodes the request)");
+  if (source.includes("%"))
+    invalid("write characters decoded, not percent-encoded (matching decodes the request)");
   if (source.includes("\\")) invalid("backslashes are not path separators in a pattern");
   const tokens: Token[] = [];
   const parts = source === "/" ? [] : source.slice(1).split("/");
   for (const part of parts) {
     if (part === "") invalid("empty segment (// or a trailing /)");
     else if (part === "." || part === "..") invalid("dot segments are resolved before matching");
-    else if (part === "**" || /^\[\[\.\.\.[A-Za-z_]\w*\]\]$/.test(part)) tokens.push({ kind: "many", min: 0 });
+    else if (part === "**" || /^\[\[\.\.\.[A-Za-z_]\w*\]\]$/.test(part))
+      tokens.push({ kind: "many", min: 0 });
     else if (/^\[\.\.\.[A-Za-z_]\w*\]$/.test(part)) tokens.push({ kind: "many", min: 1 });
     else if (part === "*" || /^\[[A-Za-z_]\w*\]$/.test(part)) tokens.push({ kind: "one" });
     else if (part.includes("*")) invalid(`partial wildcard "${part}": use * for a whole segment`);
     else if (/^\(.*\)$/.test(part)) invalid(`route group "${part}" is not part of the URL`);
     else if (part.startsWith("@")) invalid(`parallel route slot "${part}" is not part of the URL`);
     else if (part.startsWith("[")) invalid(`malformed dynamic segment "${part}"`);
-    else if (!LITERAL.test(part)) invalid(`segment "${part}" has characters a URL path would encode`);
+    else if (!LITERAL.test(part))
+      invalid(`segment "${part}" has characters a URL path would encode`);
     else tokens.push({ kind: "literal", value: part.toLowerCase() });
   }
   const manyAt = tokens.findIndex((t) => t.kind === "many");
@@ -106,24 +115,32 @@ export function compilePathPattern(source: string): PathPattern {
     invalid("at most one multi-segment wildcard (** or [...slug]) per pattern");
   }
 
-  const fits = (token: Token, segment: string): boolean => (token.kind === "literal" ? token.value === segment : true);
+  const fits = (token: Token, segment: string): boolean =>
+    token.kind === "literal" ? token.value === segment : true;
   // With at most one multi-segment wildcard, a match is a fixed prefix and suffix around it:
   // linear in the path length, whatever the request sends.
   const matchOne = (segments: PathForm): boolean => {
-    if (manyAt === -1) return segments.length === tokens.length && tokens.every((t, i) => fits(t, segments[i] ?? ""));
+    if (manyAt === -1)
+      return (
+        segments.length === tokens.length && tokens.every((t, i) => fits(t, segments[i] ?? ""))
+      );
     const many = tokens[manyAt] as Extract<Token, { kind: "many" }>;
     const before = tokens.slice(0, manyAt);
     const after = tokens.slice(manyAt + 1);
     if (segments.length < before.length + after.length + many.min) return false;
     const tail = segments.length - after.length;
-    return before.every((t, i) => fits(t, segments[i] ?? "")) && after.every((t, i) => fits(t, segments[tail + i] ?? ""));
+    return (
+      before.every((t, i) => fits(t, segments[i] ?? "")) &&
+      after.every((t, i) => fits(t, segments[tail + i] ?? ""))
+    );
   };
   return { source, test: (forms) => forms.some(matchOne) };
 }
 
 // Percent escapes of ASCII characters (including `/`, `\` and `.`) are decoded; others stay
 // encoded, which cannot equal an ASCII literal of a pattern, and decoding never throws.
-const decodeAscii = (text: string): string => text.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const decodeAscii = (text: string): string =>
+  text.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /** Next's transport forms of a page: `.rsc`, `.prefetch.rsc`, `.segments/…`, `/_next/data/<build>/….json`. */
 function stripTransport(segments: string[], aggressive: boolean): string[] {
@@ -222,7 +239,13 @@ export function callbackPath(url: { readonly pathname: string; readonly search: 
  * sameOriginPath("//evil.example/x"); // "/"
  */
 export function sameOriginPath(candidate: string | null | undefined): string {
-  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) return "/";
+  if (
+    !candidate ||
+    !candidate.startsWith("/") ||
+    candidate.startsWith("//") ||
+    candidate.startsWith("/\\")
+  )
+    return "/";
   // Control characters can smuggle a host past naive checks in some browsers.
   if (/[\u0000-\u001f\u007f]/.test(candidate)) return "/";
   return candidate;
@@ -236,14 +259,22 @@ export function sameOriginPath(candidate: string | null | undefined): string {
  * @example
  * signInRedirectPath("/signin", "/admin?tab=users"); // "/signin?callbackUrl=%2Fadmin%3Ftab%3Dusers"
  */
-export function signInRedirectPath(signInPath: string, callbackPath: string, param = "callbackUrl"): string {
+export function signInRedirectPath(
+  signInPath: string,
+  callbackPath: string,
+  param = "callbackUrl",
+): string {
   return `${signInPath}?${param}=${encodeURIComponent(sameOriginPath(callbackPath))}`;
 }
 
 const METHOD_SET = new Set<string>(HTTP_METHODS);
 
 function isPolicy(value: unknown): value is Policy {
-  return typeof value === "object" && value !== null && typeof (value as { checkSubject?: unknown }).checkSubject === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { checkSubject?: unknown }).checkSubject === "function"
+  );
 }
 
 /**
@@ -256,19 +287,29 @@ function isPolicy(value: unknown): value is Policy {
  *   { path: "/api/admin/**", policy: policies.admin, kind: "api" },
  * ]);
  */
-export function definePathRules<D extends AccessDeclaration>(rules: readonly PathRule<D>[]): readonly CompiledPathRule<D>[] {
+export function definePathRules<D extends AccessDeclaration>(
+  rules: readonly PathRule<D>[],
+): readonly CompiledPathRule<D>[] {
   if (!Array.isArray(rules)) throw new TypeError("Invalid path rules: expected an array");
   return Object.freeze(
     rules.map((rule, index): CompiledPathRule<D> => {
       const where = `Invalid path rule #${index} (${String(rule?.path)})`;
-      if (typeof rule !== "object" || rule === null) throw new TypeError(`${where}: expected an object`);
+      if (typeof rule !== "object" || rule === null)
+        throw new TypeError(`${where}: expected an object`);
       const pattern = compilePathPattern(rule.path);
-      if (!isPolicy(rule.policy)) throw new TypeError(`${where}: policy must be a policy made by access.policy()`);
-      if (rule.kind !== "api" && rule.kind !== "page") throw new TypeError(`${where}: kind must be "api" or "page"`);
+      if (!isPolicy(rule.policy))
+        throw new TypeError(`${where}: policy must be a policy made by access.policy()`);
+      if (rule.kind !== "api" && rule.kind !== "page")
+        throw new TypeError(`${where}: kind must be "api" or "page"`);
       let methods: ReadonlySet<string> | undefined;
       if (rule.methods !== undefined) {
-        if (!Array.isArray(rule.methods) || rule.methods.length === 0) throw new TypeError(`${where}: methods must be a non-empty list`);
-        for (const m of rule.methods) if (!METHOD_SET.has(m)) throw new TypeError(`${where}: unknown method "${String(m)}" (upper case: ${HTTP_METHODS.join(", ")})`);
+        if (!Array.isArray(rule.methods) || rule.methods.length === 0)
+          throw new TypeError(`${where}: methods must be a non-empty list`);
+        for (const m of rule.methods)
+          if (!METHOD_SET.has(m))
+            throw new TypeError(
+              `${where}: unknown method "${String(m)}" (upper case: ${HTTP_METHODS.join(", ")})`,
+            );
         methods = new Set(rule.methods.includes("GET") ? [...rule.methods, "HEAD"] : rule.methods);
       }
       const covered = methods;
@@ -276,7 +317,8 @@ export function definePathRules<D extends AccessDeclaration>(rules: readonly Pat
         ...rule,
         // Methods compare upper-case: Node and Next pass `get` through as `GET` anyway, and an
         // odd spelling must not dodge a method-limited rule.
-        applies: (method: string, forms: readonly PathForm[]) => (covered === undefined || covered.has(method.toUpperCase())) && pattern.test(forms),
+        applies: (method: string, forms: readonly PathForm[]) =>
+          (covered === undefined || covered.has(method.toUpperCase())) && pattern.test(forms),
       });
     }),
   );

@@ -68,16 +68,22 @@ export type RequiresSubject<R> = R extends { readonly signedIn: false } ? false 
 
 /** The resource keys a policy reads, which a loader's result must carry as strings. */
 export type ResourceKeys<R> = R extends { readonly resource: infer O }
-  ? (O extends { readonly tenant: infer T extends string } ? T : never) | (O extends { readonly owner: infer K extends string } ? K : never)
+  ? | (O extends { readonly tenant: infer T extends string } ? T : never)
+    | (O extends { readonly owner: infer K extends string } ? K : never)
   : never;
 
 /** The resource shape a policy can check: an object with a string at each key it reads. */
-export type ResourceShape<R> = [ResourceKeys<R>] extends [never] ? unknown : { readonly [K in ResourceKeys<R>]: string };
+export type ResourceShape<R> = [ResourceKeys<R>] extends [never]
+  ? unknown
+  : { readonly [K in ResourceKeys<R>]: string };
 
 /**
  * A checked, compiled policy. Made only by `policy()`, so its rules were validated at start-up.
  */
-export interface Policy<D extends AccessDeclaration = AccessDeclaration, R extends PolicyRules<D> = PolicyRules<D>> {
+export interface Policy<
+  D extends AccessDeclaration = AccessDeclaration,
+  R extends PolicyRules<D> = PolicyRules<D>,
+> {
   readonly name: string;
   readonly access: Access<D>;
   readonly rules: R;
@@ -98,13 +104,20 @@ const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
 
 const joinOr = (items: readonly string[]): string =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+  items.length <= 1
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 
 /**
  * RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy (quota `q`, window `w`
  * in seconds) and the state (remaining `r`, seconds to reset `t`), named by the operation.
  */
-export function rateLimitHeaders(operation: string, result: RateLimitResult, windowMs: number, now: number): Record<string, string> {
+export function rateLimitHeaders(
+  operation: string,
+  result: RateLimitResult,
+  windowMs: number,
+  now: number,
+): Record<string, string> {
   const name = JSON.stringify(operation);
   const resetSeconds = Math.max(0, Math.ceil((result.reset - now) / 1000));
   return {
@@ -117,7 +130,10 @@ export function rateLimitHeaders(operation: string, result: RateLimitResult, win
  * Checks a policy's rules against its access declaration and compiles them. Called once per policy
  * at module load, so a wrong rule stops start-up with a TypeError naming it.
  */
-export function compilePolicy<D extends AccessDeclaration, const R extends PolicyRules<D>>(access: Access<D>, rules: R): Policy<D, R> {
+export function compilePolicy<D extends AccessDeclaration, const R extends PolicyRules<D>>(
+  access: Access<D>,
+  rules: R,
+): Policy<D, R> {
   const name = rules.name ?? "policy";
   const invalid = (what: string): never => {
     throw new TypeError(`Invalid policy "${name}": ${what}`);
@@ -126,10 +142,13 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   const roles = asList(rules.role);
   const permissions = asList(rules.permission);
   for (const role of roles) if (!access.isRole(role)) invalid(`unknown role "${String(role)}"`);
-  for (const p of permissions) if (!access.isPermission(p)) invalid(`unknown permission "${String(p)}"`);
+  for (const p of permissions)
+    if (!access.isPermission(p)) invalid(`unknown permission "${String(p)}"`);
   if (rules.role !== undefined && roles.length === 0) invalid("role list is empty");
-  if (rules.permission !== undefined && permissions.length === 0) invalid("permission list is empty");
-  if (rules.feature !== undefined && !access.isFeature(rules.feature)) invalid(`unknown feature "${String(rules.feature)}"`);
+  if (rules.permission !== undefined && permissions.length === 0)
+    invalid("permission list is empty");
+  if (rules.feature !== undefined && !access.isFeature(rules.feature))
+    invalid(`unknown feature "${String(rules.feature)}"`);
 
   const needsSubject =
     roles.length > 0 ||
@@ -138,7 +157,9 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     rules.resource !== undefined ||
     (rules.rateLimit !== undefined && (rules.rateLimit.by ?? "user") === "user");
   if (rules.signedIn === false && needsSubject) {
-    invalid("signedIn: false conflicts with rules that need a signed-in user (role, permission, feature, resource, per-user rate limit)");
+    invalid(
+      "signedIn: false conflicts with rules that need a signed-in user (role, permission, feature, resource, per-user rate limit)",
+    );
   }
   const requiresSubject = rules.signedIn !== false;
 
@@ -146,7 +167,8 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   let block: ((ip: string | null) => boolean) | undefined;
   if (rules.ip) {
     const { allow: allowList, deny: denyList } = rules.ip;
-    if (allowList === undefined && denyList === undefined) invalid("ip rule needs an allow or a deny list");
+    if (allowList === undefined && denyList === undefined)
+      invalid("ip rule needs an allow or a deny list");
     try {
       if (allowList !== undefined) allow = ipMatcher(allowList);
       if (denyList !== undefined) block = ipMatcher(denyList);
@@ -158,8 +180,10 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   let rateLimitWindowMs: number | undefined;
   if (rules.rateLimit) {
     const { limit, operation, window } = rules.rateLimit;
-    if (!Number.isInteger(limit) || limit < 1) invalid(`rateLimit.limit must be a whole number ≥ 1, got ${limit}`);
-    if (!/^[\w.:-]{1,64}$/.test(operation)) invalid(`rateLimit.operation "${operation}" must be 1-64 letters, digits or . _ : -`);
+    if (!Number.isInteger(limit) || limit < 1)
+      invalid(`rateLimit.limit must be a whole number ≥ 1, got ${limit}`);
+    if (!/^[\w.:-]{1,64}$/.test(operation))
+      invalid(`rateLimit.operation "${operation}" must be 1-64 letters, digits or . _ : -`);
     try {
       rateLimitWindowMs = parseDuration(window);
     } catch (error) {
@@ -170,9 +194,12 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   const resource = rules.resource;
   const overrides = asList(resource?.ownerOverride);
   if (resource) {
-    if (resource.tenant === undefined && resource.owner === undefined) invalid("resource rule needs a tenant or an owner key");
-    for (const role of overrides) if (!access.isRole(role)) invalid(`unknown ownerOverride role "${String(role)}"`);
-    if (overrides.length > 0 && resource.owner === undefined) invalid("ownerOverride needs an owner key");
+    if (resource.tenant === undefined && resource.owner === undefined)
+      invalid("resource rule needs a tenant or an owner key");
+    for (const role of overrides)
+      if (!access.isRole(role)) invalid(`unknown ownerOverride role "${String(role)}"`);
+    if (overrides.length > 0 && resource.owner === undefined)
+      invalid("ownerOverride needs an owner key");
   }
   const conceal = resource?.conceal ?? "none";
   const plan = rules.feature !== undefined ? access.planFor(rules.feature) : undefined;
@@ -190,16 +217,22 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       // A null address never matches an allow list, and a deny list cannot refuse what it cannot
       // see, so for an unknown address the policy's stated default decides.
       const unknownRefused = ip === null && (rules.ip.unknownAddress ?? "deny") === "deny";
-      if (unknownRefused || block?.(ip) || (allow && !allow(ip))) return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
+      if (unknownRefused || block?.(ip) || (allow && !allow(ip)))
+        return deny("ip_not_allowed", "IP address not allowed", { rule: "ip" });
       return null;
     },
 
     checkSubject(subject) {
       if (subject === null) {
-        return requiresSubject ? deny("unauthenticated", "Authentication required", { rule: "session" }) : null;
+        return requiresSubject
+          ? deny("unauthenticated", "Authentication required", { rule: "session" })
+          : null;
       }
       if (roles.length > 0 && !roles.some((r) => access.hasRole(subject, r))) {
-        return deny("role_required", `Requires ${joinOr(roles)} role`, { rule: "role", details: { required_role: joinOr(roles) } });
+        return deny("role_required", `Requires ${joinOr(roles)} role`, {
+          rule: "role",
+          details: { required_role: joinOr(roles) },
+        });
       }
       const missing = permissions.find((p) => !access.hasPermission(subject, p));
       if (missing !== undefined) {
@@ -230,31 +263,51 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       const status = options.status ?? 429;
       const per = Math.ceil(rateLimitWindowMs / 1000);
       const requests = result.limit === 1 ? "1 request" : `${result.limit} requests`;
-      return deny("rate_limited", `Rate limit exceeded: at most ${requests} per ${per === 1 ? "second" : `${per} seconds`}`, {
-        rule: "rateLimit",
-        status,
-        headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(options.operation, result, rateLimitWindowMs, now) },
-        details: { limit: result.limit, retry_after: retryAfter },
-      });
+      return deny(
+        "rate_limited",
+        `Rate limit exceeded: at most ${requests} per ${per === 1 ? "second" : `${per} seconds`}`,
+        {
+          rule: "rateLimit",
+          status,
+          headers: {
+            "Retry-After": String(retryAfter),
+            ...rateLimitHeaders(options.operation, result, rateLimitWindowMs, now),
+          },
+          details: { limit: result.limit, retry_after: retryAfter },
+        },
+      );
     },
 
     checkResource(subject, loaded) {
       if (!resource) return null;
-      if (subject === null) return deny("unauthenticated", "Authentication required", { rule: "session" });
+      if (subject === null)
+        return deny("unauthenticated", "Authentication required", { rule: "session" });
       // A loader result without the keys the policy reads is a bug, never a pass.
       const value = (key: string | undefined): string | undefined => {
         if (key === undefined) return undefined;
-        const v = typeof loaded === "object" && loaded !== null ? (loaded as Record<string, unknown>)[key] : undefined;
-        if (typeof v !== "string" || v === "") throw new TypeError(`resource key "${key}" is not a non-empty string`);
+        const v =
+          typeof loaded === "object" && loaded !== null
+            ? (loaded as Record<string, unknown>)[key]
+            : undefined;
+        if (typeof v !== "string" || v === "")
+          throw new TypeError(`resource key "${key}" is not a non-empty string`);
         return v;
       };
       const tenant = value(resource.tenant);
       const owner = value(resource.owner);
       if (tenant !== undefined && tenant !== subject.tenant) {
-        return conceal === "none" ? deny("tenant_mismatch", "Requires same tenant", { rule: "tenant" }) : notFound("tenant");
+        return conceal === "none"
+          ? deny("tenant_mismatch", "Requires same tenant", { rule: "tenant" })
+          : notFound("tenant");
       }
-      if (owner !== undefined && owner !== subject.id && !overrides.some((r) => access.hasRole(subject, r))) {
-        return conceal === "all" ? notFound("owner") : deny("owner_required", "Requires resource owner", { rule: "owner" });
+      if (
+        owner !== undefined &&
+        owner !== subject.id &&
+        !overrides.some((r) => access.hasRole(subject, r))
+      ) {
+        return conceal === "all"
+          ? notFound("owner")
+          : deny("owner_required", "Requires resource owner", { rule: "owner" });
       }
       return null;
     },

@@ -24,7 +24,8 @@ export interface ResponseOptions {
 }
 
 /** The default 401 challenge: cookie sessions signed in through Auth.js's own page. */
-export const DEFAULT_CHALLENGE = 'Cookie realm="app", form-action="/api/auth/signin", cookie-name="authjs.session-token"';
+export const DEFAULT_CHALLENGE =
+  'Cookie realm="app", form-action="/api/auth/signin", cookie-name="authjs.session-token"';
 const DEFAULT_PROBLEM_TYPE_BASE = "tag:next-authz-kit,2026:";
 
 /** Whether the client asked for RFC 9457 problem details (and did not rank plain JSON above them). */
@@ -52,11 +53,16 @@ export function wantsProblemJson(request: Request | undefined): boolean {
  * const decision = await authz.check(policy, request);
  * if (!decision.allowed) return denialResponse(decision, request);
  */
-export function denialResponse(decision: Deny, request?: Request, options: ResponseOptions = {}): Response {
+export function denialResponse(
+  decision: Deny,
+  request?: Request,
+  options: ResponseOptions = {},
+): Response {
   const title = STATUS_TEXT[decision.status];
   const headers = new Headers(decision.headers);
   headers.set("Cache-Control", "no-store");
-  if (decision.status === 401) headers.set("WWW-Authenticate", options.challenge ?? DEFAULT_CHALLENGE);
+  if (decision.status === 401)
+    headers.set("WWW-Authenticate", options.challenge ?? DEFAULT_CHALLENGE);
 
   if (wantsProblemJson(request)) {
     headers.set("Content-Type", "application/problem+json");

@@ -40,7 +40,11 @@ export interface RouteOptions<S, PS, BS, Res> {
   /** Validates the JSON body; invalid JSON or a failure answers 400 with the field issues. */
   readonly body?: BS;
   /** Loads the resource the policy checks (owner/tenant), once; null or undefined answers 404. */
-  readonly load?: (input: { readonly params: ParamsOf<PS>; readonly subject: S; readonly request: Request }) => Promise<Res | null | undefined> | Res | null | undefined;
+  readonly load?: (input: {
+    readonly params: ParamsOf<PS>;
+    readonly subject: S;
+    readonly request: Request;
+  }) => Promise<Res | null | undefined> | Res | null | undefined;
   /** Largest body read, in bytes (default 1 MiB); larger answers 413. */
   readonly maxBodyBytes?: number;
 }
@@ -63,14 +67,21 @@ export interface WithAuthorization {
   >(
     policy: Policy<D, R>,
     options: RouteOptions<SubjectFor<D, R>, PS, BS, Res>,
-    handler: AuthorizedHandler<SubjectFor<D, R>, ParamsOf<PS>, BodyOf<BS>, [Res] extends [never] ? undefined : Res>,
+    handler: AuthorizedHandler<
+      SubjectFor<D, R>,
+      ParamsOf<PS>,
+      BodyOf<BS>,
+      [Res] extends [never] ? undefined : Res
+    >,
   ): RouteHandler;
 }
 
 const GUARD = Symbol.for("next-authz-kit.guard");
 
 /** How a route handler is guarded: by a policy (its name) or declared public (the reason). */
-export type GuardMark = { readonly kind: "policy"; readonly policy: string } | { readonly kind: "public"; readonly reason: string };
+export type GuardMark =
+  | { readonly kind: "policy"; readonly policy: string }
+  | { readonly kind: "public"; readonly reason: string };
 
 function mark<F extends object>(handler: F, guard: GuardMark): F {
   Object.defineProperty(handler, GUARD, { value: guard, enumerable: false });
@@ -97,13 +108,18 @@ export function guardOf(handler: unknown): GuardMark | null {
  * @example
  * export const GET = publicRoute("health check for the load balancer", async () => Response.json({ ok: true }));
  */
-export function publicRoute<H extends (request: Request, context: RouteContext) => Response | Promise<Response>>(reason: string, handler: H): H {
+export function publicRoute<
+  H extends (request: Request, context: RouteContext) => Response | Promise<Response>,
+>(reason: string, handler: H): H {
   if (reason.trim() === "") throw new TypeError("publicRoute needs a reason");
   return mark(handler, { kind: "public", reason });
 }
 
 const badRequest = (message: string, issues: readonly FieldIssue[] = []): Deny =>
-  deny("invalid_request", message, { rule: "validation", details: issues.length > 0 ? { issues } : {} });
+  deny("invalid_request", message, {
+    rule: "validation",
+    details: issues.length > 0 ? { issues } : {},
+  });
 
 /**
  * Reads the body as UTF-8 text, stopping as soon as it exceeds `maxBytes` (null then). A body sent
@@ -139,14 +155,25 @@ async function readTextUpTo(request: Request, maxBytes: number): Promise<string 
 const isJsonType = (contentType: string | null): boolean =>
   contentType !== null && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
 
-async function readJsonBody(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | Deny> {
+async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ ok: true; value: unknown } | Deny> {
   if (!isJsonType(request.headers.get("content-type"))) {
-    return deny("unsupported_media_type", "Request body must be sent as application/json", { rule: "validation" });
+    return deny("unsupported_media_type", "Request body must be sent as application/json", {
+      rule: "validation",
+    });
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, { rule: "validation" });
+  if (declared > maxBytes)
+    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, {
+      rule: "validation",
+    });
   const text = await readTextUpTo(request, maxBytes);
-  if (text === null) return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, { rule: "validation" });
+  if (text === null)
+    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, {
+      rule: "validation",
+    });
   if (text.trim() === "") return badRequest("Request body must be JSON");
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -175,17 +202,29 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
  * The wrapped handler runs only if the policy allows; a refusal is answered before params are
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
-export function createWithAuthorization(authz: Pick<Authz, "check" | "denialResponse">): WithAuthorization {
+export function createWithAuthorization(
+  authz: Pick<Authz, "check" | "denialResponse">,
+): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
-    optionsOrHandler: RouteOptions<SubjectFor<D, R>, StandardSchemaV1 | undefined, StandardSchemaV1 | undefined, unknown> | AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
+    optionsOrHandler:
+      | RouteOptions<
+          SubjectFor<D, R>,
+          StandardSchemaV1 | undefined,
+          StandardSchemaV1 | undefined,
+          unknown
+        >
+      | AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
     maybeHandler?: AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
   ): RouteHandler {
     const options = typeof optionsOrHandler === "function" ? {} : optionsOrHandler;
     const handler = typeof optionsOrHandler === "function" ? optionsOrHandler : maybeHandler;
-    if (typeof handler !== "function") throw new TypeError(`withAuthorization(${policy.name}): the handler must be a function`);
+    if (typeof handler !== "function")
+      throw new TypeError(`withAuthorization(${policy.name}): the handler must be a function`);
     if (policy.rules.resource && !options.load) {
-      throw new TypeError(`withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`);
+      throw new TypeError(
+        `withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`,
+      );
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
 
@@ -211,10 +250,20 @@ export function createWithAuthorization(authz: Pick<Authz, "check" | "denialResp
           }
           return null;
         },
-        ...(options.load ? { load: async (subject: SubjectFor<D, R>) => (await options.load!({ params: params as never, subject, request })) ?? null } : {}),
+        ...(options.load
+          ? {
+              load: async (subject: SubjectFor<D, R>) =>
+                (await options.load!({ params: params as never, subject, request })) ?? null,
+            }
+          : {}),
       });
       if (!decision.allowed) return authz.denialResponse(decision, request);
-      const response = await handler(request, { subject: decision.subject, params, body, resource: decision.resource });
+      const response = await handler(request, {
+        subject: decision.subject,
+        params,
+        body,
+        resource: decision.resource,
+      });
       return withHeaders(response, decision.headers);
     };
     return mark(guarded, { kind: "policy", policy: policy.name });

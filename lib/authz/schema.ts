@@ -39,7 +39,10 @@ export interface FieldIssue {
 export async function validate<S extends StandardSchemaV1>(
   schema: S,
   value: unknown,
-): Promise<{ readonly ok: true; readonly value: OutputOf<S> } | { readonly ok: false; readonly issues: readonly FieldIssue[] }> {
+): Promise<
+  | { readonly ok: true; readonly value: OutputOf<S> }
+  | { readonly ok: false; readonly issues: readonly FieldIssue[] }
+> {
   const result = await schema["~standard"].validate(value);
   if (result.issues === undefined) return { ok: true, value: result.value as OutputOf<S> };
   return {

@@ -28,7 +28,8 @@ export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } 
 async function currentRequest(): Promise<Request> {
   const incoming = await headers();
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
-  const proto = incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  const proto =
+    incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
   let url: string;
   try {
@@ -47,7 +48,10 @@ async function currentRequest(): Promise<Request> {
  * @example
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
-export function createPageGuard(authz: Pick<Authz, "check">, options: { readonly signInPath?: string } = {}) {
+export function createPageGuard(
+  authz: Pick<Authz, "check">,
+  options: { readonly signInPath?: string } = {},
+) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
 
   /**
@@ -86,7 +90,13 @@ export function createPageGuard(authz: Pick<Authz, "check">, options: { readonly
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
     const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
     if (decision.allowed) return { ok: true, subject: decision.subject };
-    return { ok: false, status: decision.status, code: decision.code, message: decision.message, details: decision.details };
+    return {
+      ok: false,
+      status: decision.status,
+      code: decision.code,
+      message: decision.message,
+      details: decision.details,
+    };
   }
 
   return { authorize, authorizeAction };

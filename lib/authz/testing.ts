@@ -50,7 +50,12 @@ function jweEnc(token: string): string | undefined {
   try {
     const base64 = header.replace(/-/g, "+").replace(/_/g, "/");
     const parsed: unknown = JSON.parse(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)));
-    return typeof parsed === "object" && parsed !== null && "enc" in parsed && typeof parsed.enc === "string" ? parsed.enc : undefined;
+    return typeof parsed === "object" &&
+      parsed !== null &&
+      "enc" in parsed &&
+      typeof parsed.enc === "string"
+      ? parsed.enc
+      : undefined;
   } catch {
     return undefined;
   }
@@ -64,11 +69,18 @@ let installedVersion: Promise<NextAuthVersion> | undefined;
  * `salt` is optional, v5's required), so this works whichever types the project compiles against.
  */
 function detectVersion(): Promise<NextAuthVersion> {
-  installedVersion ??= encode({ token: {}, secret: "version-probe", salt: "version-probe", maxAge: 60 }).then((token) => {
+  installedVersion ??= encode({
+    token: {},
+    secret: "version-probe",
+    salt: "version-probe",
+    maxAge: 60,
+  }).then((token) => {
     const enc = jweEnc(token);
     if (enc === "A256GCM") return 4;
     if (enc === "A256CBC-HS512") return 5;
-    throw new Error(`testing.ts: next-auth/jwt wrote a token with enc "${String(enc)}"; expected Auth.js v5 or NextAuth v4`);
+    throw new Error(
+      `testing.ts: next-auth/jwt wrote a token with enc "${String(enc)}"; expected Auth.js v5 or NextAuth v4`,
+    );
   });
   // A failed probe is not remembered: the next call asks again.
   installedVersion.catch(() => (installedVersion = undefined));
@@ -88,7 +100,10 @@ function detectVersion(): Promise<NextAuthVersion> {
  * const cookie = await sessionCookie({ sub: "user-bob", role: "member", tenant: "acme" }, { secret });
  * const response = await GET(requestFor("/api/me", { cookie }), routeContext());
  */
-export async function sessionCookie(claims: TestClaims, options: SessionCookieOptions): Promise<string> {
+export async function sessionCookie(
+  claims: TestClaims,
+  options: SessionCookieOptions,
+): Promise<string> {
   const installed = await detectVersion();
   if (options.version !== undefined && options.version !== installed) {
     throw new Error(
@@ -98,7 +113,12 @@ export async function sessionCookie(claims: TestClaims, options: SessionCookieOp
   const name = options.cookieName ?? sessionCookieName(options.secure, installed);
   // A negative maxAge gives an already expired token: encode() sets exp = now + maxAge.
   // v4 derives session keys with an empty salt whatever the cookie is called; v5 with its name.
-  const token = await encode({ token: { ...claims }, secret: options.secret, salt: installed === 4 ? "" : name, maxAge: options.maxAge ?? 3600 });
+  const token = await encode({
+    token: { ...claims },
+    secret: options.secret,
+    salt: installed === 4 ? "" : name,
+    maxAge: options.maxAge ?? 3600,
+  });
   return `${name}=${token}`;
 }
 
@@ -110,7 +130,13 @@ export async function sessionCookie(claims: TestClaims, options: SessionCookieOp
  */
 export function requestFor(
   path: string,
-  init: { readonly method?: string; readonly cookie?: string; readonly headers?: Record<string, string>; readonly json?: unknown; readonly origin?: string } = {},
+  init: {
+    readonly method?: string;
+    readonly cookie?: string;
+    readonly headers?: Record<string, string>;
+    readonly json?: unknown;
+    readonly origin?: string;
+  } = {},
 ): Request {
   const headers = new Headers(init.headers);
   if (init.cookie) headers.set("cookie", init.cookie);
@@ -128,7 +154,9 @@ export function requestFor(
  * @example
  * await DELETE(request, routeContext({ id: "doc-acme-1" }));
  */
-export function routeContext(params: Record<string, string | string[]> = {}): { params: Promise<Record<string, string | string[]>> } {
+export function routeContext(params: Record<string, string | string[]> = {}): {
+  params: Promise<Record<string, string | string[]>>;
+} {
   return { params: Promise.resolve(params) };
 }
 
@@ -139,10 +167,17 @@ export function routeContext(params: Record<string, string | string[]> = {}): { 
  * @example
  * const cookie = await signInWithCredentials("http://127.0.0.1:3000", "alice@example.com", "demo");
  */
-export async function signInWithCredentials(baseUrl: string, email: string, password: string): Promise<string | null> {
+export async function signInWithCredentials(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<string | null> {
   const csrfResponse = await fetch(new URL("/api/auth/csrf", baseUrl));
   const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const csrfCookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookies = csrfResponse.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const response = await fetch(new URL("/api/auth/callback/credentials", baseUrl), {
     method: "POST",
     redirect: "manual",
@@ -173,12 +208,18 @@ export interface ExpectedRefusal {
  * @example
  * await expectRefusal(response, { status: 403, code: "role_required", message: "Requires admin role" });
  */
-export async function expectRefusal(response: Response, expected: ExpectedRefusal): Promise<Record<string, unknown>> {
+export async function expectRefusal(
+  response: Response,
+  expected: ExpectedRefusal,
+): Promise<Record<string, unknown>> {
   const problems: string[] = [];
-  if (response.status !== expected.status) problems.push(`status ${response.status}, expected ${expected.status}`);
-  if (response.headers.get("cache-control") !== "no-store") problems.push(`Cache-Control "${response.headers.get("cache-control")}", expected "no-store"`);
+  if (response.status !== expected.status)
+    problems.push(`status ${response.status}, expected ${expected.status}`);
+  if (response.headers.get("cache-control") !== "no-store")
+    problems.push(`Cache-Control "${response.headers.get("cache-control")}", expected "no-store"`);
   if (response.headers.get("set-cookie") !== null) problems.push("a refusal set a cookie");
-  if (expected.status === 401 && !response.headers.get("www-authenticate")) problems.push("401 without WWW-Authenticate");
+  if (expected.status === 401 && !response.headers.get("www-authenticate"))
+    problems.push("401 without WWW-Authenticate");
   for (const [name, want] of Object.entries(expected.headers ?? {})) {
     const got = response.headers.get(name);
     const ok = typeof want === "string" ? got === want : got !== null && want.test(got);
@@ -191,7 +232,8 @@ export async function expectRefusal(response: Response, expected: ExpectedRefusa
   } catch {
     problems.push(`body is not JSON: ${text.slice(0, 200)}`);
   }
-  if (body.code !== expected.code) problems.push(`code "${String(body.code)}", expected "${expected.code}"`);
+  if (body.code !== expected.code)
+    problems.push(`code "${String(body.code)}", expected "${expected.code}"`);
   if (expected.message !== undefined && body.message !== expected.message) {
     problems.push(`message "${String(body.message)}", expected "${expected.message}"`);
   }

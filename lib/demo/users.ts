@@ -14,9 +14,30 @@ export interface DemoUser {
 export const DEMO_PASSWORD = "demo";
 
 export const demoUsers: readonly DemoUser[] = [
-  { id: "user-alice", email: "alice@example.com", name: "Alice", role: "admin", tenant: "acme", plan: "pro" },
-  { id: "user-bob", email: "bob@example.com", name: "Bob", role: "member", tenant: "acme", plan: "free" },
-  { id: "user-carol", email: "carol@example.com", name: "Carol", role: "member", tenant: "globex", plan: "pro" },
+  {
+    id: "user-alice",
+    email: "alice@example.com",
+    name: "Alice",
+    role: "admin",
+    tenant: "acme",
+    plan: "pro",
+  },
+  {
+    id: "user-bob",
+    email: "bob@example.com",
+    name: "Bob",
+    role: "member",
+    tenant: "acme",
+    plan: "free",
+  },
+  {
+    id: "user-carol",
+    email: "carol@example.com",
+    name: "Carol",
+    role: "member",
+    tenant: "globex",
+    plan: "pro",
+  },
 ];
 
 /** Finds a demo user by email, case-insensitively. */

@@ -3,12 +3,21 @@
  * violation on the console, before and after answers are shown, in light and dark schemes, nor on
  * the other pages; and the console works from the keyboard with a visible focus.
  */
-import { CARDS, ConsolePage, describeViolations, expect, seriousA11yViolations, testWithServer } from "./fixtures";
+import {
+  CARDS,
+  ConsolePage,
+  describeViolations,
+  expect,
+  seriousA11yViolations,
+  testWithServer,
+} from "./fixtures";
 
 const test = testWithServer();
 
 for (const colorScheme of ["light", "dark"] as const) {
-  test(`console (${colorScheme}): no serious or critical axe violations, signed out and with answers shown`, async ({ page }) => {
+  test(`console (${colorScheme}): no serious or critical axe violations, signed out and with answers shown`, async ({
+    page,
+  }) => {
     await page.emulateMedia({ colorScheme });
     const ui = new ConsolePage(page);
     await ui.goto();
@@ -30,7 +39,9 @@ for (const colorScheme of ["light", "dark"] as const) {
   });
 }
 
-test("sign-in, dashboard, admin, 403, 404 and pricing pages: no serious or critical axe violations", async ({ page }) => {
+test("sign-in, dashboard, admin, 403, 404 and pricing pages: no serious or critical axe violations", async ({
+  page,
+}) => {
   for (const path of ["/signin?callbackUrl=%2Fdashboard", "/pricing", "/no-such-page"]) {
     await page.goto(path);
     const violations = await seriousA11yViolations(page);
@@ -41,7 +52,9 @@ test("sign-in, dashboard, admin, 403, 404 and pricing pages: no serious or criti
   await page.getByRole("textbox", { name: "Email" }).fill("bob@example.com");
   await page.getByLabel("Password", { exact: true }).fill("wrong");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password" })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "Wrong email or password" }),
+  ).toBeVisible();
   let violations = await seriousA11yViolations(page);
   expect(violations, `failed sign-in\n${describeViolations(violations)}`).toEqual([]);
 
@@ -57,7 +70,9 @@ test("sign-in, dashboard, admin, 403, 404 and pricing pages: no serious or criti
   }
 });
 
-test("keyboard: skip link first, every card reachable and usable with Enter, focus always visible", async ({ page }) => {
+test("keyboard: skip link first, every card reachable and usable with Enter, focus always visible", async ({
+  page,
+}) => {
   const ui = new ConsolePage(page);
   await ui.goto();
 

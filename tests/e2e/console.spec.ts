@@ -15,7 +15,9 @@ test.describe.configure({ mode: "serial" });
 
 const NO_STORE = "no-store";
 
-test("anonymous: every endpoint refuses, with 401 and a challenge where a session is missing", async ({ page }, testInfo) => {
+test("anonymous: every endpoint refuses, with 401 and a challenge where a session is missing", async ({
+  page,
+}, testInfo) => {
   const ui = new ConsolePage(page);
   await ui.goto();
   await expect(page.getByTestId("whoami")).toContainText("Not signed in");
@@ -27,7 +29,11 @@ test("anonymous: every endpoint refuses, with 401 and a challenge where a sessio
   expect(me.headers["www-authenticate"]).toContain('form-action="/signin"');
   expect(me.headers["cache-control"]).toBe(NO_STORE);
   expect(me.headers["content-type"]).toContain("application/json");
-  expect(json(me)).toEqual({ error: "Unauthorized", message: "Authentication required", code: "unauthenticated" });
+  expect(json(me)).toEqual({
+    error: "Unauthorized",
+    message: "Authentication required",
+    code: "unauthenticated",
+  });
 
   for (const [title, param] of [
     [CARDS.users, undefined],
@@ -46,13 +52,19 @@ test("anonymous: every endpoint refuses, with 401 and a challenge where a sessio
   const ops = await ui.call(CARDS.ops);
   expect(ops.status).toBe("403 Forbidden");
   expect(ops.rule).toContain("IP rule");
-  expect(json(ops)).toMatchObject({ error: "Forbidden", message: "IP address not allowed", code: "ip_not_allowed" });
+  expect(json(ops)).toMatchObject({
+    error: "Forbidden",
+    message: "IP address not allowed",
+    code: "ip_not_allowed",
+  });
   expect(ops.headers["www-authenticate"]).toBeUndefined();
 
   await saveScreenshot(page, testInfo, "console-anonymous");
 });
 
-test("Bob (member, acme, free): his tenant's documents, role, owner and plan refusals", async ({ page }, testInfo) => {
+test("Bob (member, acme, free): his tenant's documents, role, owner and plan refusals", async ({
+  page,
+}, testInfo) => {
   const ui = new ConsolePage(page);
   await ui.signInAs("Bob");
   await expect(page.getByTestId("whoami")).toContainText("role: member");
@@ -62,12 +74,22 @@ test("Bob (member, acme, free): his tenant's documents, role, owner and plan ref
   const me = await ui.call(CARDS.me);
   expect(me.status).toBe("200 OK");
   expect(me.rule).toBe("Allowed by policy “signed-in”.");
-  expect(json(me).user).toMatchObject({ id: "user-bob", email: "bob@example.com", role: "member", tenant: "acme", plan: "free" });
+  expect(json(me).user).toMatchObject({
+    id: "user-bob",
+    email: "bob@example.com",
+    role: "member",
+    tenant: "acme",
+    plan: "free",
+  });
 
   const users = await ui.call(CARDS.users);
   expect(users.status).toBe("403 Forbidden");
   expect(users.rule).toBe("Role rule: admin role required.");
-  expect(json(users)).toMatchObject({ error: "Forbidden", message: "Requires admin role", code: "role_required" });
+  expect(json(users)).toMatchObject({
+    error: "Forbidden",
+    message: "Requires admin role",
+    code: "role_required",
+  });
   expect(users.headers["cache-control"]).toBe(NO_STORE);
   expect(users.headers["www-authenticate"]).toBeUndefined();
 
@@ -77,7 +99,11 @@ test("Bob (member, acme, free): his tenant's documents, role, owner and plan ref
 
   const own = await ui.call(CARDS.getDocument, { param: "doc-acme-1" });
   expect(own.status).toBe("200 OK");
-  expect(json(own).document).toMatchObject({ id: "doc-acme-1", tenantId: "acme", ownerId: "user-bob" });
+  expect(json(own).document).toMatchObject({
+    id: "doc-acme-1",
+    tenantId: "acme",
+    ownerId: "user-bob",
+  });
 
   // Another tenant's document and a missing one: the same 404, byte for byte.
   const foreign = await ui.call(CARDS.getDocument, { param: "doc-globex-1" });
@@ -87,12 +113,21 @@ test("Bob (member, acme, free): his tenant's documents, role, owner and plan ref
   expect(missing.status).toBe("404 Not Found");
   expect(missing.bodyText).toBe(foreign.bodyText);
   expect(missing.headers).toEqual(foreign.headers);
-  expect(json(missing)).toEqual({ error: "Not Found", message: "Resource not found", code: "not_found" });
+  expect(json(missing)).toEqual({
+    error: "Not Found",
+    message: "Resource not found",
+    code: "not_found",
+  });
 
   const notOwner = await ui.call(CARDS.deleteDocument, { param: "doc-acme-2" });
   expect(notOwner.status).toBe("403 Forbidden");
-  expect(notOwner.rule).toBe("Owner rule: only the owner or an admin of the same tenant may do this.");
-  expect(json(notOwner)).toMatchObject({ message: "Requires resource owner", code: "owner_required" });
+  expect(notOwner.rule).toBe(
+    "Owner rule: only the owner or an admin of the same tenant may do this.",
+  );
+  expect(json(notOwner)).toMatchObject({
+    message: "Requires resource owner",
+    code: "owner_required",
+  });
 
   const foreignDelete = await ui.call(CARDS.deleteDocument, { param: "doc-globex-1" });
   expect(foreignDelete.status).toBe("404 Not Found");
@@ -107,7 +142,10 @@ test("Bob (member, acme, free): his tenant's documents, role, owner and plan ref
     required_plan: "pro",
     upgrade_url: "/pricing",
   });
-  await expect(exportResult.card.getByRole("link", { name: /See the plans/ })).toHaveAttribute("href", "/pricing");
+  await expect(exportResult.card.getByRole("link", { name: /See the plans/ })).toHaveAttribute(
+    "href",
+    "/pricing",
+  );
 
   const ops = await ui.call(CARDS.ops);
   expect(ops.status).toBe("403 Forbidden");
@@ -121,15 +159,27 @@ test("Bob (member, acme, free): his tenant's documents, role, owner and plan ref
   expect(problem.status).toBe("403 Forbidden");
   expect(problem.headers["content-type"]).toBe("application/problem+json");
   expect(problem.rule).toBe("Role rule: admin role required.");
-  expect(json(problem)).toMatchObject({ title: "Forbidden", status: 403, detail: "Requires admin role", code: "role_required" });
+  expect(json(problem)).toMatchObject({
+    title: "Forbidden",
+    status: 403,
+    detail: "Requires admin role",
+    code: "role_required",
+  });
 });
 
-test("Carol (member, globex, pro): tenant isolation both ways, and the export rate limit", async ({ page }, testInfo) => {
+test("Carol (member, globex, pro): tenant isolation both ways, and the export rate limit", async ({
+  page,
+}, testInfo) => {
   const ui = new ConsolePage(page);
   await ui.signInAs("Carol");
 
   const me = await ui.call(CARDS.me);
-  expect(json(me).user).toMatchObject({ id: "user-carol", role: "member", tenant: "globex", plan: "pro" });
+  expect(json(me).user).toMatchObject({
+    id: "user-carol",
+    role: "member",
+    tenant: "globex",
+    plan: "pro",
+  });
 
   const users = await ui.call(CARDS.users);
   expect(users.status).toBe("403 Forbidden");
@@ -159,18 +209,29 @@ test("Carol (member, globex, pro): tenant isolation both ways, and the export ra
   expect(limited.headers["ratelimit"]).toBeTruthy();
   expect(limited.headers["ratelimit-policy"]).toBeTruthy();
   expect(limited.headers["cache-control"]).toBe(NO_STORE);
-  expect(json(limited)).toMatchObject({ error: "Too Many Requests", code: "rate_limited", limit: 5 });
+  expect(json(limited)).toMatchObject({
+    error: "Too Many Requests",
+    code: "rate_limited",
+    limit: 5,
+  });
 
   await saveScreenshot(page, testInfo, "console-carol");
 });
 
-test("Alice (admin, acme, pro): admin endpoints, admin override on delete, still no other tenant", async ({ page }, testInfo) => {
+test("Alice (admin, acme, pro): admin endpoints, admin override on delete, still no other tenant", async ({
+  page,
+}, testInfo) => {
   const ui = new ConsolePage(page);
   await ui.signInAs("Alice");
   await expect(page.getByTestId("whoami")).toContainText("role: admin");
 
   const me = await ui.call(CARDS.me);
-  expect(json(me).user).toMatchObject({ id: "user-alice", role: "admin", tenant: "acme", plan: "pro" });
+  expect(json(me).user).toMatchObject({
+    id: "user-alice",
+    role: "admin",
+    tenant: "acme",
+    plan: "pro",
+  });
 
   const users = await ui.call(CARDS.users);
   expect(users.status).toBe("200 OK");
@@ -178,11 +239,7 @@ test("Alice (admin, acme, pro): admin endpoints, admin override on delete, still
   const list: unknown = json(users).users;
   expect(Array.isArray(list)).toBe(true);
   const emails = (list as { email?: string }[]).map((u) => u.email).sort();
-  expect(emails).toEqual([
-    "alice@example.com",
-    "bob@example.com",
-    "carol@example.com",
-  ]);
+  expect(emails).toEqual(["alice@example.com", "bob@example.com", "carol@example.com"]);
 
   const unknownUser = await ui.call(CARDS.deleteUser, { param: "user-nobody" });
   expect(unknownUser.status).toBe("404 Not Found");

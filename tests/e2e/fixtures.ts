@@ -66,7 +66,11 @@ export function testWithServer(env: Record<string, string> = {}) {
 const SCREENSHOT_DIR = path.resolve(__dirname, "../../test-results/screenshots");
 
 /** Saves a full-page screenshot to test-results/screenshots/<name>.png and attaches it to the report. */
-export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
+export async function saveScreenshot(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -88,7 +92,8 @@ export interface CardResult {
 /** Parses a card's JSON body. */
 export function json(result: CardResult): Record<string, unknown> {
   const value: unknown = JSON.parse(result.bodyText);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`not a JSON object: ${result.bodyText}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(`not a JSON object: ${result.bodyText}`);
   return value as Record<string, unknown>;
 }
 
@@ -98,7 +103,9 @@ export class ConsolePage {
 
   async goto(): Promise<void> {
     await this.page.goto("/");
-    await expect(this.page.getByRole("heading", { level: 1, name: "Authorization console" })).toBeVisible();
+    await expect(
+      this.page.getByRole("heading", { level: 1, name: "Authorization console" }),
+    ).toBeVisible();
   }
 
   /** Signs in with the user's one-click button (a real Auth.js credentials sign-in). */
@@ -123,11 +130,17 @@ export class ConsolePage {
    * Calls one card's endpoint and waits for its new answer (the call counter moves on, so two equal
    * answers in a row are told apart).
    */
-  async call(title: string, options: { param?: string; keyboard?: boolean } = {}): Promise<CardResult> {
+  async call(
+    title: string,
+    options: { param?: string; keyboard?: boolean } = {},
+  ): Promise<CardResult> {
     const card = this.card(title);
     await expect(card).toBeVisible();
     const meta = card.getByTestId("meta");
-    const previous = (await meta.count()) > 0 ? Number(/#(\d+)/.exec((await meta.textContent()) ?? "")?.[1] ?? 0) : 0;
+    const previous =
+      (await meta.count()) > 0
+        ? Number(/#(\d+)/.exec((await meta.textContent()) ?? "")?.[1] ?? 0)
+        : 0;
 
     if (options.param !== undefined) {
       const select = card.getByRole("combobox");
@@ -173,7 +186,9 @@ export const CARDS = {
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const results = await page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } };
+    const { axe } = window as unknown as {
+      axe: { run: (context: Document) => Promise<AxeResults> };
+    };
     return axe.run(document);
   });
   // An axe that checked nothing would pass everything.
@@ -184,6 +199,9 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
 /** A readable summary of violations for an assertion message. */
 export function describeViolations(violations: readonly AxeViolation[]): string {
   return violations
-    .map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary ?? ""}`).join("\n")}`)
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary ?? ""}`).join("\n")}`,
+    )
     .join("\n");
 }

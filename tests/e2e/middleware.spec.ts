@@ -43,17 +43,31 @@ test.afterAll(async () => {
 });
 
 /** One request with the target exactly as written. */
-function send(target: string, who: Who, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  target: string,
+  who: Who,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const url = new URL(server.url);
   const headers: Record<string, string> = { ...init.headers };
   if (who !== "anonymous") headers.cookie = cookies[who]!;
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method: init.method ?? "GET", path: target, headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, early: res.headers["x-authz-layer"] === "middleware" }));
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: init.method ?? "GET", path: target, headers },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            early: res.headers["x-authz-layer"] === "middleware",
+          }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -64,7 +78,8 @@ const json = (a: Answer) => JSON.parse(a.body) as Record<string, unknown>;
 /** What every middleware answer must carry: no cookie, ever; refusals not cached. */
 function expectClean(a: Answer, label: string) {
   expect(a.headers["set-cookie"], `${label}: no Set-Cookie`).toBeUndefined();
-  if (a.early && a.status !== 403) expect(a.headers["cache-control"], `${label}: no-store`).toBe("no-store");
+  if (a.early && a.status !== 403)
+    expect(a.headers["cache-control"], `${label}: no-store`).toBe("no-store");
 }
 
 test.describe("every rule, every user", () => {
@@ -108,13 +123,21 @@ test.describe("every rule, every user", () => {
       if (who === "anonymous") {
         expect(a.status).toBe(401);
         expect(a.headers["www-authenticate"]).toMatch(/^Cookie realm=/);
-        expect(json(a)).toEqual({ error: "Unauthorized", message: "Authentication required", code: "unauthenticated" });
+        expect(json(a)).toEqual({
+          error: "Unauthorized",
+          message: "Authentication required",
+          code: "unauthenticated",
+        });
       } else if (who === "alice") {
         expect(a.status).toBe(200);
         expect(json(a).users).toBeInstanceOf(Array);
       } else {
         expect(a.status, who).toBe(403);
-        expect(json(a)).toMatchObject({ error: "Forbidden", message: "Requires admin role", code: "role_required" });
+        expect(json(a)).toMatchObject({
+          error: "Forbidden",
+          message: "Requires admin role",
+          code: "role_required",
+        });
       }
       expect(a.early, who).toBe(who !== "alice");
     }
@@ -132,7 +155,9 @@ test.describe("every rule, every user", () => {
 
   test("/api/ops/metrics (API, IP allow list): refused early for everyone without a trusted proxy", async () => {
     for (const who of WHO) {
-      const a = await send("/api/ops/metrics", who, { headers: { "x-forwarded-for": "127.0.0.1" } });
+      const a = await send("/api/ops/metrics", who, {
+        headers: { "x-forwarded-for": "127.0.0.1" },
+      });
       expectClean(a, who);
       expect(a.status, who).toBe(403);
       expect(json(a)).toMatchObject({ code: "ip_not_allowed", message: "IP address not allowed" });
@@ -141,7 +166,11 @@ test.describe("every rule, every user", () => {
   });
 
   test("paths outside the matcher are the handlers' alone (no middleware answer)", async () => {
-    for (const [target, method] of [["/api/me", "GET"], ["/api/documents/doc-acme-1", "GET"], ["/api/reports/export", "POST"]] as const) {
+    for (const [target, method] of [
+      ["/api/me", "GET"],
+      ["/api/documents/doc-acme-1", "GET"],
+      ["/api/reports/export", "POST"],
+    ] as const) {
       const a = await send(target, "anonymous", { method });
       expect(a.status, target).toBe(401);
       expect(a.early, target).toBe(false);
@@ -187,11 +216,27 @@ const api: readonly Variant[] = [
   { target: "/api/admin/users?_rsc=1", expect: [401, 403, 200], early: true },
   // Allowed RSC requests get Next's 307 to its `?_rsc=` cache-busting form.
   { target: "/api/admin/users", headers: { rsc: "1" }, expect: [401, 403, 307], early: true },
-  { target: "/api/admin/users", headers: { "next-router-prefetch": "1", purpose: "prefetch" }, expect: [401, 403, 200], early: true },
+  {
+    target: "/api/admin/users",
+    headers: { "next-router-prefetch": "1", purpose: "prefetch" },
+    expect: [401, 403, 200],
+    early: true,
+  },
   { target: "/api/admin/users", method: "HEAD", expect: [401, 403, 200], early: true },
-  { target: "/api/admin/users", method: "OPTIONS", headers: { origin: "https://elsewhere.example", "access-control-request-method": "GET" }, expect: [401, 403, 204], early: true },
+  {
+    target: "/api/admin/users",
+    method: "OPTIONS",
+    headers: { origin: "https://elsewhere.example", "access-control-request-method": "GET" },
+    expect: [401, 403, 204],
+    early: true,
+  },
   { target: "/api/admin/users/a%2Fb", method: "DELETE", expect: [401, 403, 404], early: true },
-  { target: "/api/admin/%75sers/user-nobody", method: "DELETE", expect: [401, 403, 404], early: true },
+  {
+    target: "/api/admin/%75sers/user-nobody",
+    method: "DELETE",
+    expect: [401, 403, 404],
+    early: true,
+  },
 ];
 
 const pages: readonly Variant[] = [
@@ -207,14 +252,22 @@ const pages: readonly Variant[] = [
   // `?_rsc=` form after the middleware ran (for bob, to the rewritten /403, whose page answers 403
   // HTML and a forbidden payload, never the admin page). Real navigations: the Chromium tests below.
   { target: "/admin", headers: { rsc: "1" }, expect: [307, 307, 307], early: true },
-  { target: "/admin", headers: { rsc: "1", "next-router-prefetch": "1" }, expect: [307, 307, 307], early: true },
+  {
+    target: "/admin",
+    headers: { rsc: "1", "next-router-prefetch": "1" },
+    expect: [307, 307, 307],
+    early: true,
+  },
   { target: "/admin", headers: { purpose: "prefetch" }, expect: [307, 403, 200], early: true },
   { target: "/admin", method: "HEAD", expect: [307, 403, 200], early: true },
   { target: "/admin", method: "OPTIONS", expect: [401, 403, 400], early: true },
 ];
 
 test.describe("path variants against next start", () => {
-  for (const [area, variants] of [["API /api/admin/users", api], ["page /admin", pages]] as const) {
+  for (const [area, variants] of [
+    ["API /api/admin/users", api],
+    ["page /admin", pages],
+  ] as const) {
     test(`${area}: every variant that reaches the protected code is refused for anonymous and bob`, async () => {
       const buildId = readFileSync(path.resolve(__dirname, "../../.next/BUILD_ID"), "utf8").trim();
       const observed: string[] = [];
@@ -222,30 +275,52 @@ test.describe("path variants against next start", () => {
       for (const v of variants) {
         const target = v.target.replace("BUILD", buildId);
         const init = { method: v.method ?? "GET", headers: v.headers ?? {} };
-        const [anon, bob, alice] = await Promise.all([send(target, "anonymous", init), send(target, "bob", init), send(target, "alice", init)]);
+        const [anon, bob, alice] = await Promise.all([
+          send(target, "anonymous", init),
+          send(target, "bob", init),
+          send(target, "alice", init),
+        ]);
         const label = `${init.method} ${v.target} ${JSON.stringify(init.headers)}`;
-        const where = (a: Answer) => `${a.status}${a.early ? "*" : ""}${a.headers.location ? ` -> ${String(a.headers.location)}` : ""}`;
-        observed.push(`${label}: anonymous ${where(anon)}, bob ${where(bob)}, alice ${where(alice)}`);
+        const where = (a: Answer) =>
+          `${a.status}${a.early ? "*" : ""}${a.headers.location ? ` -> ${String(a.headers.location)}` : ""}`;
+        observed.push(
+          `${label}: anonymous ${where(anon)}, bob ${where(bob)}, alice ${where(alice)}`,
+        );
         for (const a of [anon, bob, alice]) expect(a.headers["set-cookie"], label).toBeUndefined();
         // The invariant: protected content reached by alice means a refusal for the others.
-        const reached = alice.status === 200 || alice.status === 204 || (v.method === "HEAD" && alice.status === 200);
+        const reached =
+          alice.status === 200 ||
+          alice.status === 204 ||
+          (v.method === "HEAD" && alice.status === 200);
         if (reached) {
           expect([401, 403, 307], `${label} anonymous`).toContain(anon.status);
           expect([403], `${label} bob`).toContain(bob.status);
         }
         const got = [anon.status, bob.status, alice.status];
-        if (got.join() !== v.expect.join() || anon.early !== v.early || bob.early !== v.early || alice.early) {
-          mismatches.push(`${label}: got ${got.join("/")} early ${anon.early}/${bob.early}/${alice.early}, expected ${v.expect.join("/")} early ${v.early}`);
+        if (
+          got.join() !== v.expect.join() ||
+          anon.early !== v.early ||
+          bob.early !== v.early ||
+          alice.early
+        ) {
+          mismatches.push(
+            `${label}: got ${got.join("/")} early ${anon.early}/${bob.early}/${alice.early}, expected ${v.expect.join("/")} early ${v.early}`,
+          );
         }
       }
-      await test.info().attach(`${area} observed.txt`, { body: observed.join("\n"), contentType: "text/plain" });
+      await test
+        .info()
+        .attach(`${area} observed.txt`, { body: observed.join("\n"), contentType: "text/plain" });
       expect(mismatches, observed.join("\n")).toEqual([]);
     });
   }
 });
 
 test.describe("in Chromium: client-side navigations (RSC requests with the router's own headers)", () => {
-  const signInAs = async (context: import("@playwright/test").BrowserContext, who: Exclude<Who, "anonymous">) => {
+  const signInAs = async (
+    context: import("@playwright/test").BrowserContext,
+    who: Exclude<Who, "anonymous">,
+  ) => {
     const [name, ...rest] = cookies[who]!.split("=");
     await context.addCookies([{ name: name!, value: rest.join("="), url: server.url }]);
   };
@@ -253,7 +328,12 @@ test.describe("in Chromium: client-side navigations (RSC requests with the route
   test("bob clicks Admin: the 403 page, never the admin list", async ({ page, context }) => {
     await signInAs(context, "bob");
     await page.goto(`${server.url}/dashboard`);
-    const rsc = page.waitForResponse((r) => new URL(r.url()).pathname === "/admin" && r.request().headers()["rsc"] === "1" && r.status() !== 307);
+    const rsc = page.waitForResponse(
+      (r) =>
+        new URL(r.url()).pathname === "/admin" &&
+        r.request().headers()["rsc"] === "1" &&
+        r.status() !== 307,
+    );
     await page.getByRole("navigation").getByRole("link", { name: "Admin" }).click();
     const response = await rsc;
     expect(response.headers()["x-authz-layer"]).toBe("middleware");
@@ -290,7 +370,11 @@ test.describe("never a cookie", () => {
 test.describe("CVE-2025-29927: x-middleware-subrequest cannot skip the checks", () => {
   // The header Next once trusted to skip middleware on internal subrequests. Next 16.4 ignores it
   // from clients; whatever it does, the middleware or the handler must still refuse.
-  const forged = ["middleware", "middleware:middleware:middleware:middleware:middleware", "src/middleware:src/middleware:src/middleware:src/middleware:src/middleware"];
+  const forged = [
+    "middleware",
+    "middleware:middleware:middleware:middleware:middleware",
+    "src/middleware:src/middleware:src/middleware:src/middleware:src/middleware",
+  ];
 
   test("guarded areas and unmatched guarded routes refuse exactly as without the header", async () => {
     for (const value of forged) {

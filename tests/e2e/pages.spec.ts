@@ -6,7 +6,15 @@
  * This server trusts one proxy hop (TRUSTED_PROXY_HOPS=1): `next start` fills X-Forwarded-For from
  * the socket, so the browser on loopback is inside the default ops allow list.
  */
-import { CARDS, ConsolePage, DEMO_EMAILS, expect, json, saveScreenshot, testWithServer } from "./fixtures";
+import {
+  CARDS,
+  ConsolePage,
+  DEMO_EMAILS,
+  expect,
+  json,
+  saveScreenshot,
+  testWithServer,
+} from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const test = testWithServer({ TRUSTED_PROXY_HOPS: "1" });
@@ -16,7 +24,10 @@ async function hasSessionCookie(page: Page): Promise<boolean> {
   return cookies.some((c) => /(^|\.)session-token$/.test(c.name));
 }
 
-test("anonymous visit to /dashboard: redirect to sign-in with callbackUrl, then back after the form", async ({ page, baseURL }, testInfo) => {
+test("anonymous visit to /dashboard: redirect to sign-in with callbackUrl, then back after the form", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   await page.goto("/dashboard");
   await expect(page).toHaveURL(`${baseURL}/signin?callbackUrl=%2Fdashboard`);
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
@@ -33,7 +44,10 @@ test("anonymous visit to /dashboard: redirect to sign-in with callbackUrl, then 
   await saveScreenshot(page, testInfo, "dashboard-bob");
 });
 
-test("anonymous visit to /admin redirects to sign-in with callbackUrl=/admin", async ({ page, baseURL }) => {
+test("anonymous visit to /admin redirects to sign-in with callbackUrl=/admin", async ({
+  page,
+  baseURL,
+}) => {
   await page.goto("/admin");
   await expect(page).toHaveURL(`${baseURL}/signin?callbackUrl=%2Fadmin`);
 });
@@ -55,7 +69,9 @@ test("a wrong password shows one message and yields no session", async ({ page, 
   await page.getByRole("textbox", { name: "Email" }).fill("mallory@example.com");
   await page.getByLabel("Password", { exact: true }).fill("demo");
   await Promise.all([
-    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/signin"),
+    page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/signin",
+    ),
     page.getByRole("button", { name: "Sign in", exact: true }).click(),
   ]);
   await expect(wrong).toHaveText("Wrong email or password");
@@ -66,7 +82,10 @@ test("a wrong password shows one message and yields no session", async ({ page, 
 });
 
 for (const target of ["https://evil.example/steal", "//evil.example/steal", "/\\evil.example"]) {
-  test(`a callbackUrl off this site (${target}) is ignored: sign-in lands on /`, async ({ page, baseURL }) => {
+  test(`a callbackUrl off this site (${target}) is ignored: sign-in lands on /`, async ({
+    page,
+    baseURL,
+  }) => {
     await page.goto(`/signin?callbackUrl=${encodeURIComponent(target)}`);
     await expect(page.getByText("evil.example")).toHaveCount(0);
     await page.getByRole("button", { name: /^Sign in as Carol\b/ }).click();
@@ -76,12 +95,16 @@ for (const target of ["https://evil.example/steal", "//evil.example/steal", "/\\
   });
 }
 
-test("Bob on /admin gets the 403 page with status 403; /dashboard is his", async ({ page }, testInfo) => {
+test("Bob on /admin gets the 403 page with status 403; /dashboard is his", async ({
+  page,
+}, testInfo) => {
   await new ConsolePage(page).signInAs("Bob");
 
   const response = await page.goto("/admin");
   expect(response?.status()).toBe(403);
-  await expect(page.getByRole("heading", { level: 1, name: "You don’t have access to this page" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "You don’t have access to this page" }),
+  ).toBeVisible();
   await expect(page.getByText("Users")).toHaveCount(0);
   await saveScreenshot(page, testInfo, "forbidden-bob");
 
@@ -101,7 +124,9 @@ test("Alice on /admin sees the user list", async ({ page }, testInfo) => {
   await saveScreenshot(page, testInfo, "admin-alice");
 });
 
-test("ops metrics answer 200 from an allowed address under a trusted proxy hop, signed in or not", async ({ page }) => {
+test("ops metrics answer 200 from an allowed address under a trusted proxy hop, signed in or not", async ({
+  page,
+}) => {
   const ui = new ConsolePage(page);
   await ui.goto();
   const anonymous = await ui.call(CARDS.ops);
@@ -114,7 +139,10 @@ test("ops metrics answer 200 from an allowed address under a trusted proxy hop, 
   expect(bob.status).toBe("200 OK");
 });
 
-test("the upgrade link of a plan refusal leads to /pricing", async ({ page, baseURL }, testInfo) => {
+test("the upgrade link of a plan refusal leads to /pricing", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   const ui = new ConsolePage(page);
   await ui.signInAs("Bob");
   const refused = await ui.call(CARDS.export);
@@ -125,7 +153,10 @@ test("the upgrade link of a plan refusal leads to /pricing", async ({ page, base
   await saveScreenshot(page, testInfo, "pricing");
 });
 
-test("sign out from the dashboard: back to the console signed out, and /dashboard redirects again", async ({ page, baseURL }) => {
+test("sign out from the dashboard: back to the console signed out, and /dashboard redirects again", async ({
+  page,
+  baseURL,
+}) => {
   await new ConsolePage(page).signInAs("Carol");
   await page.goto("/dashboard");
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -139,11 +170,18 @@ test("sign out from the dashboard: back to the console signed out, and /dashboar
 test("an unknown page is the 404 page with status 404", async ({ page }) => {
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
-  await expect(page.getByRole("heading", { level: 1, name: "There is nothing here" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "There is nothing here" }),
+  ).toBeVisible();
 });
 
 test.describe("on a phone", () => {
-  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  test.use({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
 
   test("the console fits the screen and works", async ({ page }, testInfo) => {
     const ui = new ConsolePage(page);
@@ -152,7 +190,9 @@ test.describe("on a phone", () => {
     expect((await ui.call(CARDS.users)).status).toBe("403 Forbidden");
     expect((await ui.call(CARDS.export)).status).toBe("403 Forbidden");
     // Nothing wider than the viewport: no sideways scrolling.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, testInfo, "console-mobile-bob");
   });

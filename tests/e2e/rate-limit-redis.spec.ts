@@ -20,7 +20,9 @@ let instances: NextServer[] = [];
 test.beforeAll(async ({}, testInfo) => {
   testInfo.setTimeout(180_000);
   redis = await startRedisServer();
-  instances = await Promise.all([1, 2].map(() => startNextServer({ env: { REDIS_URL: redis.url } })));
+  instances = await Promise.all(
+    [1, 2].map(() => startNextServer({ env: { REDIS_URL: redis.url } })),
+  );
 });
 
 test.afterAll(async () => {
@@ -52,7 +54,11 @@ test("two instances share one count: 5 calls a minute for alice in all, then 429
       expect(policies.map((p) => /r=(\d+)/.exec(p)?.[1])).toEqual(["4", "3", "2", "1", "0"]);
       expect(Number(sixthB.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(sixthB.headers.get("ratelimit-policy")).toBe('"reports.export";q=5;w=60');
-      expect(await sixthB.json()).toMatchObject({ error: "Too Many Requests", code: "rate_limited", limit: 5 });
+      expect(await sixthB.json()).toMatchObject({
+        error: "Too Many Requests",
+        code: "rate_limited",
+        limit: 5,
+      });
       return;
     }
     // Not a clean run: wait for the next window (at most a minute) and try once more.
@@ -82,6 +88,9 @@ test("Redis down: 503 with Retry-After and a generic body, never a pass; back up
   await redis.restart();
   // The client reconnects by itself (backoff up to 2 s); no instance restart.
   await expect
-    .poll(async () => (await exportReport(a, cookie!)).status, { timeout: 30_000, intervals: [250, 500, 1000] })
+    .poll(async () => (await exportReport(a, cookie!)).status, {
+      timeout: 30_000,
+      intervals: [250, 500, 1000],
+    })
     .toBe(200);
 });

@@ -17,7 +17,19 @@
  * folders (with next-build.log) for a look.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -47,13 +59,47 @@ interface ProjectSpec {
 }
 
 const PROJECTS: readonly ProjectSpec[] = [
-  { id: "a", title: "Next 16 + Auth.js v5", next: "next", nextAuth: "next-auth", authVersion: 5, src: false, gate: "middleware" },
-  { id: "b", title: "Next 15.5 + Auth.js v5 (src/ layout)", next: "next-15", nextAuth: "next-auth", authVersion: 5, src: true, gate: "middleware" },
-  { id: "c", title: "Next 16 + NextAuth v4", next: "next", nextAuth: "next-auth-v4", authVersion: 4, src: false, gate: "middleware" },
-  { id: "d", title: "Next 16 + Auth.js v5, proxy.ts", next: "next", nextAuth: "next-auth", authVersion: 5, src: false, gate: "proxy" },
+  {
+    id: "a",
+    title: "Next 16 + Auth.js v5",
+    next: "next",
+    nextAuth: "next-auth",
+    authVersion: 5,
+    src: false,
+    gate: "middleware",
+  },
+  {
+    id: "b",
+    title: "Next 15.5 + Auth.js v5 (src/ layout)",
+    next: "next-15",
+    nextAuth: "next-auth",
+    authVersion: 5,
+    src: true,
+    gate: "middleware",
+  },
+  {
+    id: "c",
+    title: "Next 16 + NextAuth v4",
+    next: "next",
+    nextAuth: "next-auth-v4",
+    authVersion: 4,
+    src: false,
+    gate: "middleware",
+  },
+  {
+    id: "d",
+    title: "Next 16 + Auth.js v5, proxy.ts",
+    next: "next",
+    nextAuth: "next-auth",
+    authVersion: 5,
+    src: false,
+    gate: "proxy",
+  },
 ];
 
-const only = process.env.COPY_PROJECTS?.split(",").map((s) => s.trim()).filter(Boolean);
+const only = process.env.COPY_PROJECTS?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const selected = PROJECTS.filter((p) => !only || only.includes(p.id));
 
 /** The deepest folder holding both paths (`/` for /tmp/x and /work/main). */
@@ -71,7 +117,11 @@ const packageDir = (pkg: string): string => {
   return path.join(next15Modules, "next");
 };
 const versionOf = (pkg: string): string =>
-  (JSON.parse(readFileSync(path.join(packageDir(pkg), "package.json"), "utf8")) as { version: string }).version;
+  (
+    JSON.parse(readFileSync(path.join(packageDir(pkg), "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
 
 // ---------------------------------------------------------------------------------------------
 // The project's files: what a user would write around a copied kit.
@@ -341,7 +391,9 @@ const next15Modules = path.join(repo, "tests/fixtures/next15/node_modules");
 
 function requireNext15Fixture(): void {
   if (!existsSync(path.join(next15Modules, "next", "package.json"))) {
-    throw new Error("Next 15.5 fixture missing: run `npm ci --prefix tests/fixtures/next15` (npm test does it for you).");
+    throw new Error(
+      "Next 15.5 fixture missing: run `npm ci --prefix tests/fixtures/next15` (npm test does it for you).",
+    );
   }
 }
 
@@ -358,11 +410,13 @@ function linkNodeModules(dir: string, p: ProjectSpec): void {
     link(path.join(repoNm, pkg), path.join(nm, pkg));
   }
   if (p.next === "next") {
-    for (const pkg of ["next", "react", "react-dom"]) link(path.join(repoNm, pkg), path.join(nm, pkg));
+    for (const pkg of ["next", "react", "react-dom"])
+      link(path.join(repoNm, pkg), path.join(nm, pkg));
     link(path.join(repoNm, p.nextAuth), path.join(nm, "next-auth"));
   } else {
     requireNext15Fixture();
-    for (const pkg of ["next", "next-auth", "react", "react-dom"]) link(path.join(next15Modules, pkg), path.join(nm, pkg));
+    for (const pkg of ["next", "next-auth", "react", "react-dom"])
+      link(path.join(next15Modules, pkg), path.join(nm, pkg));
   }
 }
 
@@ -374,7 +428,9 @@ function createProject(p: ProjectSpec): string {
     writeFileSync(path.join(dir, file), text);
   }
   // The copy itself, as a user makes it: the whole folder, nothing else from this repo.
-  cpSync(path.join(repo, "lib/authz"), path.join(dir, p.src ? "src/lib/authz" : "lib/authz"), { recursive: true });
+  cpSync(path.join(repo, "lib/authz"), path.join(dir, p.src ? "src/lib/authz" : "lib/authz"), {
+    recursive: true,
+  });
   linkNodeModules(dir, p);
   return dir;
 }
@@ -409,9 +465,17 @@ function nextBin(dir: string): string {
   return path.join(dir, "node_modules", "next", "dist", "bin", "next");
 }
 
-function run(dir: string, args: readonly string[], processEnv: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+function run(
+  dir: string,
+  args: readonly string[],
+  processEnv: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string } {
   let log = "";
-  const child = spawn(process.execPath, [nextBin(dir), ...args], { cwd: dir, env: processEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [nextBin(dir), ...args], {
+    cwd: dir,
+    env: processEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(child);
   child.once("exit", () => children.delete(child));
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
@@ -424,8 +488,13 @@ async function build(dir: string, p: ProjectSpec): Promise<string> {
   const { child, output } = run(dir, ["build"], env(p));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   writeFileSync(path.join(dir, "next-build.log"), output());
-  if (code !== 0) throw new Error(`next build failed (${code}) for ${p.title} in ${dir}:\n${output().slice(-6000)}`);
-  console.log(`[copy-into-project] ${p.title}: next build took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (code !== 0)
+    throw new Error(
+      `next build failed (${code}) for ${p.title} in ${dir}:\n${output().slice(-6000)}`,
+    );
+  console.log(
+    `[copy-into-project] ${p.title}: next build took ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return output();
 }
 
@@ -434,16 +503,24 @@ async function start(dir: string, p: ProjectSpec): Promise<{ url: string; output
   const url = `http://127.0.0.1:${port}`;
   // NextAuth v4 builds its callback URLs from NEXTAUTH_URL.
   const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: url } : {};
-  const { child, output } = run(dir, ["start", "-p", String(port), "-H", "127.0.0.1"], env(p, extra));
+  const { child, output } = run(
+    dir,
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    env(p, extra),
+  );
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
     try {
       if ((await fetch(`${url}/api/auth/csrf`)).ok) return { url, output };
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output()}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -480,14 +557,18 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   let serverOutput = () => "";
   let testing: TestingModule;
   let buildOutput = "";
-  const get = (pathname: string, cookie?: string) => fetch(`${url}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+  const get = (pathname: string, cookie?: string) =>
+    fetch(`${url}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
 
   beforeAll(async () => {
     dir = createProject(p);
     buildOutput = await build(dir, p);
     ({ url, output: serverOutput } = await start(dir, p));
     // The COPIED testing.ts, importing the project's own next-auth/jwt (v4 or v5).
-    testing = (await import(pathToFileURL(path.join(dir, p.src ? "src/lib/authz/testing.ts" : "lib/authz/testing.ts")).href)) as TestingModule;
+    testing = (await import(
+      pathToFileURL(path.join(dir, p.src ? "src/lib/authz/testing.ts" : "lib/authz/testing.ts"))
+        .href
+    )) as TestingModule;
   }, BUILD_TIMEOUT_MS + START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -500,25 +581,37 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     // whichever file it came from.
     expect(buildOutput).toMatch(/ƒ (Proxy \()?Middleware/);
     // Edge middleware is listed in the middleware manifest; a Node.js proxy is not.
-    const manifest = JSON.parse(readFileSync(path.join(dir, ".next/server/middleware-manifest.json"), "utf8")) as { middleware: Record<string, unknown> };
+    const manifest = JSON.parse(
+      readFileSync(path.join(dir, ".next/server/middleware-manifest.json"), "utf8"),
+    ) as { middleware: Record<string, unknown> };
     expect(Object.keys(manifest.middleware).length > 0).toBe(p.gate === "middleware");
   });
 
   it("answers 401 with WWW-Authenticate to an anonymous request, from middleware.ts and from the handler alone", async () => {
-    for (const pathname of ["/api/me", "/api/admin/users", "/api/admin/users/u1", "/api/probe", "/api/account"]) {
+    for (const pathname of [
+      "/api/me",
+      "/api/admin/users",
+      "/api/admin/users/u1",
+      "/api/probe",
+      "/api/account",
+    ]) {
       const response = await get(pathname);
       const body = await testing.expectRefusal(response, { status: 401, code: "unauthenticated" });
       expect(response.headers.get("www-authenticate"), pathname).toContain(`realm="copy-${p.id}"`);
       expect(body.error).toBe("Unauthorized");
       // The middleware marks its answers; /api/account is outside its matcher.
-      expect(response.headers.get("x-authz-layer"), pathname).toBe(pathname === "/api/account" ? null : "middleware");
+      expect(response.headers.get("x-authz-layer"), pathname).toBe(
+        pathname === "/api/account" ? null : "middleware",
+      );
     }
   });
 
   it("signs in over HTTP against the project's own auth endpoints; a wrong password gets no session", async () => {
     expect(await testing.signInWithCredentials(url, "bob@example.com", "wrong")).toBeNull();
     const cookie = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
-    expect(cookie).toMatch(p.authVersion === 4 ? /^next-auth\.session-token=/ : /^authjs\.session-token=/);
+    expect(cookie).toMatch(
+      p.authVersion === 4 ? /^next-auth\.session-token=/ : /^authjs\.session-token=/,
+    );
   });
 
   it("answers 403 to a signed-in member on the admin routes and 200 on the member route", async () => {
@@ -529,7 +622,11 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     expect(await me.json()).toEqual({ id: "user-bob", roles: ["member"] });
     expect(await (await get("/api/account", bob ?? "")).json()).toEqual({ account: "user-bob" });
     for (const pathname of ["/api/admin/users", "/api/admin/users/u1", "/api/probe"]) {
-      await testing.expectRefusal(await get(pathname, bob ?? ""), { status: 403, code: "role_required", message: "Requires admin role" });
+      await testing.expectRefusal(await get(pathname, bob ?? ""), {
+        status: 403,
+        code: "role_required",
+        message: "Requires admin role",
+      });
     }
   });
 
@@ -538,7 +635,10 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     expect(alice).not.toBeNull();
     const users = await get("/api/admin/users", alice ?? "");
     expect(users.status).toBe(200);
-    expect(await users.json()).toEqual({ users: ["alice@example.com", "bob@example.com"], by: "user-alice" });
+    expect(await users.json()).toEqual({
+      users: ["alice@example.com", "bob@example.com"],
+      by: "user-alice",
+    });
     const one = await get("/api/admin/users/u1", alice ?? "");
     expect(one.status).toBe(200);
     expect(await one.json()).toEqual({ user: "u1" });
@@ -547,15 +647,36 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("accepts a cookie from the copied testing.ts (the installed next-auth's encode) and refuses a forged one", async () => {
-    const admin = await testing.sessionCookie({ sub: "user-alice", role: "admin" }, { secret: SECRET });
-    const member = await testing.sessionCookie({ sub: "user-bob", role: "member" }, { secret: SECRET, version: p.authVersion });
+    const admin = await testing.sessionCookie(
+      { sub: "user-alice", role: "admin" },
+      { secret: SECRET },
+    );
+    const member = await testing.sessionCookie(
+      { sub: "user-bob", role: "member" },
+      { secret: SECRET, version: p.authVersion },
+    );
     expect(admin.startsWith(`${testing.sessionCookieName(false, p.authVersion)}=`)).toBe(true);
     expect((await get("/api/admin/users", admin)).status).toBe(200);
-    await testing.expectRefusal(await get("/api/admin/users", member), { status: 403, code: "role_required" });
-    const forged = await testing.sessionCookie({ sub: "user-alice", role: "admin" }, { secret: "not-the-project-secret-0123456789abcdef" });
-    await testing.expectRefusal(await get("/api/admin/users", forged), { status: 401, code: "unauthenticated" });
-    const expired = await testing.sessionCookie({ sub: "user-alice", role: "admin" }, { secret: SECRET, maxAge: -3600 });
-    await testing.expectRefusal(await get("/api/admin/users", expired), { status: 401, code: "unauthenticated" });
+    await testing.expectRefusal(await get("/api/admin/users", member), {
+      status: 403,
+      code: "role_required",
+    });
+    const forged = await testing.sessionCookie(
+      { sub: "user-alice", role: "admin" },
+      { secret: "not-the-project-secret-0123456789abcdef" },
+    );
+    await testing.expectRefusal(await get("/api/admin/users", forged), {
+      status: 401,
+      code: "unauthenticated",
+    });
+    const expired = await testing.sessionCookie(
+      { sub: "user-alice", role: "admin" },
+      { secret: SECRET, maxAge: -3600 },
+    );
+    await testing.expectRefusal(await get("/api/admin/users", expired), {
+      status: 401,
+      code: "unauthenticated",
+    });
   });
 
   it("logged no kit error while serving", () => {

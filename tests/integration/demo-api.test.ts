@@ -13,7 +13,8 @@ import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 
 const SECRET = "demo-api-integration-secret-0123456789abcdef";
-const CHALLENGE = 'Cookie realm="next-authz-kit demo", form-action="/signin", cookie-name="authjs.session-token"';
+const CHALLENGE =
+  'Cookie realm="next-authz-kit demo", form-action="/signin", cookie-name="authjs.session-token"';
 
 const BASE_ENV = {
   AUTH_SECRET: SECRET,
@@ -48,7 +49,8 @@ type Who = "anonymous" | keyof typeof claims | "tampered" | "expired";
 const cookies = {} as Record<Who, string | undefined>;
 
 beforeAll(async () => {
-  for (const who of ["alice", "bob", "carol"] as const) cookies[who] = await sessionCookie(claims[who], { secret: SECRET });
+  for (const who of ["alice", "bob", "carol"] as const)
+    cookies[who] = await sessionCookie(claims[who], { secret: SECRET });
   // Alice's cookies: if either were read as valid, every admin-only row below would turn to 200.
   cookies.tampered = tamperSessionCookie(cookies.alice!);
   cookies.expired = await sessionCookie(claims.alice, { secret: SECRET, maxAge: -3600 });
@@ -60,11 +62,27 @@ afterAll(() => {
 
 // --- Expected refusals: exact bodies in the kit's key order ------------------------------------
 const refusal = {
-  unauthenticated: { error: "Unauthorized", message: "Authentication required", code: "unauthenticated" },
-  admin: { error: "Forbidden", message: "Requires admin role", code: "role_required", required_role: "admin" },
+  unauthenticated: {
+    error: "Unauthorized",
+    message: "Authentication required",
+    code: "unauthenticated",
+  },
+  admin: {
+    error: "Forbidden",
+    message: "Requires admin role",
+    code: "role_required",
+    required_role: "admin",
+  },
   owner: { error: "Forbidden", message: "Requires resource owner", code: "owner_required" },
   notFound: { error: "Not Found", message: "Resource not found", code: "not_found" },
-  plan: { error: "Forbidden", message: "Requires pro plan", code: "plan_required", feature: "export", required_plan: "pro", upgrade_url: "/pricing" },
+  plan: {
+    error: "Forbidden",
+    message: "Requires pro plan",
+    code: "plan_required",
+    feature: "export",
+    required_plan: "pro",
+    upgrade_url: "/pricing",
+  },
   ip: { error: "Forbidden", message: "IP address not allowed", code: "ip_not_allowed" },
 } as const;
 
@@ -79,9 +97,15 @@ async function expectRefused(response: Response, status: number, body: object) {
   expect(response.headers.get("www-authenticate")).toBe(status === 401 ? CHALLENGE : null);
 }
 
-type Endpoint = "me" | "listUsers" | "deleteUser" | "getDocument" | "deleteDocument" | "export" | "metrics";
+type Endpoint =
+  "me" | "listUsers" | "deleteUser" | "getDocument" | "deleteDocument" | "export" | "metrics";
 
-function call(demo: Demo, endpoint: Endpoint, who: Who, options: { id?: string; headers?: Record<string, string> } = {}) {
+function call(
+  demo: Demo,
+  endpoint: Endpoint,
+  who: Who,
+  options: { id?: string; headers?: Record<string, string> } = {},
+) {
   const cookie = cookies[who];
   const headers = options.headers;
   const id = options.id ?? "";
@@ -89,15 +113,30 @@ function call(demo: Demo, endpoint: Endpoint, who: Who, options: { id?: string; 
     case "me":
       return demo.me.GET(requestFor("/api/me", { cookie, headers }), routeContext());
     case "listUsers":
-      return demo.adminUsers.GET(requestFor("/api/admin/users", { cookie, headers }), routeContext());
+      return demo.adminUsers.GET(
+        requestFor("/api/admin/users", { cookie, headers }),
+        routeContext(),
+      );
     case "deleteUser":
-      return demo.adminUser.DELETE(requestFor(`/api/admin/users/${id}`, { method: "DELETE", cookie, headers }), routeContext({ id }));
+      return demo.adminUser.DELETE(
+        requestFor(`/api/admin/users/${id}`, { method: "DELETE", cookie, headers }),
+        routeContext({ id }),
+      );
     case "getDocument":
-      return demo.document.GET(requestFor(`/api/documents/${id}`, { cookie, headers }), routeContext({ id }));
+      return demo.document.GET(
+        requestFor(`/api/documents/${id}`, { cookie, headers }),
+        routeContext({ id }),
+      );
     case "deleteDocument":
-      return demo.document.DELETE(requestFor(`/api/documents/${id}`, { method: "DELETE", cookie, headers }), routeContext({ id }));
+      return demo.document.DELETE(
+        requestFor(`/api/documents/${id}`, { method: "DELETE", cookie, headers }),
+        routeContext({ id }),
+      );
     case "export":
-      return demo.reports.POST(requestFor("/api/reports/export", { method: "POST", cookie, headers }), routeContext());
+      return demo.reports.POST(
+        requestFor("/api/reports/export", { method: "POST", cookie, headers }),
+        routeContext(),
+      );
     case "metrics":
       return demo.ops.GET(requestFor("/api/ops/metrics", { cookie, headers }), routeContext());
   }
@@ -105,13 +144,25 @@ function call(demo: Demo, endpoint: Endpoint, who: Who, options: { id?: string; 
 
 const userJson = (who: keyof typeof claims) => {
   const c = claims[who];
-  return { user: { id: c.sub, email: c.email, name: c.name, role: c.role, tenant: c.tenant, plan: c.plan } };
+  return {
+    user: { id: c.sub, email: c.email, name: c.name, role: c.role, tenant: c.tenant, plan: c.plan },
+  };
 };
 
 const SEED_DOCS = {
   "doc-acme-1": { id: "doc-acme-1", title: "Acme roadmap", tenantId: "acme", ownerId: "user-bob" },
-  "doc-acme-2": { id: "doc-acme-2", title: "Acme board minutes", tenantId: "acme", ownerId: "user-alice" },
-  "doc-globex-1": { id: "doc-globex-1", title: "Globex pricing study", tenantId: "globex", ownerId: "user-carol" },
+  "doc-acme-2": {
+    id: "doc-acme-2",
+    title: "Acme board minutes",
+    tenantId: "acme",
+    ownerId: "user-alice",
+  },
+  "doc-globex-1": {
+    id: "doc-globex-1",
+    title: "Globex pricing study",
+    tenantId: "globex",
+    ownerId: "user-carol",
+  },
 } as const;
 
 describe("demo API (no proxy trust model)", () => {
@@ -149,36 +200,156 @@ describe("demo API (no proxy trust model)", () => {
     { endpoint: "listUsers", who: "tampered", status: 401, body: refusal.unauthenticated },
     { endpoint: "listUsers", who: "expired", status: 401, body: refusal.unauthenticated },
     // DELETE /api/admin/users/[id]: role admin
-    { endpoint: "deleteUser", who: "anonymous", id: "user-carol", status: 401, body: refusal.unauthenticated },
+    {
+      endpoint: "deleteUser",
+      who: "anonymous",
+      id: "user-carol",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
     { endpoint: "deleteUser", who: "bob", id: "user-carol", status: 403, body: refusal.admin },
     { endpoint: "deleteUser", who: "carol", id: "user-bob", status: 403, body: refusal.admin },
-    { endpoint: "deleteUser", who: "tampered", id: "user-bob", status: 401, body: refusal.unauthenticated },
-    { endpoint: "deleteUser", who: "expired", id: "user-bob", status: 401, body: refusal.unauthenticated },
+    {
+      endpoint: "deleteUser",
+      who: "tampered",
+      id: "user-bob",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
+    {
+      endpoint: "deleteUser",
+      who: "expired",
+      id: "user-bob",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
     { endpoint: "deleteUser", who: "alice", id: "user-carol", status: 204 },
-    { endpoint: "deleteUser", who: "alice", id: "user-nobody", status: 404, body: refusal.notFound },
+    {
+      endpoint: "deleteUser",
+      who: "alice",
+      id: "user-nobody",
+      status: 404,
+      body: refusal.notFound,
+    },
     // GET /api/documents/[id]: signed in, same tenant, other tenants' documents concealed
-    { endpoint: "getDocument", who: "anonymous", id: "doc-acme-1", status: 401, body: refusal.unauthenticated },
-    { endpoint: "getDocument", who: "bob", id: "doc-acme-1", status: 200, body: { document: SEED_DOCS["doc-acme-1"] } },
-    { endpoint: "getDocument", who: "bob", id: "doc-acme-2", status: 200, body: { document: SEED_DOCS["doc-acme-2"] } },
-    { endpoint: "getDocument", who: "alice", id: "doc-acme-1", status: 200, body: { document: SEED_DOCS["doc-acme-1"] } },
-    { endpoint: "getDocument", who: "carol", id: "doc-globex-1", status: 200, body: { document: SEED_DOCS["doc-globex-1"] } },
-    { endpoint: "getDocument", who: "bob", id: "doc-globex-1", status: 404, body: refusal.notFound },
-    { endpoint: "getDocument", who: "alice", id: "doc-globex-1", status: 404, body: refusal.notFound },
-    { endpoint: "getDocument", who: "carol", id: "doc-acme-1", status: 404, body: refusal.notFound },
+    {
+      endpoint: "getDocument",
+      who: "anonymous",
+      id: "doc-acme-1",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
+    {
+      endpoint: "getDocument",
+      who: "bob",
+      id: "doc-acme-1",
+      status: 200,
+      body: { document: SEED_DOCS["doc-acme-1"] },
+    },
+    {
+      endpoint: "getDocument",
+      who: "bob",
+      id: "doc-acme-2",
+      status: 200,
+      body: { document: SEED_DOCS["doc-acme-2"] },
+    },
+    {
+      endpoint: "getDocument",
+      who: "alice",
+      id: "doc-acme-1",
+      status: 200,
+      body: { document: SEED_DOCS["doc-acme-1"] },
+    },
+    {
+      endpoint: "getDocument",
+      who: "carol",
+      id: "doc-globex-1",
+      status: 200,
+      body: { document: SEED_DOCS["doc-globex-1"] },
+    },
+    {
+      endpoint: "getDocument",
+      who: "bob",
+      id: "doc-globex-1",
+      status: 404,
+      body: refusal.notFound,
+    },
+    {
+      endpoint: "getDocument",
+      who: "alice",
+      id: "doc-globex-1",
+      status: 404,
+      body: refusal.notFound,
+    },
+    {
+      endpoint: "getDocument",
+      who: "carol",
+      id: "doc-acme-1",
+      status: 404,
+      body: refusal.notFound,
+    },
     { endpoint: "getDocument", who: "bob", id: "doc-nope", status: 404, body: refusal.notFound },
-    { endpoint: "getDocument", who: "tampered", id: "doc-acme-1", status: 401, body: refusal.unauthenticated },
-    { endpoint: "getDocument", who: "expired", id: "doc-acme-1", status: 401, body: refusal.unauthenticated },
+    {
+      endpoint: "getDocument",
+      who: "tampered",
+      id: "doc-acme-1",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
+    {
+      endpoint: "getDocument",
+      who: "expired",
+      id: "doc-acme-1",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
     // DELETE /api/documents/[id]: owner, or admin of its tenant
-    { endpoint: "deleteDocument", who: "anonymous", id: "doc-acme-1", status: 401, body: refusal.unauthenticated },
+    {
+      endpoint: "deleteDocument",
+      who: "anonymous",
+      id: "doc-acme-1",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
     { endpoint: "deleteDocument", who: "bob", id: "doc-acme-2", status: 403, body: refusal.owner },
     { endpoint: "deleteDocument", who: "bob", id: "doc-acme-1", status: 204 },
     { endpoint: "deleteDocument", who: "alice", id: "doc-acme-1", status: 204 },
-    { endpoint: "deleteDocument", who: "carol", id: "doc-acme-1", status: 404, body: refusal.notFound },
-    { endpoint: "deleteDocument", who: "bob", id: "doc-globex-1", status: 404, body: refusal.notFound },
-    { endpoint: "deleteDocument", who: "alice", id: "doc-globex-1", status: 404, body: refusal.notFound },
+    {
+      endpoint: "deleteDocument",
+      who: "carol",
+      id: "doc-acme-1",
+      status: 404,
+      body: refusal.notFound,
+    },
+    {
+      endpoint: "deleteDocument",
+      who: "bob",
+      id: "doc-globex-1",
+      status: 404,
+      body: refusal.notFound,
+    },
+    {
+      endpoint: "deleteDocument",
+      who: "alice",
+      id: "doc-globex-1",
+      status: 404,
+      body: refusal.notFound,
+    },
     { endpoint: "deleteDocument", who: "bob", id: "doc-nope", status: 404, body: refusal.notFound },
-    { endpoint: "deleteDocument", who: "tampered", id: "doc-acme-1", status: 401, body: refusal.unauthenticated },
-    { endpoint: "deleteDocument", who: "expired", id: "doc-acme-1", status: 401, body: refusal.unauthenticated },
+    {
+      endpoint: "deleteDocument",
+      who: "tampered",
+      id: "doc-acme-1",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
+    {
+      endpoint: "deleteDocument",
+      who: "expired",
+      id: "doc-acme-1",
+      status: 401,
+      body: refusal.unauthenticated,
+    },
     // POST /api/reports/export: feature export (plan pro); the rate limit has its own tests
     { endpoint: "export", who: "anonymous", status: 401, body: refusal.unauthenticated },
     { endpoint: "export", who: "bob", status: 403, body: refusal.plan },
@@ -215,7 +386,11 @@ describe("demo API (no proxy trust model)", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { users: unknown[] };
     expect(body).toEqual({ users: demo.users.demoUsers });
-    expect(body.users.map((u) => (u as { email: string }).email)).toEqual(["alice@example.com", "bob@example.com", "carol@example.com"]);
+    expect(body.users.map((u) => (u as { email: string }).email)).toEqual([
+      "alice@example.com",
+      "bob@example.com",
+      "carol@example.com",
+    ]);
     expect(JSON.stringify(body)).not.toMatch(/password|demo"/);
   });
 
@@ -224,20 +399,34 @@ describe("demo API (no proxy trust model)", () => {
     expect(first.status).toBe(204);
     const second = await call(demo, "deleteUser", "alice", { id: "user-bob" });
     await expectRefused(second, 404, refusal.notFound);
-    const list = (await (await call(demo, "listUsers", "alice")).json()) as { users: { id: string }[] };
+    const list = (await (await call(demo, "listUsers", "alice")).json()) as {
+      users: { id: string }[];
+    };
     expect(list.users.map((u) => u.id)).toEqual(["user-alice", "user-carol"]);
   });
 
   it("GET doc-globex-1 as bob is byte-identical to GET doc-nope (status, headers, body)", async () => {
-    const snapshot = async (r: Response) => ({ status: r.status, headers: [...r.headers], body: await r.text() });
-    const concealed = await snapshot(await call(demo, "getDocument", "bob", { id: "doc-globex-1" }));
+    const snapshot = async (r: Response) => ({
+      status: r.status,
+      headers: [...r.headers],
+      body: await r.text(),
+    });
+    const concealed = await snapshot(
+      await call(demo, "getDocument", "bob", { id: "doc-globex-1" }),
+    );
     const missing = await snapshot(await call(demo, "getDocument", "bob", { id: "doc-nope" }));
     expect(concealed.status).toBe(404);
     expect(concealed).toEqual(missing);
     // The same holds for DELETE, and for the handler-made 404 of an unknown user id.
-    const deleteConcealed = await snapshot(await call(demo, "deleteDocument", "carol", { id: "doc-acme-1" }));
-    const deleteMissing = await snapshot(await call(demo, "deleteDocument", "carol", { id: "doc-nope" }));
-    const unknownUser = await snapshot(await call(demo, "deleteUser", "alice", { id: "user-nobody" }));
+    const deleteConcealed = await snapshot(
+      await call(demo, "deleteDocument", "carol", { id: "doc-acme-1" }),
+    );
+    const deleteMissing = await snapshot(
+      await call(demo, "deleteDocument", "carol", { id: "doc-nope" }),
+    );
+    const unknownUser = await snapshot(
+      await call(demo, "deleteUser", "alice", { id: "user-nobody" }),
+    );
     expect(deleteConcealed).toEqual(missing);
     expect(deleteMissing).toEqual(missing);
     expect(unknownUser).toEqual(missing);
@@ -246,21 +435,35 @@ describe("demo API (no proxy trust model)", () => {
   it("alice (admin of acme) deletes bob's doc-acme-1 → 204; it is gone afterwards", async () => {
     expect((await call(demo, "deleteDocument", "alice", { id: "doc-acme-1" })).status).toBe(204);
     expect(await demo.store.documentStore.get("doc-acme-1")).toBeNull();
-    await expectRefused(await call(demo, "getDocument", "bob", { id: "doc-acme-1" }), 404, refusal.notFound);
+    await expectRefused(
+      await call(demo, "getDocument", "bob", { id: "doc-acme-1" }),
+      404,
+      refusal.notFound,
+    );
   });
 
   it("an invalid id answers 400 with the field issue, but only after the session check", async () => {
     const long = "x".repeat(65);
-    await expectRefused(await call(demo, "getDocument", "anonymous", { id: long }), 401, refusal.unauthenticated);
+    await expectRefused(
+      await call(demo, "getDocument", "anonymous", { id: long }),
+      401,
+      refusal.unauthenticated,
+    );
     const response = await call(demo, "getDocument", "bob", { id: long });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { code: string; issues: { path: string }[] };
-    expect(body).toMatchObject({ error: "Bad Request", message: "Invalid route parameters", code: "invalid_request" });
+    expect(body).toMatchObject({
+      error: "Bad Request",
+      message: "Invalid route parameters",
+      code: "invalid_request",
+    });
     expect(body.issues.map((i) => i.path)).toEqual(["id"]);
   });
 
   it("refusals answer RFC 9457 problem details on request, same status", async () => {
-    const response = await call(demo, "listUsers", "bob", { headers: { accept: "application/problem+json" } });
+    const response = await call(demo, "listUsers", "bob", {
+      headers: { accept: "application/problem+json" },
+    });
     expect(response.status).toBe(403);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -276,13 +479,21 @@ describe("demo API (no proxy trust model)", () => {
 
   it("a client-sent X-Forwarded-For is not trusted without a trust model (even a loopback one)", async () => {
     for (const xff of ["127.0.0.1", "::1", "10.0.0.1, 127.0.0.1"]) {
-      await expectRefused(await call(demo, "metrics", "alice", { headers: { "x-forwarded-for": xff } }), 403, refusal.ip);
+      await expectRefused(
+        await call(demo, "metrics", "alice", { headers: { "x-forwarded-for": xff } }),
+        403,
+        refusal.ip,
+      );
     }
   });
 
   describe("a denied request never runs the handler (no side effect)", () => {
     it("bob's refused DELETE of doc-acme-2 leaves it in place", async () => {
-      await expectRefused(await call(demo, "deleteDocument", "bob", { id: "doc-acme-2" }), 403, refusal.owner);
+      await expectRefused(
+        await call(demo, "deleteDocument", "bob", { id: "doc-acme-2" }),
+        403,
+        refusal.owner,
+      );
       expect(await demo.store.documentStore.get("doc-acme-2")).toEqual(SEED_DOCS["doc-acme-2"]);
     });
 
@@ -295,8 +506,16 @@ describe("demo API (no proxy trust model)", () => {
     });
 
     it("bob's and carol's DELETE of a user leave the user in place", async () => {
-      await expectRefused(await call(demo, "deleteUser", "bob", { id: "user-alice" }), 403, refusal.admin);
-      await expectRefused(await call(demo, "deleteUser", "carol", { id: "user-bob" }), 403, refusal.admin);
+      await expectRefused(
+        await call(demo, "deleteUser", "bob", { id: "user-alice" }),
+        403,
+        refusal.admin,
+      );
+      await expectRefused(
+        await call(demo, "deleteUser", "carol", { id: "user-bob" }),
+        403,
+        refusal.admin,
+      );
       const users = await demo.store.userStore.list();
       expect(users.map((u) => u.id)).toEqual(["user-alice", "user-bob", "user-carol"]);
     });
@@ -339,7 +558,9 @@ describe("POST /api/reports/export rate limit: 5 per minute per user", () => {
       expect(response.headers.get("ratelimit-policy")).toBe('"reports.export";q=5;w=60');
       expect(response.headers.get("ratelimit")).toBe(`"reports.export";r=${5 - i};t=59`);
       const body = (await response.json()) as { report: Record<string, unknown> };
-      expect(body).toEqual({ report: { tenant: "acme", format: "csv", generatedAt: new Date(PINNED).toISOString() } });
+      expect(body).toEqual({
+        report: { tenant: "acme", format: "csv", generatedAt: new Date(PINNED).toISOString() },
+      });
     }
     const limited = await call(demo, "export", "alice");
     expect(limited.headers.get("retry-after")).toBe("59");
@@ -372,7 +593,10 @@ describe("POST /api/reports/export rate limit: 5 per minute per user", () => {
 describe("GET /api/ops/metrics under a proxy trust model (TRUSTED_PROXY_HOPS=1)", () => {
   let demo: Demo;
   beforeAll(async () => {
-    demo = await loadDemo({ TRUSTED_PROXY_HOPS: "1", OPS_ALLOWED_IPS: "10.0.0.0/8, 2001:db8::/32" });
+    demo = await loadDemo({
+      TRUSTED_PROXY_HOPS: "1",
+      OPS_ALLOWED_IPS: "10.0.0.0/8, 2001:db8::/32",
+    });
   });
   afterAll(async () => {
     // Later describes (and files) must not inherit this trust model.
@@ -419,11 +643,18 @@ describe("a cookie from Auth.js's own sign-in is read by the kit", () => {
     const auth = await import("@/app/api/auth/[...nextauth]/route");
     const csrf = await auth.GET(requestFor("/api/auth/csrf", { headers: forwarded }));
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const callback = await auth.POST(
       new Request("http://localhost:3000/api/auth/callback/credentials", {
         method: "POST",
-        headers: { ...forwarded, "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
+        headers: {
+          ...forwarded,
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: csrfCookie,
+        },
         body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }),
       }),
     );
@@ -441,7 +672,14 @@ describe("a cookie from Auth.js's own sign-in is read by the kit", () => {
     const me = await demo.me.GET(requestFor("/api/me", { cookie: cookie! }), routeContext());
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual(userJson("alice"));
-    expect((await demo.adminUsers.GET(requestFor("/api/admin/users", { cookie: cookie! }), routeContext())).status).toBe(200);
+    expect(
+      (
+        await demo.adminUsers.GET(
+          requestFor("/api/admin/users", { cookie: cookie! }),
+          routeContext(),
+        )
+      ).status,
+    ).toBe(200);
 
     // Auth.js logs the refused sign-in (CredentialsSignin) through console.error: expected here.
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
@@ -451,6 +689,10 @@ describe("a cookie from Auth.js's own sign-in is read by the kit", () => {
       log.mockRestore();
     }
     const bob = await signIn("bob@example.com", "demo");
-    await expectRefused(await demo.adminUsers.GET(requestFor("/api/admin/users", { cookie: bob! }), routeContext()), 403, refusal.admin);
+    await expectRefused(
+      await demo.adminUsers.GET(requestFor("/api/admin/users", { cookie: bob! }), routeContext()),
+      403,
+      refusal.admin,
+    );
   });
 });

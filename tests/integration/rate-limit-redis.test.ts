@@ -7,7 +7,11 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createRedisClientFromUrl, redisRateLimitStore, type LazyRedisClient } from "@/lib/authz-redis-node";
+import {
+  createRedisClientFromUrl,
+  redisRateLimitStore,
+  type LazyRedisClient,
+} from "@/lib/authz-redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 
 const { skip } = requireRedisServer();
@@ -95,11 +99,19 @@ describe.skipIf(skip)("redisRateLimitStore on a real redis-server", () => {
   });
 
   test("exact under concurrency from TWO separate Node processes hitting one key", async () => {
-    const env = { REDIS_URL: server.url, KEY: "two-procs", N: "300", LIMIT: "100", NOW: String(Date.now()) };
+    const env = {
+      REDIS_URL: server.url,
+      KEY: "two-procs",
+      N: "300",
+      LIMIT: "100",
+      NOW: String(Date.now()),
+    };
     const children = [startChild(env), startChild(env)];
     expect(await Promise.all(children.map((c) => c.nextLine()))).toEqual(["ready", "ready"]);
     for (const c of children) c.proc.stdin.write("go\n");
-    const results = (await Promise.all(children.map((c) => c.nextLine()))).map((l) => JSON.parse(l) as ChildResult);
+    const results = (await Promise.all(children.map((c) => c.nextLine()))).map(
+      (l) => JSON.parse(l) as ChildResult,
+    );
     await Promise.all(children.map((c) => c.exited));
     expect(results.flatMap((r) => r.errors)).toEqual([]);
     expect(results.reduce((n, r) => n + r.allowed, 0)).toBe(100);
@@ -109,9 +121,16 @@ describe.skipIf(skip)("redisRateLimitStore on a real redis-server", () => {
   test("exact under 200 concurrent calls in one process; remaining, reset and the key layout", async () => {
     const now = 1_700_000_030_000;
     const store = redisRateLimitStore({ client, prefix: "t1", now: () => now });
-    const results = await Promise.all(Array.from({ length: 200 }, () => store.consume("user:1", { limit: 37, windowMs: 60_000 })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => store.consume("user:1", { limit: 37, windowMs: 60_000 })),
+    );
     expect(results.filter((r) => r.success)).toHaveLength(37);
-    expect(results.map((r) => r.remaining).sort((a, b) => b - a).slice(0, 3)).toEqual([36, 35, 34]);
+    expect(
+      results
+        .map((r) => r.remaining)
+        .sort((a, b) => b - a)
+        .slice(0, 3),
+    ).toEqual([36, 35, 34]);
     const windowStart = Math.floor(now / 60_000) * 60_000;
     expect(new Set(results.map((r) => r.reset))).toEqual(new Set([windowStart + 60_000]));
     expect(await raw.get(`t1:user:1:${windowStart}`)).toBe("200");
@@ -157,7 +176,9 @@ describe.skipIf(skip)("redisRateLimitStore on a real redis-server", () => {
     await store.consume("k", { limit: 5, windowMs: 60_000 });
     await raw.sendCommand(["CLIENT", "PAUSE", "1500", "ALL"]);
     const started = Date.now();
-    await expect(store.consume("k", { limit: 5, windowMs: 60_000 })).rejects.toThrow(/timed out after 200 ms/);
+    await expect(store.consume("k", { limit: 5, windowMs: 60_000 })).rejects.toThrow(
+      /timed out after 200 ms/,
+    );
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(600);
@@ -181,7 +202,10 @@ describe.skipIf(skip)("redisRateLimitStore on a real redis-server", () => {
     const deadline = Date.now() + 8_000;
     let recovered = false;
     while (!recovered && Date.now() < deadline) {
-      recovered = await store.consume("k", rule).then((r) => r.success, () => false);
+      recovered = await store.consume("k", rule).then(
+        (r) => r.success,
+        () => false,
+      );
       if (!recovered) await sleep(100);
     }
     expect(recovered).toBe(true);
@@ -214,8 +238,14 @@ describe.skipIf(skip)("redisRateLimitStore on a real redis-server", () => {
     expect(() => redisRateLimitStore({ client: {} as never })).toThrow(TypeError);
     expect(() => redisRateLimitStore({ client, timeoutMs: 0 })).toThrow(TypeError);
     expect(() => createRedisClientFromUrl("localhost:6379")).toThrow(TypeError);
-    await expect(redisRateLimitStore({ client }).consume("k", { limit: 0, windowMs: 1000 })).rejects.toThrow(TypeError);
-    const odd = redisRateLimitStore({ client: { evalSha: async () => "OK", eval: async () => "OK" } });
-    await expect(odd.consume("k", { limit: 1, windowMs: 1000 })).rejects.toThrow(/unexpected reply/);
+    await expect(
+      redisRateLimitStore({ client }).consume("k", { limit: 0, windowMs: 1000 }),
+    ).rejects.toThrow(TypeError);
+    const odd = redisRateLimitStore({
+      client: { evalSha: async () => "OK", eval: async () => "OK" },
+    });
+    await expect(odd.consume("k", { limit: 1, windowMs: 1000 })).rejects.toThrow(
+      /unexpected reply/,
+    );
   });
 });

@@ -3,9 +3,30 @@
  * and a tampered copy of a cookie: shared by the suites that sign their own sessions.
  */
 export const DEMO_CLAIMS = {
-  alice: { sub: "user-alice", email: "alice@example.com", name: "Alice", role: "admin", tenant: "acme", plan: "pro" },
-  bob: { sub: "user-bob", email: "bob@example.com", name: "Bob", role: "member", tenant: "acme", plan: "free" },
-  carol: { sub: "user-carol", email: "carol@example.com", name: "Carol", role: "member", tenant: "globex", plan: "pro" },
+  alice: {
+    sub: "user-alice",
+    email: "alice@example.com",
+    name: "Alice",
+    role: "admin",
+    tenant: "acme",
+    plan: "pro",
+  },
+  bob: {
+    sub: "user-bob",
+    email: "bob@example.com",
+    name: "Bob",
+    role: "member",
+    tenant: "acme",
+    plan: "free",
+  },
+  carol: {
+    sub: "user-carol",
+    email: "carol@example.com",
+    name: "Carol",
+    role: "member",
+    tenant: "globex",
+    plan: "pro",
+  },
 } as const;
 
 /** Flips one base64url character in the middle of the JWE ciphertext, so the tag no longer verifies. */

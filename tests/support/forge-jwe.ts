@@ -14,7 +14,12 @@ const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64
  * A compact JWE: `header` is written as given (base64url JSON), the content is encrypted with `key`
  * under `enc` (RFC 7518 §5.2 for the CBC-HMAC pairs: MAC key first, tag = half the HMAC).
  */
-export function forgeJwe(header: Record<string, unknown>, plaintext: Uint8Array | string, key: Buffer, enc: ForgedEnc): string {
+export function forgeJwe(
+  header: Record<string, unknown>,
+  plaintext: Uint8Array | string,
+  key: Buffer,
+  enc: ForgedEnc,
+): string {
   const protectedHeader = b64u(JSON.stringify(header));
   const aad = Buffer.from(protectedHeader, "ascii");
   const data = Buffer.from(plaintext);
@@ -26,11 +31,18 @@ export function forgeJwe(header: Record<string, unknown>, plaintext: Uint8Array 
   }
   const half = enc === "A256CBC-HS512" ? 32 : 16;
   const iv = randomBytes(16);
-  const cipher = createCipheriv(half === 32 ? "aes-256-cbc" : "aes-128-cbc", key.subarray(half, 2 * half), iv);
+  const cipher = createCipheriv(
+    half === 32 ? "aes-256-cbc" : "aes-128-cbc",
+    key.subarray(half, 2 * half),
+    iv,
+  );
   const ciphertext = Buffer.concat([cipher.update(data), cipher.final()]);
   const al = Buffer.alloc(8);
   al.writeBigUInt64BE(BigInt(aad.length * 8));
   const mac = createHmac(half === 32 ? "sha512" : "sha256", key.subarray(0, half));
-  const tag = mac.update(Buffer.concat([aad, iv, ciphertext, al])).digest().subarray(0, half);
+  const tag = mac
+    .update(Buffer.concat([aad, iv, ciphertext, al]))
+    .digest()
+    .subarray(0, half);
   return [protectedHeader, "", b64u(iv), b64u(ciphertext), b64u(tag)].join(".");
 }

@@ -7,7 +7,8 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
-export const E2E_AUTH_SECRET = process.env.E2E_AUTH_SECRET ?? "e2e-secret-for-tests-only-0123456789abcdef";
+export const E2E_AUTH_SECRET =
+  process.env.E2E_AUTH_SECRET ?? "e2e-secret-for-tests-only-0123456789abcdef";
 
 export interface NextServer {
   readonly url: string;
@@ -32,19 +33,27 @@ export async function freePort(): Promise<number> {
  * @param env extra environment (e.g. `TRUSTED_PROXY_HOPS`, `OPS_ALLOWED_IPS`, `REDIS_URL`)
  * @param dir the Next project folder (default: this repo)
  */
-export async function startNextServer(options: { env?: Record<string, string>; dir?: string } = {}): Promise<NextServer> {
+export async function startNextServer(
+  options: { env?: Record<string, string>; dir?: string } = {},
+): Promise<NextServer> {
   const dir = options.dir ?? path.resolve(__dirname, "../..");
   if (!existsSync(path.join(dir, ".next", "BUILD_ID"))) {
-    throw new Error(`No production build in ${dir}: run \`npm run build\` first (npm test does it for you).`);
+    throw new Error(
+      `No production build in ${dir}: run \`npm run build\` first (npm test does it for you).`,
+    );
   }
   const port = await freePort();
   const nextBin = path.join(dir, "node_modules", "next", "dist", "bin", "next");
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: dir,
-    env: { ...process.env, AUTH_SECRET: E2E_AUTH_SECRET, NODE_ENV: "production", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: dir,
+      env: { ...process.env, AUTH_SECRET: E2E_AUTH_SECRET, NODE_ENV: "production", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;

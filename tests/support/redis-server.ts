@@ -136,7 +136,22 @@ export async function startRedisServer(): Promise<RedisServer> {
 
   async function launch(): Promise<void> {
     mkdirSync(dir, { recursive: true });
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "warning"];
+    const args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+      "--loglevel",
+      "warning",
+    ];
     const proc = spawn(bin as string, args, { stdio: ["ignore", "ignore", "pipe"] });
     child = proc;
     exited = false;
@@ -147,7 +162,9 @@ export async function startRedisServer(): Promise<RedisServer> {
       await waitForPing(port, 5_000, () => exited);
     } catch (error) {
       proc.kill("SIGKILL");
-      throw new Error(`${error instanceof Error ? error.message : String(error)}${stderr ? `\n${stderr}` : ""}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}${stderr ? `\n${stderr}` : ""}`,
+      );
     }
   }
 

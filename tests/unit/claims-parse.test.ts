@@ -22,7 +22,29 @@ const oracle = z.object({
 });
 
 const fields = ["sub", "id", "email", "name", "role", "roles", "tenant", "plan"] as const;
-const pool: readonly unknown[] = [undefined, null, "", "x", "user-1", "admin", "member", "root", "pro", "free", "Admin", 0, 1, true, [], ["admin"], ["member", "admin"], ["admin", "root"], [1], {}, { role: "admin" }];
+const pool: readonly unknown[] = [
+  undefined,
+  null,
+  "",
+  "x",
+  "user-1",
+  "admin",
+  "member",
+  "root",
+  "pro",
+  "free",
+  "Admin",
+  0,
+  1,
+  true,
+  [],
+  ["admin"],
+  ["member", "admin"],
+  ["admin", "root"],
+  [1],
+  {},
+  { role: "admin" },
+];
 const valid: Readonly<Record<(typeof fields)[number], readonly unknown[]>> = {
   sub: ["user-1", "x"],
   id: ["user-1"],
@@ -47,7 +69,16 @@ function random(seed: number) {
 
 function corpus(count: number): unknown[] {
   const next = random(20261125);
-  const cases: unknown[] = [null, undefined, [], "claims", 42, true, {}, { extra: "ignored", sub: "u" }];
+  const cases: unknown[] = [
+    null,
+    undefined,
+    [],
+    "claims",
+    42,
+    true,
+    {},
+    { extra: "ignored", sub: "u" },
+  ];
   for (let i = 0; i < count; i++) {
     const claims: Record<string, unknown> = {};
     for (const field of fields) {

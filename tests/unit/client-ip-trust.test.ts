@@ -25,7 +25,9 @@ describe("none", () => {
 describe("vercel", () => {
   const ip = clientIpFrom({ kind: "vercel" });
   test("x-vercel-forwarded-for first", () => {
-    expect(ip(req(["x-vercel-forwarded-for", "203.0.113.9"], xff("198.51.100.1")))).toBe("203.0.113.9");
+    expect(ip(req(["x-vercel-forwarded-for", "203.0.113.9"], xff("198.51.100.1")))).toBe(
+      "203.0.113.9",
+    );
   });
   test("else the leftmost x-forwarded-for entry (Vercel overwrites the header)", () => {
     expect(ip(req(xff("203.0.113.9")))).toBe("203.0.113.9");
@@ -50,7 +52,9 @@ describe("vercel", () => {
 describe("hops", () => {
   test("the Nth entry from the right", () => {
     expect(clientIpFrom({ kind: "hops", hops: 1 })(req(xff("203.0.113.9")))).toBe("203.0.113.9");
-    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9, 10.0.0.2")))).toBe("203.0.113.9");
+    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9, 10.0.0.2")))).toBe(
+      "203.0.113.9",
+    );
   });
 
   test("a client-sent X-Forwarded-For cannot move the answer (spoofed leftmost entries)", () => {
@@ -64,7 +68,9 @@ describe("hops", () => {
   test("several header lines are one list, in order", () => {
     const ip = clientIpFrom({ kind: "hops", hops: 2 });
     // Client sent two lines; proxies appended a third line each (some proxies add lines, not entries).
-    expect(ip(req(xff("6.6.6.6"), xff("7.7.7.7, 8.8.8.8"), xff("203.0.113.9"), xff("10.0.0.2")))).toBe("203.0.113.9");
+    expect(
+      ip(req(xff("6.6.6.6"), xff("7.7.7.7, 8.8.8.8"), xff("203.0.113.9"), xff("10.0.0.2"))),
+    ).toBe("203.0.113.9");
   });
 
   test("fewer entries than hops → null (the request did not come through all proxies)", () => {
@@ -80,7 +86,9 @@ describe("hops", () => {
   });
 
   test("empty list elements are ignored (RFC 9110 §5.6.1)", () => {
-    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9,, 10.0.0.2,")))).toBe("203.0.113.9");
+    expect(clientIpFrom({ kind: "hops", hops: 2 })(req(xff("203.0.113.9,, 10.0.0.2,")))).toBe(
+      "203.0.113.9",
+    );
   });
 
   test("ports and brackets written by proxies are accepted and dropped", () => {
@@ -91,7 +99,16 @@ describe("hops", () => {
     expect(ip(req(xff("2001:db8::9")))).toBe("2001:db8::9");
     expect(ip(req(xff("::ffff:203.0.113.9")))).toBe("203.0.113.9");
     expect(ip(req(xff("[::ffff:203.0.113.9]:80")))).toBe("203.0.113.9");
-    for (const bad of ["203.0.113.9:0", "203.0.113.9:65536", "203.0.113.9:08", "[203.0.113.9]", "[2001:db8::9", "[2001:db8::9]x", "fe80::1%eth0", '"203.0.113.9"']) {
+    for (const bad of [
+      "203.0.113.9:0",
+      "203.0.113.9:65536",
+      "203.0.113.9:08",
+      "[203.0.113.9]",
+      "[2001:db8::9",
+      "[2001:db8::9]x",
+      "fe80::1%eth0",
+      '"203.0.113.9"',
+    ]) {
       expect(ip(req(xff(bad))), bad).toBeNull();
     }
   });
@@ -142,7 +159,9 @@ describe("cidrs", () => {
 
   test("invalid proxy CIDRs throw at creation", () => {
     expect(() => clientIpFrom({ kind: "cidrs", proxies: [] })).toThrow(TypeError);
-    expect(() => clientIpFrom({ kind: "cidrs", proxies: ["10.0.0.0/33"] })).toThrow('Invalid CIDR: "10.0.0.0/33"');
+    expect(() => clientIpFrom({ kind: "cidrs", proxies: ["10.0.0.0/33"] })).toThrow(
+      'Invalid CIDR: "10.0.0.0/33"',
+    );
   });
 });
 
@@ -186,12 +205,16 @@ describe("proxyTrustFromEnv", () => {
     for (const v of ["0", "-1", "1.5", "01", "two", "1e3", "1000"]) {
       expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: v }), v).toThrow(/TRUSTED_PROXY_HOPS/);
     }
-    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.0/8,,10.1.0.0/16" })).toThrow(/TRUSTED_PROXY_CIDRS: Invalid CIDR: ""/);
+    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.0/8,,10.1.0.0/16" })).toThrow(
+      /TRUSTED_PROXY_CIDRS: Invalid CIDR: ""/,
+    );
     expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.1/8" })).toThrow(/host bits/);
   });
   test("two models at once is a configuration error, not a guess", () => {
     expect(() => proxyTrustFromEnv({ VERCEL: "1", TRUSTED_PROXY_HOPS: "1" })).toThrow(TypeError);
-    expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" })).toThrow(TypeError);
+    expect(() =>
+      proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" }),
+    ).toThrow(TypeError);
   });
   test("end to end: env → trust → request", () => {
     const ip = clientIpFrom(proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1" }));

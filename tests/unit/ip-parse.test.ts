@@ -23,7 +23,7 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };
 }
 
@@ -55,20 +55,24 @@ function oracle(s: string): string | null {
 function bytesOf(s: string): number[] {
   const ip = parseIp(s);
   if (ip === null) return [];
-  if (ip.version === 4) return [ip.value >>> 24, (ip.value >>> 16) & 255, (ip.value >>> 8) & 255, ip.value & 255];
+  if (ip.version === 4)
+    return [ip.value >>> 24, (ip.value >>> 16) & 255, (ip.value >>> 8) & 255, ip.value & 255];
   return ip.words.flatMap((w) => [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255]);
 }
 
 // ---- generators ----------------------------------------------------------------------------
 
 function genV4(r: ReturnType<typeof rng>): string {
-  const octet = () => String(r.pick([0, 1, 9, 10, 99, 100, 127, 192, 254, 255, r.int(256), r.int(256)]));
+  const octet = () =>
+    String(r.pick([0, 1, 9, 10, 99, 100, 127, 192, 254, 255, r.int(256), r.int(256)]));
   return [octet(), octet(), octet(), octet()].join(".");
 }
 
 function genGroups(r: ReturnType<typeof rng>): number[] {
   // Lots of zeros so that "::" compression has runs to find (and ties to break).
-  return Array.from({ length: 8 }, () => (r.next() < 0.45 ? 0 : r.pick([1, 0xffff, 0xdb8, 0x2001, r.int(0x10000)])));
+  return Array.from({ length: 8 }, () =>
+    r.next() < 0.45 ? 0 : r.pick([1, 0xffff, 0xdb8, 0x2001, r.int(0x10000)]),
+  );
 }
 
 function genV6(r: ReturnType<typeof rng>): string {
@@ -81,7 +85,9 @@ function genV6(r: ReturnType<typeof rng>): string {
     return h;
   };
   const v4tail = r.next() < 0.25;
-  const last = v4tail ? [`${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`] : [];
+  const last = v4tail
+    ? [`${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`]
+    : [];
   const hexCount = v4tail ? 6 : 8;
   const parts = groups.slice(0, hexCount).map(fmt);
   if (r.next() < 0.7) {
@@ -123,7 +129,7 @@ function mutate(r: ReturnType<typeof rng>, s: string): string {
     case 5:
       return `${s}:${r.int(0x10000).toString(16)}`; // extra group
     case 6:
-      return s.replace("::", ":::") ;
+      return s.replace("::", ":::");
     default:
       return `${s}%eth${r.int(3)}`; // zone id
   }
@@ -202,13 +208,59 @@ describe("parseIp edge cases", () => {
   });
 
   test.each([
-    "", " 1.2.3.4", "1.2.3.4 ", "1.2.3", "1.2.3.4.5", "1.2.3.", ".1.2.3", "01.2.3.4", "1.2.3.04", "00.0.0.0",
-    "256.0.0.0", "1.2.3.256", "0x7f.0.0.1", "2130706433", "127.1", "1..2.3", "1.2.3.-4", "+1.2.3.4", "1.2.3.4/32",
-    "1.2.3.4:80", "[::1]", "[::1]:80", ":::", "1:::2", "1::2::3", ":1::2", "1::2:", "1:2:3:4:5:6:7:8:9",
-    "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "12345::", "g::", "fe80::1%eth0", "fe80::1%1",
-    "::ffff:1.2.3", "::ffff:01.2.3.4", "::ffff:1.2.3.4:5", "1.2.3.4::", "::1.2.3.4:ffff", "1:2:3:4:5:6:7:1.2.3.4",
-    "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2555", "::１", "١.٢.٣.٤", "unknown", "localhost",
-    "\x10::", "::\x11", "1:\x12\x13::", "\x01::", "@::", "`::", "1.2.3.\x14",
+    "",
+    " 1.2.3.4",
+    "1.2.3.4 ",
+    "1.2.3",
+    "1.2.3.4.5",
+    "1.2.3.",
+    ".1.2.3",
+    "01.2.3.4",
+    "1.2.3.04",
+    "00.0.0.0",
+    "256.0.0.0",
+    "1.2.3.256",
+    "0x7f.0.0.1",
+    "2130706433",
+    "127.1",
+    "1..2.3",
+    "1.2.3.-4",
+    "+1.2.3.4",
+    "1.2.3.4/32",
+    "1.2.3.4:80",
+    "[::1]",
+    "[::1]:80",
+    ":::",
+    "1:::2",
+    "1::2::3",
+    ":1::2",
+    "1::2:",
+    "1:2:3:4:5:6:7:8:9",
+    "1:2:3:4:5:6:7",
+    "1:2:3:4:5:6:7:8::",
+    "::1:2:3:4:5:6:7:8",
+    "12345::",
+    "g::",
+    "fe80::1%eth0",
+    "fe80::1%1",
+    "::ffff:1.2.3",
+    "::ffff:01.2.3.4",
+    "::ffff:1.2.3.4:5",
+    "1.2.3.4::",
+    "::1.2.3.4:ffff",
+    "1:2:3:4:5:6:7:1.2.3.4",
+    "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2555",
+    "::１",
+    "١.٢.٣.٤",
+    "unknown",
+    "localhost",
+    "\x10::",
+    "::\x11",
+    "1:\x12\x13::",
+    "\x01::",
+    "@::",
+    "`::",
+    "1.2.3.\x14",
   ])("refuses %j", (input) => {
     expect(parseIp(input)).toBeNull();
   });
@@ -226,7 +278,8 @@ describe("parseIp edge cases", () => {
  * also inside an IPv6 range that contains its mapped form ::ffff:a.b.c.d (for example ::/0).
  */
 function oracleMatch(address: string, range: [ipaddr.IPv4 | ipaddr.IPv6, number]): boolean {
-  if (/^::[\d.]+$/.test(address)) throw new Error(`oracle differs from the kit on ${address}: test that by hand`);
+  if (/^::[\d.]+$/.test(address))
+    throw new Error(`oracle differs from the kit on ${address}: test that by hand`);
   const parsed = ipaddr.process(address); // mapped → IPv4, like parseIp
   if (parsed.kind() === range[0].kind()) return parsed.match(range);
   return parsed.kind() === "ipv4" && (parsed as ipaddr.IPv4).toIPv4MappedAddress().match(range);
@@ -238,10 +291,14 @@ describe("ipMatcher against ipaddr.js match()", () => {
   /** A random network in canonical form (host bits cleared by ipaddr) and addresses near it. */
   function genCase(): { cidr: string; addresses: string[] } {
     const v6 = r.next() < 0.5;
-    const bits = v6 ? r.pick([0, 1, 7, 8, 16, 31, 32, 33, 48, 63, 64, 95, 97, 112, 127, 128, r.int(129)]) : r.pick([0, 1, 8, 12, 16, 23, 24, 31, 32, r.int(33)]);
+    const bits = v6
+      ? r.pick([0, 1, 7, 8, 16, 31, 32, 33, 48, 63, 64, 95, 97, 112, 127, 128, r.int(129)])
+      : r.pick([0, 1, 8, 12, 16, 23, 24, 31, 32, r.int(33)]);
     let base = v6 ? genV6(r) : genV4(r);
     if (v6 && oracle(base)?.includes(":") !== true) base = "2001:db8::1"; // keep IPv6 ranges out of mapped space here
-    const net = v6 ? ipaddr.IPv6.networkAddressFromCIDR(`${base}/${bits}`) : ipaddr.IPv4.networkAddressFromCIDR(`${base}/${bits}`);
+    const net = v6
+      ? ipaddr.IPv6.networkAddressFromCIDR(`${base}/${bits}`)
+      : ipaddr.IPv4.networkAddressFromCIDR(`${base}/${bits}`);
     const netBytes = net.toByteArray();
     const addresses: string[] = [];
     for (let k = 0; k < 12; k++) {
@@ -253,11 +310,17 @@ describe("ipMatcher against ipaddr.js match()", () => {
         b[bit >> 3]! ^= 0x80 >> (bit & 7);
       }
       const addr = ipaddr.fromByteArray(b);
-      const text = addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? null : addr.toString();
+      const text =
+        addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+          ? null
+          : addr.toString();
       if (text !== null) addresses.push(text);
     }
     addresses.push(net.toString(), v6 ? genV6(r) : genV4(r));
-    return { cidr: `${net instanceof ipaddr.IPv6 ? net.toRFC5952String() : net.toString()}/${bits}`, addresses };
+    return {
+      cidr: `${net instanceof ipaddr.IPv6 ? net.toRFC5952String() : net.toString()}/${bits}`,
+      addresses,
+    };
   }
 
   test("containment agrees on 400 random ranges × 14 addresses", () => {
@@ -270,7 +333,12 @@ describe("ipMatcher against ipaddr.js match()", () => {
       const range = ipaddr.parseCIDR(cidr);
       for (const a of addresses) {
         const parsed = ipaddr.parse(a);
-        if (oracle(a) === null || /^::[\d.]+$/.test(a) || (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress())) continue;
+        if (
+          oracle(a) === null ||
+          /^::[\d.]+$/.test(a) ||
+          (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+        )
+          continue;
         const want = oracleMatch(a, range);
         checks++;
         if (want) inside++;
@@ -301,15 +369,29 @@ describe("ipMatcher against ipaddr.js match()", () => {
       const addr = v6 ? "2001:db8:abcd:12:ff00:1:2:3" : genV4(r);
       const bits = r.int(v6 ? 129 : 33);
       const cidr = `${addr}/${bits}`;
-      const net = v6 ? ipaddr.IPv6.networkAddressFromCIDR(cidr) : ipaddr.IPv4.networkAddressFromCIDR(cidr);
+      const net = v6
+        ? ipaddr.IPv6.networkAddressFromCIDR(cidr)
+        : ipaddr.IPv4.networkAddressFromCIDR(cidr);
       const clean = net.toString() === ipaddr.parse(addr).toString();
       if (clean) expect(() => ipMatcher([cidr])).not.toThrow();
-      else expect(() => ipMatcher([cidr])).toThrow(new TypeError(`Invalid CIDR: "${cidr}" (host bits set; did you mean "${net instanceof ipaddr.IPv6 ? net.toRFC5952String() : net.toString()}/${bits}"?)`));
+      else
+        expect(() => ipMatcher([cidr])).toThrow(
+          new TypeError(
+            `Invalid CIDR: "${cidr}" (host bits set; did you mean "${net instanceof ipaddr.IPv6 ? net.toRFC5952String() : net.toString()}/${bits}"?)`,
+          ),
+        );
     }
   });
 
   test("malformed CIDRs: every string ipaddr refuses is refused too", () => {
-    const seeds = ["10.0.0.0/8", "192.168.1.0/24", "2001:db8::/32", "::/0", "0.0.0.0/0", "fe80::/10"];
+    const seeds = [
+      "10.0.0.0/8",
+      "192.168.1.0/24",
+      "2001:db8::/32",
+      "::/0",
+      "0.0.0.0/0",
+      "fe80::/10",
+    ];
     for (let i = 0; i < 1500; i++) {
       let s = r.pick(seeds);
       for (let k = 0; k < 1 + r.int(2); k++) s = mutate(r, s);
@@ -324,7 +406,21 @@ describe("ipMatcher edge cases", () => {
   test("validates every entry when called, naming the bad one", () => {
     expect(() => ipMatcher([])).toThrow(TypeError);
     expect(() => ipMatcher(["10.0.0.0/8", "10.0.0.0/33"])).toThrow('Invalid CIDR: "10.0.0.0/33"');
-    for (const bad of ["", "10.0.0.0/", "/8", "10.0.0.0/08", "10.0.0.0/-1", "10.0.0.0/8/8", "10/8", "::/129", "fe80::%eth0/64", "[::1]/128", "1.2.3.4:80", "*", "any"]) {
+    for (const bad of [
+      "",
+      "10.0.0.0/",
+      "/8",
+      "10.0.0.0/08",
+      "10.0.0.0/-1",
+      "10.0.0.0/8/8",
+      "10/8",
+      "::/129",
+      "fe80::%eth0/64",
+      "[::1]/128",
+      "1.2.3.4:80",
+      "*",
+      "any",
+    ]) {
       expect(() => ipMatcher([bad]), bad).toThrow(`Invalid CIDR: ${JSON.stringify(bad)}`);
     }
     expect(() => ipMatcher([42 as unknown as string])).toThrow(TypeError);
@@ -362,6 +458,7 @@ describe("ipMatcher edge cases", () => {
 
   test("anything that does not parse never matches", () => {
     const m = ipMatcher(["0.0.0.0/0", "::/0"]);
-    for (const x of [null, undefined, "", "garbage", "1.2.3.4:80", "01.2.3.4", "fe80::1%eth0"]) expect(m(x), String(x)).toBe(false);
+    for (const x of [null, undefined, "", "garbage", "1.2.3.4:80", "01.2.3.4", "fe80::1%eth0"])
+      expect(m(x), String(x)).toBe(false);
   });
 });

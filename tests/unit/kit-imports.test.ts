@@ -40,23 +40,40 @@ export interface Specifier {
  * reported with the specifier `<non-literal>`, which no rule allows.
  */
 export function moduleSpecifiers(fileName: string, text: string): Specifier[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    fileName,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    ts.ScriptKind.TS,
+  );
   const found: Specifier[] = [];
   const add = (node: ts.Node, expr: ts.Node | undefined, kind: Specifier["kind"]) => {
     const specifier = expr && ts.isStringLiteralLike(expr) ? expr.text : "<non-literal>";
-    found.push({ specifier, kind, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
+    found.push({
+      specifier,
+      kind,
+      line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+    });
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) add(node, node.moduleSpecifier, node.importClause?.isTypeOnly ? "import type" : "import");
-    else if (ts.isExportDeclaration(node) && node.moduleSpecifier) add(node, node.moduleSpecifier, "export");
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+    if (ts.isImportDeclaration(node))
+      add(node, node.moduleSpecifier, node.importClause?.isTypeOnly ? "import type" : "import");
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier)
+      add(node, node.moduleSpecifier, "export");
+    else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference)
+    ) {
       add(node, node.moduleReference.expression, "import =");
     } else if (ts.isImportTypeNode(node)) {
       const arg = node.argument;
       add(node, ts.isLiteralTypeNode(arg) ? arg.literal : undefined, "import type");
     } else if (ts.isCallExpression(node)) {
-      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node, node.arguments[0], "dynamic import");
-      else if (ts.isIdentifier(node.expression) && node.expression.text === "require") add(node, node.arguments[0], "require");
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword)
+        add(node, node.arguments[0], "dynamic import");
+      else if (ts.isIdentifier(node.expression) && node.expression.text === "require")
+        add(node, node.arguments[0], "require");
     }
     ts.forEachChild(node, visit);
   };
@@ -83,7 +100,11 @@ const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
 
 function resolvesInside(fromFile: string, specifier: string): boolean {
   const target = path.resolve(kitDir, path.dirname(fromFile), specifier);
-  const candidates = [target, ...EXTENSIONS.map((e) => target + e), ...EXTENSIONS.map((e) => path.join(target, `index${e}`))];
+  const candidates = [
+    target,
+    ...EXTENSIONS.map((e) => target + e),
+    ...EXTENSIONS.map((e) => path.join(target, `index${e}`)),
+  ];
   return candidates.some((c) => existsSync(c) && !c.endsWith(path.sep));
 }
 
@@ -91,27 +112,40 @@ function resolvesInside(fromFile: string, specifier: string): boolean {
  * Why a specifier is not allowed in a kit file (path relative to lib/authz/), or null when it is.
  */
 export function violation(file: string, specifier: string): string | null {
-  if (specifier === "<non-literal>") return "a dynamic import with a computed specifier cannot be checked";
-  if (specifier.startsWith("@/")) return `"${specifier}" is a path alias of this repo: a copied kit has no such alias; import relatively`;
+  if (specifier === "<non-literal>")
+    return "a dynamic import with a computed specifier cannot be checked";
+  if (specifier.startsWith("@/"))
+    return `"${specifier}" is a path alias of this repo: a copied kit has no such alias; import relatively`;
   if (specifier.startsWith(".")) {
     // Walked segment by segment: `../authz/x` comes back in, but only while the folder is named
     // `authz`, and a copy may be renamed.
-    let depth = path.dirname(file).split(/[\\/]/).filter((s) => s !== "" && s !== ".").length;
+    let depth = path
+      .dirname(file)
+      .split(/[\\/]/)
+      .filter((s) => s !== "" && s !== ".").length;
     for (const segment of specifier.split("/")) {
       depth += segment === ".." ? -1 : segment === "." || segment === "" ? 0 : 1;
-      if (depth < 0) return `"${specifier}" leaves lib/authz/: the folder must be copyable on its own (and renamable)`;
+      if (depth < 0)
+        return `"${specifier}" leaves lib/authz/: the folder must be copyable on its own (and renamable)`;
     }
-    if (!resolvesInside(file, specifier)) return `"${specifier}" does not resolve to a file in lib/authz/`;
+    if (!resolvesInside(file, specifier))
+      return `"${specifier}" does not resolve to a file in lib/authz/`;
     return null;
   }
-  if (specifier.startsWith("/") || (/^[a-z]+:/i.test(specifier) && !specifier.startsWith("node:"))) {
+  if (
+    specifier.startsWith("/") ||
+    (/^[a-z]+:/i.test(specifier) && !specifier.startsWith("node:"))
+  ) {
     return `"${specifier}" is an absolute path or URL`;
   }
   if (isNodeBuiltin(specifier)) {
-    return mayUseNode(file) ? null : `"${specifier}" is a Node built-in: only files named *-node.ts (and testing.ts) may use one`;
+    return mayUseNode(file)
+      ? null
+      : `"${specifier}" is a Node built-in: only files named *-node.ts (and testing.ts) may use one`;
   }
   const allowed = ALLOWED_PACKAGES[packageOf(specifier)];
-  if (!allowed) return `package "${packageOf(specifier)}" is not one the kit declares (${Object.keys(ALLOWED_PACKAGES).join(", ")})`;
+  if (!allowed)
+    return `package "${packageOf(specifier)}" is not one the kit declares (${Object.keys(ALLOWED_PACKAGES).join(", ")})`;
   if (!allowed(file)) return `package "${packageOf(specifier)}" is not allowed in ${file}`;
   return null;
 }
@@ -141,7 +175,18 @@ describe("the import scanner", () => {
       `// import y from "in-a-line-comment";`,
       `const s = 'import z from "in-a-string"';`,
     ].join("\n");
-    expect(moduleSpecifiers("x.ts", text).map((s) => s.specifier)).toEqual(["a", "b", "c", "d", "e", "f", "g", "h", "i", "<non-literal>"]);
+    expect(moduleSpecifiers("x.ts", text).map((s) => s.specifier)).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+      "h",
+      "i",
+      "<non-literal>",
+    ]);
   });
 
   it("refuses aliases, escapes, undeclared packages and built-ins outside -node files", () => {
@@ -178,19 +223,31 @@ describe("lib/authz/ imports only itself and its declared dependencies", () => {
 
   it("has files to check", () => {
     // Guards against a moved folder turning this suite into a no-op.
-    expect(files).toEqual(expect.arrayContaining(["access.ts", "route.ts", "testing.ts", path.join("session", "authjs.ts")]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "access.ts",
+        "route.ts",
+        "testing.ts",
+        path.join("session", "authjs.ts"),
+      ]),
+    );
   });
 
   it("declares every allowed package as a dependency of this repo", () => {
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-    for (const name of Object.keys(ALLOWED_PACKAGES)) expect(pkg.dependencies, name).toHaveProperty([name]);
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const name of Object.keys(ALLOWED_PACKAGES))
+      expect(pkg.dependencies, name).toHaveProperty([name]);
   });
 
   it.each(files)("%s", (file) => {
-    const problems = moduleSpecifiers(file, readFileSync(path.join(kitDir, file), "utf8")).flatMap((s) => {
-      const why = violation(file, s.specifier);
-      return why ? [`${file}:${s.line} ${s.kind} ${why}`] : [];
-    });
+    const problems = moduleSpecifiers(file, readFileSync(path.join(kitDir, file), "utf8")).flatMap(
+      (s) => {
+        const why = violation(file, s.specifier);
+        return why ? [`${file}:${s.line} ${s.kind} ${why}`] : [];
+      },
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -14,7 +14,9 @@ import * as root from "@/middleware";
 
 type Matchers = Parameters<typeof getMiddlewareRouteMatcher>[0];
 // Exported at runtime but not in Next's type declarations: what `next build` compiles matchers with.
-const { getMiddlewareMatchers } = staticInfo as unknown as { getMiddlewareMatchers: (matcher: string[], config: NextConfig) => Matchers };
+const { getMiddlewareMatchers } = staticInfo as unknown as {
+  getMiddlewareMatchers: (matcher: string[], config: NextConfig) => Matchers;
+};
 
 const nextMatches = (() => {
   const matchers = getMiddlewareMatchers(root.config.matcher, {} as NextConfig);
@@ -37,7 +39,15 @@ function samples(pattern: string): string[] {
   const fill = (many: string, one: string) =>
     pattern
       .split("/")
-      .map((part) => (part === "**" || /^\[\[\.\.\./.test(part) ? many : /^\[\.\.\./.test(part) ? many || "a" : part === "*" || /^\[/.test(part) ? one : part))
+      .map((part) =>
+        part === "**" || /^\[\[\.\.\./.test(part)
+          ? many
+          : /^\[\.\.\./.test(part)
+            ? many || "a"
+            : part === "*" || /^\[/.test(part)
+              ? one
+              : part,
+      )
       .filter((part, i) => i === 0 || part !== "")
       .join("/") || "/";
   return [...new Set([fill("", "x"), fill("a", "x"), fill("a/b", "doc-1")])];
@@ -49,26 +59,51 @@ describe("config.matcher and pathRules", () => {
     for (const source of root.config.matcher) expect(source).toMatch(/^\/[\w\-/:*]+$/);
   });
 
-  it.each(pathRules.map((r) => [r.path, r] as const))("rule %s runs: every path it covers is matched", (_, rule) => {
-    for (const path of samples(rule.path)) expect(nextMatches(path), path).toBe(true);
-  });
+  it.each(pathRules.map((r) => [r.path, r] as const))(
+    "rule %s runs: every path it covers is matched",
+    (_, rule) => {
+      for (const path of samples(rule.path)) expect(nextMatches(path), path).toBe(true);
+    },
+  );
 
-  it.each(root.config.matcher.map((m) => [m]))("matcher %s has a rule for every path it matches", (source) => {
-    const base = source.replace(/\/:path\*$/, "");
-    for (const path of [base, `${base}/x`, `${base}/x/y`]) {
-      expect(nextMatches(path), path).toBe(true);
-      expect(pathRules.some((r) => r.applies("GET", pathForms(new URL(`http://localhost${path}`)))), path).toBe(true);
-    }
-  });
+  it.each(root.config.matcher.map((m) => [m]))(
+    "matcher %s has a rule for every path it matches",
+    (source) => {
+      const base = source.replace(/\/:path\*$/, "");
+      for (const path of [base, `${base}/x`, `${base}/x/y`]) {
+        expect(nextMatches(path), path).toBe(true);
+        expect(
+          pathRules.some((r) => r.applies("GET", pathForms(new URL(`http://localhost${path}`)))),
+          path,
+        ).toBe(true);
+      }
+    },
+  );
 
   it("Next also routes the transport forms of matched pages through the middleware", () => {
-    for (const path of ["/_next/data/build/admin.json", "/admin.rsc", "/admin.segments/_tree.segment.rsc", "/dashboard.rsc", "/api/admin/%75sers"]) {
+    for (const path of [
+      "/_next/data/build/admin.json",
+      "/admin.rsc",
+      "/admin.segments/_tree.segment.rsc",
+      "/dashboard.rsc",
+      "/api/admin/%75sers",
+    ]) {
       expect(nextMatches(path), path).toBe(true);
     }
   });
 
   it("does not match paths outside the guarded areas (they do not pay the middleware floor)", () => {
-    for (const path of ["/", "/api/me", "/api/documents/doc-acme-1", "/api/reports/export", "/api/auth/csrf", "/signin", "/403", "/administrator", "/_next/static/x.js"]) {
+    for (const path of [
+      "/",
+      "/api/me",
+      "/api/documents/doc-acme-1",
+      "/api/reports/export",
+      "/api/auth/csrf",
+      "/signin",
+      "/403",
+      "/administrator",
+      "/_next/static/x.js",
+    ]) {
       expect(nextMatches(path), path).toBe(false);
     }
   });

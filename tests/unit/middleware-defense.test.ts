@@ -12,12 +12,23 @@ import type { AuthorizationMiddleware } from "@/lib/authz/middleware";
 
 const SECRET = "middleware-defense-secret-0123456789abcdef";
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Handler = (
+  request: Request,
+  context: { params: Promise<Record<string, string | string[]>> },
+) => Promise<Response>;
 type Routes = Record<string, Partial<Record<string, Handler>>>;
 
 async function loadDemo(env: Record<string, string | undefined>) {
   vi.resetModules();
-  for (const [name, value] of Object.entries({ AUTH_SECRET: SECRET, REDIS_URL: undefined, VERCEL: undefined, TRUSTED_PROXY_HOPS: undefined, TRUSTED_PROXY_CIDRS: undefined, OPS_ALLOWED_IPS: undefined, ...env })) {
+  for (const [name, value] of Object.entries({
+    AUTH_SECRET: SECRET,
+    REDIS_URL: undefined,
+    VERCEL: undefined,
+    TRUSTED_PROXY_HOPS: undefined,
+    TRUSTED_PROXY_CIDRS: undefined,
+    OPS_ALLOWED_IPS: undefined,
+    ...env,
+  })) {
     vi.stubEnv(name, value);
   }
   const [mw, me, adminUsers, adminUser, documents, reports, ops] = await Promise.all([
@@ -41,17 +52,41 @@ async function loadDemo(env: Record<string, string | undefined>) {
 }
 
 const claims = {
-  alice: { sub: "user-alice", name: "Alice", email: "alice@example.com", role: "admin", tenant: "acme", plan: "pro" },
-  bob: { sub: "user-bob", name: "Bob", email: "bob@example.com", role: "member", tenant: "acme", plan: "free" },
-  carol: { sub: "user-carol", name: "Carol", email: "carol@example.com", role: "member", tenant: "globex", plan: "pro" },
+  alice: {
+    sub: "user-alice",
+    name: "Alice",
+    email: "alice@example.com",
+    role: "admin",
+    tenant: "acme",
+    plan: "pro",
+  },
+  bob: {
+    sub: "user-bob",
+    name: "Bob",
+    email: "bob@example.com",
+    role: "member",
+    tenant: "acme",
+    plan: "free",
+  },
+  carol: {
+    sub: "user-carol",
+    name: "Carol",
+    email: "carol@example.com",
+    role: "member",
+    tenant: "globex",
+    plan: "pro",
+  },
 } as const;
 const who = ["anonymous", "alice", "bob", "carol", "expired", "foreign-secret", "garbage"] as const;
 const cookies: Partial<Record<(typeof who)[number], string>> = {};
 
 beforeAll(async () => {
-  for (const [name, c] of Object.entries(claims)) cookies[name as keyof typeof claims] = await sessionCookie(c, { secret: SECRET });
+  for (const [name, c] of Object.entries(claims))
+    cookies[name as keyof typeof claims] = await sessionCookie(c, { secret: SECRET });
   cookies.expired = await sessionCookie(claims.alice, { secret: SECRET, maxAge: -120 });
-  cookies["foreign-secret"] = await sessionCookie(claims.alice, { secret: "another-secret-0123456789abcdef0123" });
+  cookies["foreign-secret"] = await sessionCookie(claims.alice, {
+    secret: "another-secret-0123456789abcdef0123",
+  });
   cookies.garbage = "authjs.session-token=not-a-jwe";
 });
 afterAll(() => {
@@ -73,20 +108,69 @@ const cases: readonly Case[] = [
   { method: "GET", url: "/api/me", route: "/api/me" },
   { method: "GET", url: "/api/admin/users", route: "/api/admin/users" },
   { method: "HEAD", url: "/api/admin/users", route: "/api/admin/users" },
-  { method: "GET", url: "/api/admin/users", route: "/api/admin/users", headers: { accept: "application/problem+json" } },
+  {
+    method: "GET",
+    url: "/api/admin/users",
+    route: "/api/admin/users",
+    headers: { accept: "application/problem+json" },
+  },
   { method: "GET", url: "/api/admin/users?_rsc=1", route: "/api/admin/users" },
   { method: "GET", url: "/api/me/%2e%2e/admin/users", route: "/api/admin/users" },
-  { method: "DELETE", url: "/api/admin/users/user-nobody", route: "/api/admin/users/[id]", params: { id: "user-nobody" } },
-  { method: "DELETE", url: "/api/admin/users/a%2Fb", route: "/api/admin/users/[id]", params: { id: "a/b" } },
-  { method: "GET", url: "/api/documents/doc-acme-1", route: "/api/documents/[id]", params: { id: "doc-acme-1" } },
-  { method: "GET", url: "/api/documents/doc-globex-1", route: "/api/documents/[id]", params: { id: "doc-globex-1" } },
-  { method: "DELETE", url: "/api/documents/doc-nope", route: "/api/documents/[id]", params: { id: "doc-nope" } },
+  {
+    method: "DELETE",
+    url: "/api/admin/users/user-nobody",
+    route: "/api/admin/users/[id]",
+    params: { id: "user-nobody" },
+  },
+  {
+    method: "DELETE",
+    url: "/api/admin/users/a%2Fb",
+    route: "/api/admin/users/[id]",
+    params: { id: "a/b" },
+  },
+  {
+    method: "GET",
+    url: "/api/documents/doc-acme-1",
+    route: "/api/documents/[id]",
+    params: { id: "doc-acme-1" },
+  },
+  {
+    method: "GET",
+    url: "/api/documents/doc-globex-1",
+    route: "/api/documents/[id]",
+    params: { id: "doc-globex-1" },
+  },
+  {
+    method: "DELETE",
+    url: "/api/documents/doc-nope",
+    route: "/api/documents/[id]",
+    params: { id: "doc-nope" },
+  },
   { method: "POST", url: "/api/reports/export", route: "/api/reports/export" },
-  { method: "GET", url: "/api/ops/metrics", route: "/api/ops/metrics", headers: { "x-forwarded-for": "127.0.0.1" } },
-  { method: "GET", url: "/api/ops/metrics", route: "/api/ops/metrics", headers: { "x-forwarded-for": "203.0.113.9" } },
+  {
+    method: "GET",
+    url: "/api/ops/metrics",
+    route: "/api/ops/metrics",
+    headers: { "x-forwarded-for": "127.0.0.1" },
+  },
+  {
+    method: "GET",
+    url: "/api/ops/metrics",
+    route: "/api/ops/metrics",
+    headers: { "x-forwarded-for": "203.0.113.9" },
+  },
 ];
 
-const KEY_HEADERS = ["content-type", "cache-control", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy", "set-cookie", "location"];
+const KEY_HEADERS = [
+  "content-type",
+  "cache-control",
+  "www-authenticate",
+  "retry-after",
+  "ratelimit",
+  "ratelimit-policy",
+  "set-cookie",
+  "location",
+];
 
 async function answer(response: Response) {
   return {
@@ -135,7 +219,10 @@ describe("the middleware's refusals are exactly the handlers' own", () => {
   });
 
   it("behind one trusted proxy, with the ops allow list reachable", async () => {
-    const { refusedByMiddleware } = await compareAll({ TRUSTED_PROXY_HOPS: "1", OPS_ALLOWED_IPS: "127.0.0.1/32" });
+    const { refusedByMiddleware } = await compareAll({
+      TRUSTED_PROXY_HOPS: "1",
+      OPS_ALLOWED_IPS: "127.0.0.1/32",
+    });
     expect(refusedByMiddleware).toBeGreaterThanOrEqual(30);
   });
 });

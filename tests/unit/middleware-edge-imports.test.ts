@@ -24,7 +24,13 @@ interface Edge {
 
 /** Value imports and re-exports of a source (type-only ones are erased and do not ship). */
 function valueImports(fileName: string, text: string): string[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const source = ts.createSourceFile(
+    fileName,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    ts.ScriptKind.TSX,
+  );
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -38,7 +44,12 @@ function valueImports(fileName: string, text: string): string[] {
             clause.namedBindings.elements.length > 0 &&
             clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       if (!typeOnly) found.push(node.moduleSpecifier.text);
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly) {
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier) &&
+      !node.isTypeOnly
+    ) {
       found.push(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node)) {
       const isImport = node.expression.kind === ts.SyntaxKind.ImportKeyword;
@@ -55,8 +66,16 @@ function valueImports(fileName: string, text: string): string[] {
 }
 
 function resolveLocal(from: string, specifier: string): string | null {
-  const base = specifier.startsWith("@/") ? path.join(root, specifier.slice(2)) : path.resolve(path.dirname(from), specifier);
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]) {
+  const base = specifier.startsWith("@/")
+    ? path.join(root, specifier.slice(2))
+    : path.resolve(path.dirname(from), specifier);
+  for (const candidate of [
+    base,
+    `${base}.ts`,
+    `${base}.tsx`,
+    path.join(base, "index.ts"),
+    path.join(base, "index.tsx"),
+  ]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
   return null;
@@ -88,7 +107,8 @@ function importGraph(entry: string): { files: string[]; external: Edge[]; unreso
   return { files, external, unresolved };
 }
 
-const isNodeBuiltin = (specifier: string) => specifier.startsWith("node:") || NODE_BUILTINS.has(specifier.split("/")[0] ?? specifier);
+const isNodeBuiltin = (specifier: string) =>
+  specifier.startsWith("node:") || NODE_BUILTINS.has(specifier.split("/")[0] ?? specifier);
 
 describe("the walker itself (so a walk that finds nothing cannot pass for a clean graph)", () => {
   it("finds value imports and skips type-only ones", () => {
@@ -103,7 +123,13 @@ describe("the walker itself (so a walk that finds nothing cannot pass for a clea
       'const h = require("crypto");',
       "// import x from 'node:os' (a comment is not an import)",
     ].join("\n");
-    expect(valueImports("x.ts", text)).toEqual(["node:fs", "./mixed", "./reexport", "./lazy", "crypto"]);
+    expect(valueImports("x.ts", text)).toEqual([
+      "node:fs",
+      "./mixed",
+      "./reexport",
+      "./lazy",
+      "crypto",
+    ]);
   });
   it("knows Node built-ins with and without the node: prefix", () => {
     expect(["node:fs", "crypto", "fs/promises", "async_hooks"].every(isNodeBuiltin)).toBe(true);
@@ -115,7 +141,16 @@ describe("middleware.ts import graph (Edge runtime)", () => {
   const graph = importGraph(path.join(root, "middleware.ts"));
 
   it("reaches the kit and the demo's access module (the walk is real)", () => {
-    expect(graph.files).toEqual(expect.arrayContaining(["middleware.ts", "lib/access.ts", "lib/kit.ts", "lib/authz/middleware.ts", "lib/authz/path.ts", "lib/authz/authz.ts"]));
+    expect(graph.files).toEqual(
+      expect.arrayContaining([
+        "middleware.ts",
+        "lib/access.ts",
+        "lib/kit.ts",
+        "lib/authz/middleware.ts",
+        "lib/authz/path.ts",
+        "lib/authz/authz.ts",
+      ]),
+    );
     expect(graph.unresolved).toEqual([]);
   });
 
@@ -124,7 +159,11 @@ describe("middleware.ts import graph (Edge runtime)", () => {
   });
 
   it("imports no file marked Node-only (*-node.ts) and not the full Auth.js setup", () => {
-    expect(graph.files.filter((f) => /-node\.tsx?$/.test(f) || f === "lib/auth.ts" || f === "lib/guard.ts")).toEqual([]);
+    expect(
+      graph.files.filter(
+        (f) => /-node\.tsx?$/.test(f) || f === "lib/auth.ts" || f === "lib/guard.ts",
+      ),
+    ).toEqual([]);
   });
 
   it("imports only next/server among packages (no next-auth, no zod)", () => {

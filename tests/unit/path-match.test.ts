@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { access, policies } from "@/lib/access";
-import { callbackPath, compilePathPattern, definePathRules, pathForms, type PathRule } from "@/lib/authz/path";
+import {
+  callbackPath,
+  compilePathPattern,
+  definePathRules,
+  pathForms,
+  type PathRule,
+} from "@/lib/authz/path";
 
 // Concatenated, not resolved: `new URL("//api/x", base)` would read "api" as a host.
 const forms = (path: string) => pathForms(new URL(`http://localhost${path}`));
@@ -42,10 +48,17 @@ describe("compilePathPattern: validation at definition", () => {
     expect(() => compilePathPattern(42 as unknown as string)).toThrow(TypeError);
   });
 
-  it.each(["/", "/admin", "/admin/**", "/api/documents/[id]", "/docs/[...slug]", "/shop/[[...slug]]", "/a/*/b", "/**", "/v1.2/x~y"])(
-    "accepts %s",
-    (pattern) => expect(compilePathPattern(pattern).source).toBe(pattern),
-  );
+  it.each([
+    "/",
+    "/admin",
+    "/admin/**",
+    "/api/documents/[id]",
+    "/docs/[...slug]",
+    "/shop/[[...slug]]",
+    "/a/*/b",
+    "/**",
+    "/v1.2/x~y",
+  ])("accepts %s", (pattern) => expect(compilePathPattern(pattern).source).toBe(pattern));
 });
 
 describe("compilePathPattern: what each wildcard matches", () => {
@@ -56,8 +69,10 @@ describe("compilePathPattern: what each wildcard matches", () => {
     expect(matches("/admin", "/")).toBe(false);
   });
   it("** matches the path itself and anything below, never a sibling with the same prefix", () => {
-    for (const p of ["/admin", "/admin/users", "/admin/a/b/c"]) expect(matches("/admin/**", p)).toBe(true);
-    for (const p of ["/administrator", "/adminx/users", "/", "/api/admin"]) expect(matches("/admin/**", p)).toBe(false);
+    for (const p of ["/admin", "/admin/users", "/admin/a/b/c"])
+      expect(matches("/admin/**", p)).toBe(true);
+    for (const p of ["/administrator", "/adminx/users", "/", "/api/admin"])
+      expect(matches("/admin/**", p)).toBe(false);
   });
   it("* and [id] match exactly one segment", () => {
     for (const pattern of ["/api/documents/*", "/api/documents/[id]"]) {
@@ -145,7 +160,13 @@ describe("pathForms: request path variants (docs/middleware.md, 'Path variants')
   });
 
   it("does not match other paths", () => {
-    for (const path of ["/api/administrator/users", "/api/admin-users", "/api/me", "/api/adm%69n2/users", "/admin/users"]) {
+    for (const path of [
+      "/api/administrator/users",
+      "/api/admin-users",
+      "/api/me",
+      "/api/adm%69n2/users",
+      "/admin/users",
+    ]) {
       expect(matches("/api/admin/**", path)).toBe(false);
     }
   });
@@ -173,7 +194,11 @@ describe("callbackPath: same-origin path and query", () => {
 });
 
 describe("definePathRules: validation at definition", () => {
-  const good: PathRule<typeof access.declaration> = { path: "/admin/**", policy: policies.admin, kind: "page" };
+  const good: PathRule<typeof access.declaration> = {
+    path: "/admin/**",
+    policy: policies.admin,
+    kind: "page",
+  };
   it("compiles good rules and freezes the list", () => {
     const rules = definePathRules([good]);
     expect(Object.isFrozen(rules)).toBe(true);
@@ -187,8 +212,12 @@ describe("definePathRules: validation at definition", () => {
     ['unknown method "get"', { ...good, methods: ["get"] }],
     ['unknown method "TRACE"', { ...good, methods: ["TRACE"] }],
   ])("throws a TypeError: %s", (message, rule) => {
-    expect(() => definePathRules([rule as unknown as PathRule<typeof access.declaration>])).toThrow(TypeError);
-    expect(() => definePathRules([rule as unknown as PathRule<typeof access.declaration>])).toThrow(message);
+    expect(() => definePathRules([rule as unknown as PathRule<typeof access.declaration>])).toThrow(
+      TypeError,
+    );
+    expect(() => definePathRules([rule as unknown as PathRule<typeof access.declaration>])).toThrow(
+      message,
+    );
   });
   it("throws for a non-array", () => {
     expect(() => definePathRules({} as unknown as PathRule[])).toThrow(TypeError);
@@ -196,7 +225,8 @@ describe("definePathRules: validation at definition", () => {
 
   it("covers every method without methods; GET covers HEAD; methods compare upper-case", () => {
     const [all] = definePathRules([good]);
-    for (const m of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"]) expect(all!.applies(m, forms("/admin"))).toBe(true);
+    for (const m of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"])
+      expect(all!.applies(m, forms("/admin"))).toBe(true);
     const [getOnly] = definePathRules([{ ...good, methods: ["GET"] }]);
     expect(getOnly!.applies("HEAD", forms("/admin"))).toBe(true);
     expect(getOnly!.applies("get", forms("/admin"))).toBe(true);

@@ -3,7 +3,10 @@ import { defineAccess, type Subject } from "@/lib/authz/access";
 import { createAuthz } from "@/lib/authz/authz";
 
 const access = defineAccess({
-  roles: { member: { permissions: ["docs:read"] }, admin: { inherits: ["member"], permissions: ["users:delete"] } },
+  roles: {
+    member: { permissions: ["docs:read"] },
+    admin: { inherits: ["member"], permissions: ["users:delete"] },
+  },
   plans: { free: { features: [] }, pro: { features: ["export"] } },
 });
 const authz = createAuthz({ session: async () => null });
@@ -38,11 +41,17 @@ describe("policy types are inferred from the access declaration", () => {
 
   it("checks a loader's result against the keys the resource rule reads", () => {
     const owned = access.policy({ resource: { owner: "ownerId" } });
-    authz.withAuthorization(owned, { load: async () => ({ ownerId: "u1", title: "t" }) }, async (_r, { resource }) => {
-      expectTypeOf(resource.title).toEqualTypeOf<string>();
-      return Response.json({});
-    });
+    authz.withAuthorization(
+      owned,
+      { load: async () => ({ ownerId: "u1", title: "t" }) },
+      async (_r, { resource }) => {
+        expectTypeOf(resource.title).toEqualTypeOf<string>();
+        return Response.json({});
+      },
+    );
     // @ts-expect-error the loader's result has no string "ownerId"
-    authz.withAuthorization(owned, { load: async () => ({ owner: "u1" }) }, async () => Response.json({}));
+    authz.withAuthorization(owned, { load: async () => ({ owner: "u1" }) }, async () =>
+      Response.json({}),
+    );
   });
 });

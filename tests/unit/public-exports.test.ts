@@ -16,7 +16,13 @@ const KIT = resolve(__dirname, "../../lib/authz");
 
 function modules(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? modules(join(dir, e.name)) : /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory()
+        ? modules(join(dir, e.name))
+        : /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts")
+          ? [join(dir, e.name)]
+          : [],
+    )
     .sort();
 }
 

@@ -10,7 +10,11 @@ const MIN: RateLimitRule = { limit: 5, windowMs: 60_000 };
 
 function clock(start: number) {
   let t = start;
-  return { now: () => t, set: (v: number) => void (t = v), advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    set: (v: number) => void (t = v),
+    advance: (ms: number) => void (t += ms),
+  };
 }
 
 describe("memoryRateLimitStore", () => {
@@ -72,7 +76,12 @@ describe("memoryRateLimitStore", () => {
 
   test("invalid rules and keys reject (the kit answers 503), never allow", async () => {
     const store = memoryRateLimitStore();
-    for (const rule of [{ limit: 0, windowMs: 1000 }, { limit: 1.5, windowMs: 1000 }, { limit: 5, windowMs: 0 }, { limit: 5, windowMs: Number.NaN }]) {
+    for (const rule of [
+      { limit: 0, windowMs: 1000 },
+      { limit: 1.5, windowMs: 1000 },
+      { limit: 5, windowMs: 0 },
+      { limit: 5, windowMs: Number.NaN },
+    ]) {
       await expect(store.consume("k", rule)).rejects.toThrow(TypeError);
     }
     await expect(store.consume("", MIN)).rejects.toThrow(TypeError);
@@ -109,7 +118,8 @@ describe("memoryRateLimitStore", () => {
       for (let i = 0; i < 5; i++) await store.consume("victim", MIN);
       expect((await store.consume("victim", MIN)).success).toBe(false);
       let admitted = 0;
-      for (let i = 0; i < 100_000; i++) if ((await store.consume(`flood-${i}`, MIN)).success) admitted++;
+      for (let i = 0; i < 100_000; i++)
+        if ((await store.consume(`flood-${i}`, MIN)).success) admitted++;
       expect(admitted).toBe(100_000);
       expect((await store.consume("victim", MIN)).success).toBe(true); // evicted → fresh window
     });
@@ -119,7 +129,9 @@ describe("memoryRateLimitStore", () => {
       const store = memoryRateLimitStore({ now: c.now, maxKeys: 100 });
       for (let i = 0; i < 1_000; i++) await store.consume(`a-${i}`, MIN);
       // If more than 100 keys were held, some of a-100… would still be counted (remaining 3 next time).
-      const again = await Promise.all(Array.from({ length: 1_000 }, (_, i) => store.consume(`a-${i}`, MIN)));
+      const again = await Promise.all(
+        Array.from({ length: 1_000 }, (_, i) => store.consume(`a-${i}`, MIN)),
+      );
       expect(again.filter((r) => r.remaining === 3)).toHaveLength(100);
     });
 
@@ -129,40 +141,59 @@ describe("memoryRateLimitStore", () => {
       for (let i = 0; i < 1_000; i++) await store.consume(`old-${i}`, MIN);
       c.set(60_000);
       let admitted = 0;
-      for (let i = 0; i < 1_000; i++) if ((await store.consume(`new-${i}`, MIN)).success) admitted++;
+      for (let i = 0; i < 1_000; i++)
+        if ((await store.consume(`new-${i}`, MIN)).success) admitted++;
       expect(admitted).toBe(1_000);
     });
   });
 });
 
 describe("fromUpstashLimiter", () => {
-  const fake = (result: Awaited<ReturnType<UpstashLikeLimiter["limit"]>>): UpstashLikeLimiter & { ids: string[] } => {
+  const fake = (
+    result: Awaited<ReturnType<UpstashLikeLimiter["limit"]>>,
+  ): UpstashLikeLimiter & { ids: string[] } => {
     const ids: string[] = [];
     return { ids, limit: async (id) => (ids.push(id), result) };
   };
 
   test("passes the key, returns the limiter's own numbers (the rule is ignored)", async () => {
-    const limiter = fake({ success: true, limit: 10, remaining: 9, reset: 1_700_000_060_000, pending: Promise.resolve() });
+    const limiter = fake({
+      success: true,
+      limit: 10,
+      remaining: 9,
+      reset: 1_700_000_060_000,
+      pending: Promise.resolve(),
+    });
     const r = await fromUpstashLimiter(limiter).consume("export:u1", MIN);
     expect(r).toEqual({ success: true, limit: 10, remaining: 9, reset: 1_700_000_060_000 });
     expect(limiter.ids).toEqual(["export:u1"]);
   });
 
   test("Upstash's timeout answer (success: true, reason: timeout) rejects: fail closed", async () => {
-    const store = fromUpstashLimiter(fake({ success: true, limit: 0, remaining: 0, reset: 0, reason: "timeout" }));
+    const store = fromUpstashLimiter(
+      fake({ success: true, limit: 0, remaining: 0, reset: 0, reason: "timeout" }),
+    );
     await expect(store.consume("k", MIN)).rejects.toThrow(/timed out/);
   });
 
   test("a malformed result or a throwing limiter rejects", async () => {
-    await expect(fromUpstashLimiter(fake({ success: true, limit: Number.NaN, remaining: 1, reset: 1 })).consume("k", MIN)).rejects.toThrow(/malformed/);
-    const broken: UpstashLikeLimiter = { limit: async () => Promise.reject(new Error("ECONNRESET")) };
+    await expect(
+      fromUpstashLimiter(
+        fake({ success: true, limit: Number.NaN, remaining: 1, reset: 1 }),
+      ).consume("k", MIN),
+    ).rejects.toThrow(/malformed/);
+    const broken: UpstashLikeLimiter = {
+      limit: async () => Promise.reject(new Error("ECONNRESET")),
+    };
     await expect(fromUpstashLimiter(broken).consume("k", MIN)).rejects.toThrow("ECONNRESET");
     expect(() => fromUpstashLimiter({} as UpstashLikeLimiter)).toThrow(TypeError);
   });
 
   test("a rejected pending promise never becomes an unhandled rejection", async () => {
     const pending = Promise.reject(new Error("analytics down"));
-    const r = await fromUpstashLimiter(fake({ success: false, limit: 5, remaining: 0, reset: 1, pending })).consume("k", MIN);
+    const r = await fromUpstashLimiter(
+      fake({ success: false, limit: 5, remaining: 0, reset: 1, pending }),
+    ).consume("k", MIN);
     expect(r.success).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 10));
   });

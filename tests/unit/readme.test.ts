@@ -11,7 +11,10 @@ import { exampleBlocks } from "../../scripts/readme-examples.mjs";
 const root = path.resolve(__dirname, "../..");
 const readme = readFileSync(path.join(root, "README.md"), "utf8");
 const blocks = exampleBlocks(readme) as { file: string; lang: string; code: string }[];
-const apiReference = readme.slice(readme.indexOf("## API reference"), readme.indexOf("## Security model"));
+const apiReference = readme.slice(
+  readme.indexOf("## API reference"),
+  readme.indexOf("## Security model"),
+);
 
 const entryPoints = {
   "@/lib/authz": "lib/authz/index.ts",
@@ -23,7 +26,8 @@ const entryPoints = {
 /** Type-only exports of a module's source (`export type { A, B }`, `export interface X`, `export type X =`). */
 function typeExports(source: string): string[] {
   const names = new Set<string>();
-  for (const m of source.matchAll(/export type \{([^}]*)\}/g)) for (const n of m[1]!.split(",")) names.add(n.trim().split(" as ").pop()!.trim());
+  for (const m of source.matchAll(/export type \{([^}]*)\}/g))
+    for (const n of m[1]!.split(",")) names.add(n.trim().split(" as ").pop()!.trim());
   for (const m of source.matchAll(/export (?:interface|type) (\w+)/g)) names.add(m[1]!);
   names.delete("");
   return [...names];
@@ -34,9 +38,12 @@ describe("README examples", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(blocks.map((b) => [b.file, b]))("%s: the README shows the file as it is", (file, block) => {
-    expect(block.code).toBe(readFileSync(path.join(root, file), "utf8").trimEnd());
-  });
+  it.each(blocks.map((b) => [b.file, b]))(
+    "%s: the README shows the file as it is",
+    (file, block) => {
+      expect(block.code).toBe(readFileSync(path.join(root, file), "utf8").trimEnd());
+    },
+  );
 
   it("embeds every file of docs/examples/", () => {
     const files = readdirSync(path.join(root, "docs/examples")).map((f) => `docs/examples/${f}`);
@@ -47,14 +54,17 @@ describe("README examples", () => {
 describe("README API reference", () => {
   const allExamples = blocks.map((b) => b.code).join("\n");
 
-  it.each(Object.entries(entryPoints))("every runtime export of %s has an entry and appears in an example", async (_name, file) => {
-    const mod = (await import(path.join(root, file))) as Record<string, unknown>;
-    const names = Object.keys(mod);
-    expect(names.length).toBeGreaterThan(0);
-    const missingEntry = names.filter((n) => !apiReference.includes(`\`${n}`));
-    const missingExample = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(allExamples));
-    expect({ missingEntry, missingExample }).toEqual({ missingEntry: [], missingExample: [] });
-  });
+  it.each(Object.entries(entryPoints))(
+    "every runtime export of %s has an entry and appears in an example",
+    async (_name, file) => {
+      const mod = (await import(path.join(root, file))) as Record<string, unknown>;
+      const names = Object.keys(mod);
+      expect(names.length).toBeGreaterThan(0);
+      const missingEntry = names.filter((n) => !apiReference.includes(`\`${n}`));
+      const missingExample = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(allExamples));
+      expect({ missingEntry, missingExample }).toEqual({ missingEntry: [], missingExample: [] });
+    },
+  );
 
   it("lists every type the edge-safe entry point exports", () => {
     const types = typeExports(readFileSync(path.join(root, entryPoints["@/lib/authz"]), "utf8"));

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { deny, DenyStatus, internalError, notFound, type DenyCode } from "@/lib/authz/decision";
 import { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "@/lib/authz/respond";
 
-const withAccept = (accept?: string) => new Request("http://localhost/x", accept === undefined ? {} : { headers: { accept } });
+const withAccept = (accept?: string) =>
+  new Request("http://localhost/x", accept === undefined ? {} : { headers: { accept } });
 
 describe("wantsProblemJson: Accept negotiation with q-values", () => {
   it.each([
@@ -35,7 +36,10 @@ describe("wantsProblemJson: Accept negotiation with q-values", () => {
     // An unparsable q counts as 0, never as a preference.
     ["application/problem+json;q=high", false],
     // The highest q of repeated entries counts.
-    ["application/problem+json;q=0.2, application/json;q=0.5, application/problem+json;q=0.7", true],
+    [
+      "application/problem+json;q=0.2, application/json;q=0.5, application/problem+json;q=0.7",
+      true,
+    ],
     // Other parameters before q are skipped.
     ["application/problem+json;charset=utf-8;q=0.3, application/json;q=0.4", false],
   ] as const)("Accept %j → %s", (accept, expected) => {
@@ -61,20 +65,34 @@ describe("denialResponse: plain JSON", () => {
     503: "Service Unavailable",
   };
 
-  it.each(codes)("%s: status from the table, { error, message, code }, no-store, no cookie", async (code) => {
-    const status = DenyStatus[code];
-    const response = denialResponse(deny(code, "One sentence.", { rule: "test" }));
-    expect(response.status).toBe(status);
-    expect(await response.text()).toBe(JSON.stringify({ error: statusText[status], message: "One sentence.", code }));
-    expect(response.headers.get("content-type")).toBe("application/json");
-    expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(response.headers.get("set-cookie")).toBeNull();
-    expect(response.headers.get("www-authenticate")).toBe(status === 401 ? DEFAULT_CHALLENGE : null);
-  });
+  it.each(codes)(
+    "%s: status from the table, { error, message, code }, no-store, no cookie",
+    async (code) => {
+      const status = DenyStatus[code];
+      const response = denialResponse(deny(code, "One sentence.", { rule: "test" }));
+      expect(response.status).toBe(status);
+      expect(await response.text()).toBe(
+        JSON.stringify({ error: statusText[status], message: "One sentence.", code }),
+      );
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("set-cookie")).toBeNull();
+      expect(response.headers.get("www-authenticate")).toBe(
+        status === 401 ? DEFAULT_CHALLENGE : null,
+      );
+    },
+  );
 
   it("the seed's body, exactly", async () => {
-    const response = denialResponse(deny("role_required", "Requires admin role", { rule: "role", details: { required_role: "admin" } }));
-    expect(await response.text()).toBe('{"error":"Forbidden","message":"Requires admin role","code":"role_required","required_role":"admin"}');
+    const response = denialResponse(
+      deny("role_required", "Requires admin role", {
+        rule: "role",
+        details: { required_role: "admin" },
+      }),
+    );
+    expect(await response.text()).toBe(
+      '{"error":"Forbidden","message":"Requires admin role","code":"role_required","required_role":"admin"}',
+    );
   });
 
   it("details follow error, message and code; the rule never reaches the client", async () => {
@@ -90,27 +108,54 @@ describe("denialResponse: plain JSON", () => {
   });
 
   it("a policy's status overrides the table (429 → 403) and the status text follows it", async () => {
-    const response = denialResponse(deny("rate_limited", "Slow down", { rule: "rateLimit", status: 403, headers: { "Retry-After": "7" } }));
+    const response = denialResponse(
+      deny("rate_limited", "Slow down", {
+        rule: "rateLimit",
+        status: 403,
+        headers: { "Retry-After": "7" },
+      }),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get("retry-after")).toBe("7");
-    expect(await response.json()).toEqual({ error: "Forbidden", message: "Slow down", code: "rate_limited" });
+    expect(await response.json()).toEqual({
+      error: "Forbidden",
+      message: "Slow down",
+      code: "rate_limited",
+    });
   });
 
   it("the refusal's own headers are kept, but cannot undo no-store", () => {
-    const response = denialResponse(deny("rate_limited", "x", { rule: "r", headers: { "Retry-After": "3", "Cache-Control": "public, max-age=600" } }));
+    const response = denialResponse(
+      deny("rate_limited", "x", {
+        rule: "r",
+        headers: { "Retry-After": "3", "Cache-Control": "public, max-age=600" },
+      }),
+    );
     expect(response.headers.get("retry-after")).toBe("3");
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
 
   it("a custom challenge replaces the default on 401 only", () => {
     const options = { challenge: 'Bearer realm="api"' };
-    expect(denialResponse(deny("session_invalid", "x", { rule: "s" }), undefined, options).headers.get("www-authenticate")).toBe('Bearer realm="api"');
-    expect(denialResponse(deny("role_required", "x", { rule: "r" }), undefined, options).headers.get("www-authenticate")).toBeNull();
+    expect(
+      denialResponse(deny("session_invalid", "x", { rule: "s" }), undefined, options).headers.get(
+        "www-authenticate",
+      ),
+    ).toBe('Bearer realm="api"');
+    expect(
+      denialResponse(deny("role_required", "x", { rule: "r" }), undefined, options).headers.get(
+        "www-authenticate",
+      ),
+    ).toBeNull();
   });
 
   it("notFound() and internalError() are the generic, leak-free refusals", async () => {
-    expect(await denialResponse(notFound("tenant")).text()).toBe('{"error":"Not Found","message":"Resource not found","code":"not_found"}');
-    expect(await denialResponse(notFound()).text()).toBe(await denialResponse(notFound("owner")).text());
+    expect(await denialResponse(notFound("tenant")).text()).toBe(
+      '{"error":"Not Found","message":"Resource not found","code":"not_found"}',
+    );
+    expect(await denialResponse(notFound()).text()).toBe(
+      await denialResponse(notFound("owner")).text(),
+    );
     expect(await denialResponse(internalError("session")).text()).toBe(
       '{"error":"Internal Server Error","message":"Authorization could not be completed","code":"authorization_error"}',
     );
@@ -144,17 +189,29 @@ describe("denialResponse: RFC 9457 problem details", () => {
   });
 
   it("401 problem details still carry WWW-Authenticate; 429 keeps Retry-After", () => {
-    const unauthorized = denialResponse(deny("unauthenticated", "Authentication required", { rule: "session" }), request);
+    const unauthorized = denialResponse(
+      deny("unauthenticated", "Authentication required", { rule: "session" }),
+      request,
+    );
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers.get("www-authenticate")).toBe(DEFAULT_CHALLENGE);
-    const limited = denialResponse(deny("rate_limited", "x", { rule: "r", headers: { "Retry-After": "9" } }), request);
+    const limited = denialResponse(
+      deny("rate_limited", "x", { rule: "r", headers: { "Retry-After": "9" } }),
+      request,
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("9");
   });
 
   it("problemTypeBase changes the type URI prefix", async () => {
-    const response = denialResponse(notFound(), request, { problemTypeBase: "https://errors.example.com/" });
-    expect(await response.json()).toMatchObject({ type: "https://errors.example.com/not_found", title: "Not Found", status: 404 });
+    const response = denialResponse(notFound(), request, {
+      problemTypeBase: "https://errors.example.com/",
+    });
+    expect(await response.json()).toMatchObject({
+      type: "https://errors.example.com/not_found",
+      title: "Not Found",
+      status: 404,
+    });
   });
 
   it("a status in the body always equals the response status (RFC 9457 §3.1.2)", async () => {

@@ -43,10 +43,14 @@ function unguardedDeclarations(source: string): string[] {
     // export async function GET(...) / export function POST(...)
     new RegExp(String.raw`export\s+(?:async\s+)?function\s*\*?\s*(${methods})\b`, "g"),
     // export const GET = async (...) => / = (req) => / = async req => / = function ...
-    new RegExp(String.raw`export\s+(?:const|let|var)\s+(${methods})\s*(?::[^=]+)?=\s*(?:async\b\s*)?(?:\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>|function\b)`, "g"),
+    new RegExp(
+      String.raw`export\s+(?:const|let|var)\s+(${methods})\s*(?::[^=]+)?=\s*(?:async\b\s*)?(?:\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>|function\b)`,
+      "g",
+    ),
   ];
   const found: string[] = [];
-  for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.push(match[1]!);
+  for (const pattern of patterns)
+    for (const match of source.matchAll(pattern)) found.push(match[1]!);
   return found;
 }
 
@@ -67,7 +71,10 @@ describe("route coverage: every exported handler is guarded or declared public",
 
   it.each(relativeFiles)("%s: no plain-function method handler in the source", (file) => {
     const source = readFileSync(join(ROOT, file), "utf8");
-    expect(unguardedDeclarations(source), `${file} declares these handlers without withAuthorization/publicRoute`).toEqual([]);
+    expect(
+      unguardedDeclarations(source),
+      `${file} declares these handlers without withAuthorization/publicRoute`,
+    ).toEqual([]);
   });
 
   it.each(relativeFiles)("%s: every exported method is wrapped or public", async (file) => {
@@ -75,7 +82,10 @@ describe("route coverage: every exported handler is guarded or declared public",
     const methods = METHODS.filter((m) => m in mod);
     expect(methods.length, `${file} exports no HTTP method`).toBeGreaterThan(0);
     const unguarded = methods.filter((m) => guardOf(mod[m]) === null);
-    expect(unguarded, `${file}: exported handlers neither wrapped by withAuthorization nor marked publicRoute(reason)`).toEqual([]);
+    expect(
+      unguarded,
+      `${file}: exported handlers neither wrapped by withAuthorization nor marked publicRoute(reason)`,
+    ).toEqual([]);
     for (const m of methods) {
       const guard = guardOf(mod[m])!;
       // A public mark must say why; a policy mark names its policy (logs, the demo console).
@@ -88,7 +98,9 @@ describe("route coverage: every exported handler is guarded or declared public",
     const marks: Record<string, Record<string, unknown>> = {};
     for (const file of relativeFiles.filter((f) => f.startsWith("app/api/"))) {
       const mod = (await import(pathToFileURL(join(ROOT, file)).href)) as Record<string, unknown>;
-      marks[file] = Object.fromEntries(METHODS.filter((m) => m in mod).map((m) => [m, guardOf(mod[m])]));
+      marks[file] = Object.fromEntries(
+        METHODS.filter((m) => m in mod).map((m) => [m, guardOf(mod[m])]),
+      );
     }
     // Only Auth.js's own endpoints are public.
     expect(marks).toMatchObject({
@@ -98,7 +110,10 @@ describe("route coverage: every exported handler is guarded or declared public",
         GET: { kind: "public", reason: "Auth.js sign-in endpoints" },
         POST: { kind: "public", reason: "Auth.js sign-in endpoints" },
       },
-      "app/api/documents/[id]/route.ts": { GET: { kind: "policy", policy: "read-document" }, DELETE: { kind: "policy", policy: "delete-document" } },
+      "app/api/documents/[id]/route.ts": {
+        GET: { kind: "policy", policy: "read-document" },
+        DELETE: { kind: "policy", policy: "delete-document" },
+      },
       "app/api/me/route.ts": { GET: { kind: "policy", policy: "signed-in" } },
       "app/api/ops/metrics/route.ts": { GET: { kind: "policy", policy: "ops-metrics" } },
       "app/api/reports/export/route.ts": { POST: { kind: "policy", policy: "export-reports" } },

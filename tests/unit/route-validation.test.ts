@@ -26,7 +26,10 @@ type Decl = typeof access.declaration;
 const policies = {
   member: access.policy({ name: "member", role: "member" }),
   public: access.policy({ name: "public", signedIn: false }),
-  limited: access.policy({ name: "limited", rateLimit: { operation: "notes.write", limit: 2, window: "1m" } }),
+  limited: access.policy({
+    name: "limited",
+    rateLimit: { operation: "notes.write", limit: 2, window: "1m" },
+  }),
   owned: access.policy({ name: "owned", resource: { owner: "ownerId", conceal: "all" } }),
 };
 
@@ -36,7 +39,12 @@ function countingStore() {
   const store: RateLimitStore = {
     async consume(_key, { limit }) {
       hits += 1;
-      return { success: hits <= limit, limit, remaining: Math.max(0, limit - hits), reset: T0 + 60_000 };
+      return {
+        success: hits <= limit,
+        limit,
+        remaining: Math.max(0, limit - hits),
+        reset: T0 + 60_000,
+      };
     },
   };
   return { store, hits: () => hits };
@@ -45,15 +53,25 @@ function countingStore() {
 let counter = countingStore();
 const kit = () => {
   counter = countingStore();
-  return createAuthz({ session: authJsSession({ secret: SECRET }), rateLimitStore: counter.store, now: () => T0, onError: () => {} });
+  return createAuthz({
+    session: authJsSession({ secret: SECRET }),
+    rateLimitStore: counter.store,
+    now: () => T0,
+    onError: () => {},
+  });
 };
 
 let member = "";
 beforeAll(async () => {
-  member = await sessionCookie({ sub: "user-bob", role: "member", tenant: "acme" }, { secret: SECRET });
+  member = await sessionCookie(
+    { sub: "user-bob", role: "member", tenant: "acme" },
+    { secret: SECRET },
+  );
 });
 
-const paramsSchema = z.object({ id: z.string().regex(/^note-\d+$/, "id must look like note-<number>") });
+const paramsSchema = z.object({
+  id: z.string().regex(/^note-\d+$/, "id must look like note-<number>"),
+});
 const bodySchema = z.object({
   title: z.string().min(1, "title is required"),
   tags: z.array(z.string().max(8, "tag too long")).max(3).default([]),
@@ -63,49 +81,89 @@ function noteRoute(authz = kit(), maxBodyBytes?: number) {
   let calls = 0;
   const handler = authz.withAuthorization(
     policies.member,
-    { params: paramsSchema, body: bodySchema, ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}) },
+    {
+      params: paramsSchema,
+      body: bodySchema,
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    },
     async (_request, { params, body, subject }) => {
       calls += 1;
-      return Response.json({ id: params.id, title: body.title, tags: body.tags, by: subject.id }, { status: 201 });
+      return Response.json(
+        { id: params.id, title: body.title, tags: body.tags, by: subject.id },
+        { status: 201 },
+      );
     },
   );
   return { handler, calls: () => calls };
 }
 
-const post = (id: string, body: string | undefined, init: { cookie?: string; headers?: Record<string, string> } = {}) =>
+const post = (
+  id: string,
+  body: string | undefined,
+  init: { cookie?: string; headers?: Record<string, string> } = {},
+) =>
   new Request(`http://localhost:3000/api/notes/${id}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(init.cookie !== undefined ? { cookie: init.cookie } : {}), ...init.headers },
+    headers: {
+      "content-type": "application/json",
+      ...(init.cookie !== undefined ? { cookie: init.cookie } : {}),
+      ...init.headers,
+    },
     ...(body !== undefined ? { body } : {}),
   });
 
-async function expect400(response: Response, message: string, issues?: { path: string; message: string }[]) {
+async function expect400(
+  response: Response,
+  message: string,
+  issues?: { path: string; message: string }[],
+) {
   expect(response.status).toBe(400);
   expect(response.headers.get("cache-control")).toBe("no-store");
   expect(response.headers.get("content-type")).toBe("application/json");
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toEqual({ error: "Bad Request", message, code: "invalid_request", ...(issues ? { issues } : {}) });
+  expect(body).toEqual({
+    error: "Bad Request",
+    message,
+    code: "invalid_request",
+    ...(issues ? { issues } : {}),
+  });
 }
 
 describe("params and body validation", () => {
   it("valid params and body reach the handler, parsed (defaults applied)", async () => {
     const { handler, calls } = noteRoute();
-    const response = await handler(post("note-1", '{"title":"Hello"}', { cookie: member }), routeContext({ id: "note-1" }));
+    const response = await handler(
+      post("note-1", '{"title":"Hello"}', { cookie: member }),
+      routeContext({ id: "note-1" }),
+    );
     expect(response.status).toBe(201);
-    expect(await response.json()).toEqual({ id: "note-1", title: "Hello", tags: [], by: "user-bob" });
+    expect(await response.json()).toEqual({
+      id: "note-1",
+      title: "Hello",
+      tags: [],
+      by: "user-bob",
+    });
     expect(calls()).toBe(1);
   });
 
   it("invalid params → 400 with the field issue, handler not run", async () => {
     const { handler, calls } = noteRoute();
-    const response = await handler(post("nope", '{"title":"x"}', { cookie: member }), routeContext({ id: "nope" }));
-    await expect400(response, "Invalid route parameters", [{ path: "id", message: "id must look like note-<number>" }]);
+    const response = await handler(
+      post("nope", '{"title":"x"}', { cookie: member }),
+      routeContext({ id: "nope" }),
+    );
+    await expect400(response, "Invalid route parameters", [
+      { path: "id", message: "id must look like note-<number>" },
+    ]);
     expect(calls()).toBe(0);
   });
 
   it("invalid body → 400 listing every field issue with dotted paths", async () => {
     const { handler, calls } = noteRoute();
-    const response = await handler(post("note-1", '{"title":"","tags":["ok","much-too-long"]}', { cookie: member }), routeContext({ id: "note-1" }));
+    const response = await handler(
+      post("note-1", '{"title":"","tags":["ok","much-too-long"]}', { cookie: member }),
+      routeContext({ id: "note-1" }),
+    );
     await expect400(response, "Invalid request body", [
       { path: "title", message: "title is required" },
       { path: "tags.1", message: "tag too long" },
@@ -120,7 +178,10 @@ describe("params and body validation", () => {
     ["whitespace only", "  \n "],
   ])("%s → 400 Request body must be JSON", async (_label, text) => {
     const { handler, calls } = noteRoute();
-    await expect400(await handler(post("note-1", text, { cookie: member }), routeContext({ id: "note-1" })), "Request body must be JSON");
+    await expect400(
+      await handler(post("note-1", text, { cookie: member }), routeContext({ id: "note-1" })),
+      "Request body must be JSON",
+    );
     expect(calls()).toBe(0);
   });
 
@@ -130,7 +191,10 @@ describe("params and body validation", () => {
     ["no content type", ""],
   ])("a JSON body sent as %s → 415, handler not run", async (_label, contentType) => {
     const { handler, calls } = noteRoute();
-    const request = post("note-1", '{"title":"Hello"}', { cookie: member, headers: { "content-type": contentType } });
+    const request = post("note-1", '{"title":"Hello"}', {
+      cookie: member,
+      headers: { "content-type": contentType },
+    });
     if (contentType === "") request.headers.delete("content-type");
     const response = await handler(request, routeContext({ id: "note-1" }));
     expect(response.status).toBe(415);
@@ -145,7 +209,10 @@ describe("params and body validation", () => {
   it("application/json with a charset and vendor +json types are JSON", async () => {
     for (const type of ["application/json; charset=utf-8", "application/merge-patch+json"]) {
       const { handler, calls } = noteRoute();
-      const response = await handler(post("note-1", '{"title":"Hi"}', { cookie: member, headers: { "content-type": type } }), routeContext({ id: "note-1" }));
+      const response = await handler(
+        post("note-1", '{"title":"Hi"}', { cookie: member, headers: { "content-type": type } }),
+        routeContext({ id: "note-1" }),
+      );
       expect(response.status).toBe(201);
       expect(calls()).toBe(1);
     }
@@ -153,12 +220,18 @@ describe("params and body validation", () => {
 
   it("no body at all → 400", async () => {
     const { handler } = noteRoute();
-    await expect400(await handler(post("note-1", undefined, { cookie: member }), routeContext({ id: "note-1" })), "Request body must be JSON");
+    await expect400(
+      await handler(post("note-1", undefined, { cookie: member }), routeContext({ id: "note-1" })),
+      "Request body must be JSON",
+    );
   });
 
   it("JSON of the wrong shape (an array) → 400 with a root issue", async () => {
     const { handler } = noteRoute();
-    const response = await handler(post("note-1", "[1,2]", { cookie: member }), routeContext({ id: "note-1" }));
+    const response = await handler(
+      post("note-1", "[1,2]", { cookie: member }),
+      routeContext({ id: "note-1" }),
+    );
     expect(response.status).toBe(400);
     const body = (await response.json()) as { issues: { path: string }[] };
     expect(body.issues.map((i) => i.path)).toEqual([""]);
@@ -167,10 +240,17 @@ describe("params and body validation", () => {
   it("a body over maxBodyBytes → 413 (declared by Content-Length)", async () => {
     const { handler, calls } = noteRoute(kit(), 32);
     const text = JSON.stringify({ title: "x".repeat(100) });
-    const response = await handler(post("note-1", text, { cookie: member, headers: { "content-length": String(text.length) } }), routeContext({ id: "note-1" }));
+    const response = await handler(
+      post("note-1", text, { cookie: member, headers: { "content-length": String(text.length) } }),
+      routeContext({ id: "note-1" }),
+    );
     expect(response.status).toBe(413);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({ error: "Content Too Large", message: "Request body is larger than 32 bytes", code: "payload_too_large" });
+    expect(await response.json()).toEqual({
+      error: "Content Too Large",
+      message: "Request body is larger than 32 bytes",
+      code: "payload_too_large",
+    });
     expect(calls()).toBe(0);
   });
 
@@ -178,14 +258,20 @@ describe("params and body validation", () => {
     const { handler } = noteRoute(kit(), 32);
     // 12 × "é" is 12 characters but 24 bytes; with the JSON around it, 37 bytes.
     const text = JSON.stringify({ title: "é".repeat(12) });
-    const response = await handler(post("note-1", text, { cookie: member }), routeContext({ id: "note-1" }));
+    const response = await handler(
+      post("note-1", text, { cookie: member }),
+      routeContext({ id: "note-1" }),
+    );
     expect(response.status).toBe(413);
   });
 
   it("a body of exactly maxBodyBytes is accepted", async () => {
     const text = JSON.stringify({ title: "x".repeat(20) });
     const { handler } = noteRoute(kit(), new TextEncoder().encode(text).byteLength);
-    expect((await handler(post("note-1", text, { cookie: member }), routeContext({ id: "note-1" }))).status).toBe(201);
+    expect(
+      (await handler(post("note-1", text, { cookie: member }), routeContext({ id: "note-1" })))
+        .status,
+    ).toBe(201);
   });
 
   it("an endless streamed body is cut off at maxBodyBytes → 413, not read forever", async () => {
@@ -226,18 +312,28 @@ describe("params and body validation", () => {
 
   it("an invalid request spends no rate-limit budget (validation before counting)", async () => {
     const authz = kit();
-    const handler = authz.withAuthorization(policies.limited, { body: bodySchema }, async () => Response.json({ ok: true }));
+    const handler = authz.withAuthorization(policies.limited, { body: bodySchema }, async () =>
+      Response.json({ ok: true }),
+    );
     for (let i = 0; i < 5; i++) {
       expect((await handler(post("n", "{}", { cookie: member }), routeContext())).status).toBe(400);
     }
     expect(counter.hits()).toBe(0);
-    expect((await handler(post("n", '{"title":"t"}', { cookie: member }), routeContext())).status).toBe(200);
+    expect(
+      (await handler(post("n", '{"title":"t"}', { cookie: member }), routeContext())).status,
+    ).toBe(200);
     expect(counter.hits()).toBe(1);
   });
 
   it("without a body schema the body is left for the handler to read", async () => {
-    const handler = kit().withAuthorization(policies.member, async (request) => new Response(await request.text()));
-    const response = await handler(post("n", "raw text, not JSON", { cookie: member }), routeContext());
+    const handler = kit().withAuthorization(
+      policies.member,
+      async (request) => new Response(await request.text()),
+    );
+    const response = await handler(
+      post("n", "raw text, not JSON", { cookie: member }),
+      routeContext(),
+    );
     expect(await response.text()).toBe("raw text, not JSON");
   });
 });
@@ -249,7 +345,11 @@ describe("params are awaited", () => {
       seen = params;
       return new Response(null, { status: 204 });
     });
-    const slowParams = { params: new Promise<Record<string, string | string[]>>((resolve) => setTimeout(() => resolve({ id: "a", path: ["x", "y"] }), 5)) };
+    const slowParams = {
+      params: new Promise<Record<string, string | string[]>>((resolve) =>
+        setTimeout(() => resolve({ id: "a", path: ["x", "y"] }), 5),
+      ),
+    };
     expect((await handler(requestFor("/x", { cookie: member }), slowParams)).status).toBe(204);
     expect(seen).toEqual({ id: "a", path: ["x", "y"] });
   });
@@ -260,7 +360,9 @@ describe("params are awaited", () => {
       seen = params;
       return new Response(null, { status: 204 });
     });
-    await (handler as (request: Request) => Promise<Response>)(requestFor("/x", { cookie: member }));
+    await (handler as (request: Request) => Promise<Response>)(
+      requestFor("/x", { cookie: member }),
+    );
     expect(seen).toEqual({});
   });
 
@@ -281,7 +383,9 @@ describe("params are awaited", () => {
 
 describe("RateLimit headers reach every allowed response", () => {
   it("a normal Response gets RateLimit-Policy and RateLimit", async () => {
-    const handler = kit().withAuthorization(policies.limited, async () => Response.json({ ok: true }));
+    const handler = kit().withAuthorization(policies.limited, async () =>
+      Response.json({ ok: true }),
+    );
     const response = await handler(requestFor("/x", { cookie: member }), routeContext());
     expect(response.status).toBe(200);
     expect(response.headers.get("ratelimit-policy")).toBe('"notes.write";q=2;w=60');
@@ -289,7 +393,9 @@ describe("RateLimit headers reach every allowed response", () => {
   });
 
   it("Response.redirect (immutable headers) is copied: status, Location and body kept, fields added", async () => {
-    const handler = kit().withAuthorization(policies.limited, async () => Response.redirect("http://localhost:3000/done", 303));
+    const handler = kit().withAuthorization(policies.limited, async () =>
+      Response.redirect("http://localhost:3000/done", 303),
+    );
     const response = await handler(requestFor("/x", { cookie: member }), routeContext());
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("http://localhost:3000/done");
@@ -320,14 +426,18 @@ describe("definition-time checks and marks", () => {
 describe("handler context types", () => {
   it("subject, params, body and resource are typed from the policy and the options", () => {
     const authz = kit();
-    authz.withAuthorization(policies.member, { params: paramsSchema, body: bodySchema }, async (request, context) => {
-      expectTypeOf(request).toEqualTypeOf<Request>();
-      expectTypeOf(context.subject).toEqualTypeOf<Subject<Decl>>();
-      expectTypeOf(context.params).toEqualTypeOf<{ id: string }>();
-      expectTypeOf(context.body).toEqualTypeOf<{ title: string; tags: string[] }>();
-      expectTypeOf(context.resource).toEqualTypeOf<undefined>();
-      return new Response();
-    });
+    authz.withAuthorization(
+      policies.member,
+      { params: paramsSchema, body: bodySchema },
+      async (request, context) => {
+        expectTypeOf(request).toEqualTypeOf<Request>();
+        expectTypeOf(context.subject).toEqualTypeOf<Subject<Decl>>();
+        expectTypeOf(context.params).toEqualTypeOf<{ id: string }>();
+        expectTypeOf(context.body).toEqualTypeOf<{ title: string; tags: string[] }>();
+        expectTypeOf(context.resource).toEqualTypeOf<undefined>();
+        return new Response();
+      },
+    );
     authz.withAuthorization(policies.public, async (_request, { subject, params, body }) => {
       expectTypeOf(subject).toEqualTypeOf<Subject<Decl> | null>();
       expectTypeOf(params).toEqualTypeOf<Readonly<Record<string, string | string[] | undefined>>>();
@@ -336,7 +446,10 @@ describe("handler context types", () => {
     });
     authz.withAuthorization(
       policies.owned,
-      { params: paramsSchema, load: async ({ params, subject }) => ({ id: params.id, ownerId: subject.id, text: "t" }) },
+      {
+        params: paramsSchema,
+        load: async ({ params, subject }) => ({ id: params.id, ownerId: subject.id, text: "t" }),
+      },
       async (_request, { resource }) => {
         expectTypeOf(resource).toEqualTypeOf<{ id: string; ownerId: string; text: string }>();
         return new Response();
@@ -359,11 +472,20 @@ describe("handler context types", () => {
       },
       async (_request, { resource }) => Response.json(resource),
     );
-    const mine = await handler(requestFor("/n/note-1", { cookie: member }), routeContext({ id: "note-1" }));
+    const mine = await handler(
+      requestFor("/n/note-1", { cookie: member }),
+      routeContext({ id: "note-1" }),
+    );
     expect(await mine.json()).toEqual({ id: "note-1", ownerId: "user-bob" });
-    const theirs = await handler(requestFor("/n/note-2", { cookie: member }), routeContext({ id: "note-2" }));
+    const theirs = await handler(
+      requestFor("/n/note-2", { cookie: member }),
+      routeContext({ id: "note-2" }),
+    );
     expect(theirs.status).toBe(404);
-    const invalid = await handler(requestFor("/n/bad", { cookie: member }), routeContext({ id: "bad" }));
+    const invalid = await handler(
+      requestFor("/n/bad", { cookie: member }),
+      routeContext({ id: "bad" }),
+    );
     expect(invalid.status).toBe(400);
     // The invalid id never reached the loader.
     expect(loads).toBe(2);

@@ -23,7 +23,9 @@ describe("sessionFromAuth", () => {
   });
 
   it("lets the user id win over a sub already on the user", async () => {
-    const source = sessionFromAuth(async () => session({ id: "user-1", sub: "spoofed" } as Session["user"]));
+    const source = sessionFromAuth(async () =>
+      session({ id: "user-1", sub: "spoofed" } as Session["user"]),
+    );
     expect(await source(request)).toMatchObject({ sub: "user-1" });
   });
 

@@ -13,20 +13,38 @@ const NAME = "authjs.session-token";
 const START = new Date("2030-01-01T00:00:00Z");
 
 const mint = (sub: string, opts: { secret?: string; maxAge?: number } = {}) =>
-  encode({ token: { sub }, secret: opts.secret ?? SECRET, salt: NAME, ...(opts.maxAge !== undefined && { maxAge: opts.maxAge }) });
+  encode({
+    token: { sub },
+    secret: opts.secret ?? SECRET,
+    salt: NAME,
+    ...(opts.maxAge !== undefined && { maxAge: opts.maxAge }),
+  });
 /** An Auth.js-compatible token without `exp`, which `encode` cannot produce (node:crypto, not the kit). */
 function craftWithoutExp(claims: Record<string, unknown>): string {
-  const key = Buffer.from(hkdfSync("sha256", SECRET, NAME, `Auth.js Generated Encryption Key (${NAME})`, 64));
-  const header = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" })).toString("base64url");
+  const key = Buffer.from(
+    hkdfSync("sha256", SECRET, NAME, `Auth.js Generated Encryption Key (${NAME})`, 64),
+  );
+  const header = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" })).toString(
+    "base64url",
+  );
   const iv = randomBytes(16);
   const cipher = createCipheriv("aes-256-cbc", key.subarray(32), iv);
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(claims)), cipher.final()]);
   const al = Buffer.alloc(8);
   al.writeBigUInt64BE(BigInt(header.length * 8));
-  const tag = createHmac("sha512", key.subarray(0, 32)).update(Buffer.concat([Buffer.from(header), iv, ciphertext, al])).digest();
-  return [header, "", iv.toString("base64url"), ciphertext.toString("base64url"), tag.subarray(0, 32).toString("base64url")].join(".");
+  const tag = createHmac("sha512", key.subarray(0, 32))
+    .update(Buffer.concat([Buffer.from(header), iv, ciphertext, al]))
+    .digest();
+  return [
+    header,
+    "",
+    iv.toString("base64url"),
+    ciphertext.toString("base64url"),
+    tag.subarray(0, 32).toString("base64url"),
+  ].join(".");
 }
-const requestWith = (token: string) => new Request("http://localhost/api/me", { headers: { cookie: `${NAME}=${token}` } });
+const requestWith = (token: string) =>
+  new Request("http://localhost/api/me", { headers: { cookie: `${NAME}=${token}` } });
 
 let sign: ReturnType<typeof vi.spyOn>;
 

@@ -35,12 +35,16 @@ describe("sessionCookie with Auth.js v5 installed", () => {
     const cookie = await sessionCookie(claims, { secret: SECRET });
     expect(cookie.startsWith("authjs.session-token=")).toBe(true);
     expect(await authJsSession({ secret: SECRET })(request(cookie))).toMatchObject(claims);
-    expect(await decodeV5({ token: tokenOf(cookie), secret: SECRET, salt: "authjs.session-token" })).toMatchObject(claims);
+    expect(
+      await decodeV5({ token: tokenOf(cookie), secret: SECRET, salt: "authjs.session-token" }),
+    ).toMatchObject(claims);
   });
 
   it("refuses version 4 instead of making a cookie nothing reads", async () => {
     const { sessionCookie } = await import("../../lib/authz/testing");
-    await expect(sessionCookie(claims, { secret: SECRET, version: 4 })).rejects.toThrow(/installed next-auth\/jwt is Auth.js v5/);
+    await expect(sessionCookie(claims, { secret: SECRET, version: 4 })).rejects.toThrow(
+      /installed next-auth\/jwt is Auth.js v5/,
+    );
   });
 });
 
@@ -52,7 +56,11 @@ describe("sessionCookie with NextAuth v4 installed", () => {
     expect(await nextAuthV4Session({ secret: SECRET })(request(cookie))).toMatchObject(claims);
     expect(await decodeV4({ token: tokenOf(cookie), secret: SECRET })).toMatchObject(claims);
     // Not a v5 session: the v5 reader must not accept it.
-    expect(await authJsSession({ secret: SECRET, cookieName: "next-auth.session-token" })(request(cookie))).toBeNull();
+    expect(
+      await authJsSession({ secret: SECRET, cookieName: "next-auth.session-token" })(
+        request(cookie),
+      ),
+    ).toBeNull();
   });
 
   it("keeps v4's empty salt under a custom or __Secure- cookie name", async () => {
@@ -60,7 +68,9 @@ describe("sessionCookie with NextAuth v4 installed", () => {
     const secure = await sessionCookie(claims, { secret: SECRET, secure: true, version: 4 });
     expect(secure.startsWith("__Secure-next-auth.session-token=")).toBe(true);
     const custom = await sessionCookie(claims, { secret: SECRET, cookieName: "app.session" });
-    expect(await nextAuthV4Session({ secret: SECRET, cookieName: "app.session" })(request(custom))).toMatchObject(claims);
+    expect(
+      await nextAuthV4Session({ secret: SECRET, cookieName: "app.session" })(request(custom)),
+    ).toMatchObject(claims);
     expect(await decodeV4({ token: tokenOf(custom), secret: SECRET })).toMatchObject(claims);
   });
 
@@ -72,7 +82,9 @@ describe("sessionCookie with NextAuth v4 installed", () => {
 
   it("refuses version 5", async () => {
     const { sessionCookie } = await testingOnV4();
-    await expect(sessionCookie(claims, { secret: SECRET, version: 5 })).rejects.toThrow(/installed next-auth\/jwt is NextAuth v4/);
+    await expect(sessionCookie(claims, { secret: SECRET, version: 5 })).rejects.toThrow(
+      /installed next-auth\/jwt is NextAuth v4/,
+    );
   });
 });
 

@@ -193,11 +193,16 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
  * checkRule("export:user-1", { limit: 0, windowMs: 60_000 }); // TypeError
  */
 export function checkRule(key: string, rule: RateLimitRule): void {
-  if (typeof key !== "string" || key === "") throw new TypeError("Invalid rate-limit key: expected a non-empty string");
+  if (typeof key !== "string" || key === "")
+    throw new TypeError("Invalid rate-limit key: expected a non-empty string");
   if (!Number.isSafeInteger(rule?.limit) || rule.limit < 1) {
-    throw new TypeError(`Invalid rate-limit rule: limit must be an integer >= 1, got ${String(rule?.limit)}`);
+    throw new TypeError(
+      `Invalid rate-limit rule: limit must be an integer >= 1, got ${String(rule?.limit)}`,
+    );
   }
   if (!Number.isSafeInteger(rule.windowMs) || rule.windowMs < 1) {
-    throw new TypeError(`Invalid rate-limit rule: windowMs must be an integer >= 1, got ${String(rule.windowMs)}`);
+    throw new TypeError(
+      `Invalid rate-limit rule: windowMs must be an integer >= 1, got ${String(rule.windowMs)}`,
+    );
   }
 }

@@ -39,7 +39,8 @@ export type AuthFunction = () => Promise<AuthSessionLike | null | undefined>;
  * export const session = sessionFromAuth(auth);
  */
 export function sessionFromAuth(auth: AuthFunction): SessionSource {
-  if (typeof auth !== "function") throw new TypeError("sessionFromAuth: `auth` must be Auth.js's auth function");
+  if (typeof auth !== "function")
+    throw new TypeError("sessionFromAuth: `auth` must be Auth.js's auth function");
   // The request is unused on purpose: `auth()` finds it through Next's request scope.
   return async function readAuthSession(): Promise<SessionClaims | null> {
     const session = await auth();

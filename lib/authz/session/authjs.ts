@@ -48,7 +48,9 @@ export function authJsSession(options: AuthJsSessionOptions): SessionSource {
     keys: (secrets, cookieName) => async (header) => {
       const [current] = secrets;
       if (header.kid === undefined) {
-        return current === undefined ? [] : [await deriveJweKey(current, cookieName, "authjs", header.enc)];
+        return current === undefined
+          ? []
+          : [await deriveJweKey(current, cookieName, "authjs", header.enc)];
       }
       for (const secret of secrets) {
         const key: JweKey = await deriveJweKey(secret, cookieName, "authjs", header.enc);

@@ -8,7 +8,11 @@
  */
 export type { SessionClaims, SessionSource } from "./source";
 export { authJsSession, AUTHJS_COOKIE_NAME, type AuthJsSessionOptions } from "./authjs";
-export { nextAuthV4Session, NEXTAUTH_V4_COOKIE_NAME, type NextAuthV4SessionOptions } from "./nextauth-v4";
+export {
+  nextAuthV4Session,
+  NEXTAUTH_V4_COOKIE_NAME,
+  type NextAuthV4SessionOptions,
+} from "./nextauth-v4";
 export { sessionFromAuth, type AuthFunction, type AuthSessionLike } from "./auth-adapter";
 export { parseCookieHeader, readChunkedCookie } from "./cookies";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";

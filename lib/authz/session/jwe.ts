@@ -89,7 +89,9 @@ export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
  */
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 15;
 
-const ENC_PARAMS: Readonly<Record<JweEncryption, { keyBytes: number; ivBytes: number; tagBytes: number }>> = {
+const ENC_PARAMS: Readonly<
+  Record<JweEncryption, { keyBytes: number; ivBytes: number; tagBytes: number }>
+> = {
   "A256CBC-HS512": { keyBytes: 64, ivBytes: 16, tagBytes: 32 },
   A256GCM: { keyBytes: 32, ivBytes: 12, tagBytes: 16 },
 };
@@ -121,7 +123,7 @@ export function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> | null {
   const length = input.length;
   const remainder = length % 4;
   if (remainder === 1) return null;
-  const out = new Uint8Array(((length * 3) >> 2));
+  const out = new Uint8Array((length * 3) >> 2);
   let buffer = 0;
   let bits = 0;
   let o = 0;
@@ -154,7 +156,11 @@ export function base64UrlEncode(bytes: Uint8Array): string {
 
 /** True for `{...}` from JSON.parse: not an array, not null, not a class instance (jose's test). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Object.prototype.toString.call(value) !== "[object Object]") {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    Object.prototype.toString.call(value) !== "[object Object]"
+  ) {
     return false;
   }
   const proto: unknown = Object.getPrototypeOf(value);
@@ -228,11 +234,17 @@ async function decryptContent(
       const macInput = concatBytes(aad, iv, ciphertext, uint64BigEndian(aad.length * 8));
       const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key.macKey, macInput));
       if (!constantTimeEqual(mac.subarray(0, 32), tag)) return null;
-      return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv }, key.aesKey, ciphertext));
+      return new Uint8Array(
+        await crypto.subtle.decrypt({ name: "AES-CBC", iv }, key.aesKey, ciphertext),
+      );
     }
     const sealed = concatBytes(ciphertext, tag);
     return new Uint8Array(
-      await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData: aad, tagLength: 128 }, key.aesKey, sealed),
+      await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv, additionalData: aad, tagLength: 128 },
+        key.aesKey,
+        sealed,
+      ),
     );
   } catch {
     return null;
@@ -247,7 +259,11 @@ async function decryptContent(
  * @example
  * checkTimeClaims({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
  */
-export function checkTimeClaims(claims: Readonly<Record<string, unknown>>, nowSec: number, toleranceSec: number): boolean {
+export function checkTimeClaims(
+  claims: Readonly<Record<string, unknown>>,
+  nowSec: number,
+  toleranceSec: number,
+): boolean {
   const { iat, nbf, exp } = claims;
   if (iat !== undefined && (typeof iat !== "number" || iat > nowSec + toleranceSec)) return false;
   if (nbf !== undefined && (typeof nbf !== "number" || nbf > nowSec + toleranceSec)) return false;
@@ -274,7 +290,13 @@ export async function decryptJwt(
 
   const segments = token.split(".");
   if (segments.length !== 5) return null;
-  const [headerSegment = "", encryptedKey, ivSegment = "", ciphertextSegment = "", tagSegment = ""] = segments;
+  const [
+    headerSegment = "",
+    encryptedKey,
+    ivSegment = "",
+    ciphertextSegment = "",
+    tagSegment = "",
+  ] = segments;
   // `dir` carries no encrypted key: a non-empty second segment is a different algorithm in disguise.
   if (encryptedKey !== "") return null;
 
@@ -285,7 +307,8 @@ export async function decryptJwt(
   const ciphertext = base64UrlDecode(ciphertextSegment);
   const tag = base64UrlDecode(tagSegment);
   if (!iv || !ciphertext || !tag) return null;
-  if (iv.length !== params.ivBytes || tag.length !== params.tagBytes || ciphertext.length === 0) return null;
+  if (iv.length !== params.ivBytes || tag.length !== params.tagBytes || ciphertext.length === 0)
+    return null;
 
   const keys = await resolveKeys(header);
   // The header segment is pure base64url here, so its characters are its ASCII bytes.
@@ -306,7 +329,8 @@ export async function decryptJwt(
   }
   if (!isPlainObject(claims)) return null;
   const nowSec = options.nowSec ?? Math.floor(Date.now() / 1000);
-  if (!checkTimeClaims(claims, nowSec, options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC)) return null;
+  if (!checkTimeClaims(claims, nowSec, options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC))
+    return null;
   return claims;
 }
 
@@ -321,10 +345,14 @@ function derivationParams(derivation: KeyDerivation, salt: string, enc: JweEncry
 
 async function importJweKey(raw: Bytes, enc: JweEncryption): Promise<JweKey> {
   const kidInput = encoder.encode(`{"k":"${base64UrlEncode(raw)}","kty":"oct"}`);
-  const kid = base64UrlEncode(new Uint8Array(await crypto.subtle.digest(raw.length === 64 ? "SHA-512" : "SHA-256", kidInput)));
+  const kid = base64UrlEncode(
+    new Uint8Array(await crypto.subtle.digest(raw.length === 64 ? "SHA-512" : "SHA-256", kidInput)),
+  );
   if (enc === "A256CBC-HS512") {
     const [macKey, aesKey] = await Promise.all([
-      crypto.subtle.importKey("raw", raw.slice(0, 32), { name: "HMAC", hash: "SHA-512" }, false, ["sign"]),
+      crypto.subtle.importKey("raw", raw.slice(0, 32), { name: "HMAC", hash: "SHA-512" }, false, [
+        "sign",
+      ]),
       crypto.subtle.importKey("raw", raw.slice(32), "AES-CBC", false, ["decrypt"]),
     ]);
     return { enc, kid, aesKey, macKey };
@@ -355,9 +383,16 @@ export function deriveJweKey(
   if (cached) return cached;
   const pending = (async () => {
     const params = derivationParams(derivation, salt, enc);
-    const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveBits"]);
+    const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, [
+      "deriveBits",
+    ]);
     const bits = await crypto.subtle.deriveBits(
-      { name: "HKDF", hash: "SHA-256", salt: encoder.encode(params.salt), info: encoder.encode(params.info) },
+      {
+        name: "HKDF",
+        hash: "SHA-256",
+        salt: encoder.encode(params.salt),
+        info: encoder.encode(params.info),
+      },
       ikm,
       params.length * 8,
     );

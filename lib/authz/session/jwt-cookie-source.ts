@@ -19,7 +19,8 @@ import type { SessionClaims, SessionSource } from "./source";
  * @example
  * const secret: SecretInput = () => [process.env.AUTH_SECRET ?? "", process.env.AUTH_SECRET_OLD ?? ""].filter(Boolean);
  */
-export type SecretInput = string | readonly string[] | (() => string | readonly string[] | undefined);
+export type SecretInput =
+  string | readonly string[] | (() => string | readonly string[] | undefined);
 
 /**
  * Options shared by the JWT cookie readers.
@@ -113,18 +114,27 @@ function isHttps(request: Request): boolean {
  * @example
  * const source = createJwtCookieSource(options, authJsFlavour);
  */
-export function createJwtCookieSource(options: JwtSessionOptions, flavour: JwtCookieFlavour): SessionSource {
+export function createJwtCookieSource(
+  options: JwtSessionOptions,
+  flavour: JwtCookieFlavour,
+): SessionSource {
   const { label } = flavour;
-  if (typeof options !== "object" || options === null) throw new TypeError(`${label}: options are required`);
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`${label}: options are required`);
   const { secret, cookieName, clockToleranceSec, maxTokenBytes, cache } = options;
 
   let staticSecrets: readonly string[] | undefined;
   if (typeof secret === "string") staticSecrets = checkSecretList(label, [secret]);
   else if (Array.isArray(secret)) staticSecrets = checkSecretList(label, secret);
   else if (typeof secret !== "function") {
-    throw new TypeError(`${label}: "secret" must be a string, a list of strings, or a function returning one`);
+    throw new TypeError(
+      `${label}: "secret" must be a string, a list of strings, or a function returning one`,
+    );
   }
-  if (cookieName !== undefined && (typeof cookieName !== "string" || !COOKIE_NAME.test(cookieName))) {
+  if (
+    cookieName !== undefined &&
+    (typeof cookieName !== "string" || !COOKIE_NAME.test(cookieName))
+  ) {
     throw new TypeError(`${label}: invalid "cookieName": ${String(cookieName)}`);
   }
   const tolerance = clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
@@ -139,7 +149,9 @@ export function createJwtCookieSource(options: JwtSessionOptions, flavour: JwtCo
   if (cache !== false) {
     cacheMax = cache?.max ?? DEFAULT_CACHE_MAX;
     if (!Number.isSafeInteger(cacheMax) || cacheMax < 1) {
-      throw new TypeError(`${label}: "cache.max" must be a positive integer (use cache: false to disable)`);
+      throw new TypeError(
+        `${label}: "cache.max" must be a positive integer (use cache: false to disable)`,
+      );
     }
   }
 
@@ -149,15 +161,23 @@ export function createJwtCookieSource(options: JwtSessionOptions, flavour: JwtCo
     if (staticSecrets) return staticSecrets;
     const value = dynamicSecret?.();
     if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) {
-      throw new Error(`${label}: no secret configured (the "secret" function returned nothing); set AUTH_SECRET`);
+      throw new Error(
+        `${label}: no secret configured (the "secret" function returned nothing); set AUTH_SECRET`,
+      );
     }
     if (typeof value === "string") return checkSecretList(label, [value]);
     if (Array.isArray(value)) return checkSecretList(label, value);
-    throw new TypeError(`${label}: the "secret" function must return a string or a list of strings`);
+    throw new TypeError(
+      `${label}: the "secret" function must return a string or a list of strings`,
+    );
   };
 
   const entries = new Map<string, CacheEntry>();
-  const decryptOptions = { encs: flavour.encs, maxTokenBytes: maxBytes, clockToleranceSec: tolerance };
+  const decryptOptions = {
+    encs: flavour.encs,
+    maxTokenBytes: maxBytes,
+    clockToleranceSec: tolerance,
+  };
 
   return async function readJwtSession(request: Request): Promise<SessionClaims | null> {
     // Secrets first: a missing secret is a misconfiguration to report even for anonymous requests.
@@ -181,7 +201,10 @@ export function createJwtCookieSource(options: JwtSessionOptions, flavour: JwtCo
       }
     }
 
-    const claims = await decryptJwt(token, flavour.keys(secrets, name), { ...decryptOptions, nowSec });
+    const claims = await decryptJwt(token, flavour.keys(secrets, name), {
+      ...decryptOptions,
+      nowSec,
+    });
     if (!claims) return null;
     deepFreeze(claims);
     // Tokens without a numeric `exp` are not cached: nothing would bound how long they are served.

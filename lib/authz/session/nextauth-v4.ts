@@ -41,6 +41,7 @@ export function nextAuthV4Session(options: NextAuthV4SessionOptions): SessionSou
     defaultCookieName: NEXTAUTH_V4_COOKIE_NAME,
     encs: ["A256GCM"],
     // v4 tokens carry no `kid`, so every secret is a candidate; GCM rejects a wrong key cheaply.
-    keys: (secrets) => (header) => Promise.all(secrets.map((secret) => deriveJweKey(secret, "", "nextauth-v4", header.enc))),
+    keys: (secrets) => (header) =>
+      Promise.all(secrets.map((secret) => deriveJweKey(secret, "", "nextauth-v4", header.enc))),
   });
 }

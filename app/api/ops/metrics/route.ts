@@ -5,6 +5,9 @@ const startedAt = Date.now();
 
 export const GET = withAuthorization(policies.opsMetrics, async () =>
   Response.json({
-    metrics: { uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), runtime: process.env.NEXT_RUNTIME ?? "nodejs" },
+    metrics: {
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      runtime: process.env.NEXT_RUNTIME ?? "nodejs",
+    },
   }),
 );

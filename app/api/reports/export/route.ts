@@ -3,6 +3,10 @@ import { withAuthorization } from "@/lib/guard";
 
 export const POST = withAuthorization(policies.exportReports, async (_request, { subject }) =>
   Response.json({
-    report: { tenant: subject.tenant ?? null, format: "csv", generatedAt: new Date().toISOString() },
+    report: {
+      tenant: subject.tenant ?? null,
+      format: "csv",
+      generatedAt: new Date().toISOString(),
+    },
   }),
 );

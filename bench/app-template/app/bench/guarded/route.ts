@@ -2,4 +2,6 @@ import { authz, signedIn } from "@/bench-kit";
 
 export const dynamic = "force-dynamic";
 
-export const GET = authz.withAuthorization(signedIn, async () => Response.json({ ok: true, route: "guarded" }));
+export const GET = authz.withAuthorization(signedIn, async () =>
+  Response.json({ ok: true, route: "guarded" }),
+);
