@@ -18,6 +18,11 @@ const declaration = {
     pro: { features: ["export"], label: "pro" },
   },
   upgradeUrl: "/pricing",
+  // Held per organization: dave is a member of acme and an admin of globex at the same time.
+  orgRoles: {
+    member: { permissions: ["org:documents:read", "org:documents:delete-own"] },
+    admin: { inherits: ["member"], permissions: ["org:members:manage"] },
+  },
 } as const;
 
 export type AccessDeclarationOfDemo = typeof declaration;
@@ -53,6 +58,23 @@ export const policies = {
     feature: "export",
     rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
   }),
+  // Organizations: the active org is the [org] route segment, checked against the caller's
+  // memberships from the account store on every request; a non-member gets the unknown-org 404.
+  orgDocuments: access.policy({
+    name: "org-documents",
+    org: { segment: "org", permission: "org:documents:read" },
+  }),
+  orgDocument: access.policy({
+    name: "org-document",
+    org: { segment: "org", permission: "org:documents:read" },
+    resource: { org: "tenantId" },
+  }),
+  deleteOrgDocument: access.policy({
+    name: "delete-org-document",
+    org: { segment: "org", permission: "org:documents:delete-own" },
+    resource: { org: "tenantId", owner: "ownerId", orgRoleOverride: "admin" },
+  }),
+  orgMembers: access.policy({ name: "org-members", org: { segment: "org", role: "admin" } }),
   opsMetrics: access.policy({ name: "ops-metrics", signedIn: false, ip: { allow: opsAllowedIps } }),
 };
 

@@ -1,18 +1,22 @@
 /**
  * The demo's configured kit for route handlers, pages and server actions (Node runtime).
  * Rate limits live in Redis when REDIS_URL is set, so every instance shares one count; otherwise in
- * this process's memory, which is right for development and a single server only.
+ * this process's memory, which is right for development and a single server only. The same goes
+ * for accounts and org memberships (lib/demo/accounts.ts).
  */
 import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
 import { createPageGuard } from "@/lib/authz/server";
 import { createRedisClientFromUrl, redisRateLimitStore } from "@/lib/authz-redis-node";
 import { SIGN_IN_PATH } from "./auth.config";
+import { demoAccounts } from "./demo/accounts";
 import { kitOptions } from "./kit";
 
 const redisUrl = process.env.REDIS_URL;
 
 export const authz = createAuthz({
   ...kitOptions,
+  // Every session's account (deleted? which orgs?) from the store, never only from the cookie.
+  subjects: demoAccounts.subjects,
   rateLimitStore: redisUrl
     ? redisRateLimitStore({
         client: createRedisClientFromUrl(redisUrl),

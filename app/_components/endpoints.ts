@@ -174,7 +174,7 @@ function stringField(body: Fields, key: string): string | null {
 const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   unauthenticated: () => "Session rule: sign-in required (no session cookie).",
   session_invalid: () =>
-    "Session rule: the session cookie could not be read, so it counts as none.",
+    "Session rule: the session cookie could not be read, or its account no longer exists.",
   ip_not_allowed: () =>
     "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
   role_required: (f) => `Role rule: ${stringField(f, "required_role") ?? "another"} role required.`,
@@ -184,6 +184,10 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
     `Feature rule: “${stringField(f, "feature") ?? "this feature"}” needs the ${stringField(f, "required_plan") ?? "a higher"} plan.`,
   tenant_mismatch: () => "Tenant rule: the resource belongs to another tenant.",
   owner_required: () => "Owner rule: only the owner or an admin of the same tenant may do this.",
+  org_role_required: (f) =>
+    `Org rule: ${stringField(f, "required_org_role") ?? "another"} role in this organization required.`,
+  org_permission_required: (f) =>
+    `Org rule: ${stringField(f, "required_org_permission") ?? "a permission"} in this organization required.`,
   not_found: () =>
     "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.",
   rate_limited: (f) => {

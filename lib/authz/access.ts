@@ -1,4 +1,6 @@
 import { claimsParser } from "./claims";
+import type { Membership } from "./org/membership";
+import { compileOrgRoles, type OrgRoleDeclaration, type OrgRoles } from "./org/roles";
 import { compilePolicy, type Policy, type PolicyRules } from "./policy";
 import type { SessionClaims } from "./session/source";
 
@@ -13,6 +15,8 @@ export interface AccessDeclaration {
   readonly plans?: Readonly<Record<string, PlanDeclaration>>;
   /** Where a user can upgrade; refusals for a missing feature link to it (`upgrade_url`). */
   readonly upgradeUrl?: string;
+  /** Roles held per organization membership (`admin` of acme, `member` of globex), with inheritance. */
+  readonly orgRoles?: Readonly<Record<string, OrgRoleDeclaration>>;
 }
 
 /** One role: the roles it includes and the permissions it grants. */
@@ -42,6 +46,17 @@ export type FeatureOf<D extends AccessDeclaration> =
     ? D["plans"][keyof D["plans"]]["features"][number]
     : never;
 
+/** The org role names of a declaration (`never` without `orgRoles`). */
+export type OrgRoleOf<D extends AccessDeclaration> =
+  D["orgRoles"] extends Readonly<Record<string, OrgRoleDeclaration>>
+    ? keyof D["orgRoles"] & string
+    : never;
+/** Every permission any org role of a declaration grants (`never` without `orgRoles`). */
+export type OrgPermissionOf<D extends AccessDeclaration> =
+  D["orgRoles"] extends Readonly<Record<string, OrgRoleDeclaration>>
+    ? NonNullable<D["orgRoles"][keyof D["orgRoles"]]["permissions"]>[number]
+    : never;
+
 /**
  * Who is asking, as the kit knows it from a verified session: never from the request body,
  * query or any header the client controls.
@@ -53,14 +68,27 @@ export interface Subject<D extends AccessDeclaration = AccessDeclaration> {
   readonly roles: readonly RoleOf<D>[];
   readonly tenant?: string;
   readonly plan?: PlanOf<D>;
+  /**
+   * The account's org memberships, read from the kit's account source on every request (within its
+   * cache bound), never from the cookie. Absent when the kit has no account source.
+   */
+  readonly memberships?: readonly Membership<OrgRoleOf<D>>[];
 }
 
-/** Makes a declaration whose `inherits` names an undeclared role fail to compile. */
+/** Makes a declaration whose `inherits` names an undeclared role (or org role) fail to compile. */
 type CheckedDeclaration<D extends AccessDeclaration> = D & {
   readonly roles: {
     readonly [K in keyof D["roles"]]: { readonly inherits?: readonly (keyof D["roles"])[] };
   };
-};
+} & (D["orgRoles"] extends Readonly<Record<string, OrgRoleDeclaration>>
+    ? {
+        readonly orgRoles: {
+          readonly [K in keyof D["orgRoles"]]: {
+            readonly inherits?: readonly (keyof D["orgRoles"])[];
+          };
+        };
+      }
+    : unknown);
 
 /**
  * A declaration the kit has checked and indexed: role closure, feature-to-plan table and the
@@ -78,6 +106,8 @@ export interface Access<D extends AccessDeclaration> {
   hasFeature(subject: Subject<D>, feature: FeatureOf<D>): boolean;
   /** The first declared plan that unlocks `feature` (what an upgrade hint names). */
   planFor(feature: FeatureOf<D>): { readonly plan: PlanOf<D>; readonly label: string } | undefined;
+  /** The org role table: inheritance and permissions inside an org. */
+  readonly orgRoles: OrgRoles<OrgRoleOf<D>, OrgPermissionOf<D>>;
   /** Validates raw session claims into a Subject; `null` when they do not fit the declaration. */
   parseSubject(claims: SessionClaims): Subject<D> | null;
   /**
@@ -185,6 +215,7 @@ export function defineAccess<const D extends AccessDeclaration>(
   const access: Access<D> = {
     declaration: declaration as D,
     roles: roleNames,
+    orgRoles: compileOrgRoles<OrgRoleOf<D>, OrgPermissionOf<D>>(declaration.orgRoles),
     hasRole: (subject, role) => expanded(subject).has(role),
     hasPermission: (subject, permission) =>
       subject.roles.some((r) => permissionsOf.get(r)?.has(permission) ?? false),

@@ -1,5 +1,6 @@
-import type { AccessDeclaration, Subject } from "./access";
+import type { AccessDeclaration, OrgRoleOf, Subject } from "./access";
 import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
+import { parseMemberships, type ActiveOrg, type Membership } from "./org/membership";
 import type { Policy, PolicyRules, RequiresSubject } from "./policy";
 import { rateLimitHeaders } from "./policy";
 import { memoryRateLimitStore } from "./rate-limit/memory";
@@ -7,9 +8,17 @@ import type { RateLimitStore } from "./rate-limit/store";
 import { denialResponse, type ResponseOptions } from "./respond";
 import { createWithAuthorization, type WithAuthorization } from "./route";
 import type { SessionSource } from "./session/source";
+import type { SubjectFreshness } from "./subject/freshness";
 
 /** Where a failure inside the kit happened, for the operator's log. */
-export type AuthzStage = "ip" | "session" | "rateLimit" | "resource" | "validation";
+export type AuthzStage =
+  | "ip"
+  | "session"
+  | "account"
+  | "org"
+  | "rateLimit"
+  | "resource"
+  | "validation";
 
 /** How the kit gets its facts and reports its errors: everything a policy does not say. */
 export interface AuthzOptions {
@@ -20,6 +29,12 @@ export interface AuthzOptions {
    * Default: always null, so IP rules refuse until a trust model is configured (`clientIpFrom`).
    */
   readonly clientIp?: (request: Request) => string | null;
+  /**
+   * Keeps every session's account current: whether it still exists (401 once deleted) and its org
+   * memberships, read through a short per-process cache (`subjectFreshness`). Without it the kit
+   * trusts the cookie alone, and org rules cannot be checked (they answer 500).
+   */
+  readonly subjects?: SubjectFreshness;
   /** Counts rate-limited operations. Default: an in-memory store (one process only). */
   readonly rateLimitStore?: RateLimitStore;
   /** Seconds a client should wait after a 503 because a store failed. Default 5. */
@@ -35,9 +50,19 @@ export interface AuthzOptions {
   readonly now?: () => number;
 }
 
-/** The subject a policy guarantees: a Subject, or Subject | null for a public policy. */
+/** A subject inside an org policy: its memberships, and the active org with its role there. */
+export type OrgSubject<D extends AccessDeclaration> = Subject<D> & {
+  readonly memberships: readonly Membership<OrgRoleOf<D>>[];
+  readonly org: ActiveOrg<OrgRoleOf<D>>;
+};
+
+/** The subject a policy guarantees: a Subject (with its active org under an org rule), or Subject | null for a public policy. */
 export type SubjectFor<D extends AccessDeclaration, R> =
-  RequiresSubject<R> extends true ? Subject<D> : Subject<D> | null;
+  RequiresSubject<R> extends true
+    ? R extends { readonly org: object }
+      ? OrgSubject<D>
+      : Subject<D>
+    : Subject<D> | null;
 
 /** What `check` lets through: the subject, headers to add, and the loaded resource. */
 export interface Granted<S, Res> extends Allow<S> {
@@ -54,6 +79,11 @@ export interface CheckOptions<S, Res> {
   readonly stages?: "claims" | "all";
   /** Runs after the claims checks and before the rate limit: input validation belongs here. */
   readonly validate?: (subject: S) => Promise<Deny | null>;
+  /**
+   * The active org: the value of the route segment the policy's org rule names (null when the
+   * route has none usable). Never from a query, body, header or cookie.
+   */
+  readonly org?: string | null;
   /** Loads the resource the policy's resource rule checks; null means it does not exist (404). */
   readonly load?: (subject: S) => Promise<Res | null>;
 }
@@ -109,6 +139,12 @@ export function createAuthz(options: AuthzOptions): Authz {
   const now = options.now ?? Date.now;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
 
+  const unavailable = (rule: string): Deny =>
+    deny("authorization_unavailable", "Service temporarily unavailable; try again shortly", {
+      rule,
+      headers: { "Retry-After": retryAfter },
+    });
+
   const report = (error: unknown, stage: AuthzStage, policy: string) => {
     try {
       // The type says void, but an async logger fits it too: a rejection it returns would be an
@@ -139,7 +175,30 @@ export function createAuthz(options: AuthzOptions): Authz {
     if (subject === null && policy.requiresSubject) {
       return deny("session_invalid", "Session is not valid; sign in again", { rule: "session" });
     }
-    return { subject };
+    if (subject === null || !options.subjects) return { subject };
+    return freshen(policy, subject, options.subjects);
+  }
+
+  /** The subject with its account's current state: gone is a 401, a source that fails a 503. */
+  async function freshen<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    subject: Subject<D>,
+    subjects: SubjectFreshness,
+  ): Promise<{ subject: Subject<D> | null } | Deny> {
+    let record;
+    try {
+      record = await subjects.read(subject.id);
+    } catch (error) {
+      report(error, "account", policy.name);
+      return policy.requiresSubject ? unavailable("account") : { subject: null };
+    }
+    if (record === null) {
+      return policy.requiresSubject
+        ? deny("session_invalid", "Session is not valid; sign in again", { rule: "account" })
+        : { subject: null };
+    }
+    const memberships = parseMemberships(record.memberships, policy.access.orgRoles.isRole);
+    return { subject: { ...subject, memberships } };
   }
 
   const core: Pick<Authz, "options" | "check" | "subject" | "denialResponse"> = {
@@ -166,7 +225,20 @@ export function createAuthz(options: AuthzOptions): Authz {
         const refused = policy.checkSubject(read.subject);
         if (refused) return refused;
         // checkSubject has refused a null subject wherever the policy requires one.
-        const subject = read.subject as SubjectFor<D, R>;
+        let subject = read.subject as SubjectFor<D, R>;
+
+        let org: ActiveOrg<OrgRoleOf<D>> | undefined;
+        if (policy.org) {
+          stage = "org";
+          if (!options.subjects || checkOptions.org === undefined)
+            throw new TypeError(
+              `policy "${policy.name}" has an org rule but the kit has no account source or the call names no org`,
+            );
+          const active = policy.org.check(read.subject?.memberships, checkOptions.org);
+          if ("allowed" in active) return active;
+          org = active;
+          subject = { ...read.subject, org } as SubjectFor<D, R>;
+        }
         if (checkOptions.stages === "claims") {
           return { allowed: true, subject, headers: {}, resource: undefined as Res };
         }
@@ -188,14 +260,7 @@ export function createAuthz(options: AuthzOptions): Authz {
             });
           } catch (error) {
             report(error, "rateLimit", policy.name);
-            return deny(
-              "authorization_unavailable",
-              "Service temporarily unavailable; try again shortly",
-              {
-                rule: "rateLimit",
-                headers: { "Retry-After": retryAfter },
-              },
-            );
+            return unavailable("rateLimit");
           }
           const at = now();
           const limited = policy.checkRateLimit(result, at);
@@ -208,7 +273,7 @@ export function createAuthz(options: AuthzOptions): Authz {
         if (checkOptions.load) {
           const loaded = await checkOptions.load(subject);
           if (loaded === null || loaded === undefined) return notFound("resource");
-          const refusedResource = policy.checkResource(read.subject, loaded);
+          const refusedResource = policy.checkResource(read.subject, loaded, org);
           if (refusedResource) return refusedResource;
           resource = loaded;
         } else if (policy.rules.resource) {

@@ -13,6 +13,8 @@ export const DenyStatus = {
   plan_required: 403,
   tenant_mismatch: 403,
   owner_required: 403,
+  org_role_required: 403,
+  org_permission_required: 403,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,

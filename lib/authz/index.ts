@@ -9,6 +9,8 @@ export type {
   Access,
   AccessDeclaration,
   FeatureOf,
+  OrgPermissionOf,
+  OrgRoleOf,
   PermissionOf,
   PlanOf,
   RoleOf,
@@ -16,7 +18,23 @@ export type {
 } from "./access";
 export type { Policy, PolicyRules, RateLimitOptions, ResourceOptions } from "./policy";
 export { createAuthz } from "./authz";
-export type { Authz, AuthzOptions, CheckOptions, Granted, SubjectFor } from "./authz";
+export type { Authz, AuthzOptions, CheckOptions, Granted, OrgSubject, SubjectFor } from "./authz";
+export type { ActiveOrg, Membership } from "./org/membership";
+export type { OrgRoleDeclaration } from "./org/roles";
+export type { OrgRuleOptions } from "./org/rule";
+export { subjectFreshness } from "./subject/freshness";
+export type { SubjectFreshness, SubjectFreshnessOptions } from "./subject/freshness";
+export { memoryMembershipStore } from "./subject/memory";
+export type { MemoryMembershipStore } from "./subject/memory";
+export { redisMembershipStore } from "./subject/redis";
+export type { RedisMembershipStoreOptions, RedisScriptClient } from "./subject/redis";
+export type {
+  AccountRecord,
+  AccountSeed,
+  AccountSource,
+  MembershipStore,
+  OrgMember,
+} from "./subject/source";
 export { DenyStatus, deny, notFound } from "./decision";
 export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision";
 export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";

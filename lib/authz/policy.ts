@@ -1,7 +1,18 @@
-import type { Access, AccessDeclaration, FeatureOf, PermissionOf, RoleOf, Subject } from "./access";
+import type {
+  Access,
+  AccessDeclaration,
+  FeatureOf,
+  OrgPermissionOf,
+  OrgRoleOf,
+  PermissionOf,
+  RoleOf,
+  Subject,
+} from "./access";
 import { deny, notFound, type Deny } from "./decision";
 import { parseDuration, type Duration } from "./duration";
 import { ipMatcher } from "./ip";
+import type { ActiveOrg } from "./org/membership";
+import { compileOrgRule, type OrgRule, type OrgRuleOptions } from "./org/rule";
 import type { RateLimitResult } from "./rate-limit/store";
 
 /** A per-operation rate limit: at most `limit` calls per `window`, counted per user or per address. */
@@ -25,6 +36,13 @@ export interface ResourceOptions<D extends AccessDeclaration> {
   readonly tenant?: string;
   /** Key of the resource's owner id; it must equal the subject's id unless a role overrides. */
   readonly owner?: string;
+  /**
+   * Key of the resource's org id; it must equal the active org (the policy's `org` rule), or the
+   * resource is concealed as a 404, whichever other org it belongs to.
+   */
+  readonly org?: string;
+  /** Org roles (in the active org) that act on resources they do not own, like org admins. */
+  readonly orgRoleOverride?: OrgRoleOf<D> | readonly OrgRoleOf<D>[];
   /**
    * Roles that act on resources they do not own (tenant admins). Their reach is the tenant only
    * when the rule also names a `tenant` key; without one they act on every resource.
@@ -61,6 +79,12 @@ export interface PolicyRules<D extends AccessDeclaration> {
   };
   readonly rateLimit?: RateLimitOptions;
   readonly resource?: ResourceOptions<D>;
+  /**
+   * Membership of the org named by a route segment, with an org role or org permission there. The
+   * memberships come from the kit's account source, never from the cookie; a non-member gets the
+   * same 404 as for an org that does not exist.
+   */
+  readonly org?: OrgRuleOptions<OrgRoleOf<D>, OrgPermissionOf<D>>;
 }
 
 /** Whether a policy's handler sees a subject for sure: every policy but `signedIn: false`. */
@@ -70,6 +94,7 @@ export type RequiresSubject<R> = R extends { readonly signedIn: false } ? false 
 export type ResourceKeys<R> = R extends { readonly resource: infer O }
   ? | (O extends { readonly tenant: infer T extends string } ? T : never)
     | (O extends { readonly owner: infer K extends string } ? K : never)
+    | (O extends { readonly org: infer G extends string } ? G : never)
   : never;
 
 /** The resource shape a policy can check: an object with a string at each key it reads. */
@@ -90,14 +115,20 @@ export interface Policy<
   readonly requiresSubject: boolean;
   /** The window in ms of `rules.rateLimit`, parsed once. */
   readonly rateLimitWindowMs: number | undefined;
+  /** The compiled `rules.org`: which segment names the org, and the membership check (pure). */
+  readonly org: OrgRule<OrgRoleOf<D>> | undefined;
   /** Evaluates the IP rule (pure). */
   checkAddress(ip: string | null): Deny | null;
   /** Evaluates the session, role, permission and feature rules (pure). */
   checkSubject(subject: Subject<D> | null): Deny | null;
   /** Turns a rate-limit result into a refusal, or null when within the limit (pure). */
   checkRateLimit(result: RateLimitResult, now: number): Deny | null;
-  /** Evaluates ownership and tenancy of a loaded resource (pure). */
-  checkResource(subject: Subject<D> | null, resource: unknown): Deny | null;
+  /** Evaluates ownership, tenancy and org of a loaded resource (pure); `org` is the active org. */
+  checkResource(
+    subject: Subject<D> | null,
+    resource: unknown,
+    org?: ActiveOrg<OrgRoleOf<D>>,
+  ): Deny | null;
 }
 
 const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
@@ -161,6 +192,8 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       "signedIn: false conflicts with rules that need a signed-in user (role, permission, feature, resource, per-user rate limit)",
     );
   }
+  if (rules.signedIn === false && rules.org !== undefined)
+    invalid("signedIn: false conflicts with an org rule, which needs a signed-in member");
   const requiresSubject = rules.signedIn !== false;
 
   let allow: ((ip: string | null) => boolean) | undefined;
@@ -191,15 +224,28 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     }
   }
 
+  const org = rules.org ? compileOrgRule(access.orgRoles, rules.org, invalid) : undefined;
+
   const resource = rules.resource;
   const overrides = asList(resource?.ownerOverride);
+  const orgOverrides = asList(resource?.orgRoleOverride);
   if (resource) {
-    if (resource.tenant === undefined && resource.owner === undefined)
+    if (
+      resource.tenant === undefined &&
+      resource.owner === undefined &&
+      resource.org === undefined
+    )
       invalid("resource rule needs a tenant or an owner key");
     for (const role of overrides)
       if (!access.isRole(role)) invalid(`unknown ownerOverride role "${String(role)}"`);
+    for (const role of orgOverrides)
+      if (!access.orgRoles.isRole(role)) invalid(`unknown orgRoleOverride role "${String(role)}"`);
     if (overrides.length > 0 && resource.owner === undefined)
       invalid("ownerOverride needs an owner key");
+    if (orgOverrides.length > 0 && resource.owner === undefined)
+      invalid("orgRoleOverride needs an owner key");
+    if ((resource.org !== undefined || orgOverrides.length > 0) && org === undefined)
+      invalid("a resource org key or orgRoleOverride needs the policy's org rule");
   }
   const conceal = resource?.conceal ?? "none";
   const plan = rules.feature !== undefined ? access.planFor(rules.feature) : undefined;
@@ -211,6 +257,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     rules,
     requiresSubject,
     rateLimitWindowMs,
+    org,
 
     checkAddress(ip) {
       if (!rules.ip) return null;
@@ -278,7 +325,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       );
     },
 
-    checkResource(subject, loaded) {
+    checkResource(subject, loaded, active) {
       if (!resource) return null;
       if (subject === null)
         return deny("unauthenticated", "Authentication required", { rule: "session" });
@@ -295,6 +342,10 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       };
       const tenant = value(resource.tenant);
       const owner = value(resource.owner);
+      const resourceOrg = value(resource.org);
+      // Another org's resource through this org's URL does not exist here, even for its members.
+      if (resourceOrg !== undefined && (active === undefined || resourceOrg !== active.id))
+        return notFound("org");
       if (tenant !== undefined && tenant !== subject.tenant) {
         return conceal === "none"
           ? deny("tenant_mismatch", "Requires same tenant", { rule: "tenant" })
@@ -303,10 +354,16 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       if (
         owner !== undefined &&
         owner !== subject.id &&
-        !overrides.some((r) => access.hasRole(subject, r))
+        !overrides.some((r) => access.hasRole(subject, r)) &&
+        !(active !== undefined && orgOverrides.some((r) => access.orgRoles.satisfies(active.role, r)))
       ) {
-        return conceal === "all"
-          ? notFound("owner")
+        if (conceal === "all") return notFound("owner");
+        // Inside an org the way in is an org role: say which one, as the org rule does.
+        return orgOverrides.length > 0
+          ? deny("org_role_required", `Requires resource owner or ${joinOr(orgOverrides)} role in this organization`, {
+              rule: "owner",
+              details: { required_org_role: joinOr(orgOverrides) },
+            })
           : deny("owner_required", "Requires resource owner", { rule: "owner" });
       }
       return null;

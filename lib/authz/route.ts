@@ -182,6 +182,13 @@ async function readJsonBody(
   }
 }
 
+/** The segment's value; null when it is not one string (a catch-all), undefined when absent. */
+function orgSegment(raw: RawParams, segment: string): string | null | undefined {
+  if (!Object.hasOwn(raw, segment)) return undefined;
+  const value = raw[segment];
+  return typeof value === "string" ? value : null;
+}
+
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
   const entries = Object.entries(headers);
   if (entries.length === 0) return response;
@@ -231,9 +238,18 @@ export function createWithAuthorization(
     const guarded: RouteHandler = async (request, context) => {
       let params: unknown = {};
       let body: unknown = undefined;
+      // Awaited first, as the org segment is checked before validation. A params promise that
+      // fails leaves no segment (an org policy refuses) and is rethrown by validation (a 500).
+      let failed: { readonly error: unknown } | undefined;
+      const raw: RawParams = await Promise.resolve(context?.params).then(
+        (value) => value ?? {},
+        (error: unknown) => ((failed = { error }), {}),
+      );
       const decision = await authz.check(policy, request, {
+        // The active org is the route segment, as Next parsed it from the path: nothing else.
+        ...(policy.org ? { org: orgSegment(raw, policy.org.segment) } : {}),
         validate: async () => {
-          const raw = (await context?.params) ?? {};
+          if (failed) throw failed.error;
           if (options.params) {
             const result = await validate(options.params, raw);
             if (!result.ok) return badRequest("Invalid route parameters", result.issues);

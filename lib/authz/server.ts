@@ -57,7 +57,7 @@ export function createPageGuard(
   /**
    * Returns the subject the policy allows, or ends the render: anonymous visitors are redirected
    * to sign-in (back to `path` afterwards), refused ones see the 403 page (`forbidden()`), and a
-   * concealed resource the 404 page.
+   * concealed resource the 404 page. An org policy needs `org`: the page's `[org]` segment.
    *
    * @example
    * export default async function AdminPage() {
@@ -67,9 +67,12 @@ export function createPageGuard(
    */
   async function authorize<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
-    pageOptions: { readonly path?: string } = {},
+    pageOptions: { readonly path?: string; readonly org?: string } = {},
   ): Promise<SubjectFor<D, R>> {
-    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
+    const decision = await authz.check(policy, await currentRequest(), {
+      stages: "claims",
+      ...(pageOptions.org !== undefined ? { org: pageOptions.org } : {}),
+    });
     if (decision.allowed) return decision.subject;
     if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
     if (decision.status === 404) notFound();
@@ -79,7 +82,8 @@ export function createPageGuard(
 
   /**
    * Checks a policy inside a server action and returns a typed result instead of throwing, so the
-   * action can answer its form with the refusal.
+   * action can answer its form with the refusal. An org policy needs `org`: bind the page's `[org]`
+   * segment to the action; the caller's own memberships decide, so naming another org gains nothing.
    *
    * @example
    * const auth = await authorizeAction(policies.admin);
@@ -87,8 +91,12 @@ export function createPageGuard(
    */
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
+    actionOptions: { readonly org?: string } = {},
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
+    const decision = await authz.check(policy, await currentRequest(), {
+      stages: "claims",
+      ...(actionOptions.org !== undefined ? { org: actionOptions.org } : {}),
+    });
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return {
       ok: false,

@@ -1,6 +1,7 @@
+import { demoAccounts } from "./accounts";
 import { demoUsers, type DemoUser } from "./users";
 
-/** A demo document: owned by one user, inside one tenant. */
+/** A demo document: owned by one user, inside one tenant (which is also its organization). */
 export interface DemoDocument {
   readonly id: string;
   readonly title: string;
@@ -14,6 +15,7 @@ const seedDocuments: readonly DemoDocument[] = [
   { id: "doc-acme-3", title: "Acme onboarding guide", tenantId: "acme", ownerId: "user-bob" },
   { id: "doc-globex-1", title: "Globex pricing study", tenantId: "globex", ownerId: "user-carol" },
   { id: "doc-globex-2", title: "Globex hiring plan", tenantId: "globex", ownerId: "user-carol" },
+  { id: "doc-globex-3", title: "Globex partner list", tenantId: "globex", ownerId: "user-dave" },
 ];
 
 // In memory on purpose: the demo resets on restart (DESIGN 1.2), and serverless instances each
@@ -23,6 +25,9 @@ const users = new Map<string, DemoUser>(demoUsers.map((u) => [u.id, u]));
 
 export const documentStore = {
   get: async (id: string): Promise<DemoDocument | null> => documents.get(id) ?? null,
+  /** One organization's documents, by id. */
+  inOrg: async (org: string): Promise<readonly DemoDocument[]> =>
+    [...documents.values()].filter((d) => d.tenantId === org).sort((a, b) => a.id.localeCompare(b.id)),
   delete: async (id: string): Promise<boolean> => documents.delete(id),
   reset: (): void => {
     documents.clear();
@@ -32,9 +37,15 @@ export const documentStore = {
 
 export const userStore = {
   list: async (): Promise<readonly DemoUser[]> => [...users.values()],
-  delete: async (id: string): Promise<boolean> => users.delete(id),
+  /** Deletes the user and their account in the shared store, so their session stops working. */
+  delete: async (id: string): Promise<boolean> => {
+    const listed = users.delete(id);
+    const revoked = await demoAccounts.removeAccount(id);
+    return listed || revoked;
+  },
   reset: (): void => {
     users.clear();
     for (const u of demoUsers) users.set(u.id, u);
+    demoAccounts.reset();
   },
 };

@@ -1,4 +1,4 @@
-import type { PlanOf, RoleOf } from "@/lib/authz/access";
+import type { OrgRoleOf, PlanOf, RoleOf } from "@/lib/authz/access";
 import type { AccessDeclarationOfDemo } from "@/lib/access";
 
 /** A demo account: the claims it signs in with. Passwords are all "demo" (DESIGN 1.1). */
@@ -38,7 +38,31 @@ export const demoUsers: readonly DemoUser[] = [
     tenant: "globex",
     plan: "pro",
   },
+  {
+    id: "user-dave",
+    email: "dave@example.com",
+    name: "Dave",
+    role: "member",
+    tenant: "acme",
+    plan: "pro",
+  },
 ];
+
+/**
+ * Every demo account's org memberships (org id → org role) when the demo starts: the seed of the
+ * membership store, not session claims (memberships change while a cookie lives on).
+ */
+export const demoMemberships = {
+  "user-alice": { acme: "admin" },
+  "user-bob": { acme: "member" },
+  "user-carol": { globex: "member" },
+  "user-dave": { acme: "member", globex: "admin" },
+} as const satisfies Readonly<
+  Record<string, Readonly<Record<string, OrgRoleOf<AccessDeclarationOfDemo>>>>
+>;
+
+/** The demo's organizations, in the order the console lists them. */
+export const demoOrgs = ["acme", "globex"] as const;
 
 /** Finds a demo user by email, case-insensitively. */
 export function findDemoUser(email: string): DemoUser | undefined {

@@ -390,6 +390,7 @@ describe("demo API (no proxy trust model)", () => {
       "alice@example.com",
       "bob@example.com",
       "carol@example.com",
+      "dave@example.com",
     ]);
     expect(JSON.stringify(body)).not.toMatch(/password|demo"/);
   });
@@ -402,7 +403,7 @@ describe("demo API (no proxy trust model)", () => {
     const list = (await (await call(demo, "listUsers", "alice")).json()) as {
       users: { id: string }[];
     };
-    expect(list.users.map((u) => u.id)).toEqual(["user-alice", "user-carol"]);
+    expect(list.users.map((u) => u.id)).toEqual(["user-alice", "user-carol", "user-dave"]);
   });
 
   it("GET doc-globex-1 as bob is byte-identical to GET doc-nope (status, headers, body)", async () => {
@@ -517,7 +518,7 @@ describe("demo API (no proxy trust model)", () => {
         refusal.admin,
       );
       const users = await demo.store.userStore.list();
-      expect(users.map((u) => u.id)).toEqual(["user-alice", "user-bob", "user-carol"]);
+      expect(users.map((u) => u.id)).toEqual(["user-alice", "user-bob", "user-carol", "user-dave"]);
     });
 
     it("the store's delete is never called on a refusal", async () => {

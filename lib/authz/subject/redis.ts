@@ -1,0 +1,186 @@
+/**
+ * A Redis membership store shared by every instance: the same Redis as the rate limits. It depends
+ * on two script calls only (`evalSha`, `eval`, node-redis's shape), so any client fits through a
+ * small adapter, and every operation is one atomic script: one round trip, no torn state.
+ *
+ * Layout, under `prefix` (default "authz:subjects"):
+ * - `<prefix>:user:<userId>` hash: `account` = "1" while the account exists, `org:<orgId>` = role;
+ * - `<prefix>:org:<orgId>` hash: userId = role (the member list, kept in step by the scripts);
+ * - `<prefix>:seeded`: set once by the first instance that writes the seed.
+ * The scripts build org keys from the prefix, so on Redis Cluster put a hash tag in the prefix
+ * (`{authz}:subjects`) to keep every key in one slot.
+ */
+import type { AccountRecord, AccountSeed, MembershipStore, OrgMember } from "./source";
+
+/** The two script commands the store uses, in node-redis's shape (client and cluster both fit). */
+export interface RedisScriptClient {
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** Options of `redisMembershipStore`. */
+export interface RedisMembershipStoreOptions {
+  readonly client: RedisScriptClient;
+  /** Key prefix (default "authz:subjects"). */
+  readonly prefix?: string;
+  /** Per-call deadline in ms (default 200); past it the call rejects and the kit answers 503. */
+  readonly timeoutMs?: number;
+  /** Accounts written once, by the first instance that finds the keyspace unseeded (demos, tests). */
+  readonly seed?: AccountSeed;
+}
+
+const READ = `return redis.call('HGETALL', KEYS[1])`;
+const SET = `if redis.call('HEXISTS', KEYS[1], 'account') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'org:' .. ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1`;
+const REMOVE = `local n = redis.call('HDEL', KEYS[1], 'org:' .. ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[2])
+return n`;
+const REMOVE_ACCOUNT = `local fields = redis.call('HKEYS', KEYS[1])
+if #fields == 0 then return 0 end
+for _, f in ipairs(fields) do
+  if string.sub(f, 1, 4) == 'org:' then redis.call('HDEL', ARGV[1] .. string.sub(f, 5), ARGV[2]) end
+end
+redis.call('DEL', KEYS[1])
+return 1`;
+const SEED = `if not redis.call('SET', KEYS[1], '1', 'NX') then return 0 end
+local seed = cjson.decode(ARGV[3])
+for user, orgs in pairs(seed) do
+  redis.call('HSET', ARGV[1] .. user, 'account', '1')
+  for org, role in pairs(orgs) do
+    redis.call('HSET', ARGV[1] .. user, 'org:' .. org, role)
+    redis.call('HSET', ARGV[2] .. org, user, role)
+  end
+end
+return 1`;
+
+/** Every script the store runs, by name (exported for tests and for loading them ahead). */
+export const MEMBERSHIP_SCRIPTS = { READ, SET, REMOVE, REMOVE_ACCOUNT, SEED } as const;
+
+async function sha1Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Redis membership store timed out after ${ms} ms`)),
+      ms,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A flat HGETALL reply ([field, value, ...]) as pairs; throws on any other shape. */
+function pairs(reply: unknown): [string, string][] {
+  if (!Array.isArray(reply) || reply.length % 2 !== 0)
+    throw new Error("Redis membership store: unexpected reply");
+  const out: [string, string][] = [];
+  for (let i = 0; i < reply.length; i += 2) {
+    const field: unknown = reply[i];
+    const value: unknown = reply[i + 1];
+    if (typeof field !== "string" || typeof value !== "string")
+      throw new Error("Redis membership store: unexpected reply");
+    out.push([field, value]);
+  }
+  return out;
+}
+
+const flag = (reply: unknown): boolean => {
+  if (reply !== 0 && reply !== 1) throw new Error("Redis membership store: unexpected reply");
+  return reply === 1;
+};
+
+/**
+ * Creates a Redis-backed membership store: one script (one round trip) per call, rejects on any
+ * failure, timeout or malformed reply, so the kit answers 503 rather than guess.
+ *
+ * @example
+ * const store = redisMembershipStore({ client: createRedisClientFromUrl(process.env.REDIS_URL!) });
+ */
+export function redisMembershipStore(options: RedisMembershipStoreOptions): MembershipStore {
+  const { client } = options;
+  const prefix = options.prefix ?? "authz:subjects";
+  const timeoutMs = options.timeoutMs ?? 200;
+  if (typeof client?.evalSha !== "function" || typeof client.eval !== "function")
+    throw new TypeError(
+      "Invalid Redis client: expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
+    );
+  if (typeof prefix !== "string" || prefix === "")
+    throw new TypeError("Invalid prefix: expected a non-empty string");
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new TypeError(`Invalid timeoutMs: expected a positive number, got ${String(timeoutMs)}`);
+  const seedJson = options.seed === undefined ? undefined : JSON.stringify(options.seed);
+
+  const userKey = (userId: string) => `${prefix}:user:${userId}`;
+  const orgKey = (org: string) => `${prefix}:org:${org}`;
+  const shas = new Map<string, Promise<string>>();
+
+  async function run(script: string, keys: string[], args: string[] = []): Promise<unknown> {
+    let sha = shas.get(script);
+    if (sha === undefined) shas.set(script, (sha = sha1Hex(script)));
+    const call = async () => {
+      try {
+        return await client.evalSha(await sha, { keys, arguments: args });
+      } catch (error) {
+        // After a Redis restart or failover the script cache is empty: send the script once.
+        if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+        return client.eval(script, { keys, arguments: args });
+      }
+    };
+    return withTimeout(call(), timeoutMs);
+  }
+
+  // The seed is written at most once per keyspace; until this process saw it done, every call
+  // waits for it (a failed attempt is retried by the next call).
+  let seeded: Promise<void> | null = seedJson === undefined ? Promise.resolve() : null;
+  const ready = (): Promise<void> =>
+    (seeded ??= run(SEED, [`${prefix}:seeded`], [`${prefix}:user:`, `${prefix}:org:`, seedJson!])
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        seeded = null;
+        throw error;
+      }));
+
+  return {
+    async load(userId): Promise<AccountRecord | null> {
+      await ready();
+      const fields = pairs(await run(READ, [userKey(userId)]));
+      if (!fields.some(([field]) => field === "account")) return null;
+      // fromEntries defines own properties: an org named "__proto__" stays data.
+      const memberships = Object.fromEntries(
+        fields.filter(([field]) => field.startsWith("org:")).map(([f, role]) => [f.slice(4), role]),
+      );
+      return { memberships };
+    },
+    async members(org): Promise<readonly OrgMember[]> {
+      await ready();
+      return pairs(await run(READ, [orgKey(org)]))
+        .map(([userId, role]) => ({ userId, role }))
+        .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    },
+    async setMembership(org, userId, role) {
+      await ready();
+      return flag(await run(SET, [userKey(userId), orgKey(org)], [org, userId, role]));
+    },
+    async removeMembership(org, userId) {
+      await ready();
+      return flag(await run(REMOVE, [userKey(userId), orgKey(org)], [org, userId]));
+    },
+    async removeAccount(userId) {
+      await ready();
+      return flag(await run(REMOVE_ACCOUNT, [userKey(userId)], [`${prefix}:org:`, userId]));
+    },
+  };
+}
