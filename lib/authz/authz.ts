@@ -12,13 +12,7 @@ import type { SubjectFreshness } from "./subject/freshness";
 
 /** Where a failure inside the kit happened, for the operator's log. */
 export type AuthzStage =
-  | "ip"
-  | "session"
-  | "account"
-  | "org"
-  | "rateLimit"
-  | "resource"
-  | "validation";
+  "ip" | "session" | "account" | "org" | "rateLimit" | "resource" | "validation";
 
 /** How the kit gets its facts and reports its errors: everything a policy does not say. */
 export interface AuthzOptions {

@@ -230,11 +230,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   const overrides = asList(resource?.ownerOverride);
   const orgOverrides = asList(resource?.orgRoleOverride);
   if (resource) {
-    if (
-      resource.tenant === undefined &&
-      resource.owner === undefined &&
-      resource.org === undefined
-    )
+    if (resource.tenant === undefined && resource.owner === undefined && resource.org === undefined)
       invalid("resource rule needs a tenant or an owner key");
     for (const role of overrides)
       if (!access.isRole(role)) invalid(`unknown ownerOverride role "${String(role)}"`);
@@ -355,15 +351,22 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
         owner !== undefined &&
         owner !== subject.id &&
         !overrides.some((r) => access.hasRole(subject, r)) &&
-        !(active !== undefined && orgOverrides.some((r) => access.orgRoles.satisfies(active.role, r)))
+        !(
+          active !== undefined &&
+          orgOverrides.some((r) => access.orgRoles.satisfies(active.role, r))
+        )
       ) {
         if (conceal === "all") return notFound("owner");
         // Inside an org the way in is an org role: say which one, as the org rule does.
         return orgOverrides.length > 0
-          ? deny("org_role_required", `Requires resource owner or ${joinOr(orgOverrides)} role in this organization`, {
-              rule: "owner",
-              details: { required_org_role: joinOr(orgOverrides) },
-            })
+          ? deny(
+              "org_role_required",
+              `Requires resource owner or ${joinOr(orgOverrides)} role in this organization`,
+              {
+                rule: "owner",
+                details: { required_org_role: joinOr(orgOverrides) },
+              },
+            )
           : deny("owner_required", "Requires resource owner", { rule: "owner" });
       }
       return null;

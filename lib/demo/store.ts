@@ -27,7 +27,9 @@ export const documentStore = {
   get: async (id: string): Promise<DemoDocument | null> => documents.get(id) ?? null,
   /** One organization's documents, by id. */
   inOrg: async (org: string): Promise<readonly DemoDocument[]> =>
-    [...documents.values()].filter((d) => d.tenantId === org).sort((a, b) => a.id.localeCompare(b.id)),
+    [...documents.values()]
+      .filter((d) => d.tenantId === org)
+      .sort((a, b) => a.id.localeCompare(b.id)),
   delete: async (id: string): Promise<boolean> => documents.delete(id),
   reset: (): void => {
     documents.clear();

@@ -25,7 +25,10 @@ export interface OrgRule<Role extends string = string> {
    * an org that does not exist, so membership is never revealed); a 403 for a member without the
    * role or permission.
    */
-  check(memberships: readonly Membership<Role>[] | undefined, org: string | null): ActiveOrg<Role> | Deny;
+  check(
+    memberships: readonly Membership<Role>[] | undefined,
+    org: string | null,
+  ): ActiveOrg<Role> | Deny;
 }
 
 const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>

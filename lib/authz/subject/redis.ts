@@ -6,7 +6,8 @@
  * Layout, under `prefix` (default "authz:subjects"):
  * - `<prefix>:user:<userId>` hash: `account` = "1" while the account exists, `org:<orgId>` = role;
  * - `<prefix>:org:<orgId>` hash: userId = role (the member list, kept in step by the scripts);
- * - `<prefix>:seeded`: set once by the first instance that writes the seed.
+ * - `<prefix>:seeded`: set by the instance that writes the seed; reads check it in the same script,
+ *   so a Redis that restarted empty is seeded again rather than read as "every account deleted".
  * The scripts build org keys from the prefix, so on Redis Cluster put a hash tag in the prefix
  * (`{authz}:subjects`) to keep every key in one slot.
  */
@@ -30,6 +31,9 @@ export interface RedisMembershipStoreOptions {
 }
 
 const READ = `return redis.call('HGETALL', KEYS[1])`;
+// With a seed: nil when the keyspace lost its seed (a Redis restarted without persistence).
+const READ_SEEDED = `if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+return redis.call('HGETALL', KEYS[1])`;
 const SET = `if redis.call('HEXISTS', KEYS[1], 'account') == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'org:' .. ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
@@ -56,7 +60,7 @@ end
 return 1`;
 
 /** Every script the store runs, by name (exported for tests and for loading them ahead). */
-export const MEMBERSHIP_SCRIPTS = { READ, SET, REMOVE, REMOVE_ACCOUNT, SEED } as const;
+export const MEMBERSHIP_SCRIPTS = { READ, READ_SEEDED, SET, REMOVE, REMOVE_ACCOUNT, SEED } as const;
 
 async function sha1Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
@@ -124,6 +128,7 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
   const seedJson = options.seed === undefined ? undefined : JSON.stringify(options.seed);
 
   const userKey = (userId: string) => `${prefix}:user:${userId}`;
+  const marker = `${prefix}:seeded`;
   const orgKey = (org: string) => `${prefix}:org:${org}`;
   const shas = new Map<string, Promise<string>>();
 
@@ -146,17 +151,29 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
   // waits for it (a failed attempt is retried by the next call).
   let seeded: Promise<void> | null = seedJson === undefined ? Promise.resolve() : null;
   const ready = (): Promise<void> =>
-    (seeded ??= run(SEED, [`${prefix}:seeded`], [`${prefix}:user:`, `${prefix}:org:`, seedJson!])
+    (seeded ??= run(SEED, [marker], [`${prefix}:user:`, `${prefix}:org:`, seedJson!])
       .then(() => undefined)
       .catch((error: unknown) => {
         seeded = null;
         throw error;
       }));
 
+  /** HGETALL of `key` as pairs, in one round trip; re-seeds once if the seed is gone. */
+  async function readHash(key: string): Promise<[string, string][]> {
+    await ready();
+    if (seedJson === undefined) return pairs(await run(READ, [key]));
+    let reply = await run(READ_SEEDED, [key, marker]);
+    if (reply === null) {
+      seeded = null;
+      await ready();
+      reply = await run(READ_SEEDED, [key, marker]);
+    }
+    return pairs(reply);
+  }
+
   return {
     async load(userId): Promise<AccountRecord | null> {
-      await ready();
-      const fields = pairs(await run(READ, [userKey(userId)]));
+      const fields = await readHash(userKey(userId));
       if (!fields.some(([field]) => field === "account")) return null;
       // fromEntries defines own properties: an org named "__proto__" stays data.
       const memberships = Object.fromEntries(
@@ -165,8 +182,7 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
       return { memberships };
     },
     async members(org): Promise<readonly OrgMember[]> {
-      await ready();
-      return pairs(await run(READ, [orgKey(org)]))
+      return (await readHash(orgKey(org)))
         .map(([userId, role]) => ({ userId, role }))
         .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
     },
