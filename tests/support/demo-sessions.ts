@@ -1,5 +1,5 @@
 /**
- * The demo users' session claims (DESIGN 1.1) as the demo's Auth.js `jwt` callback writes them,
+ * The demo users' session claims (DESIGN 1.1, and dave of 1.4) as the demo's Auth.js `jwt` callback writes them,
  * and a tampered copy of a cookie: shared by the suites that sign their own sessions.
  */
 export const DEMO_CLAIMS = {
@@ -25,6 +25,14 @@ export const DEMO_CLAIMS = {
     name: "Carol",
     role: "member",
     tenant: "globex",
+    plan: "pro",
+  },
+  dave: {
+    sub: "user-dave",
+    email: "dave@example.com",
+    name: "Dave",
+    role: "member",
+    tenant: "acme",
     plan: "pro",
   },
 } as const;
