@@ -16,8 +16,16 @@ export default authorizationMiddleware(createAuthz(kitOptions), {
 
 // Every matched path pays the platform's middleware floor (about 0.45-0.48x of its unmatched
 // throughput), so only areas where an early answer is worth it: pages (refused before rendering)
-// and the admin and ops APIs. Keep in step with pathRules (tests/unit/middleware-config.test.ts).
+// and the admin and ops APIs. The org APIs are left out: membership is the handler's to check,
+// and "signed in" alone is not worth the floor there. Keep in step with pathRules
+// (tests/unit/middleware-config.test.ts).
 // Next also applies these to /_next/data/<build>/...json and .rsc forms of the same paths.
 export const config = {
-  matcher: ["/dashboard/:path*", "/admin/:path*", "/api/admin/:path*", "/api/ops/:path*"],
+  matcher: [
+    "/dashboard/:path*",
+    "/orgs/:path*",
+    "/admin/:path*",
+    "/api/admin/:path*",
+    "/api/ops/:path*",
+  ],
 };

@@ -23,7 +23,7 @@ export default async function ConsolePage() {
       <p className="lede">
         Sign in as a demo user, then call each endpoint from your browser. Every answer shows its
         status, the headers that matter and the JSON body, with the rule that decided. The password
-        for all three users is <code>demo</code>.
+        for all four users is <code>demo</code>.
       </p>
 
       <section className="section panel session" aria-labelledby="session-heading">

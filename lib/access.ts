@@ -86,6 +86,8 @@ export const policies = {
  */
 export const pathRules = definePathRules([
   { path: "/dashboard/**", policy: policies.signedIn, kind: "page" },
+  // Claims decide "signed in" at the edge; membership needs the account store: the page checks it.
+  { path: "/orgs/**", policy: policies.signedIn, kind: "page" },
   { path: "/admin/**", policy: policies.admin, kind: "page" },
   { path: "/api/admin/**", policy: policies.admin, kind: "api" },
   { path: "/api/ops/**", policy: policies.opsMetrics, kind: "api" },

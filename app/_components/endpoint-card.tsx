@@ -7,6 +7,8 @@ import { useId, useRef, useState } from "react";
 import {
   describeOutcome,
   endpointUrl,
+  ORG_OPTIONS,
+  ORG_ROLE_OPTIONS,
   SHOWN_HEADERS,
   statusText,
   statusTone,
@@ -65,6 +67,9 @@ export function EndpointCard({
   const [value, setValue] = useState(
     endpoint.param.kind === "none" ? "" : endpoint.param.defaultValue,
   );
+  const [org, setOrg] = useState("acme");
+  const [role, setRole] = useState("member");
+  const hasOrg = endpoint.path.includes("[org]");
   const [state, setState] = useState<CallState>({ kind: "idle" });
   const [busy, setBusy] = useState(false);
   const seq = useRef(0);
@@ -73,13 +78,17 @@ export function EndpointCard({
     // Not `disabled` while busy: disabling the focused button would drop keyboard focus.
     if (busy) return;
     const current = ++seq.current;
-    const url = endpointUrl(endpoint, value);
+    const url = endpointUrl(endpoint, value, org);
     setBusy(true);
     const started = performance.now();
     try {
       const response = await fetch(url, {
         method: endpoint.method,
-        headers: { Accept: problemJson ? "application/problem+json" : "application/json" },
+        headers: {
+          Accept: problemJson ? "application/problem+json" : "application/json",
+          ...(endpoint.body ? { "Content-Type": "application/json" } : {}),
+        },
+        ...(endpoint.body === "role" ? { body: JSON.stringify({ role }) } : {}),
         cache: "no-store",
         credentials: "same-origin",
       });
@@ -134,11 +143,29 @@ export function EndpointCard({
           void send();
         }}
       >
+        {hasOrg ? (
+          <div className="field">
+            <label htmlFor={`${paramId}-org`}>Organization</label>
+            <select
+              id={`${paramId}-org`}
+              data-org=""
+              value={org}
+              onChange={(event) => setOrg(event.target.value)}
+            >
+              {ORG_OPTIONS.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         {param.kind === "text" ? (
           <div className="field">
             <label htmlFor={paramId}>{param.label}</label>
             <input
               id={paramId}
+              data-param=""
               type="text"
               value={value}
               onChange={(event) => setValue(event.target.value)}
@@ -155,8 +182,30 @@ export function EndpointCard({
         {param.kind === "select" ? (
           <div className="field">
             <label htmlFor={paramId}>{param.label}</label>
-            <select id={paramId} value={value} onChange={(event) => setValue(event.target.value)}>
+            <select
+              id={paramId}
+              data-param=""
+              value={value}
+              onChange={(event) => setValue(event.target.value)}
+            >
               {param.options.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {endpoint.body === "role" ? (
+          <div className="field">
+            <label htmlFor={`${paramId}-role`}>Org role</label>
+            <select
+              id={`${paramId}-role`}
+              data-role=""
+              value={role}
+              onChange={(event) => setRole(event.target.value)}
+            >
+              {ORG_ROLE_OPTIONS.map((option) => (
                 <option key={option.value} value={option.value}>
                   {option.label}
                 </option>

@@ -7,6 +7,7 @@ import { endpoints } from "./endpoints";
 export function EndpointConsole() {
   const [problemJson, setProblemJson] = useState(false);
   const headingId = useId();
+  const orgHeadingId = useId();
   return (
     <section className="section" aria-labelledby={headingId}>
       <div className="section__head">
@@ -24,9 +25,26 @@ export function EndpointConsole() {
         </label>
       </div>
       <div className="cards">
-        {endpoints.map((endpoint) => (
-          <EndpointCard key={endpoint.id} endpoint={endpoint} problemJson={problemJson} />
-        ))}
+        {endpoints
+          .filter((endpoint) => endpoint.section === "tenant")
+          .map((endpoint) => (
+            <EndpointCard key={endpoint.id} endpoint={endpoint} problemJson={problemJson} />
+          ))}
+      </div>
+      <h2 className="section__subhead" id={orgHeadingId}>
+        Organizations
+      </h2>
+      <p className="lede">
+        The org in the URL is the active one, checked against your memberships on every request:
+        dave is a member of acme and an admin of globex at once. Membership changes count on the
+        next request. <a href="/orgs/acme">Open the org pages</a>.
+      </p>
+      <div className="cards" aria-labelledby={orgHeadingId} role="region">
+        {endpoints
+          .filter((endpoint) => endpoint.section === "org")
+          .map((endpoint) => (
+            <EndpointCard key={endpoint.id} endpoint={endpoint} problemJson={problemJson} />
+          ))}
       </div>
     </section>
   );

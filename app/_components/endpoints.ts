@@ -4,7 +4,7 @@
  */
 import type { DenyCode } from "@/lib/authz";
 
-export type HttpMethod = "GET" | "POST" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 export interface SelectOption {
   readonly value: string;
@@ -38,7 +38,24 @@ export interface Endpoint {
   /** Who gets in, and what the others get. */
   readonly summary: string;
   readonly param: EndpointParam;
+  /** Which console section lists it: the tenant endpoints, or the organization endpoints. */
+  readonly section: "tenant" | "org";
+  /** A JSON body the card sends: `role` asks for an org role and sends `{ "role": ... }`. */
+  readonly body?: "role";
 }
+
+/** The organizations the org cards offer: the demo's two, and one that does not exist. */
+export const ORG_OPTIONS: readonly SelectOption[] = [
+  { value: "acme", label: "acme" },
+  { value: "globex", label: "globex" },
+  { value: "initech", label: "initech (does not exist)" },
+];
+
+/** The org roles the member card offers. */
+export const ORG_ROLE_OPTIONS: readonly SelectOption[] = [
+  { value: "member", label: "member" },
+  { value: "admin", label: "admin" },
+];
 
 const documentOptions: readonly SelectOption[] = [
   { value: "doc-acme-1", label: "doc-acme-1 (acme, owner Bob)" },
@@ -50,6 +67,7 @@ const documentOptions: readonly SelectOption[] = [
 export const endpoints: readonly Endpoint[] = [
   {
     id: "me",
+    section: "tenant",
     method: "GET",
     path: "/api/me",
     policy: "signed-in",
@@ -58,6 +76,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   {
     id: "admin-users",
+    section: "tenant",
     method: "GET",
     path: "/api/admin/users",
     policy: "admin",
@@ -66,6 +85,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   {
     id: "admin-user-delete",
+    section: "tenant",
     method: "DELETE",
     path: "/api/admin/users/[id]",
     policy: "admin",
@@ -79,6 +99,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   {
     id: "document-get",
+    section: "tenant",
     method: "GET",
     path: "/api/documents/[id]",
     policy: "read-document",
@@ -93,6 +114,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   {
     id: "document-delete",
+    section: "tenant",
     method: "DELETE",
     path: "/api/documents/[id]",
     policy: "delete-document",
@@ -106,6 +128,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   {
     id: "export",
+    section: "tenant",
     method: "POST",
     path: "/api/reports/export",
     policy: "export-reports",
@@ -114,6 +137,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   {
     id: "ops-metrics",
+    section: "tenant",
     method: "GET",
     path: "/api/ops/metrics",
     policy: "ops-metrics",
@@ -121,11 +145,102 @@ export const endpoints: readonly Endpoint[] = [
       "Only from an address in OPS_ALLOWED_IPS, whoever is signed in; 403 for any other or unknown address.",
     param: { kind: "none" },
   },
+  ...orgEndpoints(),
 ];
 
-/** The request URL for a card and its parameter value. */
-export function endpointUrl(endpoint: Endpoint, value: string): string {
-  return endpoint.path.replace("[id]", encodeURIComponent(value.trim()));
+function orgEndpoints(): Endpoint[] {
+  const orgDocumentOptions: readonly SelectOption[] = [
+    { value: "doc-acme-1", label: "doc-acme-1 (acme, owner Bob)" },
+    { value: "doc-acme-2", label: "doc-acme-2 (acme, owner Alice)" },
+    { value: "doc-globex-1", label: "doc-globex-1 (globex, owner Carol)" },
+    { value: "doc-globex-3", label: "doc-globex-3 (globex, owner Dave)" },
+    { value: "doc-unknown", label: "doc-unknown (does not exist)" },
+  ];
+  const memberParam: EndpointParam = {
+    kind: "select",
+    label: "User",
+    defaultValue: "user-carol",
+    options: ["alice", "bob", "carol", "dave"]
+      .map((n) => ({ value: `user-${n}`, label: `user-${n}` }))
+      .concat([{ value: "user-nobody", label: "user-nobody (does not exist)" }]),
+  };
+  return [
+    {
+      id: "org-documents",
+      section: "org",
+      method: "GET",
+      path: "/api/orgs/[org]/documents",
+      policy: "org-documents",
+      summary:
+        "Members get that org’s documents; for an org you are not in, the same 404 as for one that does not exist.",
+      param: { kind: "none" },
+    },
+    {
+      id: "org-document-get",
+      section: "org",
+      method: "GET",
+      path: "/api/orgs/[org]/documents/[id]",
+      policy: "org-document",
+      summary:
+        "A member reads a document of the org in the URL; another org’s document is a 404 through this URL.",
+      param: {
+        kind: "select",
+        label: "Document",
+        defaultValue: "doc-acme-1",
+        options: orgDocumentOptions,
+      },
+    },
+    {
+      id: "org-document-delete",
+      section: "org",
+      method: "DELETE",
+      path: "/api/orgs/[org]/documents/[id]",
+      policy: "delete-org-document",
+      summary: "The owner, or an admin of the org, deletes it; other members get 403.",
+      param: {
+        kind: "select",
+        label: "Document",
+        defaultValue: "doc-globex-1",
+        options: orgDocumentOptions,
+      },
+    },
+    {
+      id: "org-members",
+      section: "org",
+      method: "GET",
+      path: "/api/orgs/[org]/members",
+      policy: "org-members",
+      summary: "Admins of the org list its members; members get 403, others the 404.",
+      param: { kind: "none" },
+    },
+    {
+      id: "org-member-put",
+      section: "org",
+      method: "PUT",
+      path: "/api/orgs/[org]/members/[userId]",
+      policy: "org-members",
+      summary:
+        "Admins of the org add a member or change their role; the change counts on the next request.",
+      param: memberParam,
+      body: "role",
+    },
+    {
+      id: "org-member-delete",
+      section: "org",
+      method: "DELETE",
+      path: "/api/orgs/[org]/members/[userId]",
+      policy: "org-members",
+      summary: "Admins of the org remove a member (204), or learn they are not one (404).",
+      param: memberParam,
+    },
+  ];
+}
+
+/** The request URL for a card, its parameter value and (for org cards) the org. */
+export function endpointUrl(endpoint: Endpoint, value: string, org = ""): string {
+  return endpoint.path
+    .replace("[org]", encodeURIComponent(org.trim()))
+    .replace(/\[(id|userId)\]/, encodeURIComponent(value.trim()));
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -189,7 +304,7 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   org_permission_required: (f) =>
     `Org rule: ${stringField(f, "required_org_permission") ?? "a permission"} in this organization required.`,
   not_found: () =>
-    "Resource rule: not found. A missing id and another tenant’s resource look exactly alike.",
+    "Resource rule: not found. A missing id and another tenant’s resource look exactly alike, as do an org you are not in and one that does not exist.",
   rate_limited: (f) => {
     const retry = stringField(f, "retry_after");
     return `Rate-limit rule: ${stringField(f, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;

@@ -38,7 +38,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         </p>
       ) : (
         <p className="lede">
-          Use a demo account: the password is <code>demo</code> for all three.
+          Use a demo account: the password is <code>demo</code> for all four.
         </p>
       )}
       {user ? (

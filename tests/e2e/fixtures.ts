@@ -10,12 +10,13 @@ import { startNextServer, type NextServer } from "../support/next-server";
 
 export { expect };
 
-export type DemoUserName = "Alice" | "Bob" | "Carol";
+export type DemoUserName = "Alice" | "Bob" | "Carol" | "Dave";
 
 export const DEMO_EMAILS: Readonly<Record<DemoUserName, string>> = {
   Alice: "alice@example.com",
   Bob: "bob@example.com",
   Carol: "carol@example.com",
+  Dave: "dave@example.com",
 };
 
 /**
@@ -132,7 +133,7 @@ export class ConsolePage {
    */
   async call(
     title: string,
-    options: { param?: string; keyboard?: boolean } = {},
+    options: { param?: string; org?: string; role?: string; keyboard?: boolean } = {},
   ): Promise<CardResult> {
     const card = this.card(title);
     await expect(card).toBeVisible();
@@ -142,8 +143,11 @@ export class ConsolePage {
         ? Number(/#(\d+)/.exec((await meta.textContent()) ?? "")?.[1] ?? 0)
         : 0;
 
+    if (options.org !== undefined) await card.locator("select[data-org]").selectOption(options.org);
+    if (options.role !== undefined)
+      await card.locator("select[data-role]").selectOption(options.role);
     if (options.param !== undefined) {
-      const select = card.getByRole("combobox");
+      const select = card.locator("select[data-param]");
       if ((await select.count()) > 0) await select.selectOption(options.param);
       else await card.getByRole("textbox").fill(options.param);
     }
@@ -180,6 +184,12 @@ export const CARDS = {
   deleteDocument: "DELETE /api/documents/[id]",
   export: "POST /api/reports/export",
   ops: "GET /api/ops/metrics",
+  orgDocuments: "GET /api/orgs/[org]/documents",
+  orgDocument: "GET /api/orgs/[org]/documents/[id]",
+  deleteOrgDocument: "DELETE /api/orgs/[org]/documents/[id]",
+  orgMembers: "GET /api/orgs/[org]/members",
+  putOrgMember: "PUT /api/orgs/[org]/members/[userId]",
+  deleteOrgMember: "DELETE /api/orgs/[org]/members/[userId]",
 } as const;
 
 /** Runs axe-core in the page and returns the serious and critical violations. */

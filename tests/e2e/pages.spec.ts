@@ -119,7 +119,7 @@ test("Alice on /admin sees the user list", async ({ page }, testInfo) => {
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
   const rows = page.getByRole("table").getByRole("row");
-  await expect(rows).toHaveCount(4); // header + three users
+  await expect(rows).toHaveCount(5); // header + four users
   await expect(page.getByRole("cell", { name: DEMO_EMAILS.Carol })).toBeVisible();
   await saveScreenshot(page, testInfo, "admin-alice");
 });

@@ -1,0 +1,126 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { access, policies } from "@/lib/access";
+import { demoAccounts } from "@/lib/demo/accounts";
+import { memberView } from "@/lib/demo/members";
+import { documentStore } from "@/lib/demo/store";
+import { demoUsers } from "@/lib/demo/users";
+import { authorize } from "@/lib/guard";
+import { removeMember, saveMember } from "../../_actions/members";
+import { SignOutButton } from "../../_components/sign-out-button";
+import { AddMemberForm, MemberControls } from "./member-forms";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Organization" };
+
+export default async function OrgPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  // The [org] segment is the active org, checked against the caller's memberships from the store:
+  // anonymous visitors go to sign-in, non-members get the 404 page of an org that does not exist.
+  const subject = await authorize(policies.orgDocuments, {
+    path: `/orgs/${encodeURIComponent(org)}`,
+    org,
+  });
+  const active = subject.org;
+  const documents = await documentStore.inOrg(active.id);
+  const isAdmin = access.orgRoles.satisfies(active.role, "admin");
+  const members = isAdmin ? (await demoAccounts.members(active.id)).map(memberView) : [];
+  const candidates = demoUsers
+    .filter((u) => !members.some((m) => m.userId === u.id))
+    .map((u) => ({ userId: u.id, email: u.email }));
+
+  return (
+    <>
+      <h1>Organization {active.id}</h1>
+      <p className="lede" data-testid="org-role">
+        Signed in as {subject.name ?? subject.email}, {active.role} of {active.id}.
+      </p>
+
+      <nav className="panel org-switcher" aria-label="Your organizations">
+        <h2 id="switcher-heading">Your organizations</h2>
+        <ul className="org-list">
+          {subject.memberships.map((m) => (
+            <li key={m.org}>
+              <Link
+                href={`/orgs/${encodeURIComponent(m.org)}`}
+                aria-current={m.org === active.id ? "page" : undefined}
+                className={m.org === active.id ? "chip chip--current" : "chip"}
+              >
+                {m.org} <span className="hint">({m.role})</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <section className="panel" aria-labelledby="documents-heading">
+        <h2 id="documents-heading">Documents of {active.id}</h2>
+        <div className="table-wrap">
+          <table data-testid="org-documents">
+            <thead>
+              <tr>
+                <th scope="col">Id</th>
+                <th scope="col">Title</th>
+                <th scope="col">Owner</th>
+              </tr>
+            </thead>
+            <tbody>
+              {documents.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <code>{d.id}</code>
+                  </td>
+                  <td>{d.title}</td>
+                  <td>{d.ownerId}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {isAdmin ? (
+        <section className="panel" aria-labelledby="members-heading">
+          <h2 id="members-heading">Members of {active.id}</h2>
+          <div className="table-wrap">
+            <table data-testid="org-members">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => (
+                  <tr key={m.userId}>
+                    <td>{m.email ?? m.userId}</td>
+                    <td>{m.role}</td>
+                    <td>
+                      <MemberControls
+                        userId={m.userId}
+                        email={m.email ?? ""}
+                        role={m.role}
+                        save={saveMember.bind(null, active.id)}
+                        remove={removeMember.bind(null, active.id, m.userId)}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>Add a member</h3>
+          <AddMemberForm candidates={candidates} save={saveMember.bind(null, active.id)} />
+        </section>
+      ) : null}
+
+      <div className="actions">
+        <Link className="button button--quiet" href="/">
+          Console
+        </Link>
+        <SignOutButton />
+      </div>
+    </>
+  );
+}
