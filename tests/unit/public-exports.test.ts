@@ -37,6 +37,12 @@ it("lib/authz modules and their runtime exports", async () => {
       "access.ts": [
         "defineAccess",
       ],
+      "action.ts": [
+        "actionRefusal",
+        "createActionGuard",
+        "isActionRefusal",
+        "publicAction",
+      ],
       "authz.ts": [
         "createAuthz",
       ],
@@ -156,6 +162,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "middleware.ts": [
         "MIDDLEWARE_LAYER_HEADER",
         "authorizationMiddleware",
+      ],
+      "next-request.ts": [
+        "currentRequest",
       ],
       "path.ts": [
         "HTTP_METHODS",
