@@ -5,6 +5,7 @@
  * for accounts and org memberships (lib/demo/accounts.ts).
  */
 import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
+import { createActionGuard } from "@/lib/authz/action";
 import { createPageGuard } from "@/lib/authz/server";
 import { createRedisClientFromUrl, redisRateLimitStore } from "@/lib/authz-redis-node";
 import { SIGN_IN_PATH } from "./auth.config";
@@ -27,3 +28,4 @@ export const authz = createAuthz({
 
 export const { withAuthorization } = authz;
 export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: SIGN_IN_PATH });
+export const { withAuthorizationAction } = createActionGuard(authz);

@@ -1,54 +1,39 @@
 "use server";
 /**
  * The org admin's member management on `/orgs/[org]`, as server actions guarded by the org-members
- * policy. The page binds its own `[org]` segment as the first argument; the caller's memberships
- * from the store decide, so an action naming another org gains nothing.
+ * policy. The page binds its own `[org]` segment as the first argument (`save.bind(null, org)`);
+ * the caller's memberships from the store decide, so an action naming another org gains nothing.
  */
 import { revalidatePath } from "next/cache";
+import * as z from "zod";
 import { policies } from "@/lib/access";
 import { demoAccounts } from "@/lib/demo/accounts";
 import { orgRoleSchema } from "@/lib/demo/members";
-import { authorizeAction } from "@/lib/guard";
+import { withAuthorizationAction } from "@/lib/guard";
 
-/** What a member form shows after its action ran. */
-export interface MemberActionState {
-  readonly ok: boolean;
-  readonly message: string | null;
-}
-
-const text = (formData: FormData, name: string): string => {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-};
+const userId = z.string().min(1).max(64);
+const org = (args: readonly unknown[]) => args[0];
 
 /** Adds a member or changes a member's org role (`userId` and `role` from the form). */
-export async function saveMember(
-  org: string,
-  _previous: MemberActionState,
-  formData: FormData,
-): Promise<MemberActionState> {
-  const auth = await authorizeAction(policies.orgMembers, { org });
-  if (!auth.ok) return { ok: false, message: auth.message };
-  const userId = text(formData, "userId");
-  const role = orgRoleSchema.safeParse(text(formData, "role"));
-  if (!role.success || userId === "" || userId.length > 64)
-    return { ok: false, message: "Choose a user and an org role." };
-  const saved = await demoAccounts.setMembership(auth.subject.org.id, userId, role.data);
-  if (!saved) return { ok: false, message: "Resource not found" };
-  revalidatePath(`/orgs/${auth.subject.org.id}`);
-  return { ok: true, message: `${userId} is now ${role.data} of ${auth.subject.org.id}.` };
-}
+export const saveMember = withAuthorizationAction(
+  policies.orgMembers,
+  { org, input: z.object({ userId, role: orgRoleSchema }) },
+  async (input, { subject }) => {
+    const saved = await demoAccounts.setMembership(subject.org.id, input.userId, input.role);
+    if (!saved) return { ok: false, message: "Resource not found" };
+    revalidatePath(`/orgs/${subject.org.id}`);
+    return { ok: true, message: `${input.userId} is now ${input.role} of ${subject.org.id}.` };
+  },
+);
 
-/** Removes a member from the org. */
-export async function removeMember(
-  org: string,
-  userId: string,
-  _previous: MemberActionState,
-): Promise<MemberActionState> {
-  const auth = await authorizeAction(policies.orgMembers, { org });
-  if (!auth.ok) return { ok: false, message: auth.message };
-  const removed = await demoAccounts.removeMembership(auth.subject.org.id, userId);
-  if (!removed) return { ok: false, message: "Resource not found" };
-  revalidatePath(`/orgs/${auth.subject.org.id}`);
-  return { ok: true, message: `${userId} was removed from ${auth.subject.org.id}.` };
-}
+/** Removes a member from the org (`userId` from the form). */
+export const removeMember = withAuthorizationAction(
+  policies.orgMembers,
+  { org, input: z.object({ userId }) },
+  async (input, { subject }) => {
+    const removed = await demoAccounts.removeMembership(subject.org.id, input.userId);
+    if (!removed) return { ok: false, message: "Resource not found" };
+    revalidatePath(`/orgs/${subject.org.id}`);
+    return { ok: true, message: `${input.userId} was removed from ${subject.org.id}.` };
+  },
+);

@@ -4,10 +4,14 @@
  * guarded server action bound to this page's org and shows what it answered.
  */
 import { useActionState } from "react";
-import type { MemberActionState } from "../../_actions/members";
 
-type SaveAction = (state: MemberActionState, formData: FormData) => Promise<MemberActionState>;
-type RemoveAction = (state: MemberActionState) => Promise<MemberActionState>;
+/** What a member form shows: the action's answer, or the kit's refusal (same two fields). */
+interface MemberActionState {
+  readonly ok: boolean;
+  readonly message: string | null;
+}
+/** A guarded action bound to this page's org: `(state, formData)` from `useActionState`. */
+type MemberAction = (state: MemberActionState, formData: FormData) => Promise<MemberActionState>;
 
 const IDLE: MemberActionState = { ok: true, message: null };
 const ROLES = ["member", "admin"] as const;
@@ -31,15 +35,15 @@ export function MemberControls({
   userId: string;
   email: string;
   role: string;
-  save: SaveAction;
-  remove: RemoveAction;
+  save: MemberAction;
+  remove: MemberAction;
 }) {
   const [saved, saveAction, saving] = useActionState(save, IDLE);
   const [removed, removeAction, removing] = useActionState(remove, IDLE);
   const who = email || userId;
   return (
     <div className="member-controls">
-      <form action={saveAction} className="inline-form">
+      <form action={saveAction} className="member-form">
         <input type="hidden" name="userId" value={userId} />
         <label className="visually-hidden" htmlFor={`role-${userId}`}>
           Org role of {who}
@@ -55,7 +59,8 @@ export function MemberControls({
           Save<span className="visually-hidden"> role of {who}</span>
         </button>
       </form>
-      <form action={removeAction} className="inline-form">
+      <form action={removeAction} className="member-form">
+        <input type="hidden" name="userId" value={userId} />
         <button type="submit" className="button button--quiet" disabled={removing}>
           Remove<span className="visually-hidden"> {who}</span>
         </button>
@@ -71,12 +76,12 @@ export function AddMemberForm({
   save,
 }: {
   candidates: readonly { userId: string; email: string }[];
-  save: SaveAction;
+  save: MemberAction;
 }) {
   const [state, action, pending] = useActionState(save, IDLE);
   if (candidates.length === 0) return <p className="hint">Every demo user is a member.</p>;
   return (
-    <form action={action} className="inline-form">
+    <form action={action} className="member-form">
       <div className="field">
         <label htmlFor="add-user">User</label>
         <select id="add-user" name="userId">

@@ -22,7 +22,7 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
     org,
   });
   const active = subject.org;
-  const documents = await documentStore.inOrg(active.id);
+  const documents = await documentStore.listByTenant(active.id);
   const isAdmin = access.orgRoles.satisfies(active.role, "admin");
   const members = isAdmin ? (await demoAccounts.members(active.id)).map(memberView) : [];
   const candidates = demoUsers
@@ -102,7 +102,7 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
                         email={m.email ?? ""}
                         role={m.role}
                         save={saveMember.bind(null, active.id)}
-                        remove={removeMember.bind(null, active.id, m.userId)}
+                        remove={removeMember.bind(null, active.id)}
                       />
                     </td>
                   </tr>
