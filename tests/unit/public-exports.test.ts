@@ -143,6 +143,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "fromUpstashLimiter",
         "guardOf",
         "ipMatcher",
+        "memoryMembershipStore",
         "memoryRateLimitStore",
         "nextAuthV4Session",
         "notFound",
@@ -150,7 +151,9 @@ it("lib/authz modules and their runtime exports", async () => {
         "parseIp",
         "proxyTrustFromEnv",
         "publicRoute",
+        "redisMembershipStore",
         "sessionFromAuth",
+        "subjectFreshness",
         "wantsProblemJson",
       ],
       "ip.ts": [
@@ -165,6 +168,18 @@ it("lib/authz modules and their runtime exports", async () => {
       ],
       "next-request.ts": [
         "currentRequest",
+      ],
+      "org/membership.ts": [
+        "MAX_ORG_ID_LENGTH",
+        "isOrgId",
+        "membershipIn",
+        "parseMemberships",
+      ],
+      "org/roles.ts": [
+        "compileOrgRoles",
+      ],
+      "org/rule.ts": [
+        "compileOrgRule",
       ],
       "path.ts": [
         "HTTP_METHODS",
@@ -248,6 +263,17 @@ it("lib/authz modules and their runtime exports", async () => {
         "nextAuthV4Session",
       ],
       "session/source.ts": [],
+      "subject/freshness.ts": [
+        "subjectFreshness",
+      ],
+      "subject/memory.ts": [
+        "memoryMembershipStore",
+      ],
+      "subject/redis.ts": [
+        "MEMBERSHIP_SCRIPTS",
+        "redisMembershipStore",
+      ],
+      "subject/source.ts": [],
       "testing.ts": [
         "expectRefusal",
         "requestFor",
