@@ -177,6 +177,10 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
     "Session rule: the session cookie could not be read, so it counts as none.",
   ip_not_allowed: () =>
     "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
+  address_unknown: () =>
+    "Rate-limit rule: counted per client address, which cannot be known under this proxy trust model.",
+  cross_site_request: () =>
+    "Origin rule: a cross-site page may not send this request with the visitor’s session.",
   role_required: (f) => `Role rule: ${stringField(f, "required_role") ?? "another"} role required.`,
   permission_required: (f) =>
     `Permission rule: ${stringField(f, "required_permission") ?? "a permission"} required.`,

@@ -2,6 +2,7 @@ import type { AccessDeclaration, Subject } from "./access";
 import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
 import type { Policy, PolicyRules, RequiresSubject } from "./policy";
 import { rateLimitHeaders } from "./policy";
+import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
 import type { RateLimitStore } from "./rate-limit/store";
 import { denialResponse, type ResponseOptions } from "./respond";
@@ -179,7 +180,20 @@ export function createAuthz(options: AuthzOptions): Authz {
         const limit = policy.rules.rateLimit;
         if (limit && policy.rateLimitWindowMs !== undefined) {
           stage = "rateLimit";
-          const key = `${limit.operation}:${limit.by === "ip" ? `ip:${ip ?? "unknown"}` : `user:${read.subject?.id}`}`;
+          let key: string;
+          if (limit.by === "ip") {
+            // Unknown addresses must not share one bucket (one client would exhaust it for all):
+            // without a known address there is nothing to count, so the request is refused.
+            const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
+            if (network === null) {
+              return deny("address_unknown", "Client address cannot be determined", {
+                rule: "rateLimit",
+              });
+            }
+            key = rateLimitKeyForAddress(limit.operation, network);
+          } else {
+            key = rateLimitKeyForUser(limit.operation, read.subject?.id ?? "");
+          }
           let result;
           try {
             result = await store.consume(key, {

@@ -35,6 +35,7 @@ export { definePathRules } from "./path";
 export type { PathRule } from "./path";
 export {
   AUTHJS_COOKIE_NAME,
+  authJsSecrets,
   authJsSession,
   NEXTAUTH_V4_COOKIE_NAME,
   nextAuthV4Session,
@@ -42,6 +43,7 @@ export {
 } from "./session";
 export type { SessionClaims, SessionSource } from "./session";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
+export { isHttpsRequest } from "./scheme";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
 export { fromUpstashLimiter } from "./rate-limit/upstash";

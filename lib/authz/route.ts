@@ -203,7 +203,7 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
 export function createWithAuthorization(
-  authz: Pick<Authz, "check" | "denialResponse">,
+  authz: Pick<Authz, "check" | "denialResponse"> & { readonly options?: Authz["options"] },
 ): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
@@ -224,6 +224,11 @@ export function createWithAuthorization(
     if (policy.rules.resource && !options.load) {
       throw new TypeError(
         `withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`,
+      );
+    }
+    if (policy.rules.rateLimit?.by === "ip" && authz.options && !authz.options.clientIp) {
+      throw new TypeError(
+        `withAuthorization(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
       );
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;

@@ -8,6 +8,7 @@ import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
 import { sameOriginPath, signInRedirectPath } from "./path";
+import { isHttpsRequest } from "./scheme";
 import type { Policy, PolicyRules } from "./policy";
 
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
@@ -28,8 +29,7 @@ export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } 
 async function currentRequest(): Promise<Request> {
   const incoming = await headers();
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
-  const proto =
-    incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  const proto = isHttpsRequest({ headers: incoming }) ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
   let url: string;
   try {
