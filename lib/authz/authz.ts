@@ -1,6 +1,7 @@
 import type { AccessDeclaration, Subject } from "./access";
 import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
 import type { Policy, PolicyRules, RequiresSubject } from "./policy";
+import { trustedOriginSet } from "./origin";
 import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
@@ -30,6 +31,11 @@ export interface AuthzOptions {
     error: unknown,
     context: { readonly stage: AuthzStage; readonly policy: string },
   ) => void;
+  /**
+   * Origins besides the request's own that may send unsafe methods (POST, PUT, PATCH, DELETE)
+   * with a session, e.g. `["https://admin.example.com"]`. Others get 403 `cross_site_request`.
+   */
+  readonly trustedOrigins?: readonly string[];
   /** The 401 challenge and problem-details type base. */
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
@@ -109,6 +115,7 @@ export function createAuthz(options: AuthzOptions): Authz {
   const onError = options.onError ?? defaultOnError;
   const now = options.now ?? Date.now;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
+  trustedOriginSet(options.trustedOrigins); // a malformed entry fails here, at start-up
 
   const report = (error: unknown, stage: AuthzStage, policy: string) => {
     try {
