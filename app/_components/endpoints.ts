@@ -61,15 +61,16 @@ export const endpoints: readonly Endpoint[] = [
     method: "GET",
     path: "/api/admin/users",
     policy: "admin",
-    summary: "Admins get the user list; members get 403 “Requires admin role”.",
+    summary: "Admins get their own tenant’s users; members get 403 “Requires admin role”.",
     param: { kind: "none" },
   },
   {
     id: "admin-user-delete",
     method: "DELETE",
     path: "/api/admin/users/[id]",
-    policy: "admin",
-    summary: "Admins delete a user (204) or learn it does not exist (404); members get 403.",
+    policy: "manage-user",
+    summary:
+      "Admins delete a user of their tenant (204); an unknown id and another tenant’s user are the same 404; members get 403.",
     param: {
       kind: "text",
       label: "User id",

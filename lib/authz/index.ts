@@ -43,7 +43,6 @@ export {
 } from "./session";
 export type { SessionClaims, SessionSource } from "./session";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
-export { isHttpsRequest } from "./scheme";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
 export { fromUpstashLimiter } from "./rate-limit/upstash";

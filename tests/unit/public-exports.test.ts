@@ -58,6 +58,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
         "clientIpFrom",
@@ -89,6 +90,10 @@ it("lib/authz modules and their runtime exports", async () => {
         "MIDDLEWARE_LAYER_HEADER",
         "authorizationMiddleware",
       ],
+      "origin.ts": [
+        "crossSiteRefusal",
+        "trustedOriginSet",
+      ],
       "path.ts": [
         "HTTP_METHODS",
         "callbackPath",
@@ -101,6 +106,12 @@ it("lib/authz modules and their runtime exports", async () => {
       "policy.ts": [
         "compilePolicy",
         "rateLimitHeaders",
+      ],
+      "rate-limit/key.ts": [
+        "DEFAULT_IPV6_PREFIX",
+        "rateLimitAddress",
+        "rateLimitKeyForAddress",
+        "rateLimitKeyForUser",
       ],
       "rate-limit/memory.ts": [
         "checkRule",
@@ -123,6 +134,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "schema.ts": [
         "validate",
       ],
+      "scheme.ts": [
+        "isHttpsRequest",
+      ],
       "server.ts": [
         "createPageGuard",
         "sameOriginPath",
@@ -144,6 +158,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DEFAULT_CLOCK_TOLERANCE_SEC",
         "DEFAULT_MAX_TOKEN_BYTES",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "checkTimeClaims",
         "decryptJwt",
@@ -169,6 +184,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "session/nextauth-v4.ts": [
         "NEXTAUTH_V4_COOKIE_NAME",
         "nextAuthV4Session",
+      ],
+      "session/secrets.ts": [
+        "authJsSecrets",
       ],
       "session/source.ts": [],
       "testing.ts": [
