@@ -49,6 +49,74 @@ it("lib/authz modules and their runtime exports", async () => {
       "claims.ts": [
         "claimsParser",
       ],
+      "decision-log/attributes.ts": [
+        "decisionSpanAttributes",
+      ],
+      "decision-log/event.ts": [
+        "DECISION_LAYERS",
+      ],
+      "decision-log/hmac.ts": [
+        "hmacTagger",
+      ],
+      "decision-log/index.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "collectorRoute",
+        "collectorSink",
+        "consoleSink",
+        "createDecisionLog",
+        "decisionSpanAttributes",
+        "logAddress",
+        "logPath",
+        "memorySink",
+        "parseDecisionEvent",
+        "redisStreamSink",
+        "shadowOf",
+        "withShadow",
+      ],
+      "decision-log/log.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "createDecisionLog",
+      ],
+      "decision-log/parse.ts": [
+        "parseDecisionEvent",
+      ],
+      "decision-log/queue.ts": [
+        "deliveryQueue",
+      ],
+      "decision-log/redact.ts": [
+        "logAddress",
+        "logPath",
+      ],
+      "decision-log/request-id.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "isRequestIdShape",
+        "newRequestId",
+        "signForwardedId",
+        "verifyForwardedId",
+      ],
+      "decision-log/shadow.ts": [
+        "newFacts",
+        "shadowOf",
+        "shadowVerdict",
+        "withShadow",
+      ],
+      "decision-log/sink.ts": [],
+      "decision-log/sinks/collector.ts": [
+        "collectorRoute",
+        "collectorSink",
+      ],
+      "decision-log/sinks/console.ts": [
+        "consoleSink",
+      ],
+      "decision-log/sinks/memory.ts": [
+        "memorySink",
+      ],
+      "decision-log/sinks/redis-stream.ts": [
+        "redisStreamSink",
+      ],
       "decision.ts": [
         "DenyStatus",
         "deny",
@@ -64,6 +132,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
         "clientIpFrom",
@@ -98,6 +167,10 @@ it("lib/authz modules and their runtime exports", async () => {
       "next-request.ts": [
         "currentRequest",
       ],
+      "origin.ts": [
+        "crossSiteRefusal",
+        "trustedOriginSet",
+      ],
       "path.ts": [
         "HTTP_METHODS",
         "callbackPath",
@@ -110,6 +183,12 @@ it("lib/authz modules and their runtime exports", async () => {
       "policy.ts": [
         "compilePolicy",
         "rateLimitHeaders",
+      ],
+      "rate-limit/key.ts": [
+        "DEFAULT_IPV6_PREFIX",
+        "rateLimitAddress",
+        "rateLimitKeyForAddress",
+        "rateLimitKeyForUser",
       ],
       "rate-limit/memory.ts": [
         "checkRule",
@@ -132,6 +211,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "schema.ts": [
         "validate",
       ],
+      "scheme.ts": [
+        "isHttpsRequest",
+      ],
       "server.ts": [
         "createPageGuard",
         "sameOriginPath",
@@ -153,6 +235,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DEFAULT_CLOCK_TOLERANCE_SEC",
         "DEFAULT_MAX_TOKEN_BYTES",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "checkTimeClaims",
         "decryptJwt",
@@ -178,6 +261,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "session/nextauth-v4.ts": [
         "NEXTAUTH_V4_COOKIE_NAME",
         "nextAuthV4Session",
+      ],
+      "session/secrets.ts": [
+        "authJsSecrets",
       ],
       "session/source.ts": [],
       "testing.ts": [
