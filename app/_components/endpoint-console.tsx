@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useId, useState } from "react";
 import { EndpointCard } from "./endpoint-card";
 import { endpoints } from "./endpoints";
@@ -37,7 +38,7 @@ export function EndpointConsole() {
       <p className="lede">
         The org in the URL is the active one, checked against your memberships on every request:
         dave is a member of acme and an admin of globex at once. Membership changes count on the
-        next request. <a href="/orgs/acme">Open the org pages</a>.
+        next request. <Link href="/orgs/acme">Open the org pages</Link>.
       </p>
       <div className="cards" aria-labelledby={orgHeadingId} role="region">
         {endpoints
