@@ -25,7 +25,9 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const secret = "bench-secret-0123456789abcdef0123456789abcdef";
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const only = new Set((process.env.BENCH_ONLY ?? "micro,ratelimit,http,bundle").split(","));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "micro,ratelimit,freshness,http,bundle").split(","),
+);
 const results = {};
 
 const load = async (file) =>
@@ -76,6 +78,32 @@ if (only.has("ratelimit")) {
         ratelimit_redis_ops: r.redisOpsPerSec,
         ratelimit_raw_incr_ops: r.rawIncrOpsPerSec,
         ratio_redis_limiter_vs_raw_incr: r.redisVsRawRatio,
+      });
+    } finally {
+      await redis.stop();
+    }
+  }
+}
+
+// ---- subject freshness: Redis round trips per org-guarded check, cold and warm ----------------
+if (only.has("freshness")) {
+  log("\n# Subject freshness (org-guarded check, real redis-server, one process)");
+  const { startRedisServer, findRedisServerBinary } = await load("tests/support/redis-server.ts");
+  const redis = findRedisServerBinary() ? await startRedisServer() : null;
+  if (!redis) {
+    log("redis-server not found: install it with `sudo apt-get install -y redis-server` (skipped)");
+  } else {
+    try {
+      const { benchSubjectFreshness } = await load("bench/subject-freshness.bench.ts");
+      const r = await benchSubjectFreshness(redis.url);
+      log(
+        `cold cache ${r.coldRoundTripsPerCheck.toFixed(2)} Redis round trips per check (${Math.round(r.coldChecksPerSec)}/s) · warm ${r.warmRoundTripsPerCheck.toFixed(2)} (${Math.round(r.warmChecksPerSec)}/s)`,
+      );
+      Object.assign(results, {
+        freshness_cold_roundtrips_per_check: r.coldRoundTripsPerCheck,
+        freshness_warm_roundtrips_per_check: r.warmRoundTripsPerCheck,
+        freshness_cold_checks_per_sec: r.coldChecksPerSec,
+        freshness_warm_checks_per_sec: r.warmChecksPerSec,
       });
     } finally {
       await redis.stop();
@@ -165,6 +193,7 @@ if (only.has("http")) {
     const routes = [
       ["plain", "/bench/plain", "plain Response.json route"],
       ["guarded", "/bench/guarded", "withAuthorization, valid session"],
+      ["org_guarded", "/bench/org/acme", "org policy, account cache warm"],
       ["authjs_handler", "/bench/authjs", "auth() inside the handler"],
       ["mw_none", "/bench/mw-none", "no middleware match"],
       ["mw_noop", "/bench/mw-noop", "no-op middleware (platform floor)"],
@@ -195,6 +224,8 @@ if (only.has("http")) {
       );
     }
     results.ratio_guarded_vs_plain = results.rps_guarded / results.rps_plain;
+    results.ratio_org_guarded_vs_plain = results.rps_org_guarded / results.rps_plain;
+    results.ratio_org_guarded_vs_guarded = results.rps_org_guarded / results.rps_guarded;
     results.ratio_authjs_handler_vs_plain = results.rps_authjs_handler / results.rps_plain;
     results.ratio_mw_noop_vs_plain = results.rps_mw_noop / results.rps_mw_none;
     results.ratio_mw_kit_vs_noop = results.rps_mw_kit / results.rps_mw_noop;

@@ -170,6 +170,18 @@ it("lib/authz modules and their runtime exports", async () => {
       "next-request.ts": [
         "currentRequest",
       ],
+      "org/membership.ts": [
+        "MAX_ORG_ID_LENGTH",
+        "isOrgId",
+        "membershipIn",
+        "parseMemberships",
+      ],
+      "org/roles.ts": [
+        "compileOrgRoles",
+      ],
+      "org/rule.ts": [
+        "compileOrgRule",
+      ],
       "origin.ts": [
         "crossSiteRefusal",
         "trustedOriginSet",
