@@ -10,7 +10,7 @@ import type { Authz, SubjectFor } from "./authz";
 import { deny, type Deny } from "./decision";
 import type { Policy, PolicyRules, ResourceShape } from "./policy";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
-import { currentRequest } from "./next-request";
+import { actionPath, currentRequest } from "./next-request";
 import type { ActionRefusal } from "./server";
 
 export type { ActionRefusal };
@@ -190,7 +190,10 @@ export function createActionGuard(authz: Pick<Authz, "check">): {
 
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
-      const decision = await authz.check(policy, await currentRequest(), {
+      const request = await currentRequest();
+      const decision = await authz.check(policy, request, {
+        layer: "action",
+        logPath: actionPath(request),
         validate: async () => {
           const result = await validateInput(options.input, args);
           if (!("ok" in result)) return result;

@@ -8,6 +8,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { AccessDeclaration } from "./access";
 import type { Authz } from "./authz";
 import { internalError, type Deny } from "./decision";
+import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import {
   callbackPath,
   definePathRules,
@@ -78,7 +79,7 @@ const isCompiled = <D extends AccessDeclaration>(
  * export const config = { matcher: ["/admin/:path*", "/api/admin/:path*"] };
  */
 export function authorizationMiddleware<D extends AccessDeclaration>(
-  authz: Pick<Authz, "check" | "denialResponse">,
+  authz: Pick<Authz, "check" | "denialResponse"> & Partial<Pick<Authz, "options">>,
   options: AuthorizationMiddlewareOptions<D>,
 ): AuthorizationMiddleware {
   if (typeof authz?.check !== "function")
@@ -118,19 +119,34 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       );
   }
 
-  const marked = (response: Response): Response => {
+  const log = authz.options?.decisionLog;
+
+  /** The request's id, and the request headers that hand it on to the page or handler. */
+  const identify = async (request: NextRequest) => {
+    if (!log) return null;
+    const id = await log.requestId(request);
+    const headers = new Headers(request.headers);
+    for (const [name, value] of Object.entries(await log.forwardHeaders(id)))
+      headers.set(name, value);
+    return { id, headers };
+  };
+  type Identity = Awaited<ReturnType<typeof identify>>;
+
+  const marked = (response: Response, identity: Identity): Response => {
     response.headers.set(MIDDLEWARE_LAYER_HEADER, "middleware");
+    if (identity) response.headers.set(REQUEST_ID_HEADER, identity.id);
     return response;
   };
 
-  const refuse = (
+  const refuse = async (
     rule: CompiledPathRule<D> | undefined,
     decision: Deny,
     request: NextRequest,
-  ): Response => {
+  ): Promise<Response> => {
+    const identity = await identify(request).catch(() => null);
     const method = request.method.toUpperCase();
     if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
-      return marked(authz.denialResponse(decision, request));
+      return marked(authz.denialResponse(decision, request), identity);
     }
     if (decision.status === 401) {
       const target = new URL(
@@ -139,29 +155,46 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       );
       const redirect = NextResponse.redirect(target, 307);
       redirect.headers.set("Cache-Control", "no-store");
-      return marked(redirect);
+      return marked(redirect, identity);
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
     // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status.
-    return marked(NextResponse.rewrite(new URL(forbiddenPath ?? "/", request.nextUrl.origin)));
+    // The 403 page gets the request id too, so it can show it for the user to quote.
+    const target = new URL(forbiddenPath ?? "/", request.nextUrl.origin);
+    return marked(
+      identity
+        ? NextResponse.rewrite(target, { request: { headers: identity.headers } })
+        : NextResponse.rewrite(target),
+      identity,
+    );
   };
 
   return async function authorizationMiddlewareHandler(
     request: NextRequest,
   ): Promise<Response | undefined> {
     let current: CompiledPathRule<D> | undefined;
+    let matched = false;
     try {
       // nextUrl: in middleware, Next has already resolved dot segments, `/_next/data` and `?_rsc`.
       const forms = pathForms(request.nextUrl);
       for (const rule of rules) {
         if (!rule.applies(request.method, forms)) continue;
         current = rule;
+        matched = true;
         // Claims only: resource ownership and rate limits need data and counters the handler has.
-        const decision = await authz.check(rule.policy, request, { stages: "claims" });
-        if (!decision.allowed) return refuse(rule, decision, request);
+        const decision = await authz.check(rule.policy, request, {
+          stages: "claims",
+          layer: "middleware",
+        });
+        if (!decision.allowed) return await refuse(rule, decision, request);
       }
-      // Pass through untouched: no NextResponse.next(), no headers, no cookies.
-      return undefined;
+      // Without a decision log, pass through untouched: no NextResponse.next(), no headers, no
+      // cookies. With one, hand the request id on (a request header) and answer with it.
+      const identity = matched ? await identify(request) : null;
+      if (!identity) return undefined;
+      const next = NextResponse.next({ request: { headers: identity.headers } });
+      next.headers.set(REQUEST_ID_HEADER, identity.id);
+      return next;
     } catch (error) {
       // authz.check never throws; anything else here is a bug, and a bug refuses.
       console.error("[authz] middleware failed; request refused", error);

@@ -1,6 +1,7 @@
 import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import { deny, type Deny } from "./decision";
+import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import type { Policy, PolicyRules, ResourceShape } from "./policy";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 
@@ -196,6 +197,12 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
+/** Adds `X-Request-Id` to a response the kit built (its headers are mutable). */
+function withRequestId(response: Response, id: string | null): Response {
+  if (id !== null) response.headers.set(REQUEST_ID_HEADER, id);
+  return response;
+}
+
 /**
  * Builds `withAuthorization` for a configured kit (`createAuthz` does this for you).
  *
@@ -203,7 +210,7 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
 export function createWithAuthorization(
-  authz: Pick<Authz, "check" | "denialResponse">,
+  authz: Pick<Authz, "check" | "denialResponse" | "requestId">,
 ): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
@@ -257,14 +264,18 @@ export function createWithAuthorization(
             }
           : {}),
       });
-      if (!decision.allowed) return authz.denialResponse(decision, request);
+      const id = await authz.requestId(request);
+      if (!decision.allowed) return withRequestId(authz.denialResponse(decision, request), id);
       const response = await handler(request, {
         subject: decision.subject,
         params,
         body,
         resource: decision.resource,
       });
-      return withHeaders(response, decision.headers);
+      return withHeaders(
+        response,
+        id === null ? decision.headers : { ...decision.headers, [REQUEST_ID_HEADER]: id },
+      );
     };
     return mark(guarded, { kind: "policy", policy: policy.name });
   }

@@ -6,7 +6,7 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
-import { currentRequest } from "./next-request";
+import { actionPath, currentRequest } from "./next-request";
 import { sameOriginPath, signInRedirectPath } from "./path";
 import type { Policy, PolicyRules } from "./policy";
 
@@ -34,7 +34,7 @@ export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } 
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Authz, "check">,
+  authz: Pick<Authz, "check"> & Partial<Pick<Authz, "requestId">>,
   options: { readonly signInPath?: string } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
@@ -54,7 +54,11 @@ export function createPageGuard(
     policy: Policy<D, R>,
     pageOptions: { readonly path?: string } = {},
   ): Promise<SubjectFor<D, R>> {
-    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
+    const decision = await authz.check(policy, await currentRequest(), {
+      stages: "claims",
+      layer: "page",
+      ...(pageOptions.path !== undefined ? { logPath: pageOptions.path } : {}),
+    });
     if (decision.allowed) return decision.subject;
     if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
     if (decision.status === 404) notFound();
@@ -75,7 +79,11 @@ export function createPageGuard(
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const decision = await authz.check(policy, await currentRequest());
+    const request = await currentRequest();
+    const decision = await authz.check(policy, request, {
+      layer: "action",
+      logPath: actionPath(request),
+    });
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return {
       ok: false,
@@ -86,5 +94,16 @@ export function createPageGuard(
     };
   }
 
-  return { authorize, authorizeAction };
+  /**
+   * The id of the request being rendered, as its decision events and `X-Request-Id` carry it
+   * (null without a decision log): what a refusal page shows for the user to quote to support.
+   *
+   * @example
+   * const id = await requestId(); // in app/forbidden.tsx
+   */
+  async function requestId(): Promise<string | null> {
+    return authz.requestId ? authz.requestId(await currentRequest()) : null;
+  }
+
+  return { authorize, authorizeAction, requestId };
 }

@@ -356,7 +356,9 @@ describe("rules: every matching rule must allow; methods; order", () => {
       expect(
         await mw(request("/api/reports/export", { who: "alice", method: "POST" })),
       ).toBeUndefined();
-    expect(stages).toEqual(Array.from({ length: 10 }, () => ({ stages: "claims" })));
+    expect(stages).toEqual(
+      Array.from({ length: 10 }, () => ({ stages: "claims", layer: "middleware" })),
+    );
     expect((await mw(request("/api/reports/export", { who: "bob", method: "POST" })))?.status).toBe(
       403,
     );

@@ -164,6 +164,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "authorizationMiddleware",
       ],
       "next-request.ts": [
+        "actionPath",
         "currentRequest",
       ],
       "path.ts": [
