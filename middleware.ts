@@ -6,13 +6,17 @@
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
 import { authorizationMiddleware, createAuthz } from "@/lib/authz";
+import { edgeDecisionLog } from "@/lib/decision-log-edge";
 import { kitOptions } from "@/lib/kit";
 
-export default authorizationMiddleware(createAuthz(kitOptions), {
-  rules: pathRules,
-  signInPath: SIGN_IN_PATH,
-  forbiddenPath: "/403",
-});
+export default authorizationMiddleware(
+  createAuthz({ ...kitOptions, decisionLog: edgeDecisionLog }),
+  {
+    rules: pathRules,
+    signInPath: SIGN_IN_PATH,
+    forbiddenPath: "/403",
+  },
+);
 
 // Every matched path pays the platform's middleware floor (about 0.45-0.48x of its unmatched
 // throughput), so only areas where an early answer is worth it: pages (refused before rendering)

@@ -8,6 +8,7 @@ import { createActionGuard } from "@/lib/authz/action";
 import { createPageGuard } from "@/lib/authz/server";
 import { createRedisClientFromUrl, redisRateLimitStore } from "@/lib/authz-redis-node";
 import { SIGN_IN_PATH } from "./auth.config";
+import { decisionLog } from "./decision-log-node";
 import { kitOptions } from "./kit";
 
 const redisUrl = process.env.REDIS_URL;
@@ -20,8 +21,11 @@ export const authz = createAuthz({
         prefix: "next-authz-kit:rl",
       })
     : memoryRateLimitStore(),
+  decisionLog,
 });
 
 export const { withAuthorization } = authz;
-export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: SIGN_IN_PATH });
+export const { authorize, authorizeAction, requestId } = createPageGuard(authz, {
+  signInPath: SIGN_IN_PATH,
+});
 export const { withAuthorizationAction } = createActionGuard(authz);
