@@ -3,6 +3,7 @@
  * of the App Router only (`next/headers`): not for middleware.ts.
  */
 import { headers } from "next/headers";
+import { isHttpsRequest } from "./scheme";
 
 const rebuilt = new WeakMap<object, Request>();
 
@@ -21,8 +22,7 @@ export async function currentRequest(): Promise<Request> {
   const known = rebuilt.get(incoming);
   if (known) return known;
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
-  const proto =
-    incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  const proto = isHttpsRequest({ headers: incoming }) ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
   let url: string;
   try {

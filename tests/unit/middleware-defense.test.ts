@@ -194,7 +194,8 @@ async function compareAll(env: Record<string, string | undefined>) {
     for (const w of who) {
       const cookie = w === "anonymous" ? undefined : cookies[w];
       const early = await middleware(build(c, cookie));
-      if (early === undefined) {
+      // A pass: nothing, or (with the decision log) NextResponse.next() handing on the request id.
+      if (early === undefined || early.headers.get("x-middleware-next") === "1") {
         passed++;
         continue;
       }

@@ -15,7 +15,8 @@ const root = path.resolve(__dirname, "../..");
 const NODE_BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith("_")));
 
 /** Packages the Edge middleware may import (value imports), by exact specifier. */
-const EDGE_PACKAGES = new Set(["next/server"]);
+// @opentelemetry/api: edge-safe, a no-op until an SDK registers (the decision log's spans).
+const EDGE_PACKAGES = new Set(["next/server", "@opentelemetry/api"]);
 
 interface Edge {
   readonly from: string;
@@ -166,7 +167,7 @@ describe("middleware.ts import graph (Edge runtime)", () => {
     ).toEqual([]);
   });
 
-  it("imports only next/server among packages (no next-auth, no zod)", () => {
+  it("imports only next/server and @opentelemetry/api among packages (no next-auth, no zod)", () => {
     expect(graph.external.filter((e) => !EDGE_PACKAGES.has(e.specifier))).toEqual([]);
   });
 });

@@ -132,6 +132,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
         "clientIpFrom",
@@ -167,6 +168,10 @@ it("lib/authz modules and their runtime exports", async () => {
         "actionPath",
         "currentRequest",
       ],
+      "origin.ts": [
+        "crossSiteRefusal",
+        "trustedOriginSet",
+      ],
       "path.ts": [
         "HTTP_METHODS",
         "callbackPath",
@@ -179,6 +184,12 @@ it("lib/authz modules and their runtime exports", async () => {
       "policy.ts": [
         "compilePolicy",
         "rateLimitHeaders",
+      ],
+      "rate-limit/key.ts": [
+        "DEFAULT_IPV6_PREFIX",
+        "rateLimitAddress",
+        "rateLimitKeyForAddress",
+        "rateLimitKeyForUser",
       ],
       "rate-limit/memory.ts": [
         "checkRule",
@@ -201,6 +212,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "schema.ts": [
         "validate",
       ],
+      "scheme.ts": [
+        "isHttpsRequest",
+      ],
       "server.ts": [
         "createPageGuard",
         "sameOriginPath",
@@ -222,6 +236,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DEFAULT_CLOCK_TOLERANCE_SEC",
         "DEFAULT_MAX_TOKEN_BYTES",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "checkTimeClaims",
         "decryptJwt",
@@ -247,6 +262,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "session/nextauth-v4.ts": [
         "NEXTAUTH_V4_COOKIE_NAME",
         "nextAuthV4Session",
+      ],
+      "session/secrets.ts": [
+        "authJsSecrets",
       ],
       "session/source.ts": [],
       "testing.ts": [
