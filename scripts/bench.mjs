@@ -165,10 +165,12 @@ if (only.has("http")) {
     const routes = [
       ["plain", "/bench/plain", "plain Response.json route"],
       ["guarded", "/bench/guarded", "withAuthorization, valid session"],
+      ["guarded_log", "/bench/guarded-log", "the same, decision log (memory ring)"],
       ["authjs_handler", "/bench/authjs", "auth() inside the handler"],
       ["mw_none", "/bench/mw-none", "no middleware match"],
       ["mw_noop", "/bench/mw-noop", "no-op middleware (platform floor)"],
       ["mw_kit", "/bench/mw-kit", "kit middleware, valid session"],
+      ["mw_kit_log", "/bench/mw-kit-log", "the same, decision log (id handed on)"],
       ["mw_authjs", "/bench/mw-authjs", "Auth.js auth() middleware wrapper"],
     ];
     // Every route must answer 200 with the session, or its figure means nothing.
@@ -198,6 +200,10 @@ if (only.has("http")) {
     results.ratio_authjs_handler_vs_plain = results.rps_authjs_handler / results.rps_plain;
     results.ratio_mw_noop_vs_plain = results.rps_mw_noop / results.rps_mw_none;
     results.ratio_mw_kit_vs_noop = results.rps_mw_kit / results.rps_mw_noop;
+    // The decision log's cost: the logged route against plain, and against the same route unlogged.
+    results.ratio_guarded_log_vs_plain = results.rps_guarded_log / results.rps_plain;
+    results.ratio_guarded_log_vs_guarded = results.rps_guarded_log / results.rps_guarded;
+    results.ratio_mw_kit_log_vs_noop = results.rps_mw_kit_log / results.rps_mw_noop;
     results.ratio_mw_authjs_vs_noop = results.rps_mw_authjs / results.rps_mw_noop;
   } finally {
     server.kill("SIGTERM");
