@@ -272,6 +272,20 @@ test("shadow: exactly the free plan's export calls disagree with the candidate",
       expect(event, who).not.toHaveProperty("shadow");
     }
   }
+  // Over everything this server has seen (the whole contract, replayed above), the only
+  // disagreements are the free plan's export calls, at the route layer.
+  const disagreeing = (await allEvents(baseURL!)).filter((e) => e.shadow);
+  expect(disagreeing.length).toBeGreaterThanOrEqual(5);
+  for (const e of disagreeing) {
+    expect(e).toMatchObject({
+      layer: "route",
+      policy: "export-reports",
+      subject: "user-bob",
+      path: "/api/reports/export",
+      code: "plan_required",
+      shadow: { policy: "export-reports-all-plans", outcome: "allow" },
+    });
+  }
 });
 
 test.describe("in Chromium", () => {
