@@ -40,14 +40,11 @@ export interface RouteCoverage {
   readonly problems: readonly RouteCoverageProblem[];
 }
 
-/** Options of `routeCoverage`. */
-export interface RouteCoverageOptions {
-  /**
-   * Imports a route module. Default: `import()` of the file URL, which works under Vitest (it
-   * compiles TypeScript and resolves your `@/` paths); pass your runner's own loader otherwise.
-   */
-  readonly importModule?: (file: string) => Promise<Record<string, unknown>>;
-}
+/**
+ * Imports one route module by its file URL. Pass `(file) => import(file)` from your test
+ * file, so your runner (Vitest compiles TypeScript and resolves your `@/` paths) loads it.
+ */
+export type ImportRouteModule = (file: string) => Promise<Record<string, unknown>>;
 
 function routeFiles(dir: string): string[] {
   const found: string[] = [];
@@ -90,15 +87,13 @@ export function unguardedDeclarations(source: string): string[] {
  * is a problem too (a wrong folder must not pass as "nothing unguarded").
  *
  * @example
- * const { problems } = await routeCoverage(path.resolve("app"));
+ * const { problems } = await routeCoverage(path.resolve("app"), (file) => import(file));
  */
 export async function routeCoverage(
   appDir: string,
-  options: RouteCoverageOptions = {},
+  importModule: ImportRouteModule,
 ): Promise<RouteCoverage> {
-  const load =
-    options.importModule ??
-    ((file: string) => import(pathToFileURL(file).href) as Promise<Record<string, unknown>>);
+  const load = (file: string) => importModule(pathToFileURL(file).href);
   const absolute = routeFiles(appDir);
   const files = absolute.map((f) => relative(appDir, f).split("\\").join("/"));
   const entries: RouteCoverageEntry[] = [];
@@ -150,15 +145,16 @@ export async function routeCoverage(
  * import { expectRouteCoverage } from "@/lib/authz/route-coverage-node";
  *
  * it("every route handler is guarded or public", async () => {
- *   const coverage = await expectRouteCoverage(path.resolve(__dirname, "../app"));
+ *   const app = path.resolve(__dirname, "../app");
+ *   const coverage = await expectRouteCoverage(app, (file) => import(file));
  *   expect(coverage.files.length).toBeGreaterThan(0);
  * });
  */
 export async function expectRouteCoverage(
   appDir: string,
-  options: RouteCoverageOptions = {},
+  importModule: ImportRouteModule,
 ): Promise<RouteCoverage> {
-  const coverage = await routeCoverage(appDir, options);
+  const coverage = await routeCoverage(appDir, importModule);
   if (coverage.problems.length > 0) {
     const lines = coverage.problems.map(
       (p) => `  ${p.file}${p.method ? ` ${p.method}` : ""}: ${p.problem}`,

@@ -18,11 +18,13 @@ import {
 
 const ROOT = resolve(__dirname, "../..");
 const APP = join(ROOT, "app");
+// What a user's test passes: its own runner's import, which compiles TypeScript and `@/` paths.
+const load = (file: string) => import(file) as Promise<Record<string, unknown>>;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 
 describe("route coverage of the demo's app/, through expectRouteCoverage", () => {
   it("every exported handler is guarded or declared public", async () => {
-    const coverage = await expectRouteCoverage(APP);
+    const coverage = await expectRouteCoverage(APP, load);
     // The walk found the demo's routes (an empty walk cannot pass).
     expect(coverage.files).toEqual(
       expect.arrayContaining([
@@ -43,7 +45,7 @@ describe("route coverage of the demo's app/, through expectRouteCoverage", () =>
   });
 
   it("the demo's own routes: which are public and which policy guards each", async () => {
-    const { files } = await routeCoverage(APP);
+    const { files } = await routeCoverage(APP, load);
     const relativeFiles = files.map((f) => `app/${f}`);
     const marks: Record<string, Record<string, unknown>> = {};
     for (const file of relativeFiles.filter((f) => f.startsWith("app/api/"))) {
@@ -92,7 +94,7 @@ export const GET = publicRoute("health check", async () => Response.json({ ok: t
 `;
 
   it("passes a folder whose routes are all guarded", async () => {
-    const coverage = await expectRouteCoverage(appWith({ "health/route.ts": guarded }));
+    const coverage = await expectRouteCoverage(appWith({ "health/route.ts": guarded }), load);
     expect(coverage.entries).toEqual([
       { file: "health/route.ts", method: "GET", guard: { kind: "public", reason: "health check" } },
     ]);
@@ -107,7 +109,7 @@ export const GET = publicRoute("health check", async () => Response.json({ ok: t
 export { open as PUT };
 `,
     });
-    await expect(expectRouteCoverage(dir)).rejects.toThrow(
+    await expect(expectRouteCoverage(dir, load)).rejects.toThrow(
       [
         `Unguarded route handlers under ${dir}:`,
         "  declared/route.ts DELETE: declared as a plain function: it cannot be guarded",
@@ -118,12 +120,12 @@ export { open as PUT };
       ].join("\n"),
     );
     const empty = appWith({ "page.tsx": "export default function Page() { return null; }\n" });
-    await expect(expectRouteCoverage(empty)).rejects.toThrow(/no route files found/);
+    await expect(expectRouteCoverage(empty, load)).rejects.toThrow(/no route files found/);
   });
 
   it("a module that fails to import is reported, not skipped", async () => {
     const dir = appWith({ "broken/route.ts": 'throw new Error("boom");\nexport const GET = 1;\n' });
-    const { problems } = await routeCoverage(dir);
+    const { problems } = await routeCoverage(dir, load);
     expect(problems).toEqual([{ file: "broken/route.ts", problem: "could not be imported: boom" }]);
   });
 });
