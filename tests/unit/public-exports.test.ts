@@ -149,6 +149,8 @@ it("lib/authz modules and their runtime exports", async () => {
         "parseDuration",
         "parseIp",
         "proxyTrustFromEnv",
+        "publicLayout",
+        "publicPage",
         "publicRoute",
         "sessionFromAuth",
         "wantsProblemJson",
@@ -178,6 +180,10 @@ it("lib/authz modules and their runtime exports", async () => {
       "policy.ts": [
         "compilePolicy",
         "rateLimitHeaders",
+      ],
+      "public-page.ts": [
+        "publicLayout",
+        "publicPage",
       ],
       "rate-limit/memory.ts": [
         "checkRule",
