@@ -254,14 +254,23 @@ export async function collectEntries({
     (m.matchers ?? []).map((x) => new RegExp(x.regexp)),
   );
   const staticMatchers = middlewareFile ? analysis.middlewareMatcherSources(middlewareFile) : null;
+  if (matchers.length === 0 && staticMatchers?.length) {
+    // A Node.js proxy.ts is not in the middleware manifest: compile its literal `config.matcher`
+    // with the path-to-regexp Next itself uses for matchers.
+    try {
+      const { pathToRegexp } = createRequire(path.join(projectDir, "package.json"))(
+        "next/dist/compiled/path-to-regexp",
+      );
+      for (const source of staticMatchers) matchers.push(pathToRegexp(source));
+    } catch {
+      throw new CannotRun(`cannot compile the matcher of ${rel(middlewareFile)}`);
+    }
+  }
   const middlewareFor = (method, urlPattern) => {
     if (compiledRules.length === 0) return [];
     const sample = samplePath(urlPattern);
-    const matched =
-      matchers.length > 0
-        ? matchers.some((re) => re.test(sample))
-        : // A Node proxy.ts is not in the middleware manifest: without a matcher it runs everywhere.
-          staticMatchers === null || staticMatchers.length === 0;
+    // Without any matcher, middleware runs on every path.
+    const matched = matchers.length > 0 ? matchers.some((re) => re.test(sample)) : true;
     if (!matched) return [];
     const forms = matcher.pathForms(new URL(sample, "http://localhost"));
     return compiledRules
