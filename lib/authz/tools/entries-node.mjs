@@ -168,6 +168,15 @@ export async function collectEntries({
   for (const p of planned)
     if (p.kind === "page") for (const l of layoutsOf(p.file)) layoutFiles.add(l);
 
+  const serverFiles = path.join(dist, "required-server-files.json");
+  const buildConfig = existsSync(serverFiles)
+    ? (readJson(serverFiles, "the required server files").config ?? {})
+    : {};
+  const sourceRoots = [
+    projectDir,
+    buildConfig.turbopack?.root,
+    buildConfig.outputFileTracingRoot,
+  ].filter((r) => typeof r === "string");
   const actions = [];
   for (const [runtime, table] of [
     ["node", references.node ?? {}],
@@ -179,8 +188,12 @@ export async function collectEntries({
         .map((w) => routePaths[`/${w.replace(/^app\//, "")}`] ?? null)
         .filter((p) => p !== null)
         .sort();
-      const file = info.filename ? path.resolve(projectDir, info.filename) : null;
-      if (file && !existsSync(file))
+      // The build names the module relative to the bundler's root, which may be above the project.
+      const file = info.filename
+        ? (sourceRoots.map((r) => path.resolve(r, info.filename)).find((f) => existsSync(f)) ??
+          null)
+        : null;
+      if (info.filename && !file)
         throw new CannotRun(`cannot find the source of server action ${id}: ${info.filename}`);
       actions.push({ id, runtime, file, exportedName: info.exportedName ?? null, pages });
     }
@@ -409,10 +422,18 @@ function guardFields(guard) {
   return { policy: guard.policy, ...(guard.policyRef ? { policyRef: guard.policyRef } : {}) };
 }
 
+/**
+ * Whether a reason says nothing: empty, spaces, or invisible characters only (a zero-width space
+ * passes `publicRoute`'s own definition check, which refuses plain blanks at build time).
+ */
+export function isBlankReason(reason) {
+  return typeof reason !== "string" || /^[\s\p{Cf}]*$/u.test(reason);
+}
+
 /** Neither a policy nor a public reason that says something. */
 export function isUnguarded(entry) {
   if (entry.policy) return false;
-  return typeof entry.public !== "string" || entry.public.trim() === "";
+  return isBlankReason(entry.public);
 }
 
 function whyUnguarded(e) {

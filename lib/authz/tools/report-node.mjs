@@ -6,7 +6,7 @@
 // run (no build, a module it cannot read), with one clear line. How it knows: entries-node.mjs.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CannotRun, collectEntries } from "./entries-node.mjs";
+import { CannotRun, collectEntries, isBlankReason } from "./entries-node.mjs";
 
 /** The JSON shape: internal fields (where a policy's value lives) stay out. */
 export function publicShape({ entries, unguarded }) {
@@ -44,7 +44,7 @@ export function formatReport(result) {
   for (const e of entries) {
     const guard = e.policy
       ? `policy ${e.policy}`
-      : e.public !== undefined && e.public.trim() !== ""
+      : e.public !== undefined && !isBlankReason(e.public)
         ? `public: ${e.public}`
         : "UNGUARDED";
     rows.push([
