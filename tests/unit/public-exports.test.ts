@@ -132,6 +132,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
         "clientIpFrom",
@@ -168,6 +169,10 @@ it("lib/authz modules and their runtime exports", async () => {
       "next-request.ts": [
         "currentRequest",
       ],
+      "origin.ts": [
+        "crossSiteRefusal",
+        "trustedOriginSet",
+      ],
       "path.ts": [
         "HTTP_METHODS",
         "callbackPath",
@@ -184,6 +189,12 @@ it("lib/authz modules and their runtime exports", async () => {
       "public-page.ts": [
         "publicLayout",
         "publicPage",
+      ],
+      "rate-limit/key.ts": [
+        "DEFAULT_IPV6_PREFIX",
+        "rateLimitAddress",
+        "rateLimitKeyForAddress",
+        "rateLimitKeyForUser",
       ],
       "rate-limit/memory.ts": [
         "checkRule",
@@ -206,6 +217,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "schema.ts": [
         "validate",
       ],
+      "scheme.ts": [
+        "isHttpsRequest",
+      ],
       "server.ts": [
         "createPageGuard",
         "sameOriginPath",
@@ -227,6 +241,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DEFAULT_CLOCK_TOLERANCE_SEC",
         "DEFAULT_MAX_TOKEN_BYTES",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "checkTimeClaims",
         "decryptJwt",
@@ -252,6 +267,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "session/nextauth-v4.ts": [
         "NEXTAUTH_V4_COOKIE_NAME",
         "nextAuthV4Session",
+      ],
+      "session/secrets.ts": [
+        "authJsSecrets",
       ],
       "session/source.ts": [],
       "testing.ts": [
