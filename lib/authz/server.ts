@@ -4,11 +4,9 @@
  */
 import { headers } from "next/headers";
 import { forbidden, notFound, redirect } from "next/navigation";
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
-import { sameOriginPath, signInRedirectPath } from "./path";
-import type { Policy, PolicyRules } from "./policy";
+import { sameOriginPath, signInRedirectPath } from "./sign-in";
+import type { AccessDeclaration, Checker, Policy, PolicyRules, SubjectFor } from "./types";
 
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
 export { sameOriginPath, signInRedirectPath };
@@ -49,7 +47,7 @@ async function currentRequest(): Promise<Request> {
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Authz, "check">,
+  authz: Pick<Checker, "check">,
   options: { readonly signInPath?: string } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";

@@ -18,7 +18,6 @@ export { parseCookieHeader, readChunkedCookie } from "./cookies";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
 export {
   decryptJwt,
-  deriveJweKey,
   checkTimeClaims,
   DEFAULT_CLOCK_TOLERANCE_SEC,
   DEFAULT_MAX_TOKEN_BYTES,
@@ -26,6 +25,6 @@ export {
   type JweEncryption,
   type JweHeader,
   type JweKey,
-  type KeyDerivation,
   type KeyResolver,
 } from "./jwe";
+export { deriveJweKey, type KeyDerivation } from "./key-derivation";

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { policies } from "@/lib/access";
 import { notFound } from "@/lib/authz";
 import { userStore } from "@/lib/demo/store";
-import { authz, withAuthorization } from "@/lib/guard";
+import { authz, withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,11 +1,11 @@
 /**
- * How the demo's kit reads facts: the session cookie and the client address. Edge-safe, shared by
- * middleware.ts and the Node-side guard (lib/guard.ts adds the rate-limit store).
+ * EDGE-SAFE. How the demo's kit reads facts: the session cookie and the client address. Shared by
+ * middleware.ts and lib/authz-node.ts (which adds the rate-limit store for the Node runtime).
  */
 import { authJsSession, clientIpFrom, proxyTrustFromEnv, type AuthzOptions } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
 
-export const kitOptions = {
+export const authzOptions = {
   // Read per request: AUTH_SECRET may be rotated by listing the new secret first (comma-separated).
   session: authJsSession({
     secret: () =>

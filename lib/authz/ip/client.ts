@@ -1,0 +1,193 @@
+/**
+ * The client address of a request under an explicit proxy trust model: who may write
+ * `X-Forwarded-For` is stated by the deployment, never guessed. Edge-safe, no dependencies.
+ */
+import { parseIp, type ParsedIp } from "./address";
+import { ipMatcher } from "./cidr";
+
+/**
+ * Who may write the client address into the request: the deployment states it, the kit never guesses.
+ *
+ * - `none`: nobody; forwarded headers are the client's own claim, the address is unknown (null).
+ * - `vercel`: Vercel's edge sets `x-vercel-forwarded-for` / `x-forwarded-for` itself.
+ * - `hops`: exactly `hops` proxies in front, each appending its peer to `X-Forwarded-For`.
+ * - `cidrs`: proxies are recognised by address; the first entry from the right outside them is the client.
+ *
+ * @example
+ * const trust: ProxyTrust = { kind: "hops", hops: 1 }; // one nginx in front
+ */
+export type ProxyTrust =
+  | { readonly kind: "none" }
+  | { readonly kind: "vercel" }
+  | { readonly kind: "hops"; readonly hops: number }
+  | { readonly kind: "cidrs"; readonly proxies: readonly string[] };
+
+/**
+ * What `clientIpFrom` reads: a `Request`, a `NextRequest`, or `{ headers: await headers() }`.
+ *
+ * @example
+ * const source: HasHeaders = { headers: await headers() }; // in a server component
+ */
+export interface HasHeaders {
+  readonly headers: { get(name: string): string | null };
+}
+
+/**
+ * One `X-Forwarded-For` element. Unlike `parseIp`, it may carry a port or brackets
+ * (`1.2.3.4:5678`, `[2001:db8::1]:443`, `[2001:db8::1]`), because some proxies (Azure, IIS ARR)
+ * write them; the port is dropped.
+ */
+function parseForwardedEntry(raw: string): ParsedIp | null {
+  const entry = raw.trim();
+  if (entry.startsWith("[")) {
+    const close = entry.indexOf("]");
+    if (close < 0) return null;
+    const rest = entry.slice(close + 1);
+    if (rest !== "" && !isPort(rest)) return null;
+    const inner = entry.slice(1, close);
+    return inner.includes(":") ? parseIp(inner) : null;
+  }
+  const colon = entry.indexOf(":");
+  if (colon >= 0 && entry.indexOf(":", colon + 1) < 0) {
+    // Exactly one colon cannot be IPv6: it is `v4:port`.
+    return isPort(entry.slice(colon)) ? parseIp(entry.slice(0, colon)) : null;
+  }
+  return parseIp(entry);
+}
+
+/** ":1" … ":65535" without leading zeros. */
+function isPort(s: string): boolean {
+  return /^:[1-9]\d{0,4}$/.test(s) && Number(s.slice(1)) <= 65535;
+}
+
+/** RFC 9110 §5.6.1: list recipients ignore empty elements; trusted proxies never write one. */
+function forwardedList(value: string | null): string[] {
+  if (value === null) return [];
+  return value
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "");
+}
+
+/**
+ * Returns a function that finds the client address of a request under `trust`, or null if unknown.
+ *
+ * The result is canonical text (`parseIp(x).address`: mapped IPv6 as IPv4, RFC 5952 IPv6), so a
+ * client cannot mint rate-limit keys by respelling its address. Rules:
+ * - `none` → always null. `next start` passes a client-sent `X-Forwarded-For` through untouched and
+ *   route handlers see no socket address, so nothing in the request is known to be true.
+ * - `vercel` → `x-vercel-forwarded-for` (Vercel's own header: "identical to x-forwarded-for", which
+ *   "could be overwritten if you're using a proxy on top of Vercel"), else the leftmost
+ *   `x-forwarded-for` entry (Vercel overwrites that header "to prevent IP spoofing"). A present but
+ *   malformed `x-vercel-forwarded-for` gives null, not a fallback. `x-real-ip` is not read. Only use
+ *   this on Vercel: elsewhere these headers are client-controlled.
+ * - `hops: N` → the Nth entry from the right of all `X-Forwarded-For` lines joined; fewer → null.
+ * - `cidrs` → walk `X-Forwarded-For` from the right, skipping entries inside `proxies`; the first
+ *   entry outside is the client. All entries trusted → null: a client inside the proxy ranges cannot
+ *   be told from a proxy, and treating a proxy's address as the client would hand it whatever an
+ *   allow list grants; list only the proxies' own addresses.
+ * - An entry that does not parse where the client should be → null (entries may be `v4:port`,
+ *   `[v6]`, `[v6]:port`). Entries left of the client position are never read, so spoofed leftmost
+ *   entries change nothing. The RFC 7239 `Forwarded` header is not read.
+ *
+ * `hops` and `cidrs` assume the app is reachable only through those proxies (firewall the port):
+ * without a socket address a direct client can write any `X-Forwarded-For` it likes.
+ *
+ * @throws TypeError at creation for an invalid trust (hops not a positive integer, bad CIDR).
+ * @example
+ * const clientIp = clientIpFrom({ kind: "hops", hops: 1 });
+ * clientIp(new Request("https://x.test", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.9" } })); // "203.0.113.9"
+ */
+export function clientIpFrom(trust: ProxyTrust): (request: HasHeaders) => string | null {
+  const text = (ip: ParsedIp | null) => (ip === null ? null : ip.address);
+  switch (trust?.kind) {
+    case "none":
+      return () => null;
+    case "vercel":
+      return (request) => {
+        const own = request.headers.get("x-vercel-forwarded-for");
+        if (own !== null) {
+          const first = forwardedList(own)[0];
+          return first === undefined ? null : text(parseForwardedEntry(first));
+        }
+        const first = forwardedList(request.headers.get("x-forwarded-for"))[0];
+        return first === undefined ? null : text(parseForwardedEntry(first));
+      };
+    case "hops": {
+      const hops = trust.hops;
+      if (!Number.isSafeInteger(hops) || hops < 1) {
+        throw new TypeError(
+          `Invalid proxy trust: hops must be an integer >= 1, got ${String(hops)}`,
+        );
+      }
+      return (request) => {
+        const list = forwardedList(request.headers.get("x-forwarded-for"));
+        const entry = list[list.length - hops];
+        return entry === undefined ? null : text(parseForwardedEntry(entry));
+      };
+    }
+    case "cidrs": {
+      const isProxy = ipMatcher(trust.proxies);
+      return (request) => {
+        const list = forwardedList(request.headers.get("x-forwarded-for"));
+        for (let i = list.length - 1; i >= 0; i--) {
+          const ip = parseForwardedEntry(list[i]!);
+          if (ip === null) return null;
+          if (!isProxy(ip)) return ip.address;
+        }
+        return null;
+      };
+    }
+    default:
+      throw new TypeError(`Invalid proxy trust: ${JSON.stringify(trust)}`);
+  }
+}
+
+/**
+ * Reads the trust model from the environment: `VERCEL=1`, `TRUSTED_PROXY_HOPS`, `TRUSTED_PROXY_CIDRS`.
+ *
+ * Nothing set → `none`. More than one set, or an invalid value → TypeError naming the variable, so a
+ * misconfigured deployment fails at start-up instead of trusting the wrong header.
+ *
+ * @example
+ * const clientIp = clientIpFrom(proxyTrustFromEnv(process.env));
+ */
+export function proxyTrustFromEnv(env: Readonly<Record<string, string | undefined>>): ProxyTrust {
+  const set = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === "" ? undefined : v.trim();
+  };
+  const vercel = set("VERCEL");
+  const hops = set("TRUSTED_PROXY_HOPS");
+  const cidrs = set("TRUSTED_PROXY_CIDRS");
+  if (vercel !== undefined && vercel !== "1") {
+    throw new TypeError(`Invalid VERCEL: expected "1" or unset, got ${JSON.stringify(vercel)}`);
+  }
+  const count = [vercel, hops, cidrs].filter((v) => v !== undefined).length;
+  if (count > 1) {
+    throw new TypeError(
+      "Invalid proxy trust: set only one of VERCEL, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS",
+    );
+  }
+  if (vercel !== undefined) return { kind: "vercel" };
+  if (hops !== undefined) {
+    if (!/^[1-9]\d{0,2}$/.test(hops)) {
+      throw new TypeError(
+        `Invalid TRUSTED_PROXY_HOPS: expected an integer from 1 to 999, got ${JSON.stringify(hops)}`,
+      );
+    }
+    return { kind: "hops", hops: Number(hops) };
+  }
+  if (cidrs !== undefined) {
+    const proxies = cidrs.split(",").map((s) => s.trim());
+    try {
+      ipMatcher(proxies);
+    } catch (error) {
+      throw new TypeError(
+        `Invalid TRUSTED_PROXY_CIDRS: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return { kind: "cidrs", proxies };
+  }
+  return { kind: "none" };
+}
