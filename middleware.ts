@@ -6,7 +6,7 @@
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
 import { authorizationMiddleware, createAuthz } from "@/lib/authz";
-import { authzOptions } from "@/lib/authz-options";
+import { authzOptions } from "@/lib/authz-edge";
 
 export default authorizationMiddleware(createAuthz(authzOptions), {
   rules: pathRules,

@@ -1,14 +1,15 @@
 /**
  * NODE.JS RUNTIME ONLY. The demo's configured kit for route handlers, pages and server actions:
- * the edge-safe options of lib/authz-options.ts plus the rate-limit store. Rate limits live in Redis
+ * the edge-safe options of lib/authz-edge.ts plus the rate-limit store. Rate limits live in Redis
  * when REDIS_URL is set, so every instance shares one count; otherwise in this process's memory,
  * which is right for development and a single server only.
  */
 import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
+import { createActionGuard } from "@/lib/authz/action";
 import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createPageGuard } from "@/lib/authz/server";
 import { SIGN_IN_PATH } from "./auth.config";
-import { authzOptions } from "./authz-options";
+import { authzOptions } from "./authz-edge";
 import { createRedisClientFromUrl } from "./redis-node";
 
 const redisUrl = process.env.REDIS_URL;
@@ -25,3 +26,4 @@ export const authz = createAuthz({
 
 export const { withAuthorization } = authz;
 export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: SIGN_IN_PATH });
+export const { withAuthorizationAction } = createActionGuard(authz);

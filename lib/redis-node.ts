@@ -4,7 +4,7 @@
  * fails fast while Redis is down and reconnects forever. Never import it from `middleware.ts`.
  */
 import { createClient } from "redis";
-import type { RedisLike } from "@/lib/authz/rate-limit/redis";
+import type { RedisLike } from "./authz/rate-limit/redis";
 
 /**
  * Options of `createRedisClientFromUrl`.

@@ -1,6 +1,6 @@
 // lib/authz-node.ts (Node runtime): the configured kit for route handlers, pages and server actions.
 import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
-import { authzOptions } from "./authz-options";
+import { authzOptions } from "./authz-edge";
 
 export const authz = createAuthz({
   ...authzOptions,

@@ -6,7 +6,7 @@ import {
   MIDDLEWARE_LAYER_HEADER,
 } from "@/lib/authz";
 import { policies } from "./access";
-import { authzOptions } from "./authz-options"; // edge-safe: never import authz-node here
+import { authzOptions } from "./authz-edge"; // edge-safe: never import authz-node here
 
 const rules = definePathRules([
   { path: "/admin/**", policy: policies.admin, kind: "page" }, // 307 to sign-in, or the 403 page

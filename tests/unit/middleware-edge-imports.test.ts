@@ -61,7 +61,7 @@ describe("middleware.ts import graph (Edge runtime)", () => {
       expect.arrayContaining([
         "middleware.ts",
         "lib/access.ts",
-        "lib/authz-options.ts",
+        "lib/authz-edge.ts",
         "lib/authz/middleware.ts",
         "lib/authz/path.ts",
         "lib/authz/sign-in.ts",

@@ -15,7 +15,7 @@ import {
 import type { PathRule } from "@/lib/authz/path";
 import { sessionCookie } from "@/lib/authz/testing";
 import { demoUsers } from "@/lib/demo/users";
-import { authzOptions } from "@/lib/authz-options";
+import { authzOptions } from "@/lib/authz-edge";
 
 const secret = "middleware-unit-secret-0123456789abcdef";
 process.env.AUTH_SECRET = secret;

@@ -1,8 +1,9 @@
 /**
  * Locks the kit's public runtime surface, as Clerk does for its packages: the names each public
  * entry point exports at runtime. Adding, renaming or removing an export fails this test until the
- * snapshot is updated on purpose (`npx vitest run -u <this file>`), so a surface change is always a
- * visible diff in review. Internal modules may change freely: only the entry points are a promise.
+ * snapshot is updated on purpose (`npx vitest run <this file> --update`), so a surface change is
+ * always a visible diff in review. Internal modules may change freely: the entry points are the
+ * promise.
  *
  * Type-only exports vanish at runtime and are not listed here: tests/unit/policy-types.test.ts
  * covers the types, and tests/unit/readme.test.ts that each one is documented.
@@ -14,7 +15,14 @@ import { expect, it } from "vitest";
 const KIT = resolve(__dirname, "../../lib/authz");
 
 /** The entry points a user imports (README, "API reference"); everything else is internal. */
-const ENTRY_POINTS = ["index.ts", "server.ts", "testing.ts", "rate-limit/redis.ts"] as const;
+const ENTRY_POINTS = [
+  "index.ts",
+  "server.ts",
+  "action.ts",
+  "testing.ts",
+  "rate-limit/redis.ts",
+  "decision-log/index.ts",
+] as const;
 
 it("the public entry points and their runtime exports", async () => {
   const surface: Record<string, string[]> = {};
@@ -24,6 +32,28 @@ it("the public entry points and their runtime exports", async () => {
   }
   expect(surface).toMatchInlineSnapshot(`
     {
+      "action.ts": [
+        "actionRefusal",
+        "createActionGuard",
+        "isActionRefusal",
+        "publicAction",
+      ],
+      "decision-log/index.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "collectorRoute",
+        "collectorSink",
+        "consoleSink",
+        "createDecisionLog",
+        "decisionSpanAttributes",
+        "logAddress",
+        "logPath",
+        "memorySink",
+        "parseDecisionEvent",
+        "redisStreamSink",
+        "shadowOf",
+        "withShadow",
+      ],
       "index.ts": [
         "AUTHJS_COOKIE_NAME",
         "DEFAULT_CHALLENGE",

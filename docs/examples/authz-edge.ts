@@ -1,4 +1,4 @@
-// lib/authz-options.ts (edge-safe): how the kit reads facts. middleware.ts and lib/authz-node.ts share it.
+// lib/authz-edge.ts (edge-safe): how the kit reads facts. middleware.ts and lib/authz-node.ts share it.
 import { authJsSession, clientIpFrom, proxyTrustFromEnv, type AuthzOptions } from "@/lib/authz";
 
 export const authzOptions = {
