@@ -1,4 +1,5 @@
 import { badRequest, readJsonBody } from "./body";
+import { crossSiteRefusal, trustedOriginSet } from "./origin";
 import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type {
   AccessDeclaration,
@@ -52,6 +53,11 @@ export interface RouteOptions<S, PS, BS, Res> {
   }) => Promise<Res | null | undefined> | Res | null | undefined;
   /** Largest body read, in bytes (default 1 MiB); larger answers 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * `Cache-Control` of allowed answers the handler leaves without one. Default for a policy that
+   * needs a session: `private, no-store` (with `Vary: Cookie`); for a public policy: none.
+   */
+  readonly cacheControl?: string;
 }
 
 type ParamsOf<PS> = PS extends StandardSchemaV1 ? OutputOf<PS> : RawParams;
@@ -134,6 +140,21 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
+const PRIVATE = "private, no-store";
+
+/**
+ * Sets the allowed answer's caching: `cacheControl` unless the handler set its own, and
+ * `Vary: Cookie` with the default, so no shared cache hands one user's answer to another.
+ */
+function withCaching(response: Response, cacheControl: string | undefined): Response {
+  if (cacheControl === undefined || response.headers.has("cache-control")) return response;
+  const vary = response.headers.get("vary");
+  const headers: Record<string, string> = { "Cache-Control": cacheControl };
+  if (cacheControl === PRIVATE && !/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary ?? ""))
+    headers.Vary = vary ? `${vary}, Cookie` : "Cookie";
+  return withHeaders(response, headers);
+}
+
 /**
  * Builds `withAuthorization` for a configured kit (`createAuthz` does this for you).
  *
@@ -162,9 +183,22 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
         `withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`,
       );
     }
+    if (policy.rules.rateLimit?.by === "ip" && authz.options && !authz.options.clientIp) {
+      throw new TypeError(
+        `withAuthorization(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
+      );
+    }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    const trusted = trustedOriginSet(authz.options?.trustedOrigins);
+    // A session policy's answers belong to one user: no shared cache may keep them.
+    const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);
 
     const guarded: RouteHandler = async (request, context) => {
+      // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
+      if (policy.requiresSubject) {
+        const crossSite = crossSiteRefusal(request, trusted);
+        if (crossSite) return authz.denialResponse(crossSite, request);
+      }
       let params: unknown = {};
       let body: unknown = undefined;
       const decision = await authz.check(policy, request, {
@@ -200,7 +234,7 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
         body,
         resource: decision.resource,
       });
-      return withHeaders(response, decision.headers);
+      return withCaching(withHeaders(response, decision.headers), cacheControl);
     };
     return mark(guarded, { kind: "policy", policy: policy.name });
   }

@@ -100,6 +100,11 @@ export interface RateLimitOptions {
   readonly by?: "user" | "ip";
   /** The status when the limit is reached: 429 (default, RFC 6585) or 403, as some APIs prefer. */
   readonly status?: 429 | 403;
+  /**
+   * With `by: "ip"`, the IPv6 prefix length counted as one client (default 64: one subscriber's
+   * network; 128 counts single addresses). IPv4 addresses always count alone.
+   */
+  readonly ipv6Prefix?: number;
 }
 
 /**
@@ -210,6 +215,13 @@ export interface CheckOptions<S, Res> {
  * a refusal into its response. `createAuthz` returns one; tests may pass their own.
  */
 export interface Checker {
+  /** The kit's options that guards check a policy against when they are defined. */
+  readonly options?: {
+    /** Present when the kit knows client addresses (a per-address rate limit needs it). */
+    readonly clientIp?: unknown;
+    /** Origins besides the request's own that may send unsafe methods with a session. */
+    readonly trustedOrigins?: readonly string[];
+  };
   /**
    * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
    * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).

@@ -60,6 +60,7 @@ it("the public entry points and their runtime exports", async () => {
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
         "clientIpFrom",
