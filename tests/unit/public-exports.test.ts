@@ -22,6 +22,7 @@ const ENTRY_POINTS = [
   "testing.ts",
   "rate-limit/redis.ts",
   "decision-log/index.ts",
+  "route-coverage-node.ts",
 ] as const;
 
 it("the public entry points and their runtime exports", async () => {
@@ -87,6 +88,12 @@ it("the public entry points and their runtime exports", async () => {
         "RATE_LIMIT_SCRIPT",
         "RATE_LIMIT_SCRIPT_SHA1",
         "redisRateLimitStore",
+      ],
+      "route-coverage-node.ts": [
+        "ROUTE_METHODS",
+        "expectRouteCoverage",
+        "routeCoverage",
+        "unguardedDeclarations",
       ],
       "server.ts": [
         "createPageGuard",
