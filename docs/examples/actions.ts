@@ -10,7 +10,7 @@ import {
 } from "@/lib/authz/action";
 import { notFound } from "@/lib/authz";
 import { policies } from "./access";
-import { authz } from "./kit";
+import { authz } from "./authz-node";
 
 const { withAuthorizationAction } = createActionGuard(authz);
 const documents = new Map([["doc-1", { id: "doc-1", tenantId: "acme", ownerId: "user-bob" }]]);

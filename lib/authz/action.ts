@@ -5,13 +5,18 @@
  * validation, rate limit, resource) and answers a refusal as data a form can render, never as a
  * thrown redirect. Server side only (`next/headers`): not for middleware.ts.
  */
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
 import { deny, type Deny } from "./decision";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
-import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import { currentRequest } from "./next-request";
+import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type { ActionRefusal } from "./server";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 export type { ActionRefusal };
 
@@ -155,7 +160,7 @@ async function validateInput(
  * @example
  * export const { withAuthorizationAction } = createActionGuard(authz);
  */
-export function createActionGuard(authz: Pick<Authz, "check">): {
+export function createActionGuard(authz: Pick<Checker, "check">): {
   readonly withAuthorizationAction: WithAuthorizationAction;
 } {
   /**

@@ -3,12 +3,17 @@
  * `next/navigation`, so it is for the App Router's server side only (not for middleware.ts).
  */
 import { forbidden, notFound, redirect } from "next/navigation";
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
 import { currentRequest } from "./next-request";
-import { sameOriginPath, signInRedirectPath } from "./path";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
+import { sameOriginPath, signInRedirectPath } from "./sign-in";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
 export { sameOriginPath, signInRedirectPath };
@@ -65,7 +70,7 @@ export interface Authorize {
 function checkRunnable(
   policy: Policy,
   hasLoad: boolean,
-  options: Authz["options"] | undefined,
+  options: Checker["options"],
   where: string,
 ): void {
   if (policy.rules.resource && !hasLoad) {
@@ -90,10 +95,19 @@ function checkRunnable(
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Authz, "check"> & { readonly options?: Authz["options"] },
-  options: { readonly signInPath?: string } = {},
+  authz: Pick<Checker, "check" | "options">,
+  options: {
+    readonly signInPath?: string;
+    /**
+     * The app's `basePath`, which the sign-in callback must carry (Next prefixes the redirect
+     * itself, not the callback inside it). @default the `basePath` Next was built with
+     */
+    readonly basePath?: string;
+  } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
+  // Next inlines its basePath into server code under this name at build time.
+  const basePath = options.basePath ?? process.env.__NEXT_ROUTER_BASEPATH ?? "";
 
   /**
    * Returns the subject the policy allows (with `load`, the subject and the checked resource), or
@@ -121,7 +135,8 @@ export function createPageGuard(
     if (decision.allowed) {
       return load ? { subject: decision.subject, resource: decision.resource } : decision.subject;
     }
-    if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
+    if (decision.status === 401)
+      redirect(signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`));
     if (decision.status === 404) notFound();
     // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
     forbidden();

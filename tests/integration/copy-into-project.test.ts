@@ -101,7 +101,7 @@ function projectFiles(p: ProjectSpec, dir: string): Record<string, string> {
   const cookieName = v4 ? "next-auth.session-token" : "authjs.session-token";
   const files = nextAppFiles(p, dir, { name: `authz-copy-${p.id}` });
 
-  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz/access";
+  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz";
 
 export const access = defineAccess({
   roles: {
@@ -117,31 +117,31 @@ export const policies = {
 `;
 
   const sessionSource = v4 ? "nextAuthV4Session" : "authJsSession";
-  files[`${src}lib/kit.ts`] = `import type { AuthzOptions } from "@/lib/authz/authz";
-import { ${sessionSource} } from "@/lib/authz/session";
+  files[`${src}lib/authz-edge.ts`] =
+    `import { ${sessionSource}, type AuthzOptions } from "@/lib/authz";
 
 // Edge-safe: shared by middleware.ts and the route handlers.
-export const kitOptions = {
+export const authzOptions = {
   session: ${sessionSource}({ secret: () => process.env.${secretEnv} }),
   response: { challenge: 'Cookie realm="copy-${p.id}", form-action="/api/auth/signin", cookie-name="${cookieName}"' },
 } satisfies AuthzOptions;
 `;
-  files[`${src}lib/guard.ts`] = `import { createAuthz } from "@/lib/authz/authz";
-import { kitOptions } from "@/lib/kit";
+  files[`${src}lib/authz-node.ts`] = `import { createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 
-export const authz = createAuthz(kitOptions);
+export const authz = createAuthz(authzOptions);
 export const { withAuthorization } = authz;
 `;
 
   files[`${src}app/api/me/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) =>
   Response.json({ id: subject.id, roles: subject.roles }),
 );
 `;
   files[`${src}app/api/admin/users/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.admin, async (_request, { subject }) =>
   Response.json({ users: ["alice@example.com", "bob@example.com"], by: subject.id }),
@@ -150,7 +150,7 @@ export const GET = withAuthorization(policies.admin, async (_request, { subject 
   // Params arrive as a Promise in Next 15 and 16; the kit awaits and validates them.
   files[`${src}app/api/admin/users/[id]/route.ts`] = `import * as z from "zod";
 import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ id: z.string().min(1).max(32) });
 
@@ -160,13 +160,13 @@ export const GET = withAuthorization(policies.admin, { params }, async (_request
 `;
   // Not matched by middleware.ts: the handler's own check answers alone.
   files[`${src}app/api/account/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) => Response.json({ account: subject.id }));
 `;
   // A probe with NO handler-side check, matched by middleware.ts only: if it answers 401 to an
   // anonymous request, the built middleware ran the kit. (Real routes check in the handler too.)
-  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz/route";
+  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz";
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
 `;
@@ -179,12 +179,11 @@ export const GET = publicRoute("test probe: middleware.ts alone guards it", asyn
 function middlewareSource(gate: ProjectSpec["gate"]): string {
   const where = gate === "proxy" ? "in proxy.ts (Node.js runtime)" : "on the Edge";
   return `import { policies } from "@/lib/access";
-import { createAuthz } from "@/lib/authz/authz";
-import { authorizationMiddleware } from "@/lib/authz/middleware";
-import { kitOptions } from "@/lib/kit";
+import { authorizationMiddleware, createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 
 // An early answer ${where}; the route handlers check the same policies again.
-export default authorizationMiddleware(createAuthz(kitOptions), {
+export default authorizationMiddleware(createAuthz(authzOptions), {
   rules: [
     { path: "/api/me", policy: policies.signedIn, kind: "api" },
     { path: "/api/admin/**", policy: policies.admin, kind: "api" },
