@@ -6,11 +6,11 @@
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
 import { authorizationMiddleware, createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 import { edgeDecisionLog } from "@/lib/decision-log-edge";
-import { kitOptions } from "@/lib/kit";
 
 export default authorizationMiddleware(
-  createAuthz({ ...kitOptions, decisionLog: edgeDecisionLog }),
+  createAuthz({ ...authzOptions, decisionLog: edgeDecisionLog }),
   {
     rules: pathRules,
     signInPath: SIGN_IN_PATH,

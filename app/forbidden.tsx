@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requestId } from "@/lib/guard";
+import { requestId } from "@/lib/authz-node";
 
 export const metadata: Metadata = { title: "Forbidden" };
 

@@ -14,7 +14,7 @@ import {
   type RedisStreamClient,
 } from "@/lib/authz/decision-log";
 import { proxyTrustFromEnv } from "@/lib/authz";
-import { createRedisClientFromUrl } from "@/lib/authz-redis-node";
+import { createRedisClientFromUrl } from "./redis-node";
 import { recordDecisionOnSpan } from "@/lib/authz-otel";
 import { decisionLogSecret } from "./decision-log-edge";
 

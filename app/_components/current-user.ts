@@ -1,6 +1,6 @@
 import { policies } from "@/lib/access";
 import { currentRequest } from "@/lib/authz/next-request";
-import { authz } from "@/lib/guard";
+import { authz } from "@/lib/authz-node";
 
 /**
  * Who is signed in, read by the kit itself (the same cookie reader the API uses), or null. For

@@ -8,7 +8,7 @@ import {
   wantsProblemJson,
 } from "@/lib/authz";
 import { policies } from "./access";
-import { authz } from "./kit";
+import { authz } from "./authz-node";
 
 export async function handle(request: Request): Promise<Response> {
   // check() never throws: every error is a refusal (fail closed).

@@ -1,7 +1,7 @@
 // Pages, server components and server actions: the same policies through lib/authz/server.
 import { createPageGuard, sameOriginPath, signInRedirectPath } from "@/lib/authz/server";
 import { policies } from "./access";
-import { authz } from "./kit";
+import { authz } from "./authz-node";
 
 export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
 

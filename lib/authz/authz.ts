@@ -1,6 +1,4 @@
-import type { AccessDeclaration, Subject } from "./access";
-import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
-import type { Policy, PolicyRules, RequiresSubject } from "./policy";
+import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { trustedOriginSet } from "./origin";
 import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
@@ -12,6 +10,15 @@ import type { SessionSource } from "./session/source";
 import type { DecisionLayer } from "./decision-log/event";
 import type { DecisionLog } from "./decision-log/log";
 import { newFacts, shadowOf, shadowVerdict, type CheckFacts } from "./decision-log/shadow";
+import type {
+  AccessDeclaration,
+  Checker,
+  CheckOptions,
+  Policy,
+  PolicyRules,
+  Subject,
+  SubjectFor,
+} from "./types";
 
 /** Where a failure inside the kit happened, for the operator's log. */
 export type AuthzStage = "ip" | "session" | "rateLimit" | "resource" | "validation" | "decisionLog";
@@ -50,60 +57,14 @@ export interface AuthzOptions {
   readonly decisionLog?: DecisionLog;
 }
 
-/** The subject a policy guarantees: a Subject, or Subject | null for a public policy. */
-export type SubjectFor<D extends AccessDeclaration, R> =
-  RequiresSubject<R> extends true ? Subject<D> : Subject<D> | null;
-
-/** What `check` lets through: the subject, headers to add, and the loaded resource. */
-export interface Granted<S, Res> extends Allow<S> {
-  readonly resource: Res;
-}
-
-/** Options of one check: how far to go, what to load, what to validate before counting. */
-export interface CheckOptions<S, Res> {
-  /**
-   * `"claims"` stops after the checks a session alone can decide (IP, session, role, permission,
-   * feature): what middleware and pages run. `"all"` (default) also counts the rate limit and
-   * checks the resource: what route handlers run.
-   */
-  readonly stages?: "claims" | "all";
-  /** Runs after the claims checks and before the rate limit: input validation belongs here. */
-  readonly validate?: (subject: S) => Promise<Deny | null>;
-  /** Loads the resource the policy's resource rule checks; null means it does not exist (404). */
-  readonly load?: (subject: S) => Promise<Res | null>;
-  /** Which layer decides, for the decision log. Default `"route"`. */
-  readonly layer?: DecisionLayer;
-  /** The path the decision log records where the request's URL lacks it (pages, actions). */
-  readonly logPath?: string;
-  /**
-   * A refusal that comes before every rule (a cross-site post), checked first; null lets the
-   * request on. Made here, not around the check, so the decision log records it like any other.
-   */
-  readonly before?: () => Deny | null;
-}
-
 /** A configured kit: evaluate policies, guard route handlers. */
-export interface Authz {
+export interface Authz extends Checker {
   readonly options: AuthzOptions;
-  /**
-   * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
-   * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
-   */
-  check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
-    policy: Policy<D, R>,
-    request: Request,
-    options?: CheckOptions<SubjectFor<D, R>, Res>,
-  ): Promise<Granted<SubjectFor<D, R>, Res> | Deny>;
   /** Resolves the request's subject with no policy: null when anonymous or on any error. */
   subject<D extends AccessDeclaration>(
     policy: Policy<D>,
     request: Request,
   ): Promise<Subject<D> | null>;
-  /**
-   * The response for a refusal, with this kit's response options: use it for refusals a handler
-   * makes itself (a 404 for a missing id), so they match the kit's own byte for byte.
-   */
-  denialResponse(decision: Deny, request?: Request): Response;
   /** The request's id for `X-Request-Id` (the one its events carry), or null without a log. */
   requestId(request: Request): Promise<string | null>;
   /** Wraps a route handler so it runs only for requests the policy allows. See `route.ts`. */
@@ -206,7 +167,7 @@ export function createAuthz(options: AuthzOptions): Authz {
     request: Request,
     checkOptions: CheckOptions<SubjectFor<D, R>, Res>,
     facts: CheckFacts<D> | undefined,
-  ): Promise<Granted<SubjectFor<D, R>, Res> | Deny> {
+  ): Promise<Decision<SubjectFor<D, R>, Res>> {
     const byPolicy = (refusal: Deny): Deny => {
       if (facts) facts.policyRefusal = true;
       return refusal;
@@ -312,7 +273,7 @@ export function createAuthz(options: AuthzOptions): Authz {
       policy: Policy<D, R>,
       request: Request,
       checkOptions: CheckOptions<SubjectFor<D, R>, Res> = {},
-    ): Promise<Granted<SubjectFor<D, R>, Res> | Deny> {
+    ): Promise<Decision<SubjectFor<D, R>, Res>> {
       if (!log) return evaluate(policy, request, checkOptions, undefined);
       const startedAt = performance.now();
       const facts = newFacts<D>();

@@ -35,7 +35,9 @@ const kit = (decisionLog?: DecisionLog) =>
   createAuthz({
     session: authJsSession({ secret: () => SECRET }),
     clientIp: () => "203.0.113.9",
-    rateLimitStore: memoryRateLimitStore(),
+    // One fixed clock: Retry-After must not tick between the runs compared.
+    rateLimitStore: memoryRateLimitStore({ now: () => 1_800_000_030_000 }),
+    now: () => 1_800_000_030_000,
     ...(decisionLog ? { decisionLog } : {}),
   });
 

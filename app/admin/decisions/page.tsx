@@ -4,7 +4,7 @@ import { policies } from "@/lib/access";
 import type { DecisionEvent } from "@/lib/authz/decision-log";
 import { decisionLog } from "@/lib/decision-log-node";
 import { demoUsers } from "@/lib/demo/users";
-import { authorize } from "@/lib/guard";
+import { authorize } from "@/lib/authz-node";
 
 export const metadata: Metadata = { title: "Decisions" };
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import { policies } from "@/lib/access";
 import { deny } from "@/lib/authz";
 import { decisionLog } from "@/lib/decision-log-node";
-import { authz, withAuthorization } from "@/lib/guard";
+import { authz, withAuthorization } from "@/lib/authz-node";
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
