@@ -6,9 +6,15 @@
  *
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
  *   a. Next 16 + Auth.js v5, the kit in lib/authz
- *   b. Next 15.5 + Auth.js v5, a src/ layout with the kit in src/lib/authz (renamed folders must work)
+ *   b. Next 15.5 + NextAuth v4, a src/ layout with the kit in src/lib/authz (renamed folders must
+ *      work; v4's App Router handler, its default sign-in page, nextAuthV4Session)
  *   c. Next 16 + NextAuth v4 (App Router handler), the kit read through nextAuthV4Session
- *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of middleware.ts
+ *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of
+ *      middleware.ts, under a `basePath`, with a 403 page written the obvious way (prerendered)
+ *
+ * Every project also guards a page: `/admin` calls `authorize()`, middleware's page rule answers
+ * first (sign-in redirect, 403 rewrite), with `experimental.authInterrupts`, `app/forbidden.tsx`
+ * and the 403 page the rewrite targets.
  *
  * The projects' node_modules are made from this repo's (no install, no network): symlinks, except
  * for next and next-auth in the Next 15.5 project, which are copied (see linkNodeModules). Symlinks
@@ -44,6 +50,11 @@ interface ProjectSpec extends NextAppSpec {
   readonly id: "a" | "b" | "c" | "d";
   /** `middleware.ts` (Edge runtime) or Next 16's `proxy.ts` (Node.js runtime), same code. */
   readonly gate: "middleware" | "proxy";
+  /**
+   * The page middleware rewrites refusals to: made dynamic, as the README shows, or prerendered,
+   * as written the obvious way (the kit must still keep the refusal out of shared caches).
+   */
+  readonly forbiddenPage: "dynamic" | "static";
 }
 
 const PROJECTS: readonly ProjectSpec[] = [
@@ -55,15 +66,17 @@ const PROJECTS: readonly ProjectSpec[] = [
     authVersion: 5,
     src: false,
     gate: "middleware",
+    forbiddenPage: "dynamic",
   },
   {
     id: "b",
-    title: "Next 15.5 + Auth.js v5 (src/ layout)",
+    title: "Next 15.5 + NextAuth v4 (src/ layout)",
     next: "next-15",
-    nextAuth: "next-auth",
-    authVersion: 5,
+    nextAuth: "next-auth-v4",
+    authVersion: 4,
     src: true,
     gate: "middleware",
+    forbiddenPage: "dynamic",
   },
   {
     id: "c",
@@ -73,15 +86,18 @@ const PROJECTS: readonly ProjectSpec[] = [
     authVersion: 4,
     src: false,
     gate: "middleware",
+    forbiddenPage: "dynamic",
   },
   {
     id: "d",
-    title: "Next 16 + Auth.js v5, proxy.ts",
+    title: "Next 16 + Auth.js v5, proxy.ts, basePath /base",
     next: "next",
     nextAuth: "next-auth",
     authVersion: 5,
     src: false,
     gate: "proxy",
+    basePath: "/base",
+    forbiddenPage: "static",
   },
 ];
 
@@ -98,7 +114,12 @@ function projectFiles(p: ProjectSpec, dir: string): Record<string, string> {
   const v4 = p.authVersion === 4;
   const secretEnv = v4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET";
   const cookieName = v4 ? "next-auth.session-token" : "authjs.session-token";
-  const files = nextAppFiles(p, dir, { name: `authz-copy-${p.id}` });
+  const files = nextAppFiles(p, dir, {
+    name: `authz-copy-${p.id}`,
+    // forbidden() in pages, and for middleware's 403 rewrite target: without it the build passes
+    // and a refused visit is a 500.
+    nextConfig: "experimental: { authInterrupts: true },",
+  });
 
   files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz/access";
 
@@ -116,20 +137,53 @@ export const policies = {
 `;
 
   const sessionSource = v4 ? "nextAuthV4Session" : "authJsSession";
-  files[`${src}lib/kit.ts`] = `import type { AuthzOptions } from "@/lib/authz/authz";
+  files[`${src}lib/authz-options.ts`] = `import type { AuthzOptions } from "@/lib/authz/authz";
 import { ${sessionSource} } from "@/lib/authz/session";
 
-// Edge-safe: shared by middleware.ts and the route handlers.
-export const kitOptions = {
+// Edge-safe: shared by middleware.ts (or proxy.ts) and the Node guard, as the README shows.
+export const authzOptions = {
   session: ${sessionSource}({ secret: () => process.env.${secretEnv} }),
   response: { challenge: 'Cookie realm="copy-${p.id}", form-action="/api/auth/signin", cookie-name="${cookieName}"' },
 } satisfies AuthzOptions;
 `;
   files[`${src}lib/guard.ts`] = `import { createAuthz } from "@/lib/authz/authz";
-import { kitOptions } from "@/lib/kit";
+import { authzOptions } from "@/lib/authz-options";
 
-export const authz = createAuthz(kitOptions);
+export const authz = createAuthz(authzOptions);
 export const { withAuthorization } = authz;
+`;
+  // Pages: the Node-side guard, built from the same kit (never imported by middleware.ts).
+  files[`${src}lib/page-guard.ts`] = `import { createPageGuard } from "@/lib/authz/server";
+import { authz } from "@/lib/guard";
+
+export const { authorize } = createPageGuard(authz, { signInPath: "/api/auth/signin" });
+`;
+  files[`${src}app/layout.tsx`] =
+    `export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}
+`;
+  files[`${src}app/forbidden.tsx`] = `export default function Forbidden() {
+  return <h1>403: you may not see this page</h1>;
+}
+`;
+  files[`${src}app/403/page.tsx`] = `import { forbidden } from "next/navigation";
+${p.forbiddenPage === "dynamic" ? `\n// Rendered per request: a prerendered forbidden() would be cached as a static 403 page.\nexport const dynamic = "force-dynamic";\n` : ""}
+export default function ForbiddenRewriteTarget(): never {
+  forbidden();
+}
+`;
+  files[`${src}app/admin/page.tsx`] = `import { policies } from "@/lib/access";
+import { authorize } from "@/lib/page-guard";
+
+export default async function AdminPage() {
+  const subject = await authorize(policies.admin, { path: "/admin" });
+  return <h1>Admin page for {subject.id}</h1>;
+}
 `;
 
   files[`${src}app/api/me/route.ts`] = `import { policies } from "@/lib/access";
@@ -180,19 +234,21 @@ function middlewareSource(gate: ProjectSpec["gate"]): string {
   return `import { policies } from "@/lib/access";
 import { createAuthz } from "@/lib/authz/authz";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
-import { kitOptions } from "@/lib/kit";
+import { authzOptions } from "@/lib/authz-options";
 
 // An early answer ${where}; the route handlers check the same policies again.
-export default authorizationMiddleware(createAuthz(kitOptions), {
+export default authorizationMiddleware(createAuthz(authzOptions), {
   rules: [
     { path: "/api/me", policy: policies.signedIn, kind: "api" },
     { path: "/api/admin/**", policy: policies.admin, kind: "api" },
     { path: "/api/probe", policy: policies.admin, kind: "api" },
+    { path: "/admin/**", policy: policies.admin, kind: "page" },
   ],
   signInPath: "/api/auth/signin",
+  forbiddenPath: "/403",
 });
 
-export const config = { matcher: ["/api/me", "/api/admin/:path*", "/api/probe"] };
+export const config = { matcher: ["/api/me", "/api/admin/:path*", "/api/probe", "/admin/:path*"] };
 `;
 }
 
@@ -223,8 +279,11 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   let serverOutput = () => "";
   let testing: TestingModule;
   let buildOutput = "";
+  const base = p.basePath ?? "";
   const get = (pathname: string, cookie?: string) =>
-    fetch(`${url}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+    fetch(`${url}${base}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+  const signIn = (email: string, password: string) =>
+    testing.signInWithCredentials(`${url}${base}`, email, password);
 
   beforeAll(async () => {
     dir = createProject(p);
@@ -273,15 +332,15 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("signs in over HTTP against the project's own auth endpoints; a wrong password gets no session", async () => {
-    expect(await testing.signInWithCredentials(url, "bob@example.com", "wrong")).toBeNull();
-    const cookie = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
+    expect(await signIn("bob@example.com", "wrong")).toBeNull();
+    const cookie = await signIn("bob@example.com", PASSWORD);
     expect(cookie).toMatch(
       p.authVersion === 4 ? /^next-auth\.session-token=/ : /^authjs\.session-token=/,
     );
   });
 
   it("answers 403 to a signed-in member on the admin routes and 200 on the member route", async () => {
-    const bob = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
+    const bob = await signIn("bob@example.com", PASSWORD);
     expect(bob).not.toBeNull();
     const me = await get("/api/me", bob ?? "");
     expect(me.status).toBe(200);
@@ -297,7 +356,7 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("answers 200 to the admin, with route params awaited and validated", async () => {
-    const alice = await testing.signInWithCredentials(url, "alice@example.com", PASSWORD);
+    const alice = await signIn("alice@example.com", PASSWORD);
     expect(alice).not.toBeNull();
     const users = await get("/api/admin/users", alice ?? "");
     expect(users.status).toBe(200);
@@ -343,6 +402,27 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
       status: 401,
       code: "unauthenticated",
     });
+  });
+
+  it(`guards the page: sign-in redirect${base ? ` under ${base}` : ""}, the 403 page never cacheable, the admin let in`, async () => {
+    const anonymous = await get("/admin?tab=users");
+    expect(anonymous.status).toBe(307);
+    const location = new URL(anonymous.headers.get("location")!, url);
+    expect(location.pathname).toBe(`${base}/api/auth/signin`);
+    expect(location.searchParams.get("callbackUrl")).toBe(`${base}/admin?tab=users`);
+
+    const bob = await signIn("bob@example.com", PASSWORD);
+    const refused = await get("/admin", bob ?? "");
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("403: you may not see this page");
+    // Whatever the 403 page is (prerendered in project d), the refusal is never shared.
+    expect(refused.headers.get("cache-control")).toBe("private, no-store");
+    expect(refused.headers.get("x-authz-layer")).toBe("middleware");
+
+    const alice = await signIn("alice@example.com", PASSWORD);
+    const allowed = await get("/admin", alice ?? "");
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toMatch(/Admin page for (<!-- -->)?user-alice/);
   });
 
   it("logged no kit error while serving", () => {
