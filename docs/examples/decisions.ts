@@ -9,7 +9,7 @@ import {
 } from "@/lib/authz";
 import { sameOriginPath, signInRedirectPath } from "@/lib/authz/server";
 import { policies } from "./access";
-import { authz } from "./kit";
+import { authz } from "./authz-node";
 
 export async function handle(request: Request): Promise<Response> {
   // check() never throws: every error is a refusal (fail closed).

@@ -6,7 +6,7 @@ import {
   MIDDLEWARE_LAYER_HEADER,
 } from "@/lib/authz";
 import { policies } from "./access";
-import { authzOptions } from "./options"; // edge-safe: never lib/guard.ts here
+import { authzOptions } from "./authz-edge"; // edge-safe: never import authz-node here
 
 const rules = definePathRules([
   { path: "/admin/**", policy: policies.admin, kind: "page" }, // 307 to sign-in, or the 403 page
@@ -17,7 +17,7 @@ const rules = definePathRules([
 export default authorizationMiddleware(createAuthz(authzOptions), {
   rules,
   signInPath: "/signin",
-  forbiddenPath: "/403", // app/403/page.tsx above: it calls forbidden()
+  forbiddenPath: "/403", // a page whose component calls forbidden()
 });
 
 // Only what an early answer is worth: each matched path pays the platform's middleware cost.

@@ -7,14 +7,9 @@
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
  *   a. Next 16 + Auth.js v5, the kit in lib/authz
  *   b. Next 15.5 + NextAuth v4, a src/ layout with the kit in src/lib/authz (renamed folders must
- *      work; v4's App Router handler, its default sign-in page, nextAuthV4Session)
+ *      work; v4's App Router handler and nextAuthV4Session on Next 15.5)
  *   c. Next 16 + NextAuth v4 (App Router handler), the kit read through nextAuthV4Session
- *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of
- *      middleware.ts, under a `basePath`
- *
- * Every project also guards a page: `/admin` calls `authorize()`, middleware's page rule answers
- * first (sign-in redirect, 403 rewrite), with `experimental.authInterrupts`, `app/forbidden.tsx`
- * and the 403 page the rewrite targets.
+ *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of middleware.ts
  *
  * The projects' node_modules are made from this repo's (no install, no network): symlinks, except
  * for next and next-auth in the Next 15.5 project, which are copied (see linkNodeModules). Symlinks
@@ -22,7 +17,8 @@
  * in all on two idle cores. COPY_PROJECTS=a,c runs some of them; KEEP_COPY_PROJECTS=1 keeps the
  * folders (with next-build.log) for a look.
  */
-import { cpSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,13 +78,12 @@ const PROJECTS: readonly ProjectSpec[] = [
   },
   {
     id: "d",
-    title: "Next 16 + Auth.js v5, proxy.ts, basePath /base",
+    title: "Next 16 + Auth.js v5, proxy.ts",
     next: "next",
     nextAuth: "next-auth",
     authVersion: 5,
     src: false,
     gate: "proxy",
-    basePath: "/base",
   },
 ];
 
@@ -105,14 +100,9 @@ function projectFiles(p: ProjectSpec, dir: string): Record<string, string> {
   const v4 = p.authVersion === 4;
   const secretEnv = v4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET";
   const cookieName = v4 ? "next-auth.session-token" : "authjs.session-token";
-  const files = nextAppFiles(p, dir, {
-    name: `authz-copy-${p.id}`,
-    // forbidden() in pages, and for middleware's 403 rewrite target: without it the build passes
-    // and a refused visit is a 500.
-    nextConfig: "experimental: { authInterrupts: true },",
-  });
+  const files = nextAppFiles(p, dir, { name: `authz-copy-${p.id}` });
 
-  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz/access";
+  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz";
 
 export const access = defineAccess({
   roles: {
@@ -128,67 +118,31 @@ export const policies = {
 `;
 
   const sessionSource = v4 ? "nextAuthV4Session" : "authJsSession";
-  files[`${src}lib/authz-options.ts`] = `import type { AuthzOptions } from "@/lib/authz/authz";
-import { ${sessionSource} } from "@/lib/authz/session";
+  files[`${src}lib/authz-edge.ts`] =
+    `import { ${sessionSource}, type AuthzOptions } from "@/lib/authz";
 
-// Edge-safe: shared by middleware.ts (or proxy.ts) and the Node guard, as the README shows.
+// Edge-safe: shared by middleware.ts and the route handlers.
 export const authzOptions = {
   session: ${sessionSource}({ secret: () => process.env.${secretEnv} }),
   response: { challenge: 'Cookie realm="copy-${p.id}", form-action="/api/auth/signin", cookie-name="${cookieName}"' },
 } satisfies AuthzOptions;
 `;
-  files[`${src}lib/guard.ts`] = `import { createAuthz } from "@/lib/authz/authz";
-import { authzOptions } from "@/lib/authz-options";
+  files[`${src}lib/authz-node.ts`] = `import { createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 
 export const authz = createAuthz(authzOptions);
 export const { withAuthorization } = authz;
 `;
-  // Pages: the Node-side guard, built from the same kit (never imported by middleware.ts).
-  files[`${src}lib/page-guard.ts`] = `import { createPageGuard } from "@/lib/authz/server";
-import { authz } from "@/lib/guard";
-
-export const { authorize } = createPageGuard(authz, { signInPath: "/api/auth/signin" });
-`;
-  files[`${src}app/layout.tsx`] =
-    `export default function RootLayout({ children }: { children: React.ReactNode }) {
-  return (
-    <html lang="en">
-      <body>{children}</body>
-    </html>
-  );
-}
-`;
-  files[`${src}app/forbidden.tsx`] = `export default function Forbidden() {
-  return <h1>403: you may not see this page</h1>;
-}
-`;
-  files[`${src}app/403/page.tsx`] = `import { forbidden } from "next/navigation";
-
-// Rendered per request: a prerendered forbidden() would be cached as a static 403 page.
-export const dynamic = "force-dynamic";
-
-export default function ForbiddenRewriteTarget(): never {
-  forbidden();
-}
-`;
-  files[`${src}app/admin/page.tsx`] = `import { policies } from "@/lib/access";
-import { authorize } from "@/lib/page-guard";
-
-export default async function AdminPage() {
-  const subject = await authorize(policies.admin, { path: "/admin" });
-  return <h1>Admin page for {subject.id}</h1>;
-}
-`;
 
   files[`${src}app/api/me/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) =>
   Response.json({ id: subject.id, roles: subject.roles }),
 );
 `;
   files[`${src}app/api/admin/users/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.admin, async (_request, { subject }) =>
   Response.json({ users: ["alice@example.com", "bob@example.com"], by: subject.id }),
@@ -197,7 +151,7 @@ export const GET = withAuthorization(policies.admin, async (_request, { subject 
   // Params arrive as a Promise in Next 15 and 16; the kit awaits and validates them.
   files[`${src}app/api/admin/users/[id]/route.ts`] = `import * as z from "zod";
 import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ id: z.string().min(1).max(32) });
 
@@ -207,13 +161,13 @@ export const GET = withAuthorization(policies.admin, { params }, async (_request
 `;
   // Not matched by middleware.ts: the handler's own check answers alone.
   files[`${src}app/api/account/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) => Response.json({ account: subject.id }));
 `;
   // A probe with NO handler-side check, matched by middleware.ts only: if it answers 401 to an
   // anonymous request, the built middleware ran the kit. (Real routes check in the handler too.)
-  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz/route";
+  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz";
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
 `;
@@ -226,9 +180,8 @@ export const GET = publicRoute("test probe: middleware.ts alone guards it", asyn
 function middlewareSource(gate: ProjectSpec["gate"]): string {
   const where = gate === "proxy" ? "in proxy.ts (Node.js runtime)" : "on the Edge";
   return `import { policies } from "@/lib/access";
-import { createAuthz } from "@/lib/authz/authz";
-import { authorizationMiddleware } from "@/lib/authz/middleware";
-import { authzOptions } from "@/lib/authz-options";
+import { authorizationMiddleware, createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 
 // An early answer ${where}; the route handlers check the same policies again.
 export default authorizationMiddleware(createAuthz(authzOptions), {
@@ -236,13 +189,11 @@ export default authorizationMiddleware(createAuthz(authzOptions), {
     { path: "/api/me", policy: policies.signedIn, kind: "api" },
     { path: "/api/admin/**", policy: policies.admin, kind: "api" },
     { path: "/api/probe", policy: policies.admin, kind: "api" },
-    { path: "/admin/**", policy: policies.admin, kind: "page" },
   ],
   signInPath: "/api/auth/signin",
-  forbiddenPath: "/403",
 });
 
-export const config = { matcher: ["/api/me", "/api/admin/:path*", "/api/probe", "/admin/:path*"] };
+export const config = { matcher: ["/api/me", "/api/admin/:path*", "/api/probe"] };
 `;
 }
 
@@ -273,11 +224,8 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   let serverOutput = () => "";
   let testing: TestingModule;
   let buildOutput = "";
-  const base = p.basePath ?? "";
   const get = (pathname: string, cookie?: string) =>
-    fetch(`${url}${base}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
-  const signIn = (email: string, password: string) =>
-    testing.signInWithCredentials(`${url}${base}`, email, password);
+    fetch(`${url}${pathname}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
 
   beforeAll(async () => {
     dir = createProject(p);
@@ -326,15 +274,15 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("signs in over HTTP against the project's own auth endpoints; a wrong password gets no session", async () => {
-    expect(await signIn("bob@example.com", "wrong")).toBeNull();
-    const cookie = await signIn("bob@example.com", PASSWORD);
+    expect(await testing.signInWithCredentials(url, "bob@example.com", "wrong")).toBeNull();
+    const cookie = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
     expect(cookie).toMatch(
       p.authVersion === 4 ? /^next-auth\.session-token=/ : /^authjs\.session-token=/,
     );
   });
 
   it("answers 403 to a signed-in member on the admin routes and 200 on the member route", async () => {
-    const bob = await signIn("bob@example.com", PASSWORD);
+    const bob = await testing.signInWithCredentials(url, "bob@example.com", PASSWORD);
     expect(bob).not.toBeNull();
     const me = await get("/api/me", bob ?? "");
     expect(me.status).toBe(200);
@@ -350,7 +298,7 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("answers 200 to the admin, with route params awaited and validated", async () => {
-    const alice = await signIn("alice@example.com", PASSWORD);
+    const alice = await testing.signInWithCredentials(url, "alice@example.com", PASSWORD);
     expect(alice).not.toBeNull();
     const users = await get("/api/admin/users", alice ?? "");
     expect(users.status).toBe(200);
@@ -398,31 +346,69 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     });
   });
 
-  it(`guards the page: sign-in redirect${base ? ` under ${base}` : ""}, the 403 page never cacheable, the admin let in`, async () => {
-    const anonymous = await get("/admin?tab=users");
-    expect(anonymous.status).toBe(307);
-    const location = new URL(anonymous.headers.get("location")!, url);
-    expect(location.pathname).toBe(`${base}/api/auth/signin`);
-    expect(location.searchParams.get("callbackUrl")).toBe(`${base}/admin?tab=users`);
-
-    const bob = await signIn("bob@example.com", PASSWORD);
-    const refused = await get("/admin", bob ?? "");
-    expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain("403: you may not see this page");
-    // The refusal is never shared: private, no-store (Next's own wording for a dynamic page).
-    const caching = refused.headers.get("cache-control") ?? "";
-    expect(caching).toMatch(/\bprivate\b/);
-    expect(caching).toMatch(/\bno-store\b/);
-    expect(caching).not.toMatch(/max-age=[1-9]|s-maxage/);
-    expect(refused.headers.get("x-authz-layer")).toBe("middleware");
-
-    const alice = await signIn("alice@example.com", PASSWORD);
-    const allowed = await get("/admin", alice ?? "");
-    expect(allowed.status).toBe(200);
-    expect(await allowed.text()).toMatch(/Admin page for (<!-- -->)?user-alice/);
-  });
-
   it("logged no kit error while serving", () => {
     expect(serverOutput()).not.toMatch(/\[authz\]|Error:/);
   });
+
+  it("runs authz:report and authz:probe from the copied kit", () => {
+    checkEntryPointTools(dir, p);
+  }, 180_000);
 });
+
+/**
+ * The entry-point report and probe, run from the copy (`<kit>/tools/`) as its user would: every
+ * route the project wraps is listed with its policy and middleware rule; only Auth.js's own
+ * handlers, exported as Auth.js makes them (not wrapped in `publicRoute`), are reported unguarded,
+ * and they are the only entries whose answers the probe finds differ from a declaration.
+ */
+function checkEntryPointTools(dir: string, p: ProjectSpec): void {
+  const tools = path.join(dir, p.src ? "src/lib/authz/tools" : "lib/authz/tools");
+  writeFileSync(
+    path.join(dir, "probe-users.ts"),
+    'export const users = [{ id: "user-alice", role: "admin" }, { id: "user-bob", role: "member" }];\n',
+  );
+  const run = (tool: string, args: readonly string[]) =>
+    spawnSync(process.execPath, [path.join(tools, tool), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+
+  const report = run("report-node.mjs", ["--json"]);
+  expect(report.status, report.stderr).toBe(1);
+  const listed = JSON.parse(report.stdout) as {
+    entries: {
+      kind: string;
+      path: string;
+      method?: string;
+      policy?: string;
+      middleware?: string;
+    }[];
+    unguarded: { method?: string; path: string }[];
+  };
+  expect(listed.unguarded.map((u) => `${u.method} ${u.path}`).sort()).toEqual([
+    "GET /api/auth/[...nextauth]",
+    "POST /api/auth/[...nextauth]",
+  ]);
+  const route = (path: string) => listed.entries.find((e) => e.kind === "route" && e.path === path);
+  expect(route("/api/admin/users")).toMatchObject({
+    policy: "admin",
+    middleware: "admin (/api/admin/**)",
+  });
+  expect(route("/api/account")).toMatchObject({ policy: "signed-in" });
+  expect(route("/api/account")?.middleware).toBeUndefined();
+
+  const probe = run("probe-node.mjs", ["--users", "probe-users.ts#users", "--json"]);
+  expect(probe.status, probe.stderr).not.toBe(2);
+  const matrix = JSON.parse(probe.stdout) as {
+    rows: { path: string; cells: Record<string, { observed: string }> }[];
+    mismatches: { path: string }[];
+  };
+  expect(matrix.mismatches.filter((m) => m.path !== "/api/auth/[...nextauth]")).toEqual([]);
+  const admin = matrix.rows.find((r) => r.path === "/api/admin/users")!.cells;
+  expect([
+    admin.anonymous?.observed,
+    admin["user-alice"]?.observed,
+    admin["user-bob"]?.observed,
+  ]).toEqual(["401", "200", "403"]);
+}

@@ -1,6 +1,4 @@
-// lib/authz-options.ts: how the kit reads facts. Edge-safe, so middleware.ts and the Node-side
-// guard (lib/guard.ts) share this one object; never import lib/guard.ts from middleware.ts (it
-// pulls in Node-only code, and Next 15.5 fails to build the Edge bundle).
+// lib/authz-edge.ts (edge-safe): how the kit reads facts. middleware.ts and lib/authz-node.ts share it.
 import {
   authJsSecrets,
   authJsSession,
@@ -14,8 +12,9 @@ export const authzOptions = {
   // way Auth.js reads them (AUTH_SECRET; AUTH_SECRET_1 to rotate): pass authJsSecrets(process.env)
   // to NextAuth({ secret }) too, so both always agree.
   session: authJsSession({ secret: () => authJsSecrets(process.env) }),
-  // A Vercel deployment, TRUSTED_PROXY_HOPS=n or TRUSTED_PROXY_CIDRS=...; none: the address is unknown.
+  // VERCEL=1, TRUSTED_PROXY_HOPS=n or TRUSTED_PROXY_CIDRS=...; none set: the address is unknown.
   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
+  onError: (error, { stage, policy }) => console.error(`authz ${stage} error in ${policy}`, error),
   // Origins besides your own allowed to POST/PUT/PATCH/DELETE with a session (others: 403).
   trustedOrigins: ["https://admin.example.com"],
 } satisfies AuthzOptions;
