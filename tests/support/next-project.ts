@@ -96,6 +96,8 @@ export function nextAppFiles(
     readonly name: string;
     /** More of the repo's packages to list in package.json (linked by linkNodeModules' `extra`). */
     readonly dependencies?: readonly string[];
+    /** The same, as devDependencies. */
+    readonly devDependencies?: readonly string[];
     /** More NextConfig properties, as source (e.g. `experimental: { authInterrupts: true },`). */
     readonly nextConfig?: string;
   },
@@ -124,6 +126,7 @@ export function nextAppFiles(
         "@types/node": versionOf("@types/node"),
         "@types/react": versionOf("@types/react"),
         "@types/react-dom": versionOf("@types/react-dom"),
+        ...Object.fromEntries((options.devDependencies ?? []).map((pkg) => [pkg, versionOf(pkg)])),
       },
     },
     null,
