@@ -10,6 +10,7 @@ import {
   playwright,
   productionBuild,
   root,
+  skipSuite,
   step,
   TEST_AUTH_SECRET,
 } from "./test-lib.mjs";
@@ -53,10 +54,9 @@ step(
 );
 addCounts(vitestOut, "vitest");
 
-if (!built)
-  console.error("\nSkipping the end-to-end tests: the production build failed (see above).");
+if (!built) skipSuite("end-to-end tests (Playwright)", "the production build failed");
 else if (missing.includes("chromium"))
-  console.warn("\n*** End-to-end tests SKIPPED: no Chromium (see above). ***");
+  skipSuite("end-to-end tests (Playwright)", "no Chromium, see above");
 else playwright();
 
 finish();

@@ -3,9 +3,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { isCI as readCI } from "./ci.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
-export const isCI = /^(1|true)$/i.test(process.env.CI ?? "");
+export const isCI = readCI();
 // Tests sign their own sessions with this secret; it is never used outside tests.
 export const TEST_AUTH_SECRET = "test-secret-for-next-authz-kit-only-0123456789";
 
@@ -73,6 +74,17 @@ export function ensureNext15Fixture() {
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+const skippedSuites = [];
+
+/**
+ * Records a whole suite that did not run, so the closing line counts it. Under CI a skipped suite is
+ * a failure: nothing passes by not running.
+ */
+export function skipSuite(title, why) {
+  console.warn(`\n*** ${title} SKIPPED: ${why}. ***`);
+  skippedSuites.push(`${title} (${why})`);
+  if (isCI) failures.push(`${title} skipped under CI`);
+}
 
 /** Runs one step; a failing step is recorded, and the run goes on so every suite reports. */
 export function step(title, command, args, options = {}) {
@@ -139,8 +151,12 @@ export function playwright(extraArgs = []) {
 /** Prints the closing line and exits non-zero when any step failed. */
 export function finish() {
   if (failures.length > 0) console.error(`\nFailed steps: ${failures.join("; ")}`);
+  const suites =
+    skippedSuites.length > 0
+      ? `, ${skippedSuites.length} suite${skippedSuites.length > 1 ? "s" : ""} skipped: ${skippedSuites.join("; ")}`
+      : "";
   console.log(
-    `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${suites}`,
   );
   process.exit(failures.length > 0 || counts.failed > 0 ? 1 : 0);
 }
