@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   addCounts,
+  buildWithoutMiddleware,
   ensureNext15Fixture,
   ensureSystemPackages,
   finish,
@@ -57,6 +58,10 @@ addCounts(vitestOut, "vitest");
 if (!built) skipSuite("end-to-end tests (Playwright)", "the production build failed");
 else if (missing.includes("chromium"))
   skipSuite("end-to-end tests (Playwright)", "no Chromium, see above");
-else playwright();
+else {
+  // Only the e2e phase needs the second build (the guards without middleware.ts); one build a run.
+  buildWithoutMiddleware();
+  playwright();
+}
 
 finish();

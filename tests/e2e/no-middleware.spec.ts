@@ -1,0 +1,99 @@
+/**
+ * The guards without middleware.ts: a copy of the demo built with no middleware at all (npm test's
+ * e2e phase builds it, see buildWithoutMiddleware in scripts/test-lib.mjs), so every refusal seen
+ * here comes from the page's `authorize()`, the handler's `withAuthorization` or the server
+ * action's `authorizeAction`, never from an early answer. Middleware is an optimisation; these are
+ * the authority.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { signInWithCredentials } from "../../lib/authz/testing";
+import { DEMO_EMAILS, expect, testWithServer } from "./fixtures";
+
+const dir = process.env.E2E_NO_MIDDLEWARE_DIR ?? "";
+if (!dir)
+  throw new Error("E2E_NO_MIDDLEWARE_DIR is not set: run this spec with `npm run test:e2e`");
+const test = testWithServer({}, { dir });
+
+const cookies: Partial<Record<"bob" | "alice", string>> = {};
+async function signedIn(base: string, who: "bob" | "alice"): Promise<string> {
+  cookies[who] ??= (await signInWithCredentials(base, `${who}@example.com`, "demo")) ?? undefined;
+  if (!cookies[who]) throw new Error(`${who} could not sign in`);
+  return cookies[who];
+}
+
+const get = (url: string, cookie?: string) =>
+  fetch(url, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+
+test("the build has no middleware: no middleware.ts, an empty middleware manifest", () => {
+  expect(existsSync(path.join(dir, "middleware.ts"))).toBe(false);
+  expect(existsSync(path.join(dir, "proxy.ts"))).toBe(false);
+  const manifest = JSON.parse(
+    readFileSync(path.join(dir, ".next/server/middleware-manifest.json"), "utf8"),
+  ) as { middleware: Record<string, unknown> };
+  expect(manifest.middleware).toEqual({});
+});
+
+for (const page of ["/dashboard", "/admin"]) {
+  test(`anonymous ${page}: the page itself redirects to sign-in with its callbackUrl`, async ({
+    server,
+  }) => {
+    const response = await get(`${server.url}${page}`);
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe(
+      `/signin?callbackUrl=${encodeURIComponent(page)}`,
+    );
+    expect(response.headers.get("x-authz-layer")).toBeNull();
+  });
+}
+
+test("bob on /admin: the page's own forbidden(), status 403 and the 403 page in Chromium", async ({
+  page,
+  server,
+}) => {
+  const response = await get(`${server.url}/admin`, await signedIn(server.url, "bob"));
+  expect(response.status).toBe(403);
+  expect(response.headers.get("x-authz-layer")).toBeNull();
+  expect(await response.text()).not.toContain(DEMO_EMAILS.Carol); // no user list leaked
+
+  await page.goto("/signin?callbackUrl=%2Fadmin");
+  await page.getByRole("textbox", { name: "Email" }).fill(DEMO_EMAILS.Bob);
+  await page.getByLabel("Password", { exact: true }).fill("demo");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "You don’t have access to this page" }),
+  ).toBeVisible();
+  await expect(page.getByText(DEMO_EMAILS.Carol)).toHaveCount(0);
+});
+
+test("bob on /dashboard and alice on /admin: allowed by the pages themselves", async ({
+  server,
+}) => {
+  const dashboard = await get(`${server.url}/dashboard`, await signedIn(server.url, "bob"));
+  expect(dashboard.status).toBe(200);
+  expect(await dashboard.text()).toContain("Hello <!-- -->Bob");
+
+  const admin = await get(`${server.url}/admin`, await signedIn(server.url, "alice"));
+  expect(admin.status).toBe(200);
+  expect(await admin.text()).toContain(DEMO_EMAILS.Carol);
+});
+
+for (const [route, member] of [
+  ["/api/admin/users", 403],
+  ["/api/ops/metrics", 403],
+] as const) {
+  test(`${route}, the area middleware guards: the handler alone refuses anonymous and bob`, async ({
+    server,
+  }) => {
+    const anonymous = await get(`${server.url}${route}`);
+    const bob = await get(`${server.url}${route}`, await signedIn(server.url, "bob"));
+    expect([anonymous.status, bob.status]).toEqual([
+      route === "/api/ops/metrics" ? 403 : 401,
+      member,
+    ]);
+    for (const response of [anonymous, bob]) {
+      expect(response.headers.get("x-authz-layer")).toBeNull();
+      expect(response.headers.get("cache-control")).toBe("no-store");
+    }
+  });
+}
