@@ -4,6 +4,7 @@
  * this process's memory, which is right for development and a single server only.
  */
 import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
+import { createActionGuard } from "@/lib/authz/action";
 import { createPageGuard } from "@/lib/authz/server";
 import { createRedisClientFromUrl, redisRateLimitStore } from "@/lib/authz-redis-node";
 import { SIGN_IN_PATH } from "./auth.config";
@@ -23,3 +24,4 @@ export const authz = createAuthz({
 
 export const { withAuthorization } = authz;
 export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: SIGN_IN_PATH });
+export const { withAuthorizationAction } = createActionGuard(authz);

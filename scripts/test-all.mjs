@@ -30,12 +30,23 @@ step("lint (ESLint, Next's flat config)", process.execPath, [
   ".",
 ]);
 
+step("registry items (registry.json and public/r/ match a fresh shadcn build)", process.execPath, [
+  path.join(root, "scripts/registry.mjs"),
+  "--check",
+]);
+
 const built = productionBuild();
 step("typecheck (tsc, tests included)", process.execPath, [
   path.join(root, "node_modules/typescript/bin/tsc"),
   "--noEmit",
   "-p",
   ".",
+]);
+step("typecheck the registry items' project files (registry/project/)", process.execPath, [
+  path.join(root, "node_modules/typescript/bin/tsc"),
+  "--noEmit",
+  "-p",
+  "registry",
 ]);
 
 const vitestOut = path.join(root, ".tmp/vitest-report.json");

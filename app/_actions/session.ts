@@ -5,7 +5,9 @@
  * same-origin path here on the server: form fields are client input.
  */
 import { AuthError } from "next-auth";
+import * as z from "zod";
 import { signIn, signOut } from "@/lib/auth";
+import { publicAction, type ActionRefusal } from "@/lib/authz/action";
 import { sameOriginPath } from "@/lib/authz/server";
 import { DEMO_PASSWORD, findDemoUser } from "@/lib/demo/users";
 
@@ -14,12 +16,22 @@ export interface SignInState {
   readonly error: string | null;
 }
 
+/** The sign-in forms' state: their own message, or the kit's refusal of malformed input (400). */
+export type SignInResult = SignInState | ActionRefusal;
+
 const WRONG_CREDENTIALS = "Wrong email or password";
 
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-}
+// Both forms post these fields; anything else (no FormData at all, a number, a 1 MB email) is a
+// 400 refusal from the kit, never a crash.
+const credentialsInput = z.object({
+  email: z.string().max(320),
+  password: z.string().max(1024),
+  callbackUrl: z.string().max(2048).default("/"),
+});
+const demoUserInput = z.object({
+  email: z.string().max(320),
+  callbackUrl: z.string().max(2048).default("/"),
+});
 
 async function signInWithCredentials(
   email: string,
@@ -39,31 +51,31 @@ async function signInWithCredentials(
 }
 
 /** The email/password form of `/signin` (used with `useActionState`). */
-export async function signInWithPassword(
-  _previous: SignInState,
-  formData: FormData,
-): Promise<SignInState> {
-  return signInWithCredentials(
-    field(formData, "email"),
-    field(formData, "password"),
-    field(formData, "callbackUrl"),
-  );
-}
+export const signInWithPassword = publicAction(
+  "signs a visitor in: it is how a session starts",
+  { input: credentialsInput },
+  ({ email, password, callbackUrl }) => signInWithCredentials(email, password, callbackUrl),
+);
 
 /**
- * The one-click buttons: sign in as a demo user with the published demo password (DESIGN 1.1).
+ * The one-click buttons: sign in as a demo user with the published demo password.
  * Only the three demo emails are accepted, so this is no more than typing them into the form.
  */
-export async function signInAsDemoUser(
-  _previous: SignInState,
-  formData: FormData,
-): Promise<SignInState> {
-  const user = findDemoUser(field(formData, "email"));
-  if (!user) return { error: WRONG_CREDENTIALS };
-  return signInWithCredentials(user.email, DEMO_PASSWORD, field(formData, "callbackUrl"));
-}
+export const signInAsDemoUser = publicAction(
+  "signs a visitor in as a published demo account: it is how a session starts",
+  { input: demoUserInput },
+  async ({ email, callbackUrl }): Promise<SignInState> => {
+    const user = findDemoUser(email);
+    if (!user) return { error: WRONG_CREDENTIALS };
+    return signInWithCredentials(user.email, DEMO_PASSWORD, callbackUrl);
+  },
+);
 
 /** Signs out and returns to the console. */
-export async function signOutAction(): Promise<void> {
-  await signOut({ redirectTo: "/" });
-}
+export const signOutAction = publicAction(
+  "signs the caller out: ending a session needs none",
+  {},
+  async (): Promise<void> => {
+    await signOut({ redirectTo: "/" });
+  },
+);

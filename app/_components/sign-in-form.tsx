@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useId, useState } from "react";
-import { signInWithPassword, type SignInState } from "../_actions/session";
+import { signInWithPassword, type SignInResult } from "../_actions/session";
 import { SubmitButton } from "./submit-button";
 
 /** The email/password form; a wrong password keeps the email and says so, nothing more. */
@@ -11,9 +11,11 @@ export function SignInForm({
   callbackUrl: string;
   initialError: string | null;
 }) {
-  const [state, formAction] = useActionState<SignInState, FormData>(signInWithPassword, {
+  const [state, formAction] = useActionState<SignInResult, FormData>(signInWithPassword, {
     error: initialError,
   });
+  // The form's own message, or the kit's refusal of malformed input.
+  const error = "error" in state ? state.error : state.message;
   // Controlled, so React's reset of the form after the action does not clear what was typed.
   const [email, setEmail] = useState("");
   const id = useId();
@@ -21,9 +23,9 @@ export function SignInForm({
   return (
     <form action={formAction}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      {state.error ? (
+      {error ? (
         <p className="alert" role="alert" id={errorId}>
-          {state.error}
+          {error}
         </p>
       ) : null}
       <div className="field">
@@ -36,7 +38,7 @@ export function SignInForm({
           required
           value={email}
           onChange={(event) => setEmail(event.target.value)}
-          aria-describedby={state.error ? errorId : undefined}
+          aria-describedby={error ? errorId : undefined}
         />
       </div>
       <div className="field">

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { policies } from "@/lib/access";
 import { userStore } from "@/lib/demo/store";
 import { authorize } from "@/lib/guard";
+import { deleteUserAction } from "../_actions/admin";
+import { DeleteForm } from "../_components/delete-form";
 import { SignOutButton } from "../_components/sign-out-button";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -29,6 +31,7 @@ export default async function AdminPage() {
                 <th scope="col">Role</th>
                 <th scope="col">Tenant</th>
                 <th scope="col">Plan</th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -39,6 +42,9 @@ export default async function AdminPage() {
                   <td>{user.role}</td>
                   <td>{user.tenant}</td>
                   <td>{user.plan}</td>
+                  <td>
+                    <DeleteForm action={deleteUserAction} id={user.id} label={user.name} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { policies } from "@/lib/access";
+import { documentStore } from "@/lib/demo/store";
 import { authorize } from "@/lib/guard";
+import { deleteDocumentAction } from "../_actions/documents";
+import { DeleteForm } from "../_components/delete-form";
 import { SignOutButton } from "../_components/sign-out-button";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -9,6 +12,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 export default async function DashboardPage() {
   // Anonymous visitors go to /signin?callbackUrl=%2Fdashboard; everyone signed in may stay.
   const user = await authorize(policies.signedIn, { path: "/dashboard" });
+  const documents = user.tenant ? await documentStore.listByTenant(user.tenant) : [];
 
   return (
     <>
@@ -30,6 +34,39 @@ export default async function DashboardPage() {
           <dt>Plan</dt>
           <dd>{user.plan ?? "none"}</dd>
         </dl>
+      </section>
+      <section className="panel" aria-labelledby="documents-heading">
+        <h2 id="documents-heading">Your tenant&apos;s documents</h2>
+        <p>
+          Delete is a guarded server action: the owner may delete a document, an admin any document
+          of the tenant; anyone else gets the kit&apos;s refusal back in the form.
+        </p>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Id</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {documents.map((doc) => (
+                <tr key={doc.id}>
+                  <td>{doc.title}</td>
+                  <td>
+                    <code>{doc.id}</code>
+                  </td>
+                  <td>{doc.ownerId === user.id ? "you" : doc.ownerId}</td>
+                  <td>
+                    <DeleteForm action={deleteDocumentAction} id={doc.id} label={doc.title} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <div className="actions">
           <Link className="button button--quiet" href="/admin">
             Admin page

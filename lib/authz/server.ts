@@ -2,11 +2,11 @@
  * Policies for server components, pages and server actions. Imports `next/headers` and
  * `next/navigation`, so it is for the App Router's server side only (not for middleware.ts).
  */
-import { headers } from "next/headers";
 import { forbidden, notFound, redirect } from "next/navigation";
 import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
+import { currentRequest } from "./next-request";
 import { sameOriginPath, signInRedirectPath } from "./path";
 import type { Policy, PolicyRules } from "./policy";
 
@@ -25,25 +25,10 @@ export interface ActionRefusal {
 /** The result of `authorizeAction`: narrow on `ok`. */
 export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } | ActionRefusal;
 
-async function currentRequest(): Promise<Request> {
-  const incoming = await headers();
-  // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
-  const proto =
-    incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
-  const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
-  let url: string;
-  try {
-    url = new URL(`${proto}://${host}/`).toString();
-  } catch {
-    url = `${proto}://localhost/`;
-  }
-  return new Request(url, { headers: incoming });
-}
-
 /**
  * Builds `authorize` (pages and server components) and `authorizeAction` (server actions) for a
- * configured kit. Both run the claims checks (IP, session, role, permission, feature); resource
- * and rate-limit rules belong to route handlers.
+ * configured kit. `authorize` runs the claims checks (IP, session, role, permission, feature);
+ * `authorizeAction` runs every rule (see `withAuthorizationAction` for input and resources).
  *
  * @example
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
@@ -78,17 +63,19 @@ export function createPageGuard(
   }
 
   /**
-   * Checks a policy inside a server action and returns a typed result instead of throwing, so the
-   * action can answer its form with the refusal.
+   * Checks a policy inside a server action that takes no input and returns a typed result instead
+   * of throwing, so the action can answer its form with the refusal. It runs every rule, the rate
+   * limit included; a policy with a resource rule is a compile error here (it needs a loader: use
+   * `withAuthorizationAction` with `load`) and, reached anyway, a refusal, never a silent pass.
    *
    * @example
    * const auth = await authorizeAction(policies.admin);
    * if (!auth.ok) return { error: auth.message };
    */
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
-    policy: Policy<D, R>,
+    policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
+    const decision = await authz.check(policy, await currentRequest());
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return {
       ok: false,

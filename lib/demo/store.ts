@@ -23,6 +23,8 @@ const users = new Map<string, DemoUser>(demoUsers.map((u) => [u.id, u]));
 
 export const documentStore = {
   get: async (id: string): Promise<DemoDocument | null> => documents.get(id) ?? null,
+  listByTenant: async (tenantId: string): Promise<readonly DemoDocument[]> =>
+    [...documents.values()].filter((d) => d.tenantId === tenantId),
   delete: async (id: string): Promise<boolean> => documents.delete(id),
   reset: (): void => {
     documents.clear();

@@ -16,45 +16,33 @@
  * in all on two idle cores. COPY_PROJECTS=a,c runs some of them; KEEP_COPY_PROJECTS=1 keeps the
  * folders (with next-build.log) for a look.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isCI } from "../../scripts/ci.mjs";
-import { freePort } from "../support/next-server";
+import {
+  APP_PASSWORD as PASSWORD,
+  APP_SECRET as SECRET,
+  BUILD_TIMEOUT_MS,
+  makeProjectDir,
+  linkNodeModules,
+  nextAppFiles,
+  nextBuild,
+  nextStart,
+  type NextAppSpec,
+  removeProjects,
+  repo,
+  START_TIMEOUT_MS,
+  stopAll,
+  versionOf,
+  writeFiles,
+} from "../support/next-project";
 
 type TestingModule = typeof import("../../lib/authz/testing");
 
-const repo = path.resolve(__dirname, "../..");
-const SECRET = "copy-project-secret-0123456789abcdef0123456789";
-const PASSWORD = "copy-test-password";
-const BUILD_TIMEOUT_MS = 5 * 60_000;
-const START_TIMEOUT_MS = 60_000;
-
-interface ProjectSpec {
+interface ProjectSpec extends NextAppSpec {
   readonly id: "a" | "b" | "c" | "d";
-  readonly title: string;
-  /** The repo's package the project's `next` links to. */
-  readonly next: "next" | "next-15";
-  /** The repo's package the project's `next-auth` links to. */
-  readonly nextAuth: "next-auth" | "next-auth-v4";
-  readonly authVersion: 4 | 5;
-  /** A `src/` layout: app, middleware.ts and the kit under src/. */
-  readonly src: boolean;
   /** `middleware.ts` (Edge runtime) or Next 16's `proxy.ts` (Node.js runtime), same code. */
   readonly gate: "middleware" | "proxy";
 }
@@ -127,27 +115,6 @@ function selectProjects(list: string | undefined): {
 }
 const { selected, dropped } = selectProjects(process.env.COPY_PROJECTS);
 
-/** The deepest folder holding both paths (`/` for /tmp/x and /work/main). */
-function commonAncestor(a: string, b: string): string {
-  const as = path.resolve(a).split(path.sep);
-  const bs = path.resolve(b).split(path.sep);
-  let i = 0;
-  while (i < as.length && i < bs.length && as[i] === bs[i]) i++;
-  return as.slice(0, i).join(path.sep) || path.sep;
-}
-
-const packageDir = (pkg: string): string => {
-  if (pkg !== "next-15") return path.join(repo, "node_modules", pkg);
-  requireNext15Fixture();
-  return path.join(next15Modules, "next");
-};
-const versionOf = (pkg: string): string =>
-  (
-    JSON.parse(readFileSync(path.join(packageDir(pkg), "package.json"), "utf8")) as {
-      version: string;
-    }
-  ).version;
-
 // ---------------------------------------------------------------------------------------------
 // The project's files: what a user would write around a copied kit.
 
@@ -156,149 +123,7 @@ function projectFiles(p: ProjectSpec, dir: string): Record<string, string> {
   const v4 = p.authVersion === 4;
   const secretEnv = v4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET";
   const cookieName = v4 ? "next-auth.session-token" : "authjs.session-token";
-  const files: Record<string, string> = {};
-
-  files["package.json"] = JSON.stringify(
-    {
-      name: `authz-copy-${p.id}`,
-      version: "0.0.0",
-      private: true,
-      scripts: { build: "next build", start: "next start" },
-      dependencies: {
-        next: versionOf(p.next),
-        "next-auth": versionOf(p.nextAuth),
-        react: versionOf("react"),
-        "react-dom": versionOf("react-dom"),
-        zod: versionOf("zod"),
-      },
-      devDependencies: {
-        typescript: versionOf("typescript"),
-        "@types/node": versionOf("@types/node"),
-        "@types/react": versionOf("@types/react"),
-        "@types/react-dom": versionOf("@types/react-dom"),
-      },
-    },
-    null,
-    2,
-  );
-
-  // create-next-app's tsconfig (strict, bundler resolution, `@/*` alias), not this repo's stricter one:
-  // the kit must compile under what users have.
-  files["tsconfig.json"] = JSON.stringify(
-    {
-      compilerOptions: {
-        target: "ES2017",
-        lib: ["dom", "dom.iterable", "esnext"],
-        allowJs: true,
-        skipLibCheck: true,
-        strict: true,
-        noEmit: true,
-        esModuleInterop: true,
-        module: "esnext",
-        moduleResolution: "bundler",
-        resolveJsonModule: true,
-        isolatedModules: true,
-        jsx: "preserve",
-        incremental: true,
-        plugins: [{ name: "next" }],
-        paths: { "@/*": [`./${src}*`] },
-      },
-      include: ["next-env.d.ts", "**/*.ts", "**/*.tsx", ".next/types/**/*.ts"],
-      exclude: ["node_modules"],
-    },
-    null,
-    2,
-  );
-
-  // Only because this project's node_modules are symlinks out of it (a real install needs neither):
-  // Turbopack compiles nothing outside its root ("Could not find the Next.js package"), and the
-  // output file tracing root should be the same folder.
-  const root = commonAncestor(dir, repo);
-  files["next.config.ts"] = `import type { NextConfig } from "next";
-
-const nextConfig: NextConfig = {
-  poweredByHeader: false,
-  turbopack: { root: ${JSON.stringify(root)} },
-  outputFileTracingRoot: ${JSON.stringify(root)},
-};
-
-export default nextConfig;
-`;
-
-  // Two users: a member (403 on the admin route) and an admin (200).
-  const users = `const users = [
-  { id: "user-alice", email: "alice@example.com", name: "Alice", role: "admin" },
-  { id: "user-bob", email: "bob@example.com", name: "Bob", role: "member" },
-];
-const PASSWORD = ${JSON.stringify(PASSWORD)};`;
-
-  if (v4) {
-    files[`${src}auth.ts`] = `import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
-
-${users}
-
-export const authOptions: NextAuthOptions = {
-  secret: process.env.NEXTAUTH_SECRET,
-  session: { strategy: "jwt" },
-  providers: [
-    CredentialsProvider({
-      name: "Credentials",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const user = users.find((u) => u.email === credentials?.email);
-        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
-      },
-    }),
-  ],
-  callbacks: {
-    // The kit reads \`sub\` and \`role\` from the session token.
-    jwt({ token, user }) {
-      if (user) token.role = users.find((u) => u.id === user.id)?.role;
-      return token;
-    },
-  },
-};
-`;
-    files[`${src}app/api/auth/[...nextauth]/route.ts`] = `import NextAuth from "next-auth";
-import { authOptions } from "@/auth";
-
-// NextAuth v4's App Router handler (next-auth >= 4.22).
-const handler = NextAuth(authOptions);
-export { handler as GET, handler as POST };
-`;
-  } else {
-    files[`${src}auth.ts`] = `import NextAuth from "next-auth";
-import Credentials from "next-auth/providers/credentials";
-
-${users}
-
-export const { handlers, auth } = NextAuth({
-  session: { strategy: "jwt" },
-  trustHost: true,
-  providers: [
-    Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const user = users.find((u) => u.email === credentials?.email);
-        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
-      },
-    }),
-  ],
-  callbacks: {
-    // The kit reads \`sub\` and \`role\` from the session token.
-    jwt({ token, user }) {
-      if (user) token.role = users.find((u) => u.id === user.id)?.role;
-      return token;
-    },
-  },
-});
-`;
-    files[`${src}app/api/auth/[...nextauth]/route.ts`] = `import { handlers } from "@/auth";
-
-export const { GET, POST } = handlers;
-`;
-  }
+  const files = nextAppFiles(p, dir, { name: `authz-copy-${p.id}` });
 
   files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz/access";
 
@@ -397,61 +222,11 @@ export const config = { matcher: ["/api/me", "/api/admin/:path*", "/api/probe"] 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Making, building, starting and removing a project.
-
-const children = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-
-function link(target: string, at: string): void {
-  mkdirSync(path.dirname(at), { recursive: true });
-  symlinkSync(target, at, "dir");
-}
-
-/**
- * Next 15.5 lives in its own install (tests/fixtures/next15), not beside Next 16 in the repo: two
- * packages with a `next` bin in one node_modules would leave `npm run dev` on whichever npm linked
- * last. `npm test` installs the fixture when it is missing.
- */
-const next15Modules = path.join(repo, "tests/fixtures/next15/node_modules");
-
-function requireNext15Fixture(): void {
-  if (!existsSync(path.join(next15Modules, "next", "package.json"))) {
-    throw new Error(
-      "Next 15.5 fixture missing: run `npm ci --prefix tests/fixtures/next15` (npm test does it for you).",
-    );
-  }
-}
-
-/**
- * The project's node_modules, made of symlinks to real installs under the names a user has. A
- * symlinked package resolves its own imports from where it really lives, so Next and next-auth
- * come from the same install: the repo's for Next 16, the fixture's for Next 15.5 (where next-auth
- * must see Next 15's `next/server`, not Next 16's).
- */
-function linkNodeModules(dir: string, p: ProjectSpec): void {
-  const nm = path.join(dir, "node_modules");
-  const repoNm = path.join(repo, "node_modules");
-  for (const pkg of ["zod", "typescript", "@types/node", "@types/react", "@types/react-dom"]) {
-    link(path.join(repoNm, pkg), path.join(nm, pkg));
-  }
-  if (p.next === "next") {
-    for (const pkg of ["next", "react", "react-dom"])
-      link(path.join(repoNm, pkg), path.join(nm, pkg));
-    link(path.join(repoNm, p.nextAuth), path.join(nm, "next-auth"));
-  } else {
-    requireNext15Fixture();
-    for (const pkg of ["next", "next-auth", "react", "react-dom"])
-      link(path.join(next15Modules, pkg), path.join(nm, pkg));
-  }
-}
+// Making the project: what a user has, plus the copied folder.
 
 function createProject(p: ProjectSpec): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `authz-copy-${p.id}-`));
-  tempDirs.add(dir);
-  for (const [file, text] of Object.entries(projectFiles(p, dir))) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
+  const dir = makeProjectDir(`authz-copy-${p.id}-`);
+  writeFiles(dir, projectFiles(p, dir));
   // The copy itself, as a user makes it: the whole folder, nothing else from this repo.
   cpSync(path.join(repo, "lib/authz"), path.join(dir, p.src ? "src/lib/authz" : "lib/authz"), {
     recursive: true,
@@ -460,117 +235,8 @@ function createProject(p: ProjectSpec): string {
   return dir;
 }
 
-/** Removes a project folder, unlinking every symlink first so nothing outside it can be touched. */
-function removeProject(dir: string): void {
-  const unlinkLinks = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (lstatSync(full).isSymbolicLink()) unlinkSync(full);
-      else if (entry.isDirectory()) unlinkLinks(full);
-    }
-  };
-  try {
-    unlinkLinks(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function env(p: ProjectSpec, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    [p.authVersion === 4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET"]: SECRET,
-    ...extra,
-  };
-}
-
-function nextBin(dir: string): string {
-  return path.join(dir, "node_modules", "next", "dist", "bin", "next");
-}
-
-function run(
-  dir: string,
-  args: readonly string[],
-  processEnv: NodeJS.ProcessEnv,
-): { child: ChildProcess; output: () => string } {
-  let log = "";
-  const child = spawn(process.execPath, [nextBin(dir), ...args], {
-    cwd: dir,
-    env: processEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  return { child, output: () => log };
-}
-
-async function build(dir: string, p: ProjectSpec): Promise<string> {
-  const started = Date.now();
-  const { child, output } = run(dir, ["build"], env(p));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  writeFileSync(path.join(dir, "next-build.log"), output());
-  if (code !== 0)
-    throw new Error(
-      `next build failed (${code}) for ${p.title} in ${dir}:\n${output().slice(-6000)}`,
-    );
-  console.log(
-    `[copy-into-project] ${p.title}: next build took ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  return output();
-}
-
-async function start(dir: string, p: ProjectSpec): Promise<{ url: string; output: () => string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // NextAuth v4 builds its callback URLs from NEXTAUTH_URL.
-  const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: url } : {};
-  const { child, output } = run(
-    dir,
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
-    env(p, extra),
-  );
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
-    try {
-      if ((await fetch(`${url}/api/auth/csrf`)).ok) return { url, output };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output()}`,
-      );
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function stopAll(): Promise<void> {
-  return Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once("exit", () => resolve());
-          child.kill("SIGTERM");
-          setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-        }),
-    ),
-  ).then(() => undefined);
-}
-
 afterAll(async () => {
-  await stopAll();
-  if (process.env.KEEP_COPY_PROJECTS === "1") {
-    console.log(`copy projects kept in: ${[...tempDirs].join(", ")}`);
-    return;
-  }
-  for (const dir of tempDirs) removeProject(dir);
+  await removeProjects(process.env.KEEP_COPY_PROJECTS === "1");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -593,8 +259,8 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
 
   beforeAll(async () => {
     dir = createProject(p);
-    buildOutput = await build(dir, p);
-    ({ url, output: serverOutput } = await start(dir, p));
+    buildOutput = await nextBuild(dir, p, "copy-into-project");
+    ({ url, output: serverOutput } = await nextStart(dir, p));
     // The COPIED testing.ts, importing the project's own next-auth/jwt (v4 or v5).
     testing = (await import(
       pathToFileURL(path.join(dir, p.src ? "src/lib/authz/testing.ts" : "lib/authz/testing.ts"))

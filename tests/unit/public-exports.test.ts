@@ -37,11 +37,85 @@ it("lib/authz modules and their runtime exports", async () => {
       "access.ts": [
         "defineAccess",
       ],
+      "action.ts": [
+        "actionRefusal",
+        "createActionGuard",
+        "isActionRefusal",
+        "publicAction",
+      ],
       "authz.ts": [
         "createAuthz",
       ],
       "claims.ts": [
         "claimsParser",
+      ],
+      "decision-log/attributes.ts": [
+        "decisionSpanAttributes",
+      ],
+      "decision-log/event.ts": [
+        "DECISION_LAYERS",
+      ],
+      "decision-log/hmac.ts": [
+        "hmacTagger",
+      ],
+      "decision-log/index.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "collectorRoute",
+        "collectorSink",
+        "consoleSink",
+        "createDecisionLog",
+        "decisionSpanAttributes",
+        "logAddress",
+        "logPath",
+        "memorySink",
+        "parseDecisionEvent",
+        "redisStreamSink",
+        "shadowOf",
+        "withShadow",
+      ],
+      "decision-log/log.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "createDecisionLog",
+      ],
+      "decision-log/parse.ts": [
+        "parseDecisionEvent",
+      ],
+      "decision-log/queue.ts": [
+        "deliveryQueue",
+      ],
+      "decision-log/redact.ts": [
+        "logAddress",
+        "logPath",
+      ],
+      "decision-log/request-id.ts": [
+        "FORWARDED_ID_HEADER",
+        "REQUEST_ID_HEADER",
+        "isRequestIdShape",
+        "newRequestId",
+        "signForwardedId",
+        "verifyForwardedId",
+      ],
+      "decision-log/shadow.ts": [
+        "newFacts",
+        "shadowOf",
+        "shadowVerdict",
+        "withShadow",
+      ],
+      "decision-log/sink.ts": [],
+      "decision-log/sinks/collector.ts": [
+        "collectorRoute",
+        "collectorSink",
+      ],
+      "decision-log/sinks/console.ts": [
+        "consoleSink",
+      ],
+      "decision-log/sinks/memory.ts": [
+        "memorySink",
+      ],
+      "decision-log/sinks/redis-stream.ts": [
+        "redisStreamSink",
       ],
       "decision.ts": [
         "DenyStatus",
@@ -88,6 +162,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "middleware.ts": [
         "MIDDLEWARE_LAYER_HEADER",
         "authorizationMiddleware",
+      ],
+      "next-request.ts": [
+        "currentRequest",
       ],
       "path.ts": [
         "HTTP_METHODS",

@@ -19,6 +19,7 @@ const apiReference = readme.slice(
 const entryPoints = {
   "@/lib/authz": "lib/authz/index.ts",
   "@/lib/authz/server": "lib/authz/server.ts",
+  "@/lib/authz/action": "lib/authz/action.ts",
   "@/lib/authz/testing": "lib/authz/testing.ts",
   "@/lib/authz-redis-node": "lib/authz-redis-node.ts",
 } as const;

@@ -1,0 +1,38 @@
+import { parseIp } from "../ip";
+
+/**
+ * What the log keeps of a client address: its /24 (IPv4) or /48 (IPv6) network, enough to see a
+ * pattern (one network hammering an endpoint) without identifying a person; `full` keeps it whole,
+ * for apps that state why they need it. Anything unparsable is dropped.
+ *
+ * @example
+ * logAddress("203.0.113.77", "truncate"); // "203.0.113.0/24"
+ * logAddress("2001:db8:abcd:12::1", "truncate"); // "2001:db8:abcd::/48"
+ */
+export function logAddress(ip: string | null, mode: "truncate" | "full"): string | undefined {
+  if (ip === null) return undefined;
+  const parsed = parseIp(ip);
+  if (parsed === null) return undefined;
+  if (mode === "full") return parsed.address;
+  if (parsed.version === 4) {
+    const v = parsed.value >>> 8;
+    return `${v >>> 16}.${(v >>> 8) & 0xff}.${v & 0xff}.0/24`;
+  }
+  const [w0, w1] = parsed.words;
+  const hex = (n: number) => n.toString(16);
+  const net = parseIp(`${hex(w0 >>> 16)}:${hex(w0 & 0xffff)}:${hex(w1 >>> 16)}::`);
+  return net === null ? undefined : `${net.address}/48`;
+}
+
+/** The path of a request URL without its query string or fragment (they may carry tokens). */
+export function logPath(url: string): string {
+  const start = url.indexOf("//");
+  const slash = start < 0 ? url.indexOf("/") : url.indexOf("/", start + 2);
+  if (slash < 0) return "/";
+  let end = url.length;
+  for (const mark of ["?", "#"]) {
+    const at = url.indexOf(mark, slash);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(slash, end);
+}

@@ -1,0 +1,21 @@
+/**
+ * How the kit reads facts: the Auth.js session cookie and the client address. Edge-safe (Web APIs
+ * only), so middleware and the Node-side guard (./authz-node.ts) share it.
+ */
+import { authJsSession, clientIpFrom, proxyTrustFromEnv, type AuthzOptions } from "./authz";
+
+/** Where a page visit without a session is sent (Auth.js's own sign-in page by default). */
+export const SIGN_IN_PATH = "/api/auth/signin";
+
+export const authzOptions = {
+  // Read per request. Rotate by listing the new secret first: AUTH_SECRET=new,old.
+  session: authJsSession({
+    secret: () =>
+      process.env.AUTH_SECRET?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+  }),
+  // VERCEL=1, TRUSTED_PROXY_HOPS=n or TRUSTED_PROXY_CIDRS=...; with none set the client address
+  // counts as unknown (IP rules then refuse).
+  clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
+} satisfies AuthzOptions;

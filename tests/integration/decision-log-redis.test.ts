@@ -1,0 +1,125 @@
+/**
+ * redisStreamSink against a REAL redis-server: every instance appends to one bounded stream, any
+ * instance reads it back newest first, and a Redis that is down costs reported errors, nothing else.
+ */
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  createDecisionLog,
+  redisStreamSink,
+  type DecisionEvent,
+  type DecisionReport,
+} from "@/lib/authz/decision-log";
+import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
+
+const { skip } = requireRedisServer();
+
+const event = (i: number, instance: string): DecisionEvent => ({
+  time: new Date(1_700_000_000_000 + i).toISOString(),
+  requestId: `${instance}-${i}`,
+  layer: "route",
+  policy: "admin",
+  outcome: i % 2 === 0 ? "allow" : "deny",
+  status: i % 2 === 0 ? 200 : 403,
+  ...(i % 2 === 0 ? {} : { code: "role_required", rule: "role" }),
+  subject: "user-bob",
+  method: "GET",
+  path: "/api/admin/users",
+  durationMs: 0.25,
+});
+
+describe.skipIf(skip)("redisStreamSink (real redis-server)", () => {
+  let server: RedisServer;
+  const clients: { readonly isOpen: boolean; close(): Promise<unknown> }[] = [];
+  const client = async () => {
+    const c = createClient({ url: server.url, disableOfflineQueue: true });
+    c.on("error", () => undefined);
+    await c.connect();
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const c of clients) if (c.isOpen) await c.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  test("two instances write to one stream; either reads all, newest first, exactly as written", async () => {
+    const key = "test:decisions:shared";
+    const a = redisStreamSink({ client: await client(), key });
+    const b = redisStreamSink({ client: await client(), key });
+    for (let i = 0; i < 3; i++) {
+      await a.write(event(i, "a"));
+      await b.write(event(i, "b"));
+    }
+    const fromA = await a.recent!(10);
+    expect(fromA.map((e) => e.requestId)).toEqual(["b-2", "a-2", "b-1", "a-1", "b-0", "a-0"]);
+    expect(fromA[0]).toEqual(event(2, "b"));
+    expect(await b.recent!(2)).toEqual(fromA.slice(0, 2));
+  });
+
+  test("the stream stays bounded (XADD MAXLEN ~)", async () => {
+    const key = "test:decisions:bounded";
+    const c = await client();
+    const sink = redisStreamSink({ client: c, key, maxLength: 100 });
+    for (let i = 0; i < 1000; i++) await sink.write(event(i, "x"));
+    const length = await c.xLen(key);
+    // Approximate trimming removes whole internal nodes (100 entries each by default).
+    expect(length).toBeGreaterThanOrEqual(100);
+    expect(length).toBeLessThanOrEqual(200);
+    expect((await sink.recent!(1))[0]!.requestId).toBe("x-999");
+  });
+
+  test("entries that are not the kit's events are skipped when read", async () => {
+    const key = "test:decisions:foreign";
+    const c = await client();
+    await c.xAdd(key, "*", { e: "not json" });
+    await c.xAdd(key, "*", { e: JSON.stringify({ requestId: "half" }) });
+    await c.xAdd(key, "*", { other: "field" });
+    const sink = redisStreamSink({ client: c, key });
+    await sink.write(event(7, "ok"));
+    expect((await sink.recent!(10)).map((e) => e.requestId)).toEqual(["ok-7"]);
+  });
+
+  test("through the log: Redis down is reported, the request path never waits or throws", async () => {
+    const key = "test:decisions:down";
+    const c = await client();
+    const errors: unknown[] = [];
+    const log = createDecisionLog({
+      sinks: [redisStreamSink({ client: c, key })],
+      writeTimeoutMs: 500,
+      onError: (e) => errors.push(e),
+    });
+    const report = (path: string): DecisionReport => ({
+      layer: "route",
+      policy: "signed-in",
+      request: new Request(`http://app.test${path}`),
+      refusal: null,
+      subject: "user-alice",
+      ip: null,
+      startedAt: performance.now(),
+    });
+    log.record(report("/before"));
+    await new Promise((r) => setTimeout(r, 50));
+    await log.drain();
+    expect((await log.recent(1))[0]!.path).toBe("/before");
+
+    await server.stop();
+    // record() returns at once (it has no promise to wait on); the failure arrives in onError.
+    expect(log.record(report("/while-down"))).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    await log.drain();
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+
+    await server.restart();
+    await c.connect().catch(() => undefined);
+    for (let i = 0; i < 100 && !c.isReady; i++) await new Promise((r) => setTimeout(r, 50));
+    log.record(report("/after"));
+    await new Promise((r) => setTimeout(r, 50));
+    await log.drain();
+    expect((await log.recent(1))[0]!.path).toBe("/after");
+  });
+});
