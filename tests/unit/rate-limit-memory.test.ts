@@ -95,13 +95,12 @@ describe("memoryRateLimitStore", () => {
       for (let i = 0; i < 4; i++) await store.consume("victim", MIN);
       let admitted = 0;
       let refused: { reset: number } | undefined;
-      const started = performance.now();
+      // How fast a full table answers is the bench's to measure (`npm run bench`, memory store).
       for (let i = 0; i < 100_000; i++) {
         const r = await store.consume(`flood-${i}`, MIN);
         if (r.success) admitted++;
         else refused ??= r;
       }
-      expect(performance.now() - started).toBeLessThan(2_000); // O(1) per call when full, not a sweep each time
       expect(admitted).toBe(9_999); // the victim holds one slot
       expect(refused?.reset).toBe(60_000); // when a slot frees: a usable Retry-After
       // The victim's counter survived the flood: one hit left, then refused.
