@@ -180,6 +180,10 @@ export function buildWithoutMiddleware() {
     cpSync(path.join(root, entry), path.join(NO_MIDDLEWARE_DIR, entry), { recursive: true });
   }
   symlinkSync(path.join(root, "node_modules"), path.join(NO_MIDDLEWARE_DIR, "node_modules"), "dir");
+  // Test-only routes the spec calls (sessionFromAuth over the demo's real auth()).
+  cpSync(path.join(root, "tests/fixtures/no-middleware-app"), NO_MIDDLEWARE_DIR, {
+    recursive: true,
+  });
   // The demo's config, plus the root that reaches the linked node_modules.
   cpSync(path.join(root, "next.config.ts"), path.join(NO_MIDDLEWARE_DIR, "next.config.demo.ts"));
   writeFileSync(

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { signInWithCredentials } from "../../lib/authz/testing";
+import { tamperSessionCookie } from "../support/demo-sessions";
 import { DEMO_EMAILS, expect, testWithServer } from "./fixtures";
 
 const dir = process.env.E2E_NO_MIDDLEWARE_DIR ?? "";
@@ -97,3 +98,38 @@ for (const [route, member] of [
     }
   });
 }
+
+test("sessionFromAuth over the demo's real auth(), inside a real request: no session, a session, a forged one", async ({
+  server,
+}) => {
+  const probe = `${server.url}/api/probe/session-from-auth`;
+  const anonymous = await get(probe);
+  expect(anonymous.status).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ code: "unauthenticated" });
+
+  const bobCookie = await signedIn(server.url, "bob");
+  const bob = await get(probe, bobCookie);
+  expect(bob.status).toBe(200);
+  expect((await bob.json()).subject).toMatchObject({
+    id: "user-bob",
+    email: "bob@example.com",
+    roles: ["member"],
+    tenant: "acme",
+    plan: "free",
+  });
+
+  const forged = await get(probe, tamperSessionCookie(bobCookie));
+  expect(forged.status).toBe(401);
+});
+
+test("sessionFromAuth feeds the role rule: bob 403, alice 200", async ({ server }) => {
+  const probe = `${server.url}/api/probe/session-from-auth`;
+  const del = async (who: "bob" | "alice") =>
+    fetch(probe, { method: "DELETE", headers: { cookie: await signedIn(server.url, who) } });
+  const bob = await del("bob");
+  expect(bob.status).toBe(403);
+  expect(await bob.json()).toMatchObject({ code: "role_required", message: "Requires admin role" });
+  const alice = await del("alice");
+  expect(alice.status).toBe(200);
+  expect(await alice.json()).toEqual({ admin: "user-alice" });
+});
