@@ -13,6 +13,8 @@ export interface BenchRun {
   readonly node: string;
   readonly next: string;
   readonly cpus: number;
+  /** The machine's 1-minute load average when the run started and ended. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   /** Every `name=value` line of the run. */
   readonly results: Readonly<Record<string, number>>;
 }
@@ -207,9 +209,11 @@ export function renderTable(
 /** The sentence above each generated table that names the run it comes from. */
 export function runNote(run: BenchRun): string {
   const when = run.date.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
+  const load = `load average ${run.loadAverage.start} at the start, ${run.loadAverage.end} at the end`;
   return (
     `One run of \`npm run bench\`, ${when}: Node ${run.node}, Next ${run.next}, ${run.cpus} cores ` +
-    "shared with other work (recorded in `bench/last-run.json`; compare ratios, not absolute numbers)."
+    `shared with other work (${load}; recorded in \`bench/last-run.json\`). Compare ratios, ` +
+    "not absolute numbers."
   );
 }
 

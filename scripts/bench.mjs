@@ -12,7 +12,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { availableParallelism } from "node:os";
+import { createServer } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { runnerImport } from "vite";
@@ -26,6 +27,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set((process.env.BENCH_ONLY ?? "micro,ratelimit,http,bundle").split(","));
 const results = {};
+// The machine's 1-minute load when the run starts and ends: a figure from a busy machine says so.
+const loadAtStart = loadavg()[0];
 
 const load = async (file) =>
   (
@@ -114,10 +117,21 @@ function build(dir) {
   if (r.status !== 0) throw new Error(`next build failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
 }
 
+/** A port nothing listens on now (the kernel's pick), so the bench never measures another server. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
 async function start(dir, port) {
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: dir,
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env,
       AUTH_SECRET: secret,
@@ -125,7 +139,11 @@ async function start(dir, port) {
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
   for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null)
+      throw new Error(`next start exited (${child.exitCode}):\n${stderr}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/bench/plain`)).ok) return child;
     } catch {
@@ -183,7 +201,7 @@ if (only.has("http")) {
   prepareBenchApp();
   log("building the bench app ...");
   build(appDir);
-  const port = 3900 + Math.floor(Math.random() * 90);
+  const port = await freePort();
   const server = await start(appDir, port);
   try {
     const salt = "authjs.session-token";
@@ -310,11 +328,13 @@ for (const c of checks) {
   log(`${verdict.padEnd(6)} ${c.metric} = ${measured} (target ${describeTarget(c.target)})`);
 }
 
+const round2 = (v) => Math.round(v * 100) / 100;
 const record = {
   date: new Date().toISOString(),
   node: process.versions.node,
   next: JSON.parse(readFileSync(path.join(root, "node_modules/next/package.json"), "utf8")).version,
   cpus: availableParallelism(),
+  loadAverage: { start: round2(loadAtStart), end: round2(loadavg()[0]) },
   results: Object.fromEntries(entries.map(([k, v]) => [k, Math.round(v * 1000) / 1000])),
 };
 mkdirSync(path.join(root, "bench-results"), { recursive: true });
