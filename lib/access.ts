@@ -33,6 +33,12 @@ const opsAllowedIps = (process.env.OPS_ALLOWED_IPS ?? "127.0.0.1/32,::1/128")
 export const policies = {
   signedIn: access.policy({ name: "signed-in" }),
   admin: access.policy({ name: "admin", role: "admin" }),
+  // An admin manages the users of its own tenant; another tenant's user is a 404, like a missing one.
+  manageUser: access.policy({
+    name: "manage-user",
+    role: "admin",
+    resource: { tenant: "tenant", conceal: "cross-tenant" },
+  }),
   readDocument: access.policy({
     name: "read-document",
     permission: "documents:read",

@@ -5,6 +5,7 @@
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import * as z from "zod";
+import { authJsSecrets } from "@/lib/authz";
 import { authConfig } from "./auth.config";
 import { DEMO_PASSWORD, findDemoUser } from "./demo/users";
 
@@ -15,6 +16,8 @@ const credentialsSchema = z.object({
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  // The kit reads sessions with the same list (lib/kit.ts): one reading of the secrets for both.
+  secret: authJsSecrets(process.env),
   logger: {
     // A wrong password is an everyday answer (the form says so), not a server error to log.
     error(error) {

@@ -2,17 +2,19 @@
  * How the demo's kit reads facts: the session cookie and the client address. Edge-safe, shared by
  * middleware.ts and the Node-side guard (lib/guard.ts adds the rate-limit store).
  */
-import { authJsSession, clientIpFrom, proxyTrustFromEnv, type AuthzOptions } from "@/lib/authz";
+import {
+  authJsSecrets,
+  authJsSession,
+  clientIpFrom,
+  proxyTrustFromEnv,
+  type AuthzOptions,
+} from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
 
 export const kitOptions = {
-  // Read per request: AUTH_SECRET may be rotated by listing the new secret first (comma-separated).
-  session: authJsSession({
-    secret: () =>
-      process.env.AUTH_SECRET?.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-  }),
+  // Read per request, exactly as lib/auth.ts hands them to Auth.js: AUTH_SECRET, rotated by
+  // setting the new secret as AUTH_SECRET_1 (Auth.js's own convention).
+  session: authJsSession({ secret: () => authJsSecrets(process.env) }),
   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
   response: {
     challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="authjs.session-token"`,

@@ -3,8 +3,6 @@
 import { revalidatePath } from "next/cache";
 import * as z from "zod";
 import { policies } from "@/lib/access";
-import { actionRefusal, type ActionRefusal } from "@/lib/authz/action";
-import { notFound } from "@/lib/authz";
 import { userStore } from "@/lib/demo/store";
 import { withAuthorizationAction } from "@/lib/guard";
 
@@ -14,14 +12,19 @@ export interface Deleted {
   readonly deleted: string;
 }
 
-/** Deletes a user (role admin). Refusals come back as data for the form; nothing is thrown. */
+/**
+ * Deletes a user of the admin's own tenant (the policy's resource rule on the loaded user).
+ * Another tenant's user is refused exactly like one that does not exist.
+ */
 export const deleteUserAction = withAuthorizationAction(
-  policies.admin,
-  { input: z.object({ id: z.string().min(1).max(64) }) },
-  async ({ id }): Promise<Deleted | ActionRefusal> => {
-    // The same 404 the API gives for an unknown id.
-    if (!(await userStore.delete(id))) return actionRefusal(notFound());
+  policies.manageUser,
+  {
+    input: z.object({ id: z.string().min(1).max(64) }),
+    load: ({ input }) => userStore.get(input.id),
+  },
+  async (_input, { resource }): Promise<Deleted> => {
+    await userStore.delete(resource.id);
     revalidatePath("/admin");
-    return { ok: true, deleted: id };
+    return { ok: true, deleted: resource.id };
   },
 );

@@ -61,15 +61,16 @@ export const endpoints: readonly Endpoint[] = [
     method: "GET",
     path: "/api/admin/users",
     policy: "admin",
-    summary: "Admins get the user list; members get 403 “Requires admin role”.",
+    summary: "Admins get their own tenant’s users; members get 403 “Requires admin role”.",
     param: { kind: "none" },
   },
   {
     id: "admin-user-delete",
     method: "DELETE",
     path: "/api/admin/users/[id]",
-    policy: "admin",
-    summary: "Admins delete a user (204) or learn it does not exist (404); members get 403.",
+    policy: "manage-user",
+    summary:
+      "Admins delete a user of their tenant (204); an unknown id and another tenant’s user are the same 404; members get 403.",
     param: {
       kind: "text",
       label: "User id",
@@ -177,6 +178,10 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
     "Session rule: the session cookie could not be read, so it counts as none.",
   ip_not_allowed: () =>
     "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
+  address_unknown: () =>
+    "Rate-limit rule: counted per client address, which cannot be known under this proxy trust model.",
+  cross_site_request: () =>
+    "Origin rule: a cross-site page may not send this request with the visitor’s session.",
   role_required: (f) => `Role rule: ${stringField(f, "required_role") ?? "another"} role required.`,
   permission_required: (f) =>
     `Permission rule: ${stringField(f, "required_permission") ?? "a permission"} required.`,

@@ -12,13 +12,15 @@ export const metadata: Metadata = { title: "Admin" };
 export default async function AdminPage() {
   // Anonymous: redirect to sign-in; signed in without the admin role: the 403 page, status 403.
   const admin = await authorize(policies.admin, { path: "/admin" });
-  const users = await userStore.list();
+  // The admin's own tenant only, as GET /api/admin/users answers.
+  const users = admin.tenant === undefined ? [] : await userStore.list(admin.tenant);
 
   return (
     <>
       <h1>Admin</h1>
       <p className="lede">
-        Signed in as {admin.name ?? admin.email}, with the admin role. Only admins see this page.
+        Signed in as {admin.name ?? admin.email}, with the admin role of tenant {admin.tenant}. Only
+        admins see this page, and only their own tenant’s users.
       </p>
       <section className="panel" aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>

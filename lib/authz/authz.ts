@@ -1,7 +1,9 @@
 import type { AccessDeclaration, Subject } from "./access";
 import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
 import type { Policy, PolicyRules, RequiresSubject } from "./policy";
+import { trustedOriginSet } from "./origin";
 import { rateLimitHeaders } from "./policy";
+import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
 import type { RateLimitStore } from "./rate-limit/store";
 import { denialResponse, type ResponseOptions } from "./respond";
@@ -29,6 +31,11 @@ export interface AuthzOptions {
     error: unknown,
     context: { readonly stage: AuthzStage; readonly policy: string },
   ) => void;
+  /**
+   * Origins besides the request's own that may send unsafe methods (POST, PUT, PATCH, DELETE)
+   * with a session, e.g. `["https://admin.example.com"]`. Others get 403 `cross_site_request`.
+   */
+  readonly trustedOrigins?: readonly string[];
   /** The 401 challenge and problem-details type base. */
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
@@ -108,6 +115,7 @@ export function createAuthz(options: AuthzOptions): Authz {
   const onError = options.onError ?? defaultOnError;
   const now = options.now ?? Date.now;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
+  trustedOriginSet(options.trustedOrigins); // a malformed entry fails here, at start-up
 
   const report = (error: unknown, stage: AuthzStage, policy: string) => {
     try {
@@ -179,7 +187,20 @@ export function createAuthz(options: AuthzOptions): Authz {
         const limit = policy.rules.rateLimit;
         if (limit && policy.rateLimitWindowMs !== undefined) {
           stage = "rateLimit";
-          const key = `${limit.operation}:${limit.by === "ip" ? `ip:${ip ?? "unknown"}` : `user:${read.subject?.id}`}`;
+          let key: string;
+          if (limit.by === "ip") {
+            // Unknown addresses must not share one bucket (one client would exhaust it for all):
+            // without a known address there is nothing to count, so the request is refused.
+            const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
+            if (network === null) {
+              return deny("address_unknown", "Client address cannot be determined", {
+                rule: "rateLimit",
+              });
+            }
+            key = rateLimitKeyForAddress(limit.operation, network);
+          } else {
+            key = rateLimitKeyForUser(limit.operation, read.subject?.id ?? "");
+          }
           let result;
           try {
             result = await store.consume(key, {

@@ -8,6 +8,8 @@ export const DenyStatus = {
   unauthenticated: 401,
   session_invalid: 401,
   ip_not_allowed: 403,
+  address_unknown: 403,
+  cross_site_request: 403,
   role_required: 403,
   permission_required: 403,
   plan_required: 403,

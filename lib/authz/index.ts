@@ -35,6 +35,7 @@ export { definePathRules } from "./path";
 export type { PathRule } from "./path";
 export {
   AUTHJS_COOKIE_NAME,
+  authJsSecrets,
   authJsSession,
   NEXTAUTH_V4_COOKIE_NAME,
   nextAuthV4Session,

@@ -3,6 +3,7 @@
  * of the App Router only (`next/headers`): not for middleware.ts.
  */
 import { headers } from "next/headers";
+import { isHttpsRequest } from "./scheme";
 
 /**
  * The request being rendered or the action being called, rebuilt from `next/headers`: its headers
@@ -16,8 +17,7 @@ import { headers } from "next/headers";
 export async function currentRequest(): Promise<Request> {
   const incoming = await headers();
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
-  const proto =
-    incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  const proto = isHttpsRequest({ headers: incoming }) ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
   let url: string;
   try {

@@ -2,6 +2,7 @@ import type { Access, AccessDeclaration, FeatureOf, PermissionOf, RoleOf, Subjec
 import { deny, notFound, type Deny } from "./decision";
 import { parseDuration, type Duration } from "./duration";
 import { ipMatcher } from "./ip";
+import { DEFAULT_IPV6_PREFIX } from "./rate-limit/key";
 import type { RateLimitResult } from "./rate-limit/store";
 
 /** A per-operation rate limit: at most `limit` calls per `window`, counted per user or per address. */
@@ -14,6 +15,11 @@ export interface RateLimitOptions {
   readonly by?: "user" | "ip";
   /** The status when the limit is reached: 429 (default, RFC 6585) or 403, as some APIs prefer. */
   readonly status?: 429 | 403;
+  /**
+   * With `by: "ip"`, the IPv6 prefix length counted as one client (default 64: one subscriber's
+   * network; 128 counts single addresses). IPv4 addresses always count alone.
+   */
+  readonly ipv6Prefix?: number;
 }
 
 /**
@@ -126,6 +132,39 @@ export function rateLimitHeaders(
   };
 }
 
+interface OperationLimit {
+  readonly operation: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly by: "user" | "ip";
+  readonly ipv6Prefix: number;
+}
+
+// Policies share a counter when they share an operation name (the name is the key), so two
+// policies that name one operation with different limits would each enforce the other's count.
+const operationsByAccess = new WeakMap<object, Map<string, OperationLimit & { policy: string }>>();
+
+function claimOperation(access: object, policy: string, limit: OperationLimit): void {
+  let operations = operationsByAccess.get(access);
+  if (!operations) operationsByAccess.set(access, (operations = new Map()));
+  // Per-user and per-address counters of one operation have different keys: they may differ.
+  const counter = `${limit.by}\u0000${limit.operation}`;
+  const first = operations.get(counter);
+  if (!first) {
+    operations.set(counter, { ...limit, policy });
+    return;
+  }
+  const agree =
+    first.limit === limit.limit &&
+    first.windowMs === limit.windowMs &&
+    (limit.by === "user" || first.ipv6Prefix === limit.ipv6Prefix);
+  if (!agree) {
+    throw new TypeError(
+      `Invalid policy "${policy}": rateLimit.operation "${limit.operation}" is already limited differently by policy "${first.policy}"; one operation name is one counter, so give each limit its own name`,
+    );
+  }
+}
+
 /**
  * Checks a policy's rules against its access declaration and compiles them. Called once per policy
  * at module load, so a wrong rule stops start-up with a TypeError naming it.
@@ -178,8 +217,15 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   }
 
   let rateLimitWindowMs: number | undefined;
+  let operationLimit: OperationLimit | undefined;
   if (rules.rateLimit) {
-    const { limit, operation, window } = rules.rateLimit;
+    const {
+      limit,
+      operation,
+      window,
+      by = "user",
+      ipv6Prefix = DEFAULT_IPV6_PREFIX,
+    } = rules.rateLimit;
     if (!Number.isInteger(limit) || limit < 1)
       invalid(`rateLimit.limit must be a whole number ≥ 1, got ${limit}`);
     if (!/^[\w.:-]{1,64}$/.test(operation))
@@ -189,6 +235,10 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     } catch (error) {
       invalid(error instanceof Error ? error.message : "bad window");
     }
+    if (by !== "user" && by !== "ip") invalid(`rateLimit.by must be "user" or "ip"`);
+    if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 1 || ipv6Prefix > 128)
+      invalid(`rateLimit.ipv6Prefix must be a whole number from 1 to 128, got ${ipv6Prefix}`);
+    operationLimit = { operation, limit, windowMs: rateLimitWindowMs!, by, ipv6Prefix };
   }
 
   const resource = rules.resource;
@@ -204,6 +254,8 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   const conceal = resource?.conceal ?? "none";
   const plan = rules.feature !== undefined ? access.planFor(rules.feature) : undefined;
   const upgradeUrl = access.declaration.upgradeUrl;
+  // Last, so a policy that failed another check claims no operation name.
+  if (operationLimit) claimOperation(access, name, operationLimit);
 
   return {
     name,

@@ -1,6 +1,7 @@
 import type { AccessDeclaration } from "./access";
 import type { Authz, SubjectFor } from "./authz";
 import { deny, type Deny } from "./decision";
+import { crossSiteRefusal, trustedOriginSet } from "./origin";
 import type { Policy, PolicyRules, ResourceShape } from "./policy";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 
@@ -47,6 +48,11 @@ export interface RouteOptions<S, PS, BS, Res> {
   }) => Promise<Res | null | undefined> | Res | null | undefined;
   /** Largest body read, in bytes (default 1 MiB); larger answers 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * `Cache-Control` of allowed answers the handler leaves without one. Default for a policy that
+   * needs a session: `private, no-store` (with `Vary: Cookie`); for a public policy: none.
+   */
+  readonly cacheControl?: string;
 }
 
 type ParamsOf<PS> = PS extends StandardSchemaV1 ? OutputOf<PS> : RawParams;
@@ -196,6 +202,21 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
+const PRIVATE = "private, no-store";
+
+/**
+ * Sets the allowed answer's caching: `cacheControl` unless the handler set its own, and
+ * `Vary: Cookie` with the default, so no shared cache hands one user's answer to another.
+ */
+function withCaching(response: Response, cacheControl: string | undefined): Response {
+  if (cacheControl === undefined || response.headers.has("cache-control")) return response;
+  const vary = response.headers.get("vary");
+  const headers: Record<string, string> = { "Cache-Control": cacheControl };
+  if (cacheControl === PRIVATE && !/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary ?? ""))
+    headers.Vary = vary ? `${vary}, Cookie` : "Cookie";
+  return withHeaders(response, headers);
+}
+
 /**
  * Builds `withAuthorization` for a configured kit (`createAuthz` does this for you).
  *
@@ -203,7 +224,7 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
 export function createWithAuthorization(
-  authz: Pick<Authz, "check" | "denialResponse">,
+  authz: Pick<Authz, "check" | "denialResponse"> & { readonly options?: Authz["options"] },
 ): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
@@ -226,9 +247,22 @@ export function createWithAuthorization(
         `withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`,
       );
     }
+    if (policy.rules.rateLimit?.by === "ip" && authz.options && !authz.options.clientIp) {
+      throw new TypeError(
+        `withAuthorization(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
+      );
+    }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    const trusted = trustedOriginSet(authz.options?.trustedOrigins);
+    // A session policy's answers belong to one user: no shared cache may keep them.
+    const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);
 
     const guarded: RouteHandler = async (request, context) => {
+      // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
+      if (policy.requiresSubject) {
+        const crossSite = crossSiteRefusal(request, trusted);
+        if (crossSite) return authz.denialResponse(crossSite, request);
+      }
       let params: unknown = {};
       let body: unknown = undefined;
       const decision = await authz.check(policy, request, {
@@ -264,7 +298,7 @@ export function createWithAuthorization(
         body,
         resource: decision.resource,
       });
-      return withHeaders(response, decision.headers);
+      return withCaching(withHeaders(response, decision.headers), cacheControl);
     };
     return mark(guarded, { kind: "policy", policy: policy.name });
   }

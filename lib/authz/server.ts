@@ -8,7 +8,7 @@ import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
 import { currentRequest } from "./next-request";
 import { sameOriginPath, signInRedirectPath } from "./path";
-import type { Policy, PolicyRules } from "./policy";
+import type { Policy, PolicyRules, ResourceShape } from "./policy";
 
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
 export { sameOriginPath, signInRedirectPath };
@@ -25,24 +25,81 @@ export interface ActionRefusal {
 /** The result of `authorizeAction`: narrow on `ok`. */
 export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } | ActionRefusal;
 
+/** Options of `authorize` for a page. */
+export interface PageAuthorizeOptions {
+  /** The page's own path, where sign-in sends the visitor back to. @default "/" */
+  readonly path?: string;
+}
+
+/** Options of `authorize` for a page whose policy checks a resource: the loader is required. */
+export interface PageAuthorizeLoadOptions<S, Res> extends PageAuthorizeOptions {
+  /** Loads the resource the policy checks (owner/tenant), once; null or undefined is the 404 page. */
+  readonly load: (subject: S) => Res | null | undefined | Promise<Res | null | undefined>;
+}
+
+/** What `authorize` with a `load` option returns: the subject and the checked resource. */
+export interface PageAuthorization<S, Res> {
+  readonly subject: S;
+  readonly resource: Res;
+}
+
+/** A policy without a resource rule (a resource rule needs `load`: a compile error otherwise). */
+type WithoutResource<R> = R extends { readonly resource: object } ? never : unknown;
+
+/** `authorize(policy, { path })`, or `authorize(policy, { path, load })` for a resource policy. */
+export interface Authorize {
+  <D extends AccessDeclaration, const R extends PolicyRules<D>>(
+    policy: Policy<D, R> & WithoutResource<R>,
+    options?: PageAuthorizeOptions,
+  ): Promise<SubjectFor<D, R>>;
+  <D extends AccessDeclaration, const R extends PolicyRules<D>, Res extends ResourceShape<R>>(
+    policy: Policy<D, R>,
+    options: PageAuthorizeLoadOptions<SubjectFor<D, R>, Res>,
+  ): Promise<PageAuthorization<SubjectFor<D, R>, Res>>;
+}
+
+/**
+ * A policy a page cannot run in full is refused where the page calls it, never passed silently:
+ * a resource rule needs a loader, a per-address limit needs a client address source.
+ */
+function checkRunnable(
+  policy: Policy,
+  hasLoad: boolean,
+  options: Authz["options"] | undefined,
+  where: string,
+): void {
+  if (policy.rules.resource && !hasLoad) {
+    throw new TypeError(
+      `${where}(${policy.name}): the policy has a resource rule, so the page must pass a load option`,
+    );
+  }
+  if (policy.rules.rateLimit?.by === "ip" && options && !options.clientIp) {
+    throw new TypeError(
+      `${where}(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp`,
+    );
+  }
+}
+
 /**
  * Builds `authorize` (pages and server components) and `authorizeAction` (server actions) for a
- * configured kit. `authorize` runs the claims checks (IP, session, role, permission, feature);
- * `authorizeAction` runs every rule (see `withAuthorizationAction` for input and resources).
+ * configured kit. Both run every rule of the policy, as a route handler does: `authorize` the claims
+ * checks, the rate limit (each render counts as one call) and, with `load`, the resource rule;
+ * `authorizeAction` every rule (see `withAuthorizationAction` for input and resources).
  *
  * @example
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Authz, "check">,
+  authz: Pick<Authz, "check"> & { readonly options?: Authz["options"] },
   options: { readonly signInPath?: string } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
 
   /**
-   * Returns the subject the policy allows, or ends the render: anonymous visitors are redirected
-   * to sign-in (back to `path` afterwards), refused ones see the 403 page (`forbidden()`), and a
-   * concealed resource the 404 page.
+   * Returns the subject the policy allows (with `load`, the subject and the checked resource), or
+   * ends the render: anonymous visitors are redirected to sign-in (back to `path` afterwards),
+   * refused ones see the 403 page (`forbidden()`), a missing or concealed resource the 404 page.
+   * Every rule runs: a policy with a resource rule and no `load` throws instead of passing.
    *
    * @example
    * export default async function AdminPage() {
@@ -50,12 +107,20 @@ export function createPageGuard(
    *   return <h1>Hello {subject.name}</h1>;
    * }
    */
-  async function authorize<D extends AccessDeclaration, R extends PolicyRules<D>>(
-    policy: Policy<D, R>,
-    pageOptions: { readonly path?: string } = {},
-  ): Promise<SubjectFor<D, R>> {
-    const decision = await authz.check(policy, await currentRequest(), { stages: "claims" });
-    if (decision.allowed) return decision.subject;
+  async function authorize(
+    policy: Policy,
+    pageOptions: PageAuthorizeOptions & {
+      readonly load?: (subject: never) => unknown;
+    } = {},
+  ): Promise<unknown> {
+    const load = pageOptions.load as ((subject: unknown) => unknown) | undefined;
+    checkRunnable(policy, load !== undefined, authz.options, "authorize");
+    const decision = await authz.check(policy, await currentRequest(), {
+      ...(load ? { load: async (subject: unknown) => (await load(subject)) ?? null } : {}),
+    });
+    if (decision.allowed) {
+      return load ? { subject: decision.subject, resource: decision.resource } : decision.subject;
+    }
     if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
     if (decision.status === 404) notFound();
     // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
@@ -86,5 +151,5 @@ export function createPageGuard(
     };
   }
 
-  return { authorize, authorizeAction };
+  return { authorize: authorize as Authorize, authorizeAction };
 }

@@ -33,7 +33,10 @@ export const documentStore = {
 };
 
 export const userStore = {
-  list: async (): Promise<readonly DemoUser[]> => [...users.values()],
+  /** The users of one tenant: an admin manages its own tenant's users only. */
+  list: async (tenant: string): Promise<readonly DemoUser[]> =>
+    [...users.values()].filter((u) => u.tenant === tenant),
+  get: async (id: string): Promise<DemoUser | null> => users.get(id) ?? null,
   delete: async (id: string): Promise<boolean> => users.delete(id),
   reset: (): void => {
     users.clear();

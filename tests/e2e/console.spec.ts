@@ -245,7 +245,8 @@ test("Alice (admin, acme, pro): admin endpoints, admin override on delete, still
   const list: unknown = json(users).users;
   expect(Array.isArray(list)).toBe(true);
   const emails = (list as { email?: string }[]).map((u) => u.email).sort();
-  expect(emails).toEqual(["alice@example.com", "bob@example.com", "carol@example.com"]);
+  // Her own tenant's users only: carol (globex) is not hers to see.
+  expect(emails).toEqual(["alice@example.com", "bob@example.com"]);
 
   const unknownUser = await ui.call(CARDS.deleteUser, { param: "user-nobody" });
   expect(unknownUser.status).toBe("404 Not Found");

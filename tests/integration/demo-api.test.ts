@@ -199,7 +199,7 @@ describe("demo API (no proxy trust model)", () => {
     { endpoint: "listUsers", who: "carol", status: 403, body: refusal.admin },
     { endpoint: "listUsers", who: "tampered", status: 401, body: refusal.unauthenticated },
     { endpoint: "listUsers", who: "expired", status: 401, body: refusal.unauthenticated },
-    // DELETE /api/admin/users/[id]: role admin
+    // DELETE /api/admin/users/[id]: role admin, the user in the admin's tenant
     {
       endpoint: "deleteUser",
       who: "anonymous",
@@ -223,7 +223,15 @@ describe("demo API (no proxy trust model)", () => {
       status: 401,
       body: refusal.unauthenticated,
     },
-    { endpoint: "deleteUser", who: "alice", id: "user-carol", status: 204 },
+    { endpoint: "deleteUser", who: "alice", id: "user-bob", status: 204 },
+    // Another tenant's user: concealed, the same 404 as an unknown id.
+    {
+      endpoint: "deleteUser",
+      who: "alice",
+      id: "user-carol",
+      status: 404,
+      body: refusal.notFound,
+    },
     {
       endpoint: "deleteUser",
       who: "alice",
@@ -381,15 +389,14 @@ describe("demo API (no proxy trust model)", () => {
     await expectRefused(response, row.status, row.body!);
   });
 
-  it("GET /api/admin/users as alice lists the demo users, no secrets in it", async () => {
+  it("GET /api/admin/users as alice lists her own tenant's users only, no secrets in it", async () => {
     const response = await call(demo, "listUsers", "alice");
     expect(response.status).toBe(200);
     const body = (await response.json()) as { users: unknown[] };
-    expect(body).toEqual({ users: demo.users.demoUsers });
+    expect(body).toEqual({ users: demo.users.demoUsers.filter((u) => u.tenant === "acme") });
     expect(body.users.map((u) => (u as { email: string }).email)).toEqual([
       "alice@example.com",
       "bob@example.com",
-      "carol@example.com",
     ]);
     expect(JSON.stringify(body)).not.toMatch(/password|demo"/);
   });
@@ -402,7 +409,20 @@ describe("demo API (no proxy trust model)", () => {
     const list = (await (await call(demo, "listUsers", "alice")).json()) as {
       users: { id: string }[];
     };
-    expect(list.users.map((u) => u.id)).toEqual(["user-alice", "user-carol"]);
+    expect(list.users.map((u) => u.id)).toEqual(["user-alice"]);
+  });
+
+  it("DELETE /api/admin/users/[id] of another tenant's user is the same 404 as an unknown id, and the user stays", async () => {
+    const snapshot = async (r: Response) => ({
+      status: r.status,
+      headers: [...r.headers],
+      body: await r.text(),
+    });
+    const foreign = await snapshot(await call(demo, "deleteUser", "alice", { id: "user-carol" }));
+    const unknown = await snapshot(await call(demo, "deleteUser", "alice", { id: "user-nobody" }));
+    expect(foreign.status).toBe(404);
+    expect(foreign).toEqual(unknown);
+    expect((await demo.store.userStore.list("globex")).map((u) => u.id)).toEqual(["user-carol"]);
   });
 
   it("GET doc-globex-1 as bob is byte-identical to GET doc-nope (status, headers, body)", async () => {
@@ -516,7 +536,10 @@ describe("demo API (no proxy trust model)", () => {
         403,
         refusal.admin,
       );
-      const users = await demo.store.userStore.list();
+      const users = [
+        ...(await demo.store.userStore.list("acme")),
+        ...(await demo.store.userStore.list("globex")),
+      ];
       expect(users.map((u) => u.id)).toEqual(["user-alice", "user-bob", "user-carol"]);
     });
 

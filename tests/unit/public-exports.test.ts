@@ -132,6 +132,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
         "clientIpFrom",
@@ -166,6 +167,10 @@ it("lib/authz modules and their runtime exports", async () => {
       "next-request.ts": [
         "currentRequest",
       ],
+      "origin.ts": [
+        "crossSiteRefusal",
+        "trustedOriginSet",
+      ],
       "path.ts": [
         "HTTP_METHODS",
         "callbackPath",
@@ -178,6 +183,12 @@ it("lib/authz modules and their runtime exports", async () => {
       "policy.ts": [
         "compilePolicy",
         "rateLimitHeaders",
+      ],
+      "rate-limit/key.ts": [
+        "DEFAULT_IPV6_PREFIX",
+        "rateLimitAddress",
+        "rateLimitKeyForAddress",
+        "rateLimitKeyForUser",
       ],
       "rate-limit/memory.ts": [
         "checkRule",
@@ -200,6 +211,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "schema.ts": [
         "validate",
       ],
+      "scheme.ts": [
+        "isHttpsRequest",
+      ],
       "server.ts": [
         "createPageGuard",
         "sameOriginPath",
@@ -221,6 +235,7 @@ it("lib/authz modules and their runtime exports", async () => {
         "DEFAULT_CLOCK_TOLERANCE_SEC",
         "DEFAULT_MAX_TOKEN_BYTES",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "authJsSecrets",
         "authJsSession",
         "checkTimeClaims",
         "decryptJwt",
@@ -246,6 +261,9 @@ it("lib/authz modules and their runtime exports", async () => {
       "session/nextauth-v4.ts": [
         "NEXTAUTH_V4_COOKIE_NAME",
         "nextAuthV4Session",
+      ],
+      "session/secrets.ts": [
+        "authJsSecrets",
       ],
       "session/source.ts": [],
       "testing.ts": [

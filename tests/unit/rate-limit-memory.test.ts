@@ -89,37 +89,40 @@ describe("memoryRateLimitStore", () => {
   });
 
   describe("memory bound under a flood of 100k distinct keys", () => {
-    test('whenFull "refuse" (default): bounded, newcomers refused, existing counts kept', async () => {
+    test("a full table never locks out everyone: every newcomer is counted", async () => {
       const c = clock(0);
       const store = memoryRateLimitStore({ now: c.now, maxKeys: 10_000 });
-      for (let i = 0; i < 4; i++) await store.consume("victim", MIN);
       let admitted = 0;
-      let refused: { reset: number } | undefined;
       // How fast a full table answers is the bench's to measure (`npm run bench`, memory store).
-      for (let i = 0; i < 100_000; i++) {
-        const r = await store.consume(`flood-${i}`, MIN);
-        if (r.success) admitted++;
-        else refused ??= r;
-      }
-      expect(admitted).toBe(9_999); // the victim holds one slot
-      expect(refused?.reset).toBe(60_000); // when a slot frees: a usable Retry-After
-      // The victim's counter survived the flood: one hit left, then refused.
-      expect((await store.consume("victim", MIN)).success).toBe(true);
-      expect((await store.consume("victim", MIN)).success).toBe(false);
-      // After the window ends, expired entries make room again.
-      c.set(60_000);
-      expect((await store.consume("newcomer", MIN)).success).toBe(true);
-    });
-
-    test('whenFull "evict-oldest": bounded and available, but a flood resets the oldest key (the documented cost)', async () => {
-      const c = clock(0);
-      const store = memoryRateLimitStore({ now: c.now, maxKeys: 10_000, whenFull: "evict-oldest" });
-      for (let i = 0; i < 5; i++) await store.consume("victim", MIN);
-      expect((await store.consume("victim", MIN)).success).toBe(false);
-      let admitted = 0;
       for (let i = 0; i < 100_000; i++)
         if ((await store.consume(`flood-${i}`, MIN)).success) admitted++;
       expect(admitted).toBe(100_000);
+      // A newcomer after the flood is still served, and still counted to its limit.
+      for (let i = 0; i < 5; i++) expect((await store.consume("newcomer", MIN)).success).toBe(true);
+      expect((await store.consume("newcomer", MIN)).success).toBe(false);
+    });
+
+    test("a full table drops expired windows before it evicts a live one", async () => {
+      const c = clock(0);
+      const store = memoryRateLimitStore({ now: c.now, maxKeys: 100 });
+      // 99 short windows (1 s) and one long one (1 h) that has used its limit.
+      const SHORT: RateLimitRule = { limit: 5, windowMs: 1_000 };
+      const LONG: RateLimitRule = { limit: 1, windowMs: 3_600_000 };
+      expect((await store.consume("long", LONG)).success).toBe(true);
+      expect((await store.consume("long", LONG)).success).toBe(false);
+      for (let i = 0; i < 99; i++) await store.consume(`short-${i}`, SHORT);
+      c.set(1_000); // every short window has ended; "long" is the oldest live one
+      for (let i = 0; i < 99; i++) await store.consume(`next-${i}`, SHORT);
+      // Had a live window been evicted instead of an expired one, "long" would count afresh.
+      expect((await store.consume("long", LONG)).success).toBe(false);
+    });
+
+    test("the documented cost: once every window is live, a flood resets the oldest key", async () => {
+      const c = clock(0);
+      const store = memoryRateLimitStore({ now: c.now, maxKeys: 10_000 });
+      for (let i = 0; i < 5; i++) await store.consume("victim", MIN);
+      expect((await store.consume("victim", MIN)).success).toBe(false);
+      for (let i = 0; i < 100_000; i++) await store.consume(`flood-${i}`, MIN);
       expect((await store.consume("victim", MIN)).success).toBe(true); // evicted → fresh window
     });
 
@@ -127,10 +130,10 @@ describe("memoryRateLimitStore", () => {
       const c = clock(0);
       const store = memoryRateLimitStore({ now: c.now, maxKeys: 100 });
       for (let i = 0; i < 1_000; i++) await store.consume(`a-${i}`, MIN);
-      // If more than 100 keys were held, some of a-100… would still be counted (remaining 3 next time).
-      const again = await Promise.all(
-        Array.from({ length: 1_000 }, (_, i) => store.consume(`a-${i}`, MIN)),
-      );
+      // Newest first: the 100 kept keys answer remaining 3 before any newcomer evicts one. Had more
+      // than 100 been held, some of a-0…a-899 would still be counted too.
+      const again = [];
+      for (let i = 999; i >= 0; i--) again.push(await store.consume(`a-${i}`, MIN));
       expect(again.filter((r) => r.remaining === 3)).toHaveLength(100);
     });
 

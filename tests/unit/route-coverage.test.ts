@@ -104,7 +104,7 @@ describe("route coverage: every exported handler is guarded or declared public",
     }
     // Only Auth.js's own endpoints are public.
     expect(marks).toMatchObject({
-      "app/api/admin/users/[id]/route.ts": { DELETE: { kind: "policy", policy: "admin" } },
+      "app/api/admin/users/[id]/route.ts": { DELETE: { kind: "policy", policy: "manage-user" } },
       "app/api/admin/users/route.ts": { GET: { kind: "policy", policy: "admin" } },
       "app/api/auth/[...nextauth]/route.ts": {
         GET: { kind: "public", reason: "Auth.js sign-in endpoints" },

@@ -21,25 +21,18 @@ import type { RateLimitResult, RateLimitRule, RateLimitStore } from "./store";
  * Options of `memoryRateLimitStore`.
  *
  * @example
- * const options: MemoryRateLimitStoreOptions = { maxKeys: 50_000, whenFull: "refuse" };
+ * const options: MemoryRateLimitStoreOptions = { maxKeys: 50_000 };
  */
 export interface MemoryRateLimitStoreOptions {
   /**
    * Most keys held at once (default 10_000). Size it above the number of distinct keys you expect
    * in one window at peak (for example 10 × peak active users per window): it bounds memory to
-   * roughly maxKeys × 100 bytes plus the key strings.
+   * roughly maxKeys × 100 bytes plus the key strings. When the table is full, expired windows are
+   * dropped first; if every window is still live, the one that started first is forgotten, so a
+   * newcomer is always counted and nobody is locked out. The cost: each such eviction hands that
+   * victim a fresh limit, so a flood of maxKeys distinct keys buys one extra `limit`.
    */
   readonly maxKeys?: number;
-  /**
-   * What a NEW key gets when the table is full of live windows (expired ones are always dropped
-   * first). `"refuse"` (default, fail closed): the new key is refused (429) until a window ends;
-   * keys already counted keep their exact counts, so a flood of distinct keys can deny newcomers
-   * for at most one window but can never reset anyone's counter. `"evict-oldest"`: the key whose
-   * window started first is forgotten and the newcomer admitted; availability is kept, but each
-   * eviction hands that victim a fresh limit, so a flood of maxKeys distinct keys buys one extra
-   * `limit` for a victim (or for the attacker's own key).
-   */
-  readonly whenFull?: "refuse" | "evict-oldest";
   /** Clock in Unix ms (tests inject one). Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -58,7 +51,7 @@ const SWEEP_PER_CALL = 8;
  * `consume` does all its work synchronously before returning its promise, so on one JS thread N
  * concurrent calls against limit L allow exactly L. An invalid rule rejects with a TypeError.
  *
- * @param options `maxKeys` (10_000), `whenFull` ("refuse"), `now` (Date.now).
+ * @param options `maxKeys` (10_000), `now` (Date.now).
  * @example
  * const store = memoryRateLimitStore({ maxKeys: 50_000 });
  * const r = await store.consume("export:user-1", { limit: 5, windowMs: 60_000 });
@@ -66,13 +59,9 @@ const SWEEP_PER_CALL = 8;
  */
 export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore {
   const maxKeys = options.maxKeys ?? 10_000;
-  const whenFull = options.whenFull ?? "refuse";
   const now = options.now ?? Date.now;
   if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) {
     throw new TypeError(`Invalid maxKeys: expected an integer >= 1, got ${String(maxKeys)}`);
-  }
-  if (whenFull !== "refuse" && whenFull !== "evict-oldest") {
-    throw new TypeError(`Invalid whenFull: ${JSON.stringify(whenFull)}`);
   }
 
   const windows = new Map<string, Window>();
@@ -128,14 +117,12 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
     }
   }
 
-  /** Makes room for one new key; false when the policy refuses it. */
-  function makeRoom(t: number): boolean {
-    if (windows.size < maxKeys) return true;
+  /** Makes room for one new key: expired windows go first, then the oldest live one. */
+  function makeRoom(t: number): void {
+    if (windows.size < maxKeys) return;
     if (t >= nextExpiry) sweepAll(t);
-    if (windows.size < maxKeys) return true;
-    if (whenFull === "refuse") return false;
+    if (windows.size < maxKeys) return;
     evictOldest();
-    return true;
   }
 
   function track(key: string, w: Window): void {
@@ -155,9 +142,7 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
     let w = windows.get(key);
     if (w === undefined || w.reset <= t) {
       if (w !== undefined) windows.delete(key); // its queue item is now stale
-      if (!makeRoom(t)) {
-        return { success: false, limit: rule.limit, remaining: 0, reset: nextExpiry };
-      }
+      makeRoom(t);
       const reset = Math.floor(t / rule.windowMs) * rule.windowMs + rule.windowMs;
       w = { count: 0, reset };
       track(key, w);

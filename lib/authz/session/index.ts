@@ -15,6 +15,7 @@ export {
 } from "./nextauth-v4";
 export { sessionFromAuth, type AuthFunction, type AuthSessionLike } from "./auth-adapter";
 export { parseCookieHeader, readChunkedCookie } from "./cookies";
+export { authJsSecrets } from "./secrets";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
 export {
   decryptJwt,

@@ -3,6 +3,7 @@
  * the secret read per request, the cookie name chosen by scheme, and the verified-token cache.
  * Internal: apps use `authJsSession` / `nextAuthV4Session`.
  */
+import { isHttpsRequest } from "../scheme";
 import { readChunkedCookie } from "./cookies";
 import {
   DEFAULT_CLOCK_TOLERANCE_SEC,
@@ -97,16 +98,6 @@ function checkSecretList(label: string, secrets: readonly unknown[]): readonly s
 // RFC 6265 token characters: a name outside them could never be sent back by a browser.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function isHttps(request: Request): boolean {
-  if (request.url.startsWith("https:")) return true;
-  // Only selects which of the client's own cookies is read (each name has its own key), so a
-  // client-sent value cannot make a token valid; behind a TLS-terminating proxy it is the truth.
-  const forwarded = request.headers.get("x-forwarded-proto");
-  if (!forwarded) return false;
-  const comma = forwarded.indexOf(",");
-  return (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim().toLowerCase() === "https";
-}
-
 /**
  * Builds a {@link SessionSource} for a JWE session cookie, validating `options` now (a
  * misconfiguration is a TypeError at startup, not a denied request later).
@@ -182,7 +173,7 @@ export function createJwtCookieSource(
   return async function readJwtSession(request: Request): Promise<SessionClaims | null> {
     // Secrets first: a missing secret is a misconfiguration to report even for anonymous requests.
     const secrets = readSecrets();
-    const name = cookieName ?? (isHttps(request) ? secureName : flavour.defaultCookieName);
+    const name = cookieName ?? (isHttpsRequest(request) ? secureName : flavour.defaultCookieName);
     const token = readChunkedCookie(request.headers.get("cookie"), name, maxBytes);
     if (token === null) return null;
 

@@ -1,14 +1,17 @@
 import * as z from "zod";
 import { policies } from "@/lib/access";
-import { notFound } from "@/lib/authz";
 import { userStore } from "@/lib/demo/store";
-import { authz, withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/guard";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 
-export const DELETE = withAuthorization(policies.admin, { params }, async (request, { params }) => {
-  const deleted = await userStore.delete(params.id);
-  // The same 404 the kit gives everywhere, so unknown ids look alike across the API.
-  if (!deleted) return authz.denialResponse(notFound(), request);
-  return new Response(null, { status: 204 });
-});
+// The user is loaded and checked against the admin's tenant by the kit: an unknown id and another
+// tenant's user answer the same 404.
+export const DELETE = withAuthorization(
+  policies.manageUser,
+  { params, load: ({ params }) => userStore.get(params.id) },
+  async (_request, { resource }) => {
+    await userStore.delete(resource.id);
+    return new Response(null, { status: 204 });
+  },
+);

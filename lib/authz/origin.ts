@@ -1,0 +1,79 @@
+/**
+ * Cross-site request refusal for cookie-authenticated unsafe methods. Edge-safe and pure.
+ *
+ * A form or `text/plain` post from another site carries the visitor's cookies wherever
+ * `SameSite=Lax` does not stop it (older browsers, the two-minute Lax-by-default window, a
+ * same-site subdomain). Browsers say where a request comes from: `Sec-Fetch-Site` (all current
+ * browsers) and `Origin` (every cross-origin POST). A request that carries neither comes from no
+ * browser (curl, a server) and is not refused for that: without the visitor's browser there is
+ * no ambient cookie to abuse.
+ */
+import { deny, type Deny } from "./decision";
+import { isHttpsRequest } from "./scheme";
+
+/** The methods a browser may send cross-site without a preflight, and that change state. */
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Checks a list of trusted origins once, at start-up: each must be exactly an origin
+ * (`https://app.example`, no path, no trailing slash).
+ *
+ * @example
+ * const trusted = trustedOriginSet(["https://admin.example.com"]);
+ */
+export function trustedOriginSet(origins: readonly string[] | undefined): ReadonlySet<string> {
+  const set = new Set<string>();
+  for (const origin of origins ?? []) {
+    let parsed: string | undefined;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || parsed === "null" || parsed !== origin) {
+      throw new TypeError(
+        `Invalid trustedOrigins entry ${JSON.stringify(origin)}: expected an origin such as "https://app.example" (scheme and host, no path)`,
+      );
+    }
+    set.add(origin);
+  }
+  return set;
+}
+
+/** This request's own origin, as the browser addressed it (the proxy's `X-Forwarded-Host` first). */
+function ownOrigin(request: Request): string | null {
+  const host =
+    request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ||
+    request.headers.get("host") ||
+    new URL(request.url).host;
+  try {
+    return new URL(`${isHttpsRequest(request) ? "https" : "http"}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A 403 `cross_site_request` for an unsafe method that a browser sent from another origin, or
+ * null. `Sec-Fetch-Site: same-origin` or `none` (typed by the user) passes; otherwise `Origin` must
+ * be this request's own origin or a trusted one.
+ *
+ * @example
+ * const refused = crossSiteRefusal(request, trustedOriginSet([]));
+ * if (refused) return denialResponse(refused, request);
+ */
+export function crossSiteRefusal(request: Request, trusted: ReadonlySet<string>): Deny | null {
+  if (!UNSAFE_METHODS.has(request.method.toUpperCase())) return null;
+  const site = request.headers.get("sec-fetch-site")?.trim().toLowerCase();
+  const origin = request.headers.get("origin")?.trim();
+  if (site === "same-origin" || site === "none") return null;
+  if (site === undefined) {
+    // No fetch metadata (an older browser): Origin alone tells.
+    if (origin === undefined) return null;
+    if (origin !== "null" && (trusted.has(origin) || origin === ownOrigin(request))) return null;
+  } else if (origin !== undefined && trusted.has(origin)) {
+    // The browser says same-site or cross-site: only an origin the app names may pass.
+    return null;
+  }
+  return deny("cross_site_request", "Cross-site request refused", { rule: "origin" });
+}
