@@ -55,7 +55,7 @@ test("bob on /admin: the page's own forbidden(), status 403 and the 403 page in 
   const response = await get(`${server.url}/admin`, await signedIn(server.url, "bob"));
   expect(response.status).toBe(403);
   expect(response.headers.get("x-authz-layer")).toBeNull();
-  expect(await response.text()).not.toContain(DEMO_EMAILS.Carol); // no user list leaked
+  expect(await response.text()).not.toContain(DEMO_EMAILS.Alice); // no user list leaked
 
   await page.goto("/signin?callbackUrl=%2Fadmin");
   await page.getByRole("textbox", { name: "Email" }).fill(DEMO_EMAILS.Bob);
@@ -64,7 +64,7 @@ test("bob on /admin: the page's own forbidden(), status 403 and the 403 page in 
   await expect(
     page.getByRole("heading", { level: 1, name: "You don’t have access to this page" }),
   ).toBeVisible();
-  await expect(page.getByText(DEMO_EMAILS.Carol)).toHaveCount(0);
+  await expect(page.getByText(DEMO_EMAILS.Alice)).toHaveCount(0);
 });
 
 test("bob on /dashboard and alice on /admin: allowed by the pages themselves", async ({
@@ -76,7 +76,7 @@ test("bob on /dashboard and alice on /admin: allowed by the pages themselves", a
 
   const admin = await get(`${server.url}/admin`, await signedIn(server.url, "alice"));
   expect(admin.status).toBe(200);
-  expect(await admin.text()).toContain(DEMO_EMAILS.Carol);
+  expect(await admin.text()).toContain(DEMO_EMAILS.Bob); // her tenant's user list
 });
 
 for (const [route, member] of [
@@ -132,4 +132,93 @@ test("sessionFromAuth feeds the role rule: bob 403, alice 200", async ({ server 
   const alice = await del("alice");
   expect(alice.status).toBe(200);
   expect(await alice.json()).toEqual({ admin: "user-alice" });
+});
+
+/** The build's action id for an export of a `"use server"` module of the copy. */
+function actionId(file: string, exportedName: string): string {
+  const manifest = JSON.parse(
+    readFileSync(path.join(dir, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as { node: Record<string, { filename?: string; exportedName?: string }> };
+  // Filenames are relative to Turbopack's root, which is `/` for the copy (see test-lib.mjs).
+  const found = Object.entries(manifest.node).find(
+    ([, entry]) =>
+      (entry.filename === file || entry.filename?.endsWith(`/${file}`)) &&
+      entry.exportedName === exportedName,
+  );
+  if (!found) throw new Error(`no action ${file}#${exportedName} in the build's manifest`);
+  return found[0];
+}
+
+/** Calls a server action as any HTTP client can (a raw `Next-Action` POST); returns its result. */
+async function callAction(
+  base: string,
+  file: string,
+  name: string,
+  args: unknown[],
+  cookie?: string,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}/signin`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "Next-Action": actionId(file, name),
+      "Content-Type": "text/plain;charset=UTF-8",
+      Accept: "text/x-component",
+      ...(cookie ? { cookie } : {}),
+    },
+    body: JSON.stringify(args),
+  });
+  const body = await response.text();
+  expect(response.status, body).toBe(200);
+  // The action's return value is one line of the RSC payload: `<row>:<json>` with an `ok` field.
+  const result = body
+    .split("\n")
+    .map((line) => line.slice(line.indexOf(":") + 1))
+    .find((json) => /^\{"ok":/.test(json));
+  expect(result, body).toBeDefined();
+  return JSON.parse(result!) as Record<string, unknown>;
+}
+
+// Every guarded server action of the demo (app/_actions): who may not, and what they get.
+const GUARDED_ACTIONS = [
+  {
+    file: "app/_actions/admin.ts",
+    name: "deleteUserAction",
+    args: [{ id: "user-bob" }],
+    bob: { status: 403, code: "role_required" },
+  },
+  {
+    file: "app/_actions/documents.ts",
+    name: "deleteDocumentAction",
+    args: [{ id: "doc-acme-2" }], // alice's document: bob shares the tenant, not the ownership
+    bob: { status: 403, code: "owner_required" },
+  },
+] as const;
+
+for (const action of GUARDED_ACTIONS) {
+  test(`server action ${action.name}: refused anonymous, then signed in without permission`, async ({
+    server,
+  }) => {
+    const anonymous = await callAction(server.url, action.file, action.name, [...action.args]);
+    expect(anonymous).toMatchObject({ ok: false, status: 401, code: "unauthenticated" });
+    const bob = await callAction(
+      server.url,
+      action.file,
+      action.name,
+      [...action.args],
+      await signedIn(server.url, "bob"),
+    );
+    expect(bob).toMatchObject({ ok: false, ...action.bob });
+  });
+}
+
+test("the refused actions changed nothing: bob and doc-acme-2 are still there for alice", async ({
+  server,
+}) => {
+  const alice = await signedIn(server.url, "alice");
+  const users = await get(`${server.url}/api/admin/users`, alice);
+  expect(users.status).toBe(200);
+  const emails = ((await users.json()) as { users: { email: string }[] }).users.map((u) => u.email);
+  expect(emails).toContain("bob@example.com");
+  expect((await get(`${server.url}/api/documents/doc-acme-2`, alice)).status).toBe(200);
 });
