@@ -7,6 +7,9 @@
 //   REGISTRY_URL=https://demo.example node scripts/registry.mjs
 //                                       build for a deployment: registryDependencies point at that
 //                                       origin instead of registry.json's `homepage` (not for commits)
+//   node scripts/registry.mjs --deployment
+//                                       `npm run build`'s first step: the same for REGISTRY_URL, or on
+//                                       Vercel for https://$VERCEL_PROJECT_PRODUCTION_URL; else nothing
 //
 // The `authz` item is the folder: every file under lib/authz/ that no other item lists, so a file
 // added to the kit lands in it with the next build. `npm test` runs --check.
@@ -102,7 +105,14 @@ function listJson(dir) {
 
 async function main() {
   const check = process.argv.includes("--check");
-  const base = process.env.REGISTRY_URL?.trim();
+  const vercel = process.env.VERCEL_PROJECT_PRODUCTION_URL?.trim();
+  const base =
+    process.env.REGISTRY_URL?.trim() ||
+    (process.argv.includes("--deployment") && vercel ? `https://${vercel}` : undefined);
+  if (process.argv.includes("--deployment") && !base) {
+    console.log(`${OUT}/ as committed (no REGISTRY_URL, not on Vercel).`);
+    return;
+  }
   const registryText = readFileSync(path.join(root, REGISTRY), "utf8");
   const synced = await formatJson(syncedRegistry(JSON.parse(registryText)), REGISTRY);
   const tmp = path.join(root, ".tmp");

@@ -457,40 +457,77 @@ export function clientIpFrom(trust: ProxyTrust): (request: HasHeaders) => string
   }
 }
 
+/** Options of `proxyTrustFromEnv`. */
+export interface ProxyTrustFromEnvOptions {
+  /**
+   * Receives one line naming the chosen model and why, once per process for each distinct
+   * outcome. Default: `console.info`; `false` logs nothing.
+   */
+  readonly log?: ((line: string) => void) | false;
+}
+
+const loggedTrust = new Set<string>();
+
 /**
- * Reads the trust model from the environment: `VERCEL=1`, `TRUSTED_PROXY_HOPS`, `TRUSTED_PROXY_CIDRS`.
+ * Reads the trust model from the environment: Vercel's deployment variables, `TRUSTED_PROXY_HOPS`
+ * or `TRUSTED_PROXY_CIDRS`, and logs the model it chose once at start-up.
  *
- * Nothing set → `none`. More than one set, or an invalid value → TypeError naming the variable, so a
+ * The Vercel model needs more than `VERCEL=1`: `vercel env pull` writes `VERCEL="1"` (with
+ * `VERCEL_ENV="development"`) into `.env.local`, and a file on a laptop or another host must not
+ * switch on trust in client-sent forwarding headers. It is chosen only when `VERCEL=1`,
+ * `VERCEL_ENV` is `production` or `preview`, and `VERCEL_URL` (the deployment's own host, empty
+ * in a pulled file) is set: what a Vercel deployment sets at runtime. `VERCEL=1` without them is
+ * ignored, and the log says so.
+ *
+ * Nothing set → `none`. Two models set, or an invalid value → TypeError naming the variable, so a
  * misconfigured deployment fails at start-up instead of trusting the wrong header.
  *
  * @example
  * const clientIp = clientIpFrom(proxyTrustFromEnv(process.env));
  */
-export function proxyTrustFromEnv(env: Readonly<Record<string, string | undefined>>): ProxyTrust {
+export function proxyTrustFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: ProxyTrustFromEnvOptions = {},
+): ProxyTrust {
   const set = (name: string) => {
     const v = env[name];
     return v === undefined || v.trim() === "" ? undefined : v.trim();
   };
-  const vercel = set("VERCEL");
+  const vercelFlag = set("VERCEL");
   const hops = set("TRUSTED_PROXY_HOPS");
   const cidrs = set("TRUSTED_PROXY_CIDRS");
-  if (vercel !== undefined && vercel !== "1") {
-    throw new TypeError(`Invalid VERCEL: expected "1" or unset, got ${JSON.stringify(vercel)}`);
+  if (vercelFlag !== undefined && vercelFlag !== "1") {
+    throw new TypeError(`Invalid VERCEL: expected "1" or unset, got ${JSON.stringify(vercelFlag)}`);
   }
+  const vercelEnv = set("VERCEL_ENV");
+  const deployed =
+    vercelFlag === "1" &&
+    (vercelEnv === "production" || vercelEnv === "preview") &&
+    set("VERCEL_URL") !== undefined;
+  const vercel = deployed ? vercelFlag : undefined;
   const count = [vercel, hops, cidrs].filter((v) => v !== undefined).length;
   if (count > 1) {
     throw new TypeError(
-      "Invalid proxy trust: set only one of VERCEL, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS",
+      "Invalid proxy trust: set only one of a Vercel deployment, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS",
     );
   }
-  if (vercel !== undefined) return { kind: "vercel" };
+  const log = (trust: ProxyTrust, why: string): ProxyTrust => {
+    const line = `[authz] proxy trust: ${trust.kind === "hops" ? `hops (${trust.hops})` : trust.kind === "cidrs" ? `cidrs (${trust.proxies.join(", ")})` : trust.kind}, ${why}`;
+    if (options.log !== false && !loggedTrust.has(line)) {
+      loggedTrust.add(line);
+      (options.log ?? console.info)(line);
+    }
+    return trust;
+  };
+  if (vercel !== undefined)
+    return log({ kind: "vercel" }, `from VERCEL=1 with VERCEL_ENV=${vercelEnv} and VERCEL_URL`);
   if (hops !== undefined) {
     if (!/^[1-9]\d{0,2}$/.test(hops)) {
       throw new TypeError(
         `Invalid TRUSTED_PROXY_HOPS: expected an integer from 1 to 999, got ${JSON.stringify(hops)}`,
       );
     }
-    return { kind: "hops", hops: Number(hops) };
+    return log({ kind: "hops", hops: Number(hops) }, "from TRUSTED_PROXY_HOPS");
   }
   if (cidrs !== undefined) {
     const proxies = cidrs.split(",").map((s) => s.trim());
@@ -501,7 +538,12 @@ export function proxyTrustFromEnv(env: Readonly<Record<string, string | undefine
         `Invalid TRUSTED_PROXY_CIDRS: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    return { kind: "cidrs", proxies };
+    return log({ kind: "cidrs", proxies }, "from TRUSTED_PROXY_CIDRS");
   }
-  return { kind: "none" };
+  return log(
+    { kind: "none" },
+    vercelFlag === "1"
+      ? `VERCEL=1 ignored without a deployment's VERCEL_ENV (production or preview) and VERCEL_URL (a pulled .env file?): client addresses are unknown`
+      : "no trusted proxy configured: client addresses are unknown",
+  );
 }

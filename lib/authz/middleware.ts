@@ -132,18 +132,26 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
       return marked(authz.denialResponse(decision, request));
     }
+    // Targets are under the app's basePath (`nextUrl.pathname` leaves it out): the sign-in
+    // redirect, its callback and the 403 rewrite all stay inside the app.
+    const { basePath, origin } = request.nextUrl;
     if (decision.status === 401) {
+      const callback = `${basePath}${callbackPath(request.nextUrl)}`;
       const target = new URL(
-        signInRedirectPath(signInPath, callbackPath(request.nextUrl), callbackParam),
-        request.nextUrl.origin,
+        `${basePath}${signInRedirectPath(signInPath, callback, callbackParam)}`,
+        origin,
       );
       const redirect = NextResponse.redirect(target, 307);
       redirect.headers.set("Cache-Control", "no-store");
       return marked(redirect);
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
-    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status.
-    return marked(NextResponse.rewrite(new URL(forbiddenPath ?? "/", request.nextUrl.origin)));
+    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. The
+    // refusal's caching is set here, whatever the page does: a 403 page Next prerendered would
+    // otherwise go out with `s-maxage=31536000` on the protected URL.
+    const rewrite = NextResponse.rewrite(new URL(`${basePath}${forbiddenPath ?? "/"}`, origin));
+    rewrite.headers.set("Cache-Control", "private, no-store");
+    return marked(rewrite);
   };
 
   return async function authorizationMiddlewareHandler(

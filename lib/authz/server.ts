@@ -91,9 +91,18 @@ function checkRunnable(
  */
 export function createPageGuard(
   authz: Pick<Authz, "check"> & { readonly options?: Authz["options"] },
-  options: { readonly signInPath?: string } = {},
+  options: {
+    readonly signInPath?: string;
+    /**
+     * The app's `basePath`, which the sign-in callback must carry (Next prefixes the redirect
+     * itself, not the callback inside it). @default the `basePath` Next was built with
+     */
+    readonly basePath?: string;
+  } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
+  // Next inlines its basePath into server code under this name at build time.
+  const basePath = options.basePath ?? process.env.__NEXT_ROUTER_BASEPATH ?? "";
 
   /**
    * Returns the subject the policy allows (with `load`, the subject and the checked resource), or
@@ -121,7 +130,8 @@ export function createPageGuard(
     if (decision.allowed) {
       return load ? { subject: decision.subject, resource: decision.resource } : decision.subject;
     }
-    if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
+    if (decision.status === 401)
+      redirect(signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`));
     if (decision.status === 404) notFound();
     // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
     forbidden();

@@ -192,13 +192,58 @@ describe("misuse", () => {
   });
 });
 
+/** What a Vercel deployment's functions see at runtime. */
+const VERCEL_DEPLOYMENT = {
+  VERCEL: "1",
+  VERCEL_ENV: "production",
+  VERCEL_URL: "next-authz-kit-abc123.vercel.app",
+};
+
 describe("proxyTrustFromEnv", () => {
+  test("VERCEL=1 from a pulled .env.local (VERCEL_ENV=development, empty VERCEL_URL) trusts nothing, and says so once", () => {
+    const lines: string[] = [];
+    const pulled = { VERCEL: "1", VERCEL_ENV: "development", VERCEL_URL: "" };
+    expect(proxyTrustFromEnv(pulled, { log: (l) => lines.push(l) })).toEqual({ kind: "none" });
+    expect(proxyTrustFromEnv(pulled, { log: (l) => lines.push(l) })).toEqual({ kind: "none" });
+    expect(proxyTrustFromEnv({ VERCEL: "1" }, { log: false })).toEqual({ kind: "none" });
+    // A production pull has no deployment host either.
+    expect(proxyTrustFromEnv({ VERCEL: "1", VERCEL_ENV: "production" }, { log: false })).toEqual({
+      kind: "none",
+    });
+    expect(lines).toEqual([
+      "[authz] proxy trust: none, VERCEL=1 ignored without a deployment's VERCEL_ENV (production or preview) and VERCEL_URL (a pulled .env file?): client addresses are unknown",
+    ]);
+    // So a forged X-Forwarded-For gives no address on such a host.
+    const ip = clientIpFrom(proxyTrustFromEnv(pulled, { log: false }));
+    expect(ip(req(xff("10.0.0.1")))).toBeNull();
+    // And a pulled VERCEL=1 next to a real proxy setting is not a conflict.
+    expect(proxyTrustFromEnv({ ...pulled, TRUSTED_PROXY_HOPS: "1" }, { log: false })).toEqual({
+      kind: "hops",
+      hops: 1,
+    });
+  });
+
+  test("the chosen model is logged once at start-up", () => {
+    const lines: string[] = [];
+    proxyTrustFromEnv(
+      { ...VERCEL_DEPLOYMENT, VERCEL_ENV: "preview" },
+      { log: (l) => lines.push(l) },
+    );
+    proxyTrustFromEnv(
+      { ...VERCEL_DEPLOYMENT, VERCEL_ENV: "preview" },
+      { log: (l) => lines.push(l) },
+    );
+    expect(lines).toEqual([
+      "[authz] proxy trust: vercel, from VERCEL=1 with VERCEL_ENV=preview and VERCEL_URL",
+    ]);
+  });
+
   test("nothing set → none", () => {
     expect(proxyTrustFromEnv({})).toEqual({ kind: "none" });
     expect(proxyTrustFromEnv({ VERCEL: "", TRUSTED_PROXY_HOPS: " " })).toEqual({ kind: "none" });
   });
   test("each variable", () => {
-    expect(proxyTrustFromEnv({ VERCEL: "1" })).toEqual({ kind: "vercel" });
+    expect(proxyTrustFromEnv(VERCEL_DEPLOYMENT)).toEqual({ kind: "vercel" });
     expect(proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "2" })).toEqual({ kind: "hops", hops: 2 });
     expect(proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.0/8, 2001:db8::/32" })).toEqual({
       kind: "cidrs",
@@ -216,7 +261,9 @@ describe("proxyTrustFromEnv", () => {
     expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.1/8" })).toThrow(/host bits/);
   });
   test("two models at once is a configuration error, not a guess", () => {
-    expect(() => proxyTrustFromEnv({ VERCEL: "1", TRUSTED_PROXY_HOPS: "1" })).toThrow(TypeError);
+    expect(() => proxyTrustFromEnv({ ...VERCEL_DEPLOYMENT, TRUSTED_PROXY_HOPS: "1" })).toThrow(
+      TypeError,
+    );
     expect(() =>
       proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" }),
     ).toThrow(TypeError);

@@ -203,6 +203,12 @@ it("lib/authz modules and their runtime exports", async () => {
         "denialResponse",
         "wantsProblemJson",
       ],
+      "route-coverage-node.ts": [
+        "ROUTE_METHODS",
+        "expectRouteCoverage",
+        "routeCoverage",
+        "unguardedDeclarations",
+      ],
       "route.ts": [
         "createWithAuthorization",
         "guardOf",

@@ -252,9 +252,11 @@ async function decryptContent(
 }
 
 /**
- * Checks `exp`, `nbf` and `iat` the way jose does for Auth.js (`exp <= now - tolerance` and
- * `nbf > now + tolerance` fail; each must be a number when present), plus one check jose skips:
- * an `iat` beyond `now + tolerance` fails, as no honest issuer dates a token in the future.
+ * Checks `exp`, `nbf` and `iat` exactly the way jose does for Auth.js and NextAuth v4
+ * (`exp <= now - tolerance` and `nbf > now + tolerance` fail; each must be a number when present).
+ * An `iat` in the future is accepted, as both libraries accept it (jose compares `iat` only under
+ * `maxTokenAge`, which neither passes): refusing it would sign a user out of the kit while Auth.js
+ * still reads the session, whenever the issuing server's clock runs ahead. `exp` bounds the token.
  *
  * @example
  * checkTimeClaims({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
@@ -265,7 +267,7 @@ export function checkTimeClaims(
   toleranceSec: number,
 ): boolean {
   const { iat, nbf, exp } = claims;
-  if (iat !== undefined && (typeof iat !== "number" || iat > nowSec + toleranceSec)) return false;
+  if (iat !== undefined && typeof iat !== "number") return false;
   if (nbf !== undefined && (typeof nbf !== "number" || nbf > nowSec + toleranceSec)) return false;
   if (exp !== undefined && (typeof exp !== "number" || exp <= nowSec - toleranceSec)) return false;
   return true;

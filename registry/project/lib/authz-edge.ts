@@ -1,6 +1,6 @@
 /**
- * How the kit reads facts: the Auth.js session cookie and the client address. Edge-safe (Web APIs
- * only), so middleware and the Node-side guard (./authz-node.ts) share it.
+ * EDGE-SAFE. How the kit reads facts: the Auth.js session cookie and the client address. Shared by
+ * middleware and ./authz-node.ts (which adds the rate-limit store for the Node.js runtime).
  */
 import { authJsSession, clientIpFrom, proxyTrustFromEnv, type AuthzOptions } from "./authz";
 

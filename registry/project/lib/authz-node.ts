@@ -1,8 +1,9 @@
 /**
- * The kit for route handlers, pages and server actions (Node.js runtime): the shared options plus a
- * rate-limit store. Never import it from middleware.ts.
+ * NODE.JS RUNTIME ONLY. The kit for route handlers, pages and server actions: the shared options of
+ * ./authz-edge.ts plus a rate-limit store. Never import it from middleware.ts.
  */
 import { createAuthz, memoryRateLimitStore } from "./authz";
+import { createActionGuard } from "./authz/action";
 import { createPageGuard } from "./authz/server";
 import { authzOptions, SIGN_IN_PATH } from "./authz-edge";
 
@@ -14,3 +15,4 @@ export const authz = createAuthz({
 
 export const { withAuthorization } = authz;
 export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: SIGN_IN_PATH });
+export const { withAuthorizationAction } = createActionGuard(authz);
