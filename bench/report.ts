@@ -227,11 +227,11 @@ export function renderBlocks(run: BenchRun): Record<string, string> {
 }
 
 const blockPattern = (name: string) =>
-  new RegExp(`(<!-- bench:${name} [^>]*-->\\n)([\\s\\S]*?)(\\n<!-- /bench:${name} -->)`);
+  new RegExp(`(<!-- bench:${name} [^>]*-->)([\\s\\S]*?)(<!-- /bench:${name} -->)`);
 
 /** The text of a generated block in a document, or undefined when the markers are missing. */
 export function readBlock(document: string, name: string): string | undefined {
-  return blockPattern(name).exec(document)?.[2];
+  return blockPattern(name).exec(document)?.[2]?.trim();
 }
 
 /** Replaces every generated block the document has; throws when a marker pair is broken. */
@@ -241,7 +241,7 @@ export function replaceBlocks(document: string, blocks: Readonly<Record<string, 
     if (!out.includes(`<!-- bench:${name} `)) continue;
     if (!blockPattern(name).test(out)) throw new Error(`bench:${name}: no closing marker`);
     out = out.replace(blockPattern(name), (_, open: string, _old: string, close: string) =>
-      [open, "\n", text, "\n", close].join(""),
+      text === "" ? `${open}\n${close}` : `${open}\n\n${text}\n\n${close}`,
     );
   }
   return out;

@@ -41,6 +41,32 @@ const load = async (file) =>
   ).module;
 const log = (...args) => console.log(...args);
 
+/** Writes bench/last-run.json and the generated blocks of README.md and docs/middleware.md. */
+async function updateDocs(record) {
+  const { PERFORMANCE_ROWS, BUNDLE_ROWS, renderBlocks, replaceBlocks } =
+    await load("bench/report.ts");
+  const missing = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS]
+    .flatMap((row) => [row.metric, ...(row.ratio ? [row.ratio.metric] : [])])
+    .filter((metric) => typeof record.results[metric] !== "number");
+  if (missing.length > 0) throw new Error(`not a full run: no ${missing.join(", ")}`);
+  const prettier = await import("prettier");
+  const blocks = renderBlocks(record);
+  writeFileSync(path.join(benchDir, "last-run.json"), `${JSON.stringify(record, null, 2)}\n`);
+  for (const file of ["README.md", "docs/middleware.md"]) {
+    const full = path.join(root, file);
+    const updated = replaceBlocks(readFileSync(full, "utf8"), blocks);
+    const options = { ...(await prettier.resolveConfig(full)), filepath: full };
+    writeFileSync(full, await prettier.format(updated, options));
+  }
+  log(`bench/last-run.json, README.md and docs/middleware.md now quote the run of ${record.date}.`);
+}
+
+// `--update-docs-from-latest`: the docs from the run bench-results/latest.json recorded, unchanged.
+if (process.argv.includes("--update-docs-from-latest")) {
+  await updateDocs(JSON.parse(readFileSync(path.join(root, "bench-results/latest.json"), "utf8")));
+  process.exit(0);
+}
+
 // ---- micro: session reads (µs per call) ------------------------------------------------------
 if (only.has("micro")) {
   log("\n# Session read cost (one process, µs per call)");
@@ -145,7 +171,9 @@ async function start(dir, port) {
     if (child.exitCode !== null)
       throw new Error(`next start exited (${child.exitCode}):\n${stderr}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/bench/plain`)).ok) return child;
+      const res = await fetch(`http://127.0.0.1:${port}/bench/plain`);
+      await res.arrayBuffer();
+      if (res.ok) return child;
     } catch {
       // not up yet
     }
@@ -201,32 +229,34 @@ if (only.has("http")) {
   prepareBenchApp();
   log("building the bench app ...");
   build(appDir);
+  // Sessions first: made after the server is up, they would leave its idle keep-alive sockets to
+  // time out under the probes below.
+  const salt = "authjs.session-token";
+  const { encode } = await import("next-auth/jwt");
+  const token = await encode({
+    token: { sub: "user-bench", name: "Bench", role: "member" },
+    secret,
+    salt,
+    maxAge: 3600,
+  });
+  const cookie = `${salt}=${token}`;
+  // Enough distinct sessions that none repeats in the cold runs at up to 2000 req/s.
+  const { coldSessionCookies } = await load("bench/cold-sessions.ts");
+  const coldList = await coldSessionCookies(secret, salt, 2000 * (2 + 2 * seconds));
+  let coldNext = 0;
+  let coldWraps = 0;
+  const cold = {
+    next() {
+      if (coldNext === coldList.length) {
+        coldNext = 0;
+        coldWraps++;
+      }
+      return coldList[coldNext++];
+    },
+  };
   const port = await freePort();
   const server = await start(appDir, port);
   try {
-    const salt = "authjs.session-token";
-    const { encode } = await import("next-auth/jwt");
-    const token = await encode({
-      token: { sub: "user-bench", name: "Bench", role: "member" },
-      secret,
-      salt,
-      maxAge: 3600,
-    });
-    const cookie = `${salt}=${token}`;
-    // Enough distinct sessions that none repeats in the cold runs at up to 2000 req/s.
-    const { coldSessionCookies } = await load("bench/cold-sessions.ts");
-    const coldList = await coldSessionCookies(secret, salt, 2000 * (2 + 2 * seconds));
-    let coldNext = 0;
-    let coldWraps = 0;
-    const cold = {
-      next() {
-        if (coldNext === coldList.length) {
-          coldNext = 0;
-          coldWraps++;
-        }
-        return coldList[coldNext++];
-      },
-    };
     const cookiesFor = (route) => (route.cookie === "cold" ? cold : cookie);
     // Every route must answer 200 with its sessions, or its figure means nothing.
     const probes = HTTP_ROUTES.flatMap((r) =>
@@ -236,6 +266,7 @@ if (only.has("http")) {
     );
     for (const [p, c] of probes) {
       const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { cookie: c } });
+      await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}, not 200`);
     }
     for (const r of HTTP_ROUTES) await run(`http://127.0.0.1:${port}${r.path}`, cookiesFor(r), 2); // warm-up
@@ -346,17 +377,7 @@ writeFileSync(
 if (process.argv.includes("--update-docs")) {
   // The docs quote one whole run: a partial run (BENCH_ONLY) cannot update them.
   if (only.size < 4) throw new Error("--update-docs needs a full run (unset BENCH_ONLY)");
-  const { renderBlocks, replaceBlocks } = await load("bench/report.ts");
-  const prettier = await import("prettier");
-  const blocks = renderBlocks(record);
-  writeFileSync(path.join(benchDir, "last-run.json"), `${JSON.stringify(record, null, 2)}\n`);
-  for (const file of ["README.md", "docs/middleware.md"]) {
-    const full = path.join(root, file);
-    const updated = replaceBlocks(readFileSync(full, "utf8"), blocks);
-    const options = { ...(await prettier.resolveConfig(full)), filepath: full };
-    writeFileSync(full, await prettier.format(updated, options));
-  }
-  log("\nbench/last-run.json, README.md and docs/middleware.md now quote this run.");
+  await updateDocs(record);
 }
 
 if (process.argv.includes("--check")) {
