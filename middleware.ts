@@ -6,9 +6,9 @@
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
 import { authorizationMiddleware, createAuthz } from "@/lib/authz";
-import { kitOptions } from "@/lib/kit";
+import { authzOptions } from "@/lib/authz-edge";
 
-export default authorizationMiddleware(createAuthz(kitOptions), {
+export default authorizationMiddleware(createAuthz(authzOptions), {
   rules: pathRules,
   signInPath: SIGN_IN_PATH,
   forbiddenPath: "/403",

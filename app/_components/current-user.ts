@@ -1,5 +1,5 @@
 import { policies } from "@/lib/access";
-import { authorizeAction } from "@/lib/guard";
+import { authorizeAction } from "@/lib/authz-node";
 
 /**
  * Who is signed in, read by the kit itself (the same cookie reader the API uses), or null. For

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { policies } from "@/lib/access";
 import { userStore } from "@/lib/demo/store";
-import { authorize } from "@/lib/guard";
+import { authorize } from "@/lib/authz-node";
 import { deleteUserAction } from "../_actions/admin";
 import { DeleteForm } from "../_components/delete-form";
 import { SignOutButton } from "../_components/sign-out-button";

@@ -1,59 +1,14 @@
 import { claimsParser } from "./claims";
-import { compilePolicy, type Policy, type PolicyRules } from "./policy";
-import type { SessionClaims } from "./session/source";
-
-/**
- * The app's one declaration of its roles, permissions, plans and features. Everything else in the
- * kit is typed from it, so a misspelt role in a policy is a compile error, not a silent deny.
- */
-export interface AccessDeclaration {
-  /** Roles by name. `inherits` lists roles whose permissions (and checks) this role also satisfies. */
-  readonly roles: Readonly<Record<string, RoleDeclaration>>;
-  /** Plans by name, each with the features it unlocks. Omit for apps without plans. */
-  readonly plans?: Readonly<Record<string, PlanDeclaration>>;
-  /** Where a user can upgrade; refusals for a missing feature link to it (`upgrade_url`). */
-  readonly upgradeUrl?: string;
-}
-
-/** One role: the roles it includes and the permissions it grants. */
-export interface RoleDeclaration {
-  readonly inherits?: readonly string[];
-  readonly permissions?: readonly string[];
-}
-
-/** One plan: the features it unlocks, and a name shown to users (defaults to the plan's key). */
-export interface PlanDeclaration {
-  readonly features: readonly string[];
-  readonly label?: string;
-}
-
-/** The role names of a declaration. */
-export type RoleOf<D extends AccessDeclaration> = keyof D["roles"] & string;
-/** Every permission any role of a declaration grants. */
-export type PermissionOf<D extends AccessDeclaration> = NonNullable<
-  D["roles"][keyof D["roles"]]["permissions"]
->[number];
-/** The plan names of a declaration (`never` without plans). */
-export type PlanOf<D extends AccessDeclaration> =
-  D["plans"] extends Readonly<Record<string, PlanDeclaration>> ? keyof D["plans"] & string : never;
-/** Every feature any plan of a declaration unlocks (`never` without plans). */
-export type FeatureOf<D extends AccessDeclaration> =
-  D["plans"] extends Readonly<Record<string, PlanDeclaration>>
-    ? D["plans"][keyof D["plans"]]["features"][number]
-    : never;
-
-/**
- * Who is asking, as the kit knows it from a verified session: never from the request body,
- * query or any header the client controls.
- */
-export interface Subject<D extends AccessDeclaration = AccessDeclaration> {
-  readonly id: string;
-  readonly email?: string;
-  readonly name?: string;
-  readonly roles: readonly RoleOf<D>[];
-  readonly tenant?: string;
-  readonly plan?: PlanOf<D>;
-}
+import { compilePolicy } from "./policy";
+import type {
+  Access,
+  AccessDeclaration,
+  FeatureOf,
+  PermissionOf,
+  PlanOf,
+  RoleOf,
+  Subject,
+} from "./types";
 
 /** Makes a declaration whose `inherits` names an undeclared role fail to compile. */
 type CheckedDeclaration<D extends AccessDeclaration> = D & {
@@ -61,38 +16,6 @@ type CheckedDeclaration<D extends AccessDeclaration> = D & {
     readonly [K in keyof D["roles"]]: { readonly inherits?: readonly (keyof D["roles"])[] };
   };
 };
-
-/**
- * A declaration the kit has checked and indexed: role closure, feature-to-plan table and the
- * claims schema, all computed once at start-up.
- */
-export interface Access<D extends AccessDeclaration> {
-  readonly declaration: D;
-  /** Role names in declaration order. */
-  readonly roles: readonly RoleOf<D>[];
-  /** Whether a subject holds `role` directly or through inheritance. */
-  hasRole(subject: Subject<D>, role: RoleOf<D>): boolean;
-  /** Whether a subject's roles grant `permission`. */
-  hasPermission(subject: Subject<D>, permission: PermissionOf<D>): boolean;
-  /** Whether a subject's plan unlocks `feature`. */
-  hasFeature(subject: Subject<D>, feature: FeatureOf<D>): boolean;
-  /** The first declared plan that unlocks `feature` (what an upgrade hint names). */
-  planFor(feature: FeatureOf<D>): { readonly plan: PlanOf<D>; readonly label: string } | undefined;
-  /** Validates raw session claims into a Subject; `null` when they do not fit the declaration. */
-  parseSubject(claims: SessionClaims): Subject<D> | null;
-  /**
-   * Defines a policy on this declaration: checked now (unknown role, empty list, malformed CIDR,
-   * bad window all throw a TypeError at start-up), evaluated per request by `createAuthz`.
-   *
-   * @example
-   * const adminOnly = access.policy({ name: "admin", role: "admin" });
-   */
-  policy<const R extends PolicyRules<D>>(rules: R): Policy<D, R>;
-  /** Whether `name` is a declared role, permission or feature (for validating untyped callers). */
-  isRole(name: unknown): name is RoleOf<D>;
-  isPermission(name: unknown): name is PermissionOf<D>;
-  isFeature(name: unknown): name is FeatureOf<D>;
-}
 
 /**
  * Declares the app's roles, permissions, plans and features once; the returned object types every

@@ -5,13 +5,18 @@
  * validation, rate limit, resource) and answers a refusal as data a form can render, never as a
  * thrown redirect. Server side only (`next/headers`): not for middleware.ts.
  */
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
 import { deny, type Deny } from "./decision";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
-import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import { currentRequest } from "./next-request";
+import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type { ActionRefusal } from "./server";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 export type { ActionRefusal };
 
@@ -52,8 +57,13 @@ export interface ActionOptions<S, IS, Res> {
 
 type InputOf<IS> = IS extends StandardSchemaV1 ? OutputOf<IS> : undefined;
 
-/** A server action as Next calls it: any arguments in, a promise out. */
-export type ServerAction<Out> = (...args: unknown[]) => Promise<Out>;
+/**
+ * A server action as Next calls it: any arguments in, a promise out. It also fits a form's
+ * `action` prop directly (React ignores what a plain form action returns); use `useActionState`
+ * to show the refusal.
+ */
+export type ServerAction<Out> = ((...args: unknown[]) => Promise<Out>) &
+  ((formData: FormData) => Promise<void>);
 
 /** `withAuthorizationAction(policy, action)` or `withAuthorizationAction(policy, options, action)`. */
 export interface WithAuthorizationAction {
@@ -150,7 +160,7 @@ async function validateInput(
  * @example
  * export const { withAuthorizationAction } = createActionGuard(authz);
  */
-export function createActionGuard(authz: Pick<Authz, "check">): {
+export function createActionGuard(authz: Pick<Checker, "check">): {
   readonly withAuthorizationAction: WithAuthorizationAction;
 } {
   /**
@@ -211,7 +221,11 @@ export function createActionGuard(authz: Pick<Authz, "check">): {
         args,
       });
     };
-    return mark(guarded, { kind: "policy", policy: policy.name, entry: "action" });
+    return mark(guarded, {
+      kind: "policy",
+      policy: policy.name,
+      entry: "action",
+    }) as ServerAction<Awaited<Out> | ActionRefusal>;
   }
   return { withAuthorizationAction: withAuthorizationAction as WithAuthorizationAction };
 }

@@ -1,6 +1,4 @@
-import type { AccessDeclaration, Subject } from "./access";
-import { deny, internalError, notFound, type Allow, type Deny } from "./decision";
-import type { Policy, PolicyRules, RequiresSubject } from "./policy";
+import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { trustedOriginSet } from "./origin";
 import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
@@ -9,6 +7,15 @@ import type { RateLimitStore } from "./rate-limit/store";
 import { denialResponse, type ResponseOptions } from "./respond";
 import { createWithAuthorization, type WithAuthorization } from "./route";
 import type { SessionSource } from "./session/source";
+import type {
+  AccessDeclaration,
+  Checker,
+  CheckOptions,
+  Policy,
+  PolicyRules,
+  Subject,
+  SubjectFor,
+} from "./types";
 
 /** Where a failure inside the kit happened, for the operator's log. */
 export type AuthzStage = "ip" | "session" | "rateLimit" | "resource" | "validation";
@@ -42,51 +49,14 @@ export interface AuthzOptions {
   readonly now?: () => number;
 }
 
-/** The subject a policy guarantees: a Subject, or Subject | null for a public policy. */
-export type SubjectFor<D extends AccessDeclaration, R> =
-  RequiresSubject<R> extends true ? Subject<D> : Subject<D> | null;
-
-/** What `check` lets through: the subject, headers to add, and the loaded resource. */
-export interface Granted<S, Res> extends Allow<S> {
-  readonly resource: Res;
-}
-
-/** Options of one check: how far to go, what to load, what to validate before counting. */
-export interface CheckOptions<S, Res> {
-  /**
-   * `"claims"` stops after the checks a session alone can decide (IP, session, role, permission,
-   * feature): what middleware and pages run. `"all"` (default) also counts the rate limit and
-   * checks the resource: what route handlers run.
-   */
-  readonly stages?: "claims" | "all";
-  /** Runs after the claims checks and before the rate limit: input validation belongs here. */
-  readonly validate?: (subject: S) => Promise<Deny | null>;
-  /** Loads the resource the policy's resource rule checks; null means it does not exist (404). */
-  readonly load?: (subject: S) => Promise<Res | null>;
-}
-
 /** A configured kit: evaluate policies, guard route handlers. */
-export interface Authz {
+export interface Authz extends Checker {
   readonly options: AuthzOptions;
-  /**
-   * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
-   * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
-   */
-  check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
-    policy: Policy<D, R>,
-    request: Request,
-    options?: CheckOptions<SubjectFor<D, R>, Res>,
-  ): Promise<Granted<SubjectFor<D, R>, Res> | Deny>;
   /** Resolves the request's subject with no policy: null when anonymous or on any error. */
   subject<D extends AccessDeclaration>(
     policy: Policy<D>,
     request: Request,
   ): Promise<Subject<D> | null>;
-  /**
-   * The response for a refusal, with this kit's response options: use it for refusals a handler
-   * makes itself (a 404 for a missing id), so they match the kit's own byte for byte.
-   */
-  denialResponse(decision: Deny, request?: Request): Response;
   /** Wraps a route handler so it runs only for requests the policy allows. See `route.ts`. */
   readonly withAuthorization: WithAuthorization;
 }
@@ -158,7 +128,7 @@ export function createAuthz(options: AuthzOptions): Authz {
       policy: Policy<D, R>,
       request: Request,
       checkOptions: CheckOptions<SubjectFor<D, R>, Res> = {},
-    ): Promise<Granted<SubjectFor<D, R>, Res> | Deny> {
+    ): Promise<Decision<SubjectFor<D, R>, Res>> {
       let stage: AuthzStage = "ip";
       try {
         let ip: string | null = null;

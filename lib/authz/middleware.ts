@@ -5,17 +5,10 @@
  * path matching can diverge from routing, and middleware may not run at all.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import type { AccessDeclaration } from "./access";
-import type { Authz } from "./authz";
 import { internalError, type Deny } from "./decision";
-import {
-  callbackPath,
-  definePathRules,
-  pathForms,
-  signInRedirectPath,
-  type CompiledPathRule,
-  type PathRule,
-} from "./path";
+import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
+import { callbackPath, signInRedirectPath } from "./sign-in";
+import type { AccessDeclaration, Checker } from "./types";
 
 /** Options of {@link authorizationMiddleware}. */
 export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
@@ -70,7 +63,7 @@ const isCompiled = <D extends AccessDeclaration>(
  * @param options rules, `signInPath`, `forbiddenPath`, `callbackParam`
  * @example
  * // middleware.ts (Edge) — or proxy.ts (Node) with the same two exports
- * export default authorizationMiddleware(createAuthz(kitOptions), {
+ * export default authorizationMiddleware(createAuthz(authzOptions), {
  *   rules: pathRules,
  *   signInPath: "/signin",
  *   forbiddenPath: "/403",
@@ -78,7 +71,7 @@ const isCompiled = <D extends AccessDeclaration>(
  * export const config = { matcher: ["/admin/:path*", "/api/admin/:path*"] };
  */
 export function authorizationMiddleware<D extends AccessDeclaration>(
-  authz: Pick<Authz, "check" | "denialResponse">,
+  authz: Checker,
   options: AuthorizationMiddlewareOptions<D>,
 ): AuthorizationMiddleware {
   if (typeof authz?.check !== "function")
@@ -147,8 +140,8 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
     // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. The
-    // refusal's caching is set here, whatever the page does: a 403 page Next prerendered would
-    // otherwise go out with `s-maxage=31536000` on the protected URL.
+    // refusal's caching is set here too, though Next 16 replaces it with a prerendered page's own
+    // `s-maxage=31536000`: the forbiddenPath page must be dynamic (the README says so).
     const rewrite = NextResponse.rewrite(new URL(`${basePath}${forbiddenPath ?? "/"}`, origin));
     rewrite.headers.set("Cache-Control", "private, no-store");
     return marked(rewrite);

@@ -9,8 +9,7 @@
  * direction, and the one this module takes whenever the two readings differ. The route handler's
  * own check stays the authority (docs/middleware.md).
  */
-import type { AccessDeclaration } from "./access";
-import type { Policy } from "./policy";
+import type { AccessDeclaration, Policy } from "./types";
 
 /** The methods a rule may name. HEAD is served by GET handlers, so a GET rule covers HEAD too. */
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -213,58 +212,6 @@ export function pathForms(url: { readonly pathname: string }): readonly PathForm
 
   const same = routed.length === aggressive.length && routed.every((s, i) => s === aggressive[i]);
   return same ? [routed] : [routed, aggressive];
-}
-
-/**
- * The same-origin path and query to come back to after sign-in, from the request's own URL:
- * never another host (`//evil.example` collapses to `/evil.example`), and without Next's internal
- * `_rsc` cache-busting parameter.
- *
- * @example
- * callbackPath(new URL("http://x//evil.example/a?b=1&_rsc=x")); // "/evil.example/a?b=1"
- */
-export function callbackPath(url: { readonly pathname: string; readonly search: string }): string {
-  const path = `/${url.pathname.replace(/^[/\\]+/, "")}`;
-  const params = new URLSearchParams(url.search);
-  params.delete("_rsc");
-  const query = params.toString();
-  return query === "" ? path : `${path}?${query}`;
-}
-
-/**
- * Keeps a callback URL on this site: a path that starts with one `/` (not `//` or `/\`, which
- * browsers read as another host). Anything else becomes `/`.
- *
- * @example
- * sameOriginPath("//evil.example/x"); // "/"
- */
-export function sameOriginPath(candidate: string | null | undefined): string {
-  if (
-    !candidate ||
-    !candidate.startsWith("/") ||
-    candidate.startsWith("//") ||
-    candidate.startsWith("/\\")
-  )
-    return "/";
-  // Control characters can smuggle a host past naive checks in some browsers.
-  if (/[\u0000-\u001f\u007f]/.test(candidate)) return "/";
-  return candidate;
-}
-
-/**
- * The sign-in URL that comes back to `callbackPath` (kept same-origin): one builder for the
- * middleware's redirects and the pages' `authorize()`, so both send the same URL.
- *
- * @param param the query parameter Auth.js reads @default "callbackUrl"
- * @example
- * signInRedirectPath("/signin", "/admin?tab=users"); // "/signin?callbackUrl=%2Fadmin%3Ftab%3Dusers"
- */
-export function signInRedirectPath(
-  signInPath: string,
-  callbackPath: string,
-  param = "callbackUrl",
-): string {
-  return `${signInPath}?${param}=${encodeURIComponent(sameOriginPath(callbackPath))}`;
 }
 
 const METHOD_SET = new Set<string>(HTTP_METHODS);

@@ -1,9 +1,14 @@
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
-import { deny, type Deny } from "./decision";
+import { badRequest, readJsonBody } from "./body";
 import { crossSiteRefusal, trustedOriginSet } from "./origin";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
-import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
+import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 /** Route params as Next passes them before validation. */
 export type RawParams = Readonly<Record<string, string | string[] | undefined>>;
@@ -121,73 +126,6 @@ export function publicRoute<
   return mark(handler, { kind: "public", reason });
 }
 
-const badRequest = (message: string, issues: readonly FieldIssue[] = []): Deny =>
-  deny("invalid_request", message, {
-    rule: "validation",
-    details: issues.length > 0 ? { issues } : {},
-  });
-
-/**
- * Reads the body as UTF-8 text, stopping as soon as it exceeds `maxBytes` (null then). A body sent
- * without Content-Length (chunked) is never buffered past the limit: `request.text()` would read an
- * endless stream until the process runs out of memory.
- */
-async function readTextUpTo(request: Request, maxBytes: number): Promise<string | null> {
-  if (request.body === null) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-// A JSON body must say so: a form or text/plain post (what a cross-site page can send without a
-// preflight) never reaches a handler that expects JSON.
-const isJsonType = (contentType: string | null): boolean =>
-  contentType !== null && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
-
-async function readJsonBody(
-  request: Request,
-  maxBytes: number,
-): Promise<{ ok: true; value: unknown } | Deny> {
-  if (!isJsonType(request.headers.get("content-type"))) {
-    return deny("unsupported_media_type", "Request body must be sent as application/json", {
-      rule: "validation",
-    });
-  }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes)
-    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, {
-      rule: "validation",
-    });
-  const text = await readTextUpTo(request, maxBytes);
-  if (text === null)
-    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, {
-      rule: "validation",
-    });
-  if (text.trim() === "") return badRequest("Request body must be JSON");
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return badRequest("Request body must be JSON");
-  }
-}
-
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
   const entries = Object.entries(headers);
   if (entries.length === 0) return response;
@@ -223,9 +161,7 @@ function withCaching(response: Response, cacheControl: string | undefined): Resp
  * The wrapped handler runs only if the policy allows; a refusal is answered before params are
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
-export function createWithAuthorization(
-  authz: Pick<Authz, "check" | "denialResponse"> & { readonly options?: Authz["options"] },
-): WithAuthorization {
+export function createWithAuthorization(authz: Checker): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
     optionsOrHandler:

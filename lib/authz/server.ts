@@ -3,12 +3,17 @@
  * `next/navigation`, so it is for the App Router's server side only (not for middleware.ts).
  */
 import { forbidden, notFound, redirect } from "next/navigation";
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
 import { currentRequest } from "./next-request";
-import { sameOriginPath, signInRedirectPath } from "./path";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
+import { sameOriginPath, signInRedirectPath } from "./sign-in";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
 export { sameOriginPath, signInRedirectPath };
@@ -65,7 +70,7 @@ export interface Authorize {
 function checkRunnable(
   policy: Policy,
   hasLoad: boolean,
-  options: Authz["options"] | undefined,
+  options: Checker["options"],
   where: string,
 ): void {
   if (policy.rules.resource && !hasLoad) {
@@ -90,7 +95,7 @@ function checkRunnable(
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Authz, "check"> & { readonly options?: Authz["options"] },
+  authz: Pick<Checker, "check" | "options">,
   options: {
     readonly signInPath?: string;
     /**

@@ -16,7 +16,8 @@
  * in all on two idle cores. COPY_PROJECTS=a,c runs some of them; KEEP_COPY_PROJECTS=1 keeps the
  * folders (with next-build.log) for a look.
  */
-import { cpSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,7 +126,7 @@ function projectFiles(p: ProjectSpec, dir: string): Record<string, string> {
   const cookieName = v4 ? "next-auth.session-token" : "authjs.session-token";
   const files = nextAppFiles(p, dir, { name: `authz-copy-${p.id}` });
 
-  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz/access";
+  files[`${src}lib/access.ts`] = `import { defineAccess } from "@/lib/authz";
 
 export const access = defineAccess({
   roles: {
@@ -141,31 +142,31 @@ export const policies = {
 `;
 
   const sessionSource = v4 ? "nextAuthV4Session" : "authJsSession";
-  files[`${src}lib/kit.ts`] = `import type { AuthzOptions } from "@/lib/authz/authz";
-import { ${sessionSource} } from "@/lib/authz/session";
+  files[`${src}lib/authz-edge.ts`] =
+    `import { ${sessionSource}, type AuthzOptions } from "@/lib/authz";
 
 // Edge-safe: shared by middleware.ts and the route handlers.
-export const kitOptions = {
+export const authzOptions = {
   session: ${sessionSource}({ secret: () => process.env.${secretEnv} }),
   response: { challenge: 'Cookie realm="copy-${p.id}", form-action="/api/auth/signin", cookie-name="${cookieName}"' },
 } satisfies AuthzOptions;
 `;
-  files[`${src}lib/guard.ts`] = `import { createAuthz } from "@/lib/authz/authz";
-import { kitOptions } from "@/lib/kit";
+  files[`${src}lib/authz-node.ts`] = `import { createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 
-export const authz = createAuthz(kitOptions);
+export const authz = createAuthz(authzOptions);
 export const { withAuthorization } = authz;
 `;
 
   files[`${src}app/api/me/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) =>
   Response.json({ id: subject.id, roles: subject.roles }),
 );
 `;
   files[`${src}app/api/admin/users/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.admin, async (_request, { subject }) =>
   Response.json({ users: ["alice@example.com", "bob@example.com"], by: subject.id }),
@@ -174,7 +175,7 @@ export const GET = withAuthorization(policies.admin, async (_request, { subject 
   // Params arrive as a Promise in Next 15 and 16; the kit awaits and validates them.
   files[`${src}app/api/admin/users/[id]/route.ts`] = `import * as z from "zod";
 import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ id: z.string().min(1).max(32) });
 
@@ -184,13 +185,13 @@ export const GET = withAuthorization(policies.admin, { params }, async (_request
 `;
   // Not matched by middleware.ts: the handler's own check answers alone.
   files[`${src}app/api/account/route.ts`] = `import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) => Response.json({ account: subject.id }));
 `;
   // A probe with NO handler-side check, matched by middleware.ts only: if it answers 401 to an
   // anonymous request, the built middleware ran the kit. (Real routes check in the handler too.)
-  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz/route";
+  files[`${src}app/api/probe/route.ts`] = `import { publicRoute } from "@/lib/authz";
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
 `;
@@ -203,12 +204,11 @@ export const GET = publicRoute("test probe: middleware.ts alone guards it", asyn
 function middlewareSource(gate: ProjectSpec["gate"]): string {
   const where = gate === "proxy" ? "in proxy.ts (Node.js runtime)" : "on the Edge";
   return `import { policies } from "@/lib/access";
-import { createAuthz } from "@/lib/authz/authz";
-import { authorizationMiddleware } from "@/lib/authz/middleware";
-import { kitOptions } from "@/lib/kit";
+import { authorizationMiddleware, createAuthz } from "@/lib/authz";
+import { authzOptions } from "@/lib/authz-edge";
 
 // An early answer ${where}; the route handlers check the same policies again.
-export default authorizationMiddleware(createAuthz(kitOptions), {
+export default authorizationMiddleware(createAuthz(authzOptions), {
   rules: [
     { path: "/api/me", policy: policies.signedIn, kind: "api" },
     { path: "/api/admin/**", policy: policies.admin, kind: "api" },
@@ -379,4 +379,66 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   it("logged no kit error while serving", () => {
     expect(serverOutput()).not.toMatch(/\[authz\]|Error:/);
   });
+
+  it("runs authz:report and authz:probe from the copied kit", () => {
+    checkEntryPointTools(dir, p);
+  }, 180_000);
 });
+
+/**
+ * The entry-point report and probe, run from the copy (`<kit>/tools/`) as its user would: every
+ * route the project wraps is listed with its policy and middleware rule; only Auth.js's own
+ * handlers, exported as Auth.js makes them (not wrapped in `publicRoute`), are reported unguarded,
+ * and they are the only entries whose answers the probe finds differ from a declaration.
+ */
+function checkEntryPointTools(dir: string, p: ProjectSpec): void {
+  const tools = path.join(dir, p.src ? "src/lib/authz/tools" : "lib/authz/tools");
+  writeFileSync(
+    path.join(dir, "probe-users.ts"),
+    'export const users = [{ id: "user-alice", role: "admin" }, { id: "user-bob", role: "member" }];\n',
+  );
+  const run = (tool: string, args: readonly string[]) =>
+    spawnSync(process.execPath, [path.join(tools, tool), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+
+  const report = run("report-node.mjs", ["--json"]);
+  expect(report.status, report.stderr).toBe(1);
+  const listed = JSON.parse(report.stdout) as {
+    entries: {
+      kind: string;
+      path: string;
+      method?: string;
+      policy?: string;
+      middleware?: string;
+    }[];
+    unguarded: { method?: string; path: string }[];
+  };
+  expect(listed.unguarded.map((u) => `${u.method} ${u.path}`).sort()).toEqual([
+    "GET /api/auth/[...nextauth]",
+    "POST /api/auth/[...nextauth]",
+  ]);
+  const route = (path: string) => listed.entries.find((e) => e.kind === "route" && e.path === path);
+  expect(route("/api/admin/users")).toMatchObject({
+    policy: "admin",
+    middleware: "admin (/api/admin/**)",
+  });
+  expect(route("/api/account")).toMatchObject({ policy: "signed-in" });
+  expect(route("/api/account")?.middleware).toBeUndefined();
+
+  const probe = run("probe-node.mjs", ["--users", "probe-users.ts#users", "--json"]);
+  expect(probe.status, probe.stderr).not.toBe(2);
+  const matrix = JSON.parse(probe.stdout) as {
+    rows: { path: string; cells: Record<string, { observed: string }> }[];
+    mismatches: { path: string }[];
+  };
+  expect(matrix.mismatches.filter((m) => m.path !== "/api/auth/[...nextauth]")).toEqual([]);
+  const admin = matrix.rows.find((r) => r.path === "/api/admin/users")!.cells;
+  expect([
+    admin.anonymous?.observed,
+    admin["user-alice"]?.observed,
+    admin["user-bob"]?.observed,
+  ]).toEqual(["401", "200", "403"]);
+}

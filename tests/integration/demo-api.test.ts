@@ -3,8 +3,8 @@
  * real `Request`s and real Auth.js session cookies, as Next would call them: no server, no
  * middleware. These are the checks that must hold even when middleware does not run.
  *
- * The demo reads its environment at import (lib/access.ts: OPS_ALLOWED_IPS; lib/kit.ts: the proxy
- * trust model; lib/guard.ts: REDIS_URL) and AUTH_SECRET per request, so every load stubs the env
+ * The demo reads its environment at import (lib/access.ts: OPS_ALLOWED_IPS; lib/authz-edge.ts:
+ * the proxy trust model; lib/authz-node.ts: REDIS_URL) and AUTH_SECRET per request, so every load stubs the env
  * first, resets the module registry and imports the routes afresh (which also gives each test a
  * fresh in-memory rate-limit store).
  */

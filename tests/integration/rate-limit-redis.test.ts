@@ -7,11 +7,8 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  createRedisClientFromUrl,
-  redisRateLimitStore,
-  type LazyRedisClient,
-} from "@/lib/authz-redis-node";
+import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
+import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 
 const { skip } = requireRedisServer();
@@ -24,11 +21,12 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const CHILD = `
 import { runnerImport } from "vite";
 import { createInterface } from "node:readline";
-const { module: m } = await runnerImport(${JSON.stringify(`${ROOT}lib/authz-redis-node.ts`)});
+const { module: kit } = await runnerImport(${JSON.stringify(`${ROOT}lib/authz/rate-limit/redis.ts`)});
+const { module: demo } = await runnerImport(${JSON.stringify(`${ROOT}lib/redis-node.ts`)});
 const { REDIS_URL, KEY, N, LIMIT, NOW } = process.env;
-const client = m.createRedisClientFromUrl(REDIS_URL, { onError: () => {} });
+const client = demo.createRedisClientFromUrl(REDIS_URL, { onError: () => {} });
 await client.connect();
-const store = m.redisRateLimitStore({ client, timeoutMs: 5000, now: () => Number(NOW) });
+const store = kit.redisRateLimitStore({ client, timeoutMs: 5000, now: () => Number(NOW) });
 process.stdout.write("ready\\n");
 for await (const line of createInterface({ input: process.stdin })) if (line === "go") break;
 const results = await Promise.allSettled(

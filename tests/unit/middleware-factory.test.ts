@@ -15,7 +15,7 @@ import {
 import type { PathRule } from "@/lib/authz/path";
 import { sessionCookie } from "@/lib/authz/testing";
 import { demoUsers } from "@/lib/demo/users";
-import { kitOptions } from "@/lib/kit";
+import { authzOptions } from "@/lib/authz-edge";
 
 const secret = "middleware-unit-secret-0123456789abcdef";
 process.env.AUTH_SECRET = secret;
@@ -57,7 +57,7 @@ const request = (
   return new NextRequest(`http://localhost:3000${path}`, { method: init.method ?? "GET", headers });
 };
 
-const authz = createAuthz(kitOptions);
+const authz = createAuthz(authzOptions);
 const middleware = authorizationMiddleware(authz, {
   rules: pathRules,
   signInPath: "/signin",
@@ -366,7 +366,7 @@ describe("rules: every matching rule must allow; methods; order", () => {
 describe("fails closed", () => {
   it("a session reader that throws refuses (500 JSON on an API, the 403 page on a page), never passes", async () => {
     const broken = createAuthz({
-      ...kitOptions,
+      ...authzOptions,
       session: async () => Promise.reject(new Error("store down")),
       onError: () => {},
     });

@@ -7,7 +7,8 @@
  * half, and an expected error that stops being one fails that step.
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { defineAccess, type Subject } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/access";
+import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/authz";
 
 const access = defineAccess({

@@ -11,7 +11,8 @@
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
-import { defineAccess, type Subject } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/access";
+import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/authz";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { guardOf } from "@/lib/authz/route";

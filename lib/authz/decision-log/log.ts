@@ -3,7 +3,7 @@
  * path, records it on the active trace span, and keeps the request's id. Edge-safe.
  */
 import type { Deny } from "../decision";
-import type { ProxyTrust } from "../ip";
+import type { ProxyTrust } from "../ip/client";
 import type { DecisionEvent, DecisionLayer, ShadowOutcome } from "./event";
 import { hmacTagger } from "./hmac";
 import { deliveryQueue, type DeliveryQueue } from "./queue";

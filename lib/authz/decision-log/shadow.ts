@@ -3,9 +3,8 @@
  * never enforced. The decision log records the candidate's verdict where the two disagree, so a
  * rule change can be read against real traffic before it is switched on.
  */
-import type { AccessDeclaration, Subject } from "../access";
 import type { Deny } from "../decision";
-import type { Policy, PolicyRules } from "../policy";
+import type { AccessDeclaration, Policy, PolicyRules, Subject } from "../types";
 import type { ShadowOutcome } from "./event";
 
 const shadows = new WeakMap<object, object>();

@@ -9,7 +9,7 @@
  * avoid that at the price of approximate counts or one entry per hit; size `limit` with 2 × in mind.
  *
  * Per process only: with several instances (serverless, Edge regions) each counts alone, so the
- * effective limit is limit × instances. Use the Redis store (lib/authz-redis-node.ts) or an
+ * effective limit is limit × instances. Use the Redis store (./redis.ts) or an
  * Upstash limiter (./upstash.ts) when that matters.
  *
  * One rule per key: a key keeps counting in its current window until that window ends, whatever rule

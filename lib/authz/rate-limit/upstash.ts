@@ -37,11 +37,11 @@ export interface UpstashLikeLimiter {
  * @example
  * import { Ratelimit } from "@upstash/ratelimit";
  * import { Redis } from "@upstash/redis";
- * const store = fromUpstashLimiter(
+ * const store = upstashRateLimitStore(
  *   new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.fixedWindow(5, "60 s"), prefix: "export" }),
  * );
  */
-export function fromUpstashLimiter(limiter: UpstashLikeLimiter): RateLimitStore {
+export function upstashRateLimitStore(limiter: UpstashLikeLimiter): RateLimitStore {
   if (typeof limiter?.limit !== "function") {
     throw new TypeError("Invalid limiter: expected an object with a limit(identifier) method");
   }
@@ -60,3 +60,10 @@ export function fromUpstashLimiter(limiter: UpstashLikeLimiter): RateLimitStore 
     },
   };
 }
+
+/**
+ * The former name of {@link upstashRateLimitStore}.
+ *
+ * @deprecated Use `upstashRateLimitStore`: the same function under the name every store follows.
+ */
+export const fromUpstashLimiter = upstashRateLimitStore;

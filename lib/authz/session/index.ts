@@ -19,7 +19,6 @@ export { authJsSecrets } from "./secrets";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
 export {
   decryptJwt,
-  deriveJweKey,
   checkTimeClaims,
   DEFAULT_CLOCK_TOLERANCE_SEC,
   DEFAULT_MAX_TOKEN_BYTES,
@@ -27,6 +26,6 @@ export {
   type JweEncryption,
   type JweHeader,
   type JweKey,
-  type KeyDerivation,
   type KeyResolver,
 } from "./jwe";
+export { deriveJweKey, type KeyDerivation } from "./key-derivation";
