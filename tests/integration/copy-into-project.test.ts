@@ -6,7 +6,8 @@
  *
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
  *   a. Next 16 + Auth.js v5, the kit in lib/authz
- *   b. Next 15.5 + Auth.js v5, a src/ layout with the kit in src/lib/authz (renamed folders must work)
+ *   b. Next 15.5 + NextAuth v4, a src/ layout with the kit in src/lib/authz (renamed folders must
+ *      work; v4's App Router handler and nextAuthV4Session on Next 15.5)
  *   c. Next 16 + NextAuth v4 (App Router handler), the kit read through nextAuthV4Session
  *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of middleware.ts
  *
@@ -59,10 +60,10 @@ const PROJECTS: readonly ProjectSpec[] = [
   },
   {
     id: "b",
-    title: "Next 15.5 + Auth.js v5 (src/ layout)",
+    title: "Next 15.5 + NextAuth v4 (src/ layout)",
     next: "next-15",
-    nextAuth: "next-auth",
-    authVersion: 5,
+    nextAuth: "next-auth-v4",
+    authVersion: 4,
     src: true,
     gate: "middleware",
   },
