@@ -24,6 +24,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isCI } from "../../scripts/ci.mjs";
 import {
   APP_PASSWORD as PASSWORD,
   APP_SECRET as SECRET,
@@ -99,10 +100,34 @@ const PROJECTS: readonly ProjectSpec[] = [
   },
 ];
 
-const only = process.env.COPY_PROJECTS?.split(",")
-  .map((s) => s.trim())
-  .filter(Boolean);
-const selected = PROJECTS.filter((p) => !only || only.includes(p.id));
+/**
+ * COPY_PROJECTS=a,c narrows the run for a quick look. It says which projects it drops, they count as
+ * skipped tests, and under CI it is refused: CI proves every project.
+ */
+function selectProjects(list: string | undefined): {
+  selected: ProjectSpec[];
+  dropped: ProjectSpec[];
+} {
+  if (list === undefined) return { selected: [...PROJECTS], dropped: [] };
+  const ids = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !PROJECTS.some((p) => p.id === id));
+  if (unknown.length > 0)
+    throw new Error(`COPY_PROJECTS names no project ${unknown.join(", ")} (known: a, b, c, d)`);
+  const dropped = PROJECTS.filter((p) => !ids.includes(p.id));
+  if (dropped.length > 0 && isCI())
+    throw new Error(
+      `COPY_PROJECTS=${list} would drop ${dropped.map((p) => p.id).join(", ")}: refused under CI, which runs every project`,
+    );
+  if (dropped.length > 0)
+    console.warn(
+      `COPY_PROJECTS=${list}: SKIPPING ${dropped.map((p) => `${p.id} (${p.title})`).join("; ")}`,
+    );
+  return { selected: PROJECTS.filter((p) => ids.includes(p.id)), dropped };
+}
+const { selected, dropped } = selectProjects(process.env.COPY_PROJECTS);
 
 // ---------------------------------------------------------------------------------------------
 // The project's files: what a user would write around a copied kit.
@@ -271,6 +296,12 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // The checks, the same for every project.
+
+// Dropped projects show in the run's skipped count instead of vanishing.
+if (dropped.length > 0)
+  describe("projects COPY_PROJECTS left out", () => {
+    it.skip.each(dropped)("$id: $title", () => {});
+  });
 
 describe.each(selected)("lib/authz copied into $title", (p) => {
   let dir = "";
