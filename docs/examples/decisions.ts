@@ -1,5 +1,6 @@
 // Lower level: evaluate a policy yourself, and build refusals from decisions.
 import {
+  AuthzConfigError,
   DEFAULT_CHALLENGE,
   denialResponse,
   deny,
@@ -31,3 +32,14 @@ export const statusOfRoleRefusal = DenyStatus.role_required; // 403
 export const clientWantsProblems = (request: Request) => wantsProblemJson(request); // Accept: application/problem+json
 export const challenge = DEFAULT_CHALLENGE; // the WWW-Authenticate of every 401 unless you set response.challenge
 export const windowMs = parseDuration("1m"); // 60000
+
+// Every wrong option throws AuthzConfigError (a TypeError) where it is given, with a stable code.
+export function definedOrReported(define: () => void): string | null {
+  try {
+    define();
+    return null;
+  } catch (error) {
+    if (error instanceof AuthzConfigError) return `${error.code}: ${error.message}`; // invalid_policy: Invalid policy "x": ...
+    throw error;
+  }
+}
