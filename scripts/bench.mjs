@@ -25,7 +25,7 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const secret = "bench-secret-0123456789abcdef0123456789abcdef";
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const only = new Set((process.env.BENCH_ONLY ?? "micro,ratelimit,http,bundle").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "micro,ratelimit,http,bundle,entries").split(","));
 const results = {};
 
 const load = async (file) =>
@@ -218,6 +218,36 @@ if (only.has("bundle")) {
     `${files.length} chunks, ${(bytes / 1024).toFixed(1)} KB gzipped (target ≤ 72 KB; a no-op middleware is 51.5 KB)`,
   );
   results.edge_bundle_gzip_kb = bytes / 1024;
+}
+
+// ---- entry points: the report of a finished build, and the probe's whole matrix -----------------
+if (only.has("entries")) {
+  log("\n# Entry-point report and probe of the demo (npm run authz:report / authz:probe)");
+  if (!only.has("bundle")) build(root);
+  const tools = path.join(root, "lib", "authz", "tools");
+  const timed = (args) => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+    return { ms: performance.now() - started, status: r.status, stdout: r.stdout };
+  };
+  const report = timed([path.join(tools, "report-node.mjs"), "--json"]);
+  const entries = report.status === 0 ? JSON.parse(report.stdout).entries.length : 0;
+  log(
+    `report: ${(report.ms / 1000).toFixed(2)} s for ${entries} entry points, exit ${report.status} (target ≤ 10 s)`,
+  );
+  const probe = timed([
+    path.join(tools, "probe-node.mjs"),
+    "--users",
+    "lib/demo/users.ts#demoUsers",
+    "--json",
+  ]);
+  const matrix = probe.status === 0 ? JSON.parse(probe.stdout) : null;
+  const calls = matrix ? matrix.rows.reduce((n, r) => n + Object.keys(r.cells).length, 0) : 0;
+  log(
+    `probe: ${(probe.ms / 1000).toFixed(2)} s for ${calls} calls, next start included, exit ${probe.status} (target ≤ 60 s)`,
+  );
+  results.entries_report_s = report.ms / 1000;
+  results.entries_probe_s = probe.ms / 1000;
 }
 
 // Figures first, ratios last: the lines a script reads are the final ones.

@@ -64,6 +64,25 @@ step(
 );
 addCounts(vitestOut, "vitest");
 
+// Every entry point of the build guarded or public with a reason, the generated access table in
+// step, and the running server answering as the policies declare (lib/authz/tools/).
+if (built) {
+  const tools = path.join(root, "lib/authz/tools");
+  const users = ["--users", "lib/demo/users.ts#demoUsers"];
+  step("entry-point report (npm run authz:report)", process.execPath, [
+    path.join(tools, "report-node.mjs"),
+  ]);
+  step("docs/access.md up to date (npm run authz:access-doc)", process.execPath, [
+    path.join(tools, "access-doc-node.mjs"),
+    ...users,
+    "--check",
+  ]);
+  step("entry-point probe against next start (npm run authz:probe)", process.execPath, [
+    path.join(tools, "probe-node.mjs"),
+    ...users,
+  ]);
+}
+
 if (!built)
   console.error("\nSkipping the end-to-end tests: the production build failed (see above).");
 else if (missing.includes("chromium"))

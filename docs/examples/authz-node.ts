@@ -1,5 +1,6 @@
 // lib/authz-node.ts (Node runtime): the configured kit for route handlers, pages and server actions.
 import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
+import { createPageGuard } from "@/lib/authz/server";
 import { authzOptions } from "./authz-edge";
 
 export const authz = createAuthz({
@@ -9,3 +10,6 @@ export const authz = createAuthz({
 });
 
 export const { withAuthorization } = authz;
+
+// Pages and server components; server actions: see lib/authz/action (withAuthorizationAction).
+export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });

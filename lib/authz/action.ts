@@ -58,8 +58,13 @@ export interface ActionOptions<S, IS, Res> {
 
 type InputOf<IS> = IS extends StandardSchemaV1 ? OutputOf<IS> : undefined;
 
-/** A server action as Next calls it: any arguments in, a promise out. */
-export type ServerAction<Out> = (...args: unknown[]) => Promise<Out>;
+/**
+ * A server action as Next calls it: any arguments in, a promise out. It also fits a form's
+ * `action` prop directly (React ignores what a plain form action returns); use `useActionState`
+ * to show the refusal.
+ */
+export type ServerAction<Out> = ((...args: unknown[]) => Promise<Out>) &
+  ((formData: FormData) => Promise<void>);
 
 /** `withAuthorizationAction(policy, action)` or `withAuthorizationAction(policy, options, action)`. */
 export interface WithAuthorizationAction {
@@ -222,7 +227,11 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
         args,
       });
     };
-    return mark(guarded, { kind: "policy", policy: policy.name, entry: "action" });
+    return mark(guarded, {
+      kind: "policy",
+      policy: policy.name,
+      entry: "action",
+    }) as ServerAction<Awaited<Out> | ActionRefusal>;
   }
   return { withAuthorizationAction: withAuthorizationAction as WithAuthorizationAction };
 }

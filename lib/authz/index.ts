@@ -31,6 +31,8 @@ export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision
 export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";
 export type { ResponseOptions } from "./respond";
 export { guardOf, publicRoute } from "./route";
+export { publicLayout, publicPage } from "./public-page";
+export type { PublicRenderMark } from "./public-page";
 export type {
   AuthorizedContext,
   AuthorizedHandler,

@@ -151,8 +151,8 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
     // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. The
-    // refusal's caching is set here, whatever the page does: a 403 page Next prerendered would
-    // otherwise go out with `s-maxage=31536000` on the protected URL.
+    // refusal's caching is set here too, though Next 16 replaces it with a prerendered page's own
+    // `s-maxage=31536000`: the forbiddenPath page must be dynamic (the README says so).
     const rewrite = NextResponse.rewrite(new URL(`${basePath}${forbiddenPath ?? "/"}`, origin));
     rewrite.headers.set("Cache-Control", "private, no-store");
     return marked(rewrite);

@@ -6,7 +6,8 @@
  *
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
  *   a. Next 16 + Auth.js v5, the kit in lib/authz
- *   b. Next 15.5 + Auth.js v5, a src/ layout with the kit in src/lib/authz (renamed folders must work)
+ *   b. Next 15.5 + NextAuth v4, a src/ layout with the kit in src/lib/authz (renamed folders must
+ *      work; v4's App Router handler and nextAuthV4Session on Next 15.5)
  *   c. Next 16 + NextAuth v4 (App Router handler), the kit read through nextAuthV4Session
  *   d. Next 16 + Auth.js v5 with the same gate in proxy.ts (Node.js runtime) instead of middleware.ts
  *
@@ -16,7 +17,8 @@
  * in all on two idle cores. COPY_PROJECTS=a,c runs some of them; KEEP_COPY_PROJECTS=1 keeps the
  * folders (with next-build.log) for a look.
  */
-import { cpSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,10 +60,10 @@ const PROJECTS: readonly ProjectSpec[] = [
   },
   {
     id: "b",
-    title: "Next 15.5 + Auth.js v5 (src/ layout)",
+    title: "Next 15.5 + NextAuth v4 (src/ layout)",
     next: "next-15",
-    nextAuth: "next-auth",
-    authVersion: 5,
+    nextAuth: "next-auth-v4",
+    authVersion: 4,
     src: true,
     gate: "middleware",
   },
@@ -347,4 +349,66 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   it("logged no kit error while serving", () => {
     expect(serverOutput()).not.toMatch(/\[authz\]|Error:/);
   });
+
+  it("runs authz:report and authz:probe from the copied kit", () => {
+    checkEntryPointTools(dir, p);
+  }, 180_000);
 });
+
+/**
+ * The entry-point report and probe, run from the copy (`<kit>/tools/`) as its user would: every
+ * route the project wraps is listed with its policy and middleware rule; only Auth.js's own
+ * handlers, exported as Auth.js makes them (not wrapped in `publicRoute`), are reported unguarded,
+ * and they are the only entries whose answers the probe finds differ from a declaration.
+ */
+function checkEntryPointTools(dir: string, p: ProjectSpec): void {
+  const tools = path.join(dir, p.src ? "src/lib/authz/tools" : "lib/authz/tools");
+  writeFileSync(
+    path.join(dir, "probe-users.ts"),
+    'export const users = [{ id: "user-alice", role: "admin" }, { id: "user-bob", role: "member" }];\n',
+  );
+  const run = (tool: string, args: readonly string[]) =>
+    spawnSync(process.execPath, [path.join(tools, tool), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+
+  const report = run("report-node.mjs", ["--json"]);
+  expect(report.status, report.stderr).toBe(1);
+  const listed = JSON.parse(report.stdout) as {
+    entries: {
+      kind: string;
+      path: string;
+      method?: string;
+      policy?: string;
+      middleware?: string;
+    }[];
+    unguarded: { method?: string; path: string }[];
+  };
+  expect(listed.unguarded.map((u) => `${u.method} ${u.path}`).sort()).toEqual([
+    "GET /api/auth/[...nextauth]",
+    "POST /api/auth/[...nextauth]",
+  ]);
+  const route = (path: string) => listed.entries.find((e) => e.kind === "route" && e.path === path);
+  expect(route("/api/admin/users")).toMatchObject({
+    policy: "admin",
+    middleware: "admin (/api/admin/**)",
+  });
+  expect(route("/api/account")).toMatchObject({ policy: "signed-in" });
+  expect(route("/api/account")?.middleware).toBeUndefined();
+
+  const probe = run("probe-node.mjs", ["--users", "probe-users.ts#users", "--json"]);
+  expect(probe.status, probe.stderr).not.toBe(2);
+  const matrix = JSON.parse(probe.stdout) as {
+    rows: { path: string; cells: Record<string, { observed: string }> }[];
+    mismatches: { path: string }[];
+  };
+  expect(matrix.mismatches.filter((m) => m.path !== "/api/auth/[...nextauth]")).toEqual([]);
+  const admin = matrix.rows.find((r) => r.path === "/api/admin/users")!.cells;
+  expect([
+    admin.anonymous?.observed,
+    admin["user-alice"]?.observed,
+    admin["user-bob"]?.observed,
+  ]).toEqual(["401", "200", "403"]);
+}

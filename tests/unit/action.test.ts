@@ -142,10 +142,11 @@ describe("withAuthorizationAction: claims, then input, then rate limit, then res
     expect(guardOf(deleteUser)).toEqual({ kind: "policy", policy: "admin", entry: "action" });
   });
 
-  it("types: the input is the schema's output, the result the action's or a refusal", () => {
-    expectTypeOf(deleteUser).returns.resolves.toEqualTypeOf<
-      { ok: true; deleted: string } | ActionRefusal
-    >();
+  it("types: the result is the action's or a refusal; the action also fits a form's action prop", async () => {
+    await as("anonymous");
+    const result = await deleteUser({ id: "x" });
+    expectTypeOf(result).toEqualTypeOf<{ ok: true; deleted: string } | ActionRefusal>();
+    expectTypeOf(deleteUser).toExtend<(formData: FormData) => void | Promise<void>>();
   });
 });
 

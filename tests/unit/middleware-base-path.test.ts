@@ -1,8 +1,7 @@
 /**
  * The middleware under a `basePath`: the sign-in redirect, its `callbackUrl` and the 403 rewrite
- * all stay under it; and the refused page visit's caching is the kit's (`private, no-store`),
- * whatever the 403 page would say (a prerendered one says `s-maxage=31536000`). The copy-into-
- * project test proves the same on a build that sets `basePath`.
+ * all stay under it; and the refused page visit carries the kit's `Cache-Control: private,
+ * no-store`. The copy-into-project test proves the same on a build that sets `basePath`.
  */
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";

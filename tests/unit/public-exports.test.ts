@@ -80,6 +80,8 @@ it("the public entry points and their runtime exports", async () => {
         "parseDuration",
         "parseIp",
         "proxyTrustFromEnv",
+        "publicLayout",
+        "publicPage",
         "publicRoute",
         "sessionFromAuth",
         "upstashRateLimitStore",
