@@ -14,9 +14,9 @@ export default authorizationMiddleware(createAuthz(authzOptions), {
   forbiddenPath: "/403",
 });
 
-// Every matched path pays the platform's middleware floor (about 0.45-0.48x of its unmatched
-// throughput), so only areas where an early answer is worth it: pages (refused before rendering)
-// and the admin and ops APIs. Keep in step with pathRules (tests/unit/middleware-config.test.ts).
+// Every matched path pays the platform's middleware floor (the no-op row of the README's
+// performance table), so only areas where an early answer is worth it: pages (refused before
+// rendering) and the admin and ops APIs. Keep in step with pathRules (tests/unit/middleware-config.test.ts).
 // Next also applies these to /_next/data/<build>/...json and .rsc forms of the same paths.
 export const config = {
   matcher: ["/dashboard/:path*", "/admin/:path*", "/api/admin/:path*", "/api/ops/:path*"],

@@ -4,12 +4,14 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   addCounts,
+  buildWithoutMiddleware,
   ensureNext15Fixture,
   ensureSystemPackages,
   finish,
   playwright,
   productionBuild,
   root,
+  skipSuite,
   step,
   TEST_AUTH_SECRET,
 } from "./test-lib.mjs";
@@ -83,10 +85,13 @@ if (built) {
   ]);
 }
 
-if (!built)
-  console.error("\nSkipping the end-to-end tests: the production build failed (see above).");
+if (!built) skipSuite("end-to-end tests (Playwright)", "the production build failed");
 else if (missing.includes("chromium"))
-  console.warn("\n*** End-to-end tests SKIPPED: no Chromium (see above). ***");
-else playwright();
+  skipSuite("end-to-end tests (Playwright)", "no Chromium, see above");
+else {
+  // Only the e2e phase needs the second build (the guards without middleware.ts); one build a run.
+  buildWithoutMiddleware();
+  playwright();
+}
 
 finish();

@@ -5,6 +5,10 @@
  * call never reaches the action, and each wrapped action carries the mark the entry-point report
  * reads. `next/headers` is the only stand-in: outside a Next request there are no headers to read,
  * so the test hands the action the request headers a real call would have. Sessions are real cookies.
+ *
+ * Type assertions (`expectTypeOf`, `@ts-expect-error`) are checked by `tsc --noEmit -p .`, the
+ * typecheck step of `npm test` (tests are in tsconfig's include): Vitest runs only their runtime
+ * half, and an expected error that stops being one fails that step.
  */
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import * as z from "zod";

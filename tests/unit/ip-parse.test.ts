@@ -179,10 +179,11 @@ describe("parseIp against ipaddr.js", () => {
   });
 
   test("canonical text parses back to itself", () => {
-    for (const s of corpus) {
-      const ip = parseIp(s);
-      if (ip !== null) expect(parseIp(ip.address)?.address).toBe(ip.address);
-    }
+    const parsed = [...corpus].map((s) => parseIp(s)).filter((ip) => ip !== null);
+    // The corpus must hold plenty of valid addresses, or this checks nothing.
+    expect(parsed.length).toBeGreaterThan(100);
+    const unstable = parsed.filter((ip) => parseIp(ip.address)?.address !== ip.address);
+    expect(unstable.map((ip) => ip.address)).toEqual([]);
   });
 });
 

@@ -4,6 +4,10 @@
  * to whatever the handler returns (even a Response with immutable headers), and the context types a
  * handler sees. Validation runs after the claims checks, so an anonymous caller learns nothing from
  * a 400.
+ *
+ * Type assertions (`expectTypeOf`, `@ts-expect-error`) are checked by `tsc --noEmit -p .`, the
+ * typecheck step of `npm test` (tests are in tsconfig's include): Vitest runs only their runtime
+ * half, and an expected error that stops being one fails that step.
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
