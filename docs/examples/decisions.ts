@@ -1,5 +1,6 @@
 // Lower level: evaluate a policy yourself, and build refusals from decisions.
 import {
+  AuthzConfigError,
   DEFAULT_CHALLENGE,
   denialResponse,
   deny,
@@ -36,3 +37,14 @@ export const windowMs = parseDuration("1m"); // 60000
 // Sign-in links only ever point back into this site.
 export const backTo = (candidate: string | null) => sameOriginPath(candidate); // "//evil.example" -> "/"
 export const signInLink = signInRedirectPath("/signin", "/admin?tab=users"); // "/signin?callbackUrl=%2Fadmin%3Ftab%3Dusers"
+
+// Every wrong option throws AuthzConfigError (a TypeError) where it is given, with a stable code.
+export function definedOrReported(define: () => void): string | null {
+  try {
+    define();
+    return null;
+  } catch (error) {
+    if (error instanceof AuthzConfigError) return `${error.code}: ${error.message}`; // invalid_policy: Invalid policy "x": ...
+    throw error;
+  }
+}

@@ -1,3 +1,4 @@
+import { AuthzConfigError } from "./errors";
 import { claimsParser } from "./claims";
 import { compilePolicy } from "./policy";
 import type {
@@ -42,22 +43,30 @@ export function defineAccess<const D extends AccessDeclaration>(
 
   const roleNames = Object.keys(declaration.roles) as Role[];
   if (roleNames.length === 0)
-    throw new TypeError("Invalid access declaration: declare at least one role");
+    throw new AuthzConfigError(
+      "invalid_access_declaration",
+      "access declaration",
+      "declare at least one role",
+    );
   const roleSet = new Set<string>(roleNames);
 
   // Each role's closure: itself plus every role it inherits, transitively. Cycles are a mistake.
   const closure = new Map<string, ReadonlySet<string>>();
   const visit = (role: string, path: readonly string[]): Set<string> => {
     if (path.includes(role)) {
-      throw new TypeError(
-        `Invalid access declaration: role inheritance cycle ${[...path, role].join(" -> ")}`,
+      throw new AuthzConfigError(
+        "invalid_access_declaration",
+        `access declaration`,
+        `role inheritance cycle ${[...path, role].join(" -> ")}`,
       );
     }
     const found = new Set<string>([role]);
     for (const parent of declaration.roles[role]?.inherits ?? []) {
       if (!roleSet.has(parent)) {
-        throw new TypeError(
-          `Invalid access declaration: role "${role}" inherits unknown role "${parent}"`,
+        throw new AuthzConfigError(
+          "invalid_access_declaration",
+          `access declaration`,
+          `role "${role}" inherits unknown role "${parent}"`,
         );
       }
       for (const r of visit(parent, [...path, role])) found.add(r);
@@ -91,8 +100,10 @@ export function defineAccess<const D extends AccessDeclaration>(
     !declaration.upgradeUrl.startsWith("/") &&
     !/^https:\/\//.test(declaration.upgradeUrl)
   ) {
-    throw new TypeError(
-      `Invalid access declaration: upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`,
+    throw new AuthzConfigError(
+      "invalid_access_declaration",
+      `access declaration`,
+      `upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`,
     );
   }
 

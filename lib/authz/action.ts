@@ -5,6 +5,7 @@
  * validation, rate limit, resource) and answers a refusal as data a form can render, never as a
  * thrown redirect. Server side only (`next/headers`): not for middleware.ts.
  */
+import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
 import { actionPath, currentRequest } from "./next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
@@ -185,16 +186,21 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
   ): ServerAction<Awaited<Out> | ActionRefusal> {
     const options = typeof optionsOrAction === "function" ? {} : optionsOrAction;
     const action = typeof optionsOrAction === "function" ? optionsOrAction : maybeAction;
+    const where = `withAuthorizationAction(${policy.name})`;
     if (typeof action !== "function")
-      throw new TypeError(`withAuthorizationAction(${policy.name}): the action must be a function`);
+      throw new AuthzConfigError("invalid_action", where, "the action must be a function");
     if (policy.rules.resource && !options.load) {
-      throw new TypeError(
-        `withAuthorizationAction(${policy.name}): the policy has a resource rule, so the action needs a load() option`,
+      throw new AuthzConfigError(
+        "invalid_action",
+        where,
+        "the policy has a resource rule, so the action needs a load() option",
       );
     }
     if (options.load && !policy.rules.resource) {
-      throw new TypeError(
-        `withAuthorizationAction(${policy.name}): a load() option without a resource rule checks nothing; add the rule or drop load`,
+      throw new AuthzConfigError(
+        "invalid_action",
+        where,
+        "a load() option without a resource rule checks nothing; add the rule or drop load",
       );
     }
 
@@ -249,9 +255,9 @@ export function publicAction<Out, IS extends StandardSchemaV1 | undefined = unde
   action: (input: InputOf<IS>, context: { readonly args: readonly unknown[] }) => Out,
 ): ServerAction<IS extends StandardSchemaV1 ? Awaited<Out> | ActionRefusal : Awaited<Out>> {
   if (typeof reason !== "string" || reason.trim() === "")
-    throw new TypeError("publicAction needs a reason");
+    throw new AuthzConfigError("invalid_action", "publicAction", "it needs a reason");
   if (typeof action !== "function")
-    throw new TypeError("publicAction: the action must be a function");
+    throw new AuthzConfigError("invalid_action", "publicAction", "the action must be a function");
   const guarded = async (...args: unknown[]) => {
     const result = await validateInput(options.input, args);
     if (!("ok" in result)) return actionRefusal(result);

@@ -23,6 +23,8 @@ export type {
   SubjectFor,
 } from "./types";
 export { createAuthz } from "./authz";
+export { AuthzConfigError } from "./errors";
+export type { AuthzConfigErrorCode } from "./errors";
 export type { Authz, AuthzOptions } from "./authz";
 export { DenyStatus, deny, notFound } from "./decision";
 export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision";

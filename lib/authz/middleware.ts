@@ -4,6 +4,7 @@
  * `proxy.ts` on Node alike). It never replaces the handler's check, which stays the authority:
  * path matching can diverge from routing, and middleware may not run at all.
  */
+import { AuthzConfigError } from "./errors";
 import { NextResponse, type NextRequest } from "next/server";
 import { internalError, type Deny } from "./decision";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
@@ -32,11 +33,13 @@ export type AuthorizationMiddleware = (request: NextRequest) => Promise<Response
 /** Marks answers the middleware gave, so logs and tests can tell them from the handler's. */
 export const MIDDLEWARE_LAYER_HEADER = "X-Authz-Layer";
 
-function checkPath(name: string, value: unknown): string {
+function assertPath(name: string, value: unknown): string {
   // A plain same-origin path: one leading `/`, no query, nothing a browser could read as a host.
   if (typeof value !== "string" || !/^\/(?![/\\])[^?#\s\\]*$/.test(value)) {
-    throw new TypeError(
-      `Invalid middleware option ${name}: expected a path such as "/signin", got ${JSON.stringify(value)}`,
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      `middleware option ${name}`,
+      `expected a path such as "/signin", got ${JSON.stringify(value)}`,
     );
   }
   return value;
@@ -76,27 +79,33 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
   options: AuthorizationMiddlewareOptions<D>,
 ): AuthorizationMiddleware {
   if (typeof authz?.check !== "function")
-    throw new TypeError(
-      "authorizationMiddleware: the first argument must be the kit from createAuthz()",
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      "middleware options",
+      "the first argument must be the kit from createAuthz()",
     );
   const rules: readonly CompiledPathRule<D>[] = options.rules.every(isCompiled)
     ? (options.rules as readonly CompiledPathRule<D>[])
     : definePathRules(options.rules as readonly PathRule<D>[]);
-  const signInPath = checkPath("signInPath", options.signInPath);
+  const signInPath = assertPath("signInPath", options.signInPath);
   const hasPages = rules.some((r) => r.kind === "page");
   const forbiddenPath =
     options.forbiddenPath === undefined
       ? undefined
-      : checkPath("forbiddenPath", options.forbiddenPath);
+      : assertPath("forbiddenPath", options.forbiddenPath);
   if (hasPages && forbiddenPath === undefined) {
-    throw new TypeError(
-      "authorizationMiddleware: page rules need forbiddenPath, a page that calls forbidden()",
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      "middleware options",
+      "page rules need forbiddenPath, a page that calls forbidden()",
     );
   }
   const callbackParam = options.callbackParam ?? "callbackUrl";
   if (!/^[\w.-]{1,64}$/.test(callbackParam))
-    throw new TypeError(
-      `Invalid middleware option callbackParam: ${JSON.stringify(callbackParam)}`,
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      `middleware option callbackParam`,
+      `${JSON.stringify(callbackParam)}`,
     );
   // The sign-in and 403 pages must stay reachable by whoever a rule refuses, or visits loop.
   for (const [name, path] of [
@@ -107,8 +116,10 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     const forms = pathForms(new URL(path, "http://localhost"));
     const guard = rules.find((r) => r.applies("GET", forms));
     if (guard)
-      throw new TypeError(
-        `authorizationMiddleware: ${name} ${path} is guarded by the rule for ${guard.path}; it must stay public`,
+      throw new AuthzConfigError(
+        "invalid_middleware_options",
+        `middleware option ${name}`,
+        `${path} is guarded by the rule for ${guard.path}; it must stay public`,
       );
   }
 

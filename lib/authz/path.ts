@@ -9,6 +9,7 @@
  * direction, and the one this module takes whenever the two readings differ. The route handler's
  * own check stays the authority (docs/middleware.md).
  */
+import { AuthzConfigError } from "./errors";
 import type { AccessDeclaration, Policy } from "./types";
 
 /** The methods a rule may name. HEAD is served by GET handlers, so a GET rule covers HEAD too. */
@@ -84,7 +85,7 @@ const LITERAL = /^[a-z0-9\-._~!$&'()+,=:@]+$/i;
  */
 export function compilePathPattern(source: string): PathPattern {
   const invalid = (why: string): never => {
-    throw new TypeError(`Invalid path pattern "${String(source)}": ${why}`);
+    throw new AuthzConfigError("invalid_path_rule", `path pattern "${String(source)}"`, `${why}`);
   };
   if (typeof source !== "string" || !source.startsWith("/"))
     invalid("it must be a string starting with /");
@@ -237,25 +238,36 @@ function isPolicy(value: unknown): value is Policy {
 export function definePathRules<D extends AccessDeclaration>(
   rules: readonly PathRule<D>[],
 ): readonly CompiledPathRule<D>[] {
-  if (!Array.isArray(rules)) throw new TypeError("Invalid path rules: expected an array");
+  if (!Array.isArray(rules))
+    throw new AuthzConfigError("invalid_path_rule", "path rules", "expected an array");
   return Object.freeze(
     rules.map((rule, index): CompiledPathRule<D> => {
-      const where = `Invalid path rule #${index} (${String(rule?.path)})`;
+      const where = `path rule #${index} (${String(rule?.path)})`;
       if (typeof rule !== "object" || rule === null)
-        throw new TypeError(`${where}: expected an object`);
+        throw new AuthzConfigError("invalid_path_rule", where, `expected an object`);
       const pattern = compilePathPattern(rule.path);
       if (!isPolicy(rule.policy))
-        throw new TypeError(`${where}: policy must be a policy made by access.policy()`);
+        throw new AuthzConfigError(
+          "invalid_path_rule",
+          where,
+          `policy must be a policy made by access.policy()`,
+        );
       if (rule.kind !== "api" && rule.kind !== "page")
-        throw new TypeError(`${where}: kind must be "api" or "page"`);
+        throw new AuthzConfigError("invalid_path_rule", where, `kind must be "api" or "page"`);
       let methods: ReadonlySet<string> | undefined;
       if (rule.methods !== undefined) {
         if (!Array.isArray(rule.methods) || rule.methods.length === 0)
-          throw new TypeError(`${where}: methods must be a non-empty list`);
+          throw new AuthzConfigError(
+            "invalid_path_rule",
+            where,
+            `methods must be a non-empty list`,
+          );
         for (const m of rule.methods)
           if (!METHOD_SET.has(m))
-            throw new TypeError(
-              `${where}: unknown method "${String(m)}" (upper case: ${HTTP_METHODS.join(", ")})`,
+            throw new AuthzConfigError(
+              "invalid_path_rule",
+              where,
+              `unknown method "${String(m)}" (upper case: ${HTTP_METHODS.join(", ")})`,
             );
         methods = new Set(rule.methods.includes("GET") ? [...rule.methods, "HEAD"] : rule.methods);
       }

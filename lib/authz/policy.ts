@@ -1,3 +1,4 @@
+import { AuthzConfigError } from "./errors";
 import { deny, notFound } from "./decision";
 import { parseDuration } from "./duration";
 import { ipMatcher } from "./ip";
@@ -58,8 +59,10 @@ function claimOperation(access: object, policy: string, limit: OperationLimit): 
     first.windowMs === limit.windowMs &&
     (limit.by === "user" || first.ipv6Prefix === limit.ipv6Prefix);
   if (!agree) {
-    throw new TypeError(
-      `Invalid policy "${policy}": rateLimit.operation "${limit.operation}" is already limited differently by policy "${first.policy}"; one operation name is one counter, so give each limit its own name`,
+    throw new AuthzConfigError(
+      "invalid_policy",
+      `policy "${policy}"`,
+      `rateLimit.operation "${limit.operation}" is already limited differently by policy "${first.policy}"; one operation name is one counter, so give each limit its own name`,
     );
   }
 }
@@ -74,7 +77,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
 ): Policy<D, R> {
   const name = rules.name ?? "policy";
   const invalid = (what: string): never => {
-    throw new TypeError(`Invalid policy "${name}": ${what}`);
+    throw new AuthzConfigError("invalid_policy", `policy "${name}"`, `${what}`);
   };
 
   const roles = asList(rules.role);

@@ -1,3 +1,4 @@
+import { AuthzConfigError } from "./errors";
 import { badRequest, readJsonBody } from "./body";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { crossSiteRefusal, trustedOriginSet } from "./origin";
@@ -123,7 +124,8 @@ export function guardOf(handler: unknown): GuardMark | null {
 export function publicRoute<
   H extends (request: Request, context: RouteContext) => Response | Promise<Response>,
 >(reason: string, handler: H): H {
-  if (reason.trim() === "") throw new TypeError("publicRoute needs a reason");
+  if (reason.trim() === "")
+    throw new AuthzConfigError("invalid_route", "publicRoute", "it needs a reason");
   return mark(handler, { kind: "public", reason });
 }
 
@@ -181,18 +183,23 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
       | AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
     maybeHandler?: AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
   ): RouteHandler {
+    const where = `withAuthorization(${policy.name})`;
     const options = typeof optionsOrHandler === "function" ? {} : optionsOrHandler;
     const handler = typeof optionsOrHandler === "function" ? optionsOrHandler : maybeHandler;
     if (typeof handler !== "function")
-      throw new TypeError(`withAuthorization(${policy.name}): the handler must be a function`);
+      throw new AuthzConfigError("invalid_route", where, "the handler must be a function");
     if (policy.rules.resource && !options.load) {
-      throw new TypeError(
-        `withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`,
+      throw new AuthzConfigError(
+        "invalid_route",
+        where,
+        "the policy has a resource rule, so the route needs a load() option",
       );
     }
     if (policy.rules.rateLimit?.by === "ip" && authz.options && !authz.options.clientIp) {
-      throw new TypeError(
-        `withAuthorization(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
+      throw new AuthzConfigError(
+        "invalid_route",
+        where,
+        `the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
       );
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;

@@ -2,6 +2,7 @@
  * Policies for server components, pages and server actions. Imports `next/headers` and
  * `next/navigation`, so it is for the App Router's server side only (not for middleware.ts).
  */
+import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
 import { actionPath, currentRequest } from "./next-request";
@@ -67,20 +68,24 @@ export interface Authorize {
  * A policy a page cannot run in full is refused where the page calls it, never passed silently:
  * a resource rule needs a loader, a per-address limit needs a client address source.
  */
-function checkRunnable(
+function assertRunnable(
   policy: Policy,
   hasLoad: boolean,
   options: Checker["options"],
   where: string,
 ): void {
   if (policy.rules.resource && !hasLoad) {
-    throw new TypeError(
-      `${where}(${policy.name}): the policy has a resource rule, so the page must pass a load option`,
+    throw new AuthzConfigError(
+      "invalid_page_guard",
+      `${where}(${policy.name})`,
+      "the policy has a resource rule, so the page must pass a load option",
     );
   }
   if (policy.rules.rateLimit?.by === "ip" && options && !options.clientIp) {
-    throw new TypeError(
-      `${where}(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp`,
+    throw new AuthzConfigError(
+      "invalid_page_guard",
+      `${where}(${policy.name})`,
+      `the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp`,
     );
   }
 }
@@ -128,7 +133,7 @@ export function createPageGuard(
     } = {},
   ): Promise<unknown> {
     const load = pageOptions.load as ((subject: unknown) => unknown) | undefined;
-    checkRunnable(policy, load !== undefined, authz.options, "authorize");
+    assertRunnable(policy, load !== undefined, authz.options, "authorize");
     const decision = await authz.check(policy, await currentRequest(), {
       layer: "page",
       ...(pageOptions.path !== undefined ? { logPath: pageOptions.path } : {}),

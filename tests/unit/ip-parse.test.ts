@@ -11,6 +11,7 @@
 import ipaddr from "ipaddr.js";
 import { describe, expect, test } from "vitest";
 import { ipMatcher, parseIp } from "@/lib/authz/ip";
+import { configError } from "../support/config-error";
 
 /** Deterministic PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number) {
@@ -377,7 +378,7 @@ describe("ipMatcher against ipaddr.js match()", () => {
       if (clean) expect(() => ipMatcher([cidr])).not.toThrow();
       else
         expect(() => ipMatcher([cidr])).toThrow(
-          new TypeError(
+          configError(
             `Invalid CIDR: "${cidr}" (host bits set; did you mean "${net instanceof ipaddr.IPv6 ? net.toRFC5952String() : net.toString()}/${bits}"?)`,
           ),
         );

@@ -57,6 +57,7 @@ it("the public entry points and their runtime exports", async () => {
       ],
       "index.ts": [
         "AUTHJS_COOKIE_NAME",
+        "AuthzConfigError",
         "DEFAULT_CHALLENGE",
         "DenyStatus",
         "MIDDLEWARE_LAYER_HEADER",

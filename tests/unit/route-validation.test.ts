@@ -18,6 +18,7 @@ import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { guardOf } from "@/lib/authz/route";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
+import { configError } from "../support/config-error";
 
 const SECRET = "route-validation-test-secret-0123456789";
 const T0 = 1_800_000_000_000;
@@ -421,7 +422,7 @@ describe("RateLimit headers reach every allowed response", () => {
 describe("definition-time checks and marks", () => {
   it("a missing handler is a TypeError at definition", () => {
     expect(() => kit().withAuthorization(policies.member, {} as never, undefined as never)).toThrow(
-      new TypeError("withAuthorization(member): the handler must be a function"),
+      configError("Invalid withAuthorization(member): the handler must be a function"),
     );
   });
 

@@ -2,6 +2,7 @@
  * CIDR lists: which addresses an allow or deny list covers. Every entry is checked when the
  * matcher is built, so a typo fails at start-up. Edge-safe, no dependencies.
  */
+import { AuthzConfigError } from "../errors";
 import {
   isMapped,
   MAX_IP_TEXT,
@@ -33,15 +34,20 @@ export function ipMatcher(
   cidrs: readonly string[],
 ): (ip: ParsedIp | string | null | undefined) => boolean {
   if (!Array.isArray(cidrs) || cidrs.length === 0) {
-    throw new TypeError("Invalid CIDR list: expected a non-empty array of CIDR strings");
+    throw new AuthzConfigError(
+      "invalid_cidr",
+      "CIDR list",
+      "expected a non-empty array of CIDR strings",
+    );
   }
   const v4: { net: number; mask: number }[] = [];
   const v6: { net: readonly number[]; mask: readonly number[] }[] = [];
   for (const entry of cidrs) {
     const rule = parseCidr(entry);
-    if (rule === null) throw new TypeError(`Invalid CIDR: ${JSON.stringify(String(entry))}`);
+    if (rule === null)
+      throw new AuthzConfigError("invalid_cidr", `CIDR`, `${JSON.stringify(String(entry))}`);
     if (typeof rule === "string")
-      throw new TypeError(`Invalid CIDR: ${JSON.stringify(entry)} (${rule})`);
+      throw new AuthzConfigError("invalid_cidr", `CIDR`, `${JSON.stringify(entry)} (${rule})`);
     for (const r of rule) {
       if (r.kind === 4) v4.push({ net: r.net, mask: r.mask });
       else v6.push({ net: r.net, mask: r.mask });

@@ -2,6 +2,7 @@
  * The client address of a request under an explicit proxy trust model: who may write
  * `X-Forwarded-For` is stated by the deployment, never guessed. Edge-safe, no dependencies.
  */
+import { AuthzConfigError } from "../errors";
 import { parseIp, type ParsedIp } from "./address";
 import { ipMatcher } from "./cidr";
 
@@ -116,8 +117,10 @@ export function clientIpFrom(trust: ProxyTrust): (request: HasHeaders) => string
     case "hops": {
       const hops = trust.hops;
       if (!Number.isSafeInteger(hops) || hops < 1) {
-        throw new TypeError(
-          `Invalid proxy trust: hops must be an integer >= 1, got ${String(hops)}`,
+        throw new AuthzConfigError(
+          "invalid_proxy_trust",
+          `proxy trust`,
+          `hops must be an integer >= 1, got ${String(hops)}`,
         );
       }
       return (request) => {
@@ -139,7 +142,7 @@ export function clientIpFrom(trust: ProxyTrust): (request: HasHeaders) => string
       };
     }
     default:
-      throw new TypeError(`Invalid proxy trust: ${JSON.stringify(trust)}`);
+      throw new AuthzConfigError("invalid_proxy_trust", `proxy trust`, `${JSON.stringify(trust)}`);
   }
 }
 
@@ -183,7 +186,11 @@ export function proxyTrustFromEnv(
   const hops = set("TRUSTED_PROXY_HOPS");
   const cidrs = set("TRUSTED_PROXY_CIDRS");
   if (vercelFlag !== undefined && vercelFlag !== "1") {
-    throw new TypeError(`Invalid VERCEL: expected "1" or unset, got ${JSON.stringify(vercelFlag)}`);
+    throw new AuthzConfigError(
+      "invalid_proxy_trust",
+      `VERCEL`,
+      `expected "1" or unset, got ${JSON.stringify(vercelFlag)}`,
+    );
   }
   const vercelEnv = set("VERCEL_ENV");
   const deployed =
@@ -193,8 +200,10 @@ export function proxyTrustFromEnv(
   const vercel = deployed ? vercelFlag : undefined;
   const count = [vercel, hops, cidrs].filter((v) => v !== undefined).length;
   if (count > 1) {
-    throw new TypeError(
-      "Invalid proxy trust: set only one of a Vercel deployment, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS",
+    throw new AuthzConfigError(
+      "invalid_proxy_trust",
+      "proxy trust",
+      "set only one of a Vercel deployment, TRUSTED_PROXY_HOPS, TRUSTED_PROXY_CIDRS",
     );
   }
   const log = (trust: ProxyTrust, why: string): ProxyTrust => {
@@ -209,8 +218,10 @@ export function proxyTrustFromEnv(
     return log({ kind: "vercel" }, `from VERCEL=1 with VERCEL_ENV=${vercelEnv} and VERCEL_URL`);
   if (hops !== undefined) {
     if (!/^[1-9]\d{0,2}$/.test(hops)) {
-      throw new TypeError(
-        `Invalid TRUSTED_PROXY_HOPS: expected an integer from 1 to 999, got ${JSON.stringify(hops)}`,
+      throw new AuthzConfigError(
+        "invalid_proxy_trust",
+        `TRUSTED_PROXY_HOPS`,
+        `expected an integer from 1 to 999, got ${JSON.stringify(hops)}`,
       );
     }
     return log({ kind: "hops", hops: Number(hops) }, "from TRUSTED_PROXY_HOPS");
@@ -220,8 +231,10 @@ export function proxyTrustFromEnv(
     try {
       ipMatcher(proxies);
     } catch (error) {
-      throw new TypeError(
-        `Invalid TRUSTED_PROXY_CIDRS: ${error instanceof Error ? error.message : String(error)}`,
+      throw new AuthzConfigError(
+        "invalid_proxy_trust",
+        `TRUSTED_PROXY_CIDRS`,
+        `${error instanceof Error ? error.message : String(error)}`,
       );
     }
     return log({ kind: "cidrs", proxies }, "from TRUSTED_PROXY_CIDRS");

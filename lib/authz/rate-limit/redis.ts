@@ -10,7 +10,8 @@
  * node-redis client (the demo's lib/redis-node.ts shows one that reconnects), a cluster, or an
  * adapter. It uses `setTimeout` and nothing Node-only, like the rest of this folder.
  */
-import { checkRule } from "./memory";
+import { AuthzConfigError } from "../errors";
+import { assertRateLimitRule } from "./memory";
 import type { RateLimitResult, RateLimitStore } from "./store";
 
 /**
@@ -93,14 +94,20 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   const timeoutMs = options.timeoutMs ?? 200;
   const now = options.now ?? Date.now;
   if (typeof client?.evalSha !== "function" || typeof client.eval !== "function") {
-    throw new TypeError(
-      "Invalid Redis client: expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      "Redis client",
+      "expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
     );
   }
   if (typeof prefix !== "string" || prefix === "")
-    throw new TypeError("Invalid prefix: expected a non-empty string");
+    throw new AuthzConfigError("invalid_store_options", "prefix", "expected a non-empty string");
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(`Invalid timeoutMs: expected a positive number, got ${String(timeoutMs)}`);
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      `timeoutMs`,
+      `expected a positive number, got ${String(timeoutMs)}`,
+    );
   }
 
   async function run(keys: string[], args: string[]): Promise<unknown> {
@@ -114,7 +121,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
 
   return {
     async consume(key, rule): Promise<RateLimitResult> {
-      checkRule(key, rule);
+      assertRateLimitRule(key, rule);
       const windowStart = Math.floor(now() / rule.windowMs) * rule.windowMs;
       const reply = await withTimeout(
         run([`${prefix}:${key}:${windowStart}`], [String(rule.windowMs)]),

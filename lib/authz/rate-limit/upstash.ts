@@ -5,6 +5,7 @@
  * the `rule` passed to `consume` is ignored (an Upstash limiter fixes its algorithm and window at
  * construction). Build one limiter per policy so the two agree.
  */
+import { AuthzConfigError } from "../errors";
 import type { RateLimitResult, RateLimitStore } from "./store";
 
 /**
@@ -43,7 +44,11 @@ export interface UpstashLikeLimiter {
  */
 export function upstashRateLimitStore(limiter: UpstashLikeLimiter): RateLimitStore {
   if (typeof limiter?.limit !== "function") {
-    throw new TypeError("Invalid limiter: expected an object with a limit(identifier) method");
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      "limiter",
+      "expected an object with a limit(identifier) method",
+    );
   }
   return {
     async consume(key): Promise<RateLimitResult> {

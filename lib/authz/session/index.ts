@@ -19,7 +19,7 @@ export { authJsSecrets } from "./secrets";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
 export {
   decryptJwt,
-  checkTimeClaims,
+  isCurrentToken,
   DEFAULT_CLOCK_TOLERANCE_SEC,
   DEFAULT_MAX_TOKEN_BYTES,
   type DecryptOptions,

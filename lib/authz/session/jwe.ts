@@ -204,9 +204,9 @@ async function decryptContent(
  * still reads the session, whenever the issuing server's clock runs ahead. `exp` bounds the token.
  *
  * @example
- * checkTimeClaims({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
+ * isCurrentToken({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
  */
-export function checkTimeClaims(
+export function isCurrentToken(
   claims: Readonly<Record<string, unknown>>,
   nowSec: number,
   toleranceSec: number,
@@ -276,7 +276,7 @@ export async function decryptJwt(
   }
   if (!isPlainObject(claims)) return null;
   const nowSec = options.nowSec ?? Math.floor(Date.now() / 1000);
-  if (!checkTimeClaims(claims, nowSec, options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC))
+  if (!isCurrentToken(claims, nowSec, options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC))
     return null;
   return claims;
 }
