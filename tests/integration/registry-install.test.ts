@@ -16,13 +16,15 @@
  * (http://localhost:3000/r/<item>.json), which the CLI would fetch; here they name the local copies,
  * so nothing leaves the machine. The CLI installs no npm package either: the projects already list
  * `redis` and `vitest` (the items' only dependencies), and the CLI skips what package.json has.
- * REGISTRY_PROJECTS=n16,n15 runs some of them; KEEP_REGISTRY_PROJECTS=1 keeps the folders.
+ * REGISTRY_PROJECTS=n16,n15 runs some of them (none: only the second-add case; refused under CI);
+ * KEEP_REGISTRY_PROJECTS=1 keeps the folders.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isCI } from "../../scripts/ci.mjs";
 import {
   APP_PASSWORD,
   APP_SECRET,
@@ -94,10 +96,36 @@ const PROJECTS: readonly InstallSpec[] = [
     ...v5,
   },
 ];
-const only = process.env.REGISTRY_PROJECTS?.split(",")
-  .map((s) => s.trim())
-  .filter(Boolean);
-const selected = PROJECTS.filter((p) => !only || only.includes(p.id));
+/**
+ * REGISTRY_PROJECTS=n16,n15 narrows the run for a quick look. It says which projects it drops, they
+ * count as skipped tests, and under CI it is refused: CI proves every project.
+ */
+function selectProjects(list: string | undefined): {
+  selected: InstallSpec[];
+  dropped: InstallSpec[];
+} {
+  if (list === undefined) return { selected: [...PROJECTS], dropped: [] };
+  const ids = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !PROJECTS.some((p) => p.id === id) && id !== "none");
+  if (unknown.length > 0)
+    throw new Error(
+      `REGISTRY_PROJECTS names no project ${unknown.join(", ")} (known: ${PROJECTS.map((p) => p.id).join(", ")})`,
+    );
+  const dropped = PROJECTS.filter((p) => !ids.includes(p.id));
+  if (dropped.length > 0 && isCI())
+    throw new Error(
+      `REGISTRY_PROJECTS=${list} would drop ${dropped.map((p) => p.id).join(", ")}: refused under CI, which runs every project`,
+    );
+  if (dropped.length > 0)
+    console.warn(
+      `REGISTRY_PROJECTS=${list}: SKIPPING ${dropped.map((p) => `${p.id} (${p.title})`).join("; ")}`,
+    );
+  return { selected: PROJECTS.filter((p) => ids.includes(p.id)), dropped };
+}
+const { selected, dropped } = selectProjects(process.env.REGISTRY_PROJECTS);
 
 interface Registry {
   readonly homepage: string;
@@ -286,6 +314,12 @@ export default async function AdminPage() {
 afterAll(async () => {
   await removeProjects(process.env.KEEP_REGISTRY_PROJECTS === "1");
 });
+
+// Dropped projects show in the run's skipped count instead of vanishing.
+if (dropped.length > 0)
+  describe("projects REGISTRY_PROJECTS left out", () => {
+    it.skip.each(dropped)("$id: $title", () => {});
+  });
 
 describe.each(selected)("shadcn add into $title", (p) => {
   let dir = "";
