@@ -6,18 +6,22 @@
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
 import { authorizationMiddleware, createAuthz } from "@/lib/authz";
-import { kitOptions } from "@/lib/kit";
+import { authzOptions } from "@/lib/authz-edge";
+import { edgeDecisionLog } from "@/lib/decision-log-edge";
 
-export default authorizationMiddleware(createAuthz(kitOptions), {
-  rules: pathRules,
-  signInPath: SIGN_IN_PATH,
-  forbiddenPath: "/403",
-});
+export default authorizationMiddleware(
+  createAuthz({ ...authzOptions, decisionLog: edgeDecisionLog }),
+  {
+    rules: pathRules,
+    signInPath: SIGN_IN_PATH,
+    forbiddenPath: "/403",
+  },
+);
 
-// Every matched path pays the platform's middleware floor (about 0.45-0.48x of its unmatched
-// throughput), so only areas where an early answer is worth it: pages (refused before rendering)
-// and the admin and ops APIs. The org APIs are left out: membership is the handler's to check,
-// and "signed in" alone is not worth the floor there. Keep in step with pathRules
+// Every matched path pays the platform's middleware floor (the no-op row of the README's
+// performance table), so only areas where an early answer is worth it: pages (refused before
+// rendering) and the admin and ops APIs. The org APIs are left out: membership is the handler's to
+// check, and "signed in" alone is not worth the floor there. Keep in step with pathRules
 // (tests/unit/middleware-config.test.ts).
 // Next also applies these to /_next/data/<build>/...json and .rsc forms of the same paths.
 export const config = {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { isCI } from "./scripts/ci.mjs";
 
 // Playwright cannot download its browser here: use the system Chromium when there is one.
 const executablePath =
@@ -12,7 +13,7 @@ export default defineConfig({
   // Each spec file starts its own `next start` (fresh in-memory state); two cores: one at a time.
   workers: 1,
   fullyParallel: false,
-  forbidOnly: !!process.env.CI,
+  forbidOnly: isCI(),
   retries: 0,
   timeout: 60_000,
   outputDir: "test-results",

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { publicLayout } from "@/lib/authz";
 import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
 
@@ -9,7 +10,7 @@ export const metadata: Metadata = {
     "Sign in as each demo user and see every 401, 403, 404 and 429 the authorization kit answers with.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
@@ -24,3 +25,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     </html>
   );
 }
+
+export default publicLayout(
+  "the HTML shell and static navigation: renders no user data",
+  RootLayout,
+);

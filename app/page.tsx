@@ -3,11 +3,12 @@ import { currentUser } from "./_components/current-user";
 import { EndpointConsole } from "./_components/endpoint-console";
 import { QuickSignIn } from "./_components/quick-sign-in";
 import { SignOutButton } from "./_components/sign-out-button";
+import { publicPage } from "@/lib/authz";
 
 // The console shows the visitor's own session: never prerendered or cached.
 export const dynamic = "force-dynamic";
 
-export default async function ConsolePage() {
+async function ConsolePage() {
   const user = await currentUser();
   const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({
     email,
@@ -64,3 +65,8 @@ export default async function ConsolePage() {
     </>
   );
 }
+
+export default publicPage(
+  "the console: shows the visitor their own session and calls the API from the browser, which guards itself",
+  ConsolePage,
+);

@@ -18,7 +18,7 @@ import { gzipSync } from "node:zlib";
  */
 export async function benchMiddlewareBundle(
   projectDir: string,
-): Promise<{ edgeBundleGzipBytes: number }> {
+): Promise<{ edgeBundleGzipBytes: number; files: number }> {
   const server = path.join(projectDir, ".next", "server");
   const chunks = path.join(server, "edge", "chunks");
   if (!existsSync(chunks))
@@ -26,22 +26,22 @@ export async function benchMiddlewareBundle(
   const files = readdirSync(chunks).filter((f) => f.endsWith(".js"));
   if (files.length === 0) throw new Error(`No .js file in ${chunks}`);
 
-  // Cross-check with the manifest: every file the middleware loads must be among those summed.
+  // Cross-check with the manifest: it must name a middleware, and every file that middleware loads
+  // must be among those summed.
   const manifestPath = path.join(server, "middleware-manifest.json");
-  if (existsSync(manifestPath)) {
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-      middleware?: Record<string, { files?: string[] }>;
-    };
-    for (const entry of Object.values(manifest.middleware ?? {})) {
-      for (const file of entry.files ?? []) {
-        if (!files.includes(path.basename(file)))
-          throw new Error(`middleware file ${file} is not under ${chunks}: the sum would miss it`);
-      }
-    }
+  if (!existsSync(manifestPath)) throw new Error(`No ${manifestPath}: not a middleware build`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    middleware?: Record<string, { files?: string[] }>;
+  };
+  const loaded = Object.values(manifest.middleware ?? {}).flatMap((entry) => entry.files ?? []);
+  if (loaded.length === 0) throw new Error(`${manifestPath} lists no middleware file`);
+  for (const file of loaded) {
+    if (file.endsWith(".js") && !files.includes(path.basename(file)))
+      throw new Error(`middleware file ${file} is not under ${chunks}: the sum would miss it`);
   }
 
   let edgeBundleGzipBytes = 0;
   for (const file of files)
     edgeBundleGzipBytes += gzipSync(readFileSync(path.join(chunks, file)), { level: 9 }).length;
-  return { edgeBundleGzipBytes };
+  return { edgeBundleGzipBytes, files: files.length };
 }

@@ -7,7 +7,8 @@
  *
  * Loaded by the bench runner with Vite's `runnerImport('/work/main/bench/rate-limit.bench.ts')`.
  */
-import { createRedisClientFromUrl, redisRateLimitStore } from "../lib/authz-redis-node";
+import { redisRateLimitStore } from "../lib/authz/rate-limit/redis";
+import { createRedisClientFromUrl } from "../lib/redis-node";
 import { memoryRateLimitStore } from "../lib/authz/rate-limit/memory";
 
 const CONCURRENCY = 64;

@@ -4,6 +4,7 @@
  * Edge-safe: middleware.ts imports it.
  */
 import { defineAccess, definePathRules } from "@/lib/authz";
+import { withShadow } from "@/lib/authz/decision-log";
 
 const declaration = {
   roles: {
@@ -59,11 +60,20 @@ export const policies = {
       conceal: "cross-tenant",
     },
   }),
-  exportReports: access.policy({
-    name: "export-reports",
-    feature: "export",
-    rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
-  }),
+  // In shadow: opening export to every plan. The decision log shows whom it would change (the
+  // free plan's members) before the switch; enforcement stays the pro-plan rule above.
+  exportReports: withShadow(
+    access.policy({
+      name: "export-reports",
+      feature: "export",
+      rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
+    }),
+    access.policy({
+      name: "export-reports-all-plans",
+      permission: "reports:export",
+      rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
+    }),
+  ),
   // Organizations: the active org is the [org] route segment, checked against the caller's
   // memberships from the account store on every request; a non-member gets the unknown-org 404.
   orgDocuments: access.policy({

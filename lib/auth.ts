@@ -16,7 +16,7 @@ const credentialsSchema = z.object({
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
-  // The kit reads sessions with the same list (lib/kit.ts): one reading of the secrets for both.
+  // The kit reads sessions with the same list (lib/authz-edge.ts): one reading of the secrets for both.
   secret: authJsSecrets(process.env),
   logger: {
     // A wrong password is an everyday answer (the form says so), not a server error to log.

@@ -7,13 +7,13 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { createServer } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { runnerImport } from "vite";
@@ -26,9 +26,11 @@ const secret = "bench-secret-0123456789abcdef0123456789abcdef";
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "micro,ratelimit,freshness,http,bundle").split(","),
+  (process.env.BENCH_ONLY ?? "micro,ratelimit,freshness,http,bundle,entries").split(","),
 );
 const results = {};
+// The machine's 1-minute load when the run starts and ends: a figure from a busy machine says so.
+const loadAtStart = loadavg()[0];
 
 const load = async (file) =>
   (
@@ -40,6 +42,32 @@ const load = async (file) =>
     })
   ).module;
 const log = (...args) => console.log(...args);
+
+/** Writes bench/last-run.json and the generated blocks of README.md and docs/middleware.md. */
+async function updateDocs(record) {
+  const { PERFORMANCE_ROWS, BUNDLE_ROWS, renderBlocks, replaceBlocks } =
+    await load("bench/report.ts");
+  const missing = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS]
+    .flatMap((row) => [row.metric, ...(row.ratio ? [row.ratio.metric] : [])])
+    .filter((metric) => typeof record.results[metric] !== "number");
+  if (missing.length > 0) throw new Error(`not a full run: no ${missing.join(", ")}`);
+  const prettier = await import("prettier");
+  const blocks = renderBlocks(record);
+  writeFileSync(path.join(benchDir, "last-run.json"), `${JSON.stringify(record, null, 2)}\n`);
+  for (const file of ["README.md", "docs/middleware.md"]) {
+    const full = path.join(root, file);
+    const updated = replaceBlocks(readFileSync(full, "utf8"), blocks);
+    const options = { ...(await prettier.resolveConfig(full)), filepath: full };
+    writeFileSync(full, await prettier.format(updated, options));
+  }
+  log(`bench/last-run.json, README.md and docs/middleware.md now quote the run of ${record.date}.`);
+}
+
+// `--update-docs-from-latest`: the docs from the run bench-results/latest.json recorded, unchanged.
+if (process.argv.includes("--update-docs-from-latest")) {
+  await updateDocs(JSON.parse(readFileSync(path.join(root, "bench-results/latest.json"), "utf8")));
+  process.exit(0);
+}
 
 // ---- micro: session reads (µs per call) ------------------------------------------------------
 if (only.has("micro")) {
@@ -54,6 +82,7 @@ if (only.has("micro")) {
     session_warm_us: r.kitWarmUs,
     session_decode_us: r.decodeUs,
     ratio_session_decode_vs_kit_cold: r.decodeUs / r.kitColdUs,
+    ratio_session_decode_vs_kit_warm: r.decodeUs / r.kitWarmUs,
   });
 }
 
@@ -142,10 +171,21 @@ function build(dir) {
   if (r.status !== 0) throw new Error(`next build failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
 }
 
+/** A port nothing listens on now (the kernel's pick), so the bench never measures another server. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
 async function start(dir, port) {
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: dir,
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env,
       AUTH_SECRET: secret,
@@ -153,9 +193,15 @@ async function start(dir, port) {
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
   for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null)
+      throw new Error(`next start exited (${child.exitCode}):\n${stderr}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/bench/plain`)).ok) return child;
+      const res = await fetch(`http://127.0.0.1:${port}/bench/plain`);
+      await res.arrayBuffer();
+      if (res.ok) return child;
     } catch {
       // not up yet
     }
@@ -165,11 +211,56 @@ async function start(dir, port) {
   throw new Error("next start did not come up");
 }
 
-const run = (url, headers, duration) =>
+// Every route of the bench app, measured in the same server. `cookie: "cold"` sends a different
+// valid session on every request (the kit's verified-token cache never hits); the others send one.
+const HTTP_ROUTES = [
+  { key: "plain", path: "/bench/plain", label: "plain Response.json route" },
+  { key: "guarded_warm", path: "/bench/guarded", label: "withAuthorization, one session" },
+  {
+    key: "guarded_cold",
+    path: "/bench/guarded",
+    label: "withAuthorization, new session per request",
+    cookie: "cold",
+  },
+  {
+    key: "guarded_log",
+    path: "/bench/guarded-log",
+    label: "withAuthorization, one session, decision log (memory ring)",
+  },
+  { key: "org_guarded", path: "/bench/org/acme", label: "org policy, account cache warm" },
+  { key: "authjs_handler", path: "/bench/authjs", label: "auth() inside the handler" },
+  { key: "mw_unmatched", path: "/bench/mw-none", label: "no middleware match" },
+  { key: "mw_noop", path: "/bench/mw-noop", label: "no-op middleware (platform floor)" },
+  { key: "mw_kit", path: "/bench/mw-kit", label: "kit middleware, valid session" },
+  { key: "mw_kit_log", path: "/bench/mw-kit-log", label: "the same, decision log (id handed on)" },
+  { key: "mw_authjs", path: "/bench/mw-authjs", label: "Auth.js auth() middleware wrapper" },
+];
+// ratio_<a>_vs_<b> = rps_<a> / rps_<b>: the name says what it divides.
+const HTTP_RATIOS = [
+  ["guarded_warm", "plain"],
+  ["guarded_cold", "plain"],
+  ["org_guarded", "plain"],
+  ["org_guarded", "guarded_warm"],
+  ["authjs_handler", "plain"],
+  ["mw_noop", "mw_unmatched"],
+  ["mw_kit", "mw_noop"],
+  // The decision log's cost: against plain, and against the same route unlogged.
+  ["guarded_log", "plain"],
+  ["guarded_log", "guarded_warm"],
+  ["mw_kit_log", "mw_noop"],
+  ["mw_authjs", "mw_noop"],
+];
+
+/** An autocannon run; `cookies` is one header value, or a list to take a new one per request. */
+const run = (url, cookies, duration) =>
   new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, headers }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    );
+    const options = { url, connections, duration };
+    if (typeof cookies === "string") options.headers = { cookie: cookies };
+    else
+      options.requests = [
+        { method: "GET", setupRequest: (req) => ({ ...req, headers: { cookie: cookies.next() } }) },
+      ];
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
 
 if (only.has("http")) {
@@ -179,76 +270,148 @@ if (only.has("http")) {
   prepareBenchApp();
   log("building the bench app ...");
   build(appDir);
-  const port = 3900 + Math.floor(Math.random() * 90);
+  // Sessions first: made after the server is up, they would leave its idle keep-alive sockets to
+  // time out under the probes below.
+  const salt = "authjs.session-token";
+  const { encode } = await import("next-auth/jwt");
+  const token = await encode({
+    token: { sub: "user-bench", name: "Bench", role: "member" },
+    secret,
+    salt,
+    maxAge: 3600,
+  });
+  const cookie = `${salt}=${token}`;
+  // Enough distinct sessions that none repeats in the cold runs at up to 2000 req/s.
+  const { coldSessionCookies } = await load("bench/cold-sessions.ts");
+  const coldList = await coldSessionCookies(secret, salt, 2000 * (2 + 2 * seconds));
+  let coldNext = 0;
+  let coldWraps = 0;
+  const cold = {
+    next() {
+      if (coldNext === coldList.length) {
+        coldNext = 0;
+        coldWraps++;
+      }
+      return coldList[coldNext++];
+    },
+  };
+  const port = await freePort();
   const server = await start(appDir, port);
   try {
-    const { encode } = await import("next-auth/jwt");
-    const token = await encode({
-      token: { sub: "user-bench", name: "Bench", role: "member" },
-      secret,
-      salt: "authjs.session-token",
-      maxAge: 3600,
-    });
-    const cookie = `authjs.session-token=${token}`;
-    const routes = [
-      ["plain", "/bench/plain", "plain Response.json route"],
-      ["guarded", "/bench/guarded", "withAuthorization, valid session"],
-      ["org_guarded", "/bench/org/acme", "org policy, account cache warm"],
-      ["authjs_handler", "/bench/authjs", "auth() inside the handler"],
-      ["mw_none", "/bench/mw-none", "no middleware match"],
-      ["mw_noop", "/bench/mw-noop", "no-op middleware (platform floor)"],
-      ["mw_kit", "/bench/mw-kit", "kit middleware, valid session"],
-      ["mw_authjs", "/bench/mw-authjs", "Auth.js auth() middleware wrapper"],
-    ];
-    // Every route must answer 200 with the session, or its figure means nothing.
-    for (const [, p] of routes) {
-      const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { cookie } });
+    const cookiesFor = (route) => (route.cookie === "cold" ? cold : cookie);
+    // Every route must answer 200 with its sessions, or its figure means nothing.
+    const probes = HTTP_ROUTES.flatMap((r) =>
+      r.cookie === "cold"
+        ? [coldList[0], coldList.at(-1)].map((c) => [r.path, c])
+        : [[r.path, cookie]],
+    );
+    for (const [p, c] of probes) {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { cookie: c } });
+      await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}, not 200`);
     }
-    for (const [, p] of routes) await run(`http://127.0.0.1:${port}${p}`, { cookie }, 2); // warm-up
-    const rps = Object.fromEntries(routes.map(([k]) => [k, []]));
+    for (const r of HTTP_ROUTES) await run(`http://127.0.0.1:${port}${r.path}`, cookiesFor(r), 2); // warm-up
+    const rps = Object.fromEntries(HTTP_ROUTES.map((r) => [r.key, []]));
     for (let round = 0; round < 2; round++) {
-      const order = round === 0 ? routes : [...routes].reverse();
-      for (const [key, p] of order) {
-        const r = await run(`http://127.0.0.1:${port}${p}`, { cookie }, seconds);
-        if (r.non2xx > 0 || r.errors > 0)
-          throw new Error(`${p}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-        rps[key].push(r.requests.average);
+      const order = round === 0 ? HTTP_ROUTES : [...HTTP_ROUTES].reverse();
+      for (const r of order) {
+        const result = await run(`http://127.0.0.1:${port}${r.path}`, cookiesFor(r), seconds);
+        if (result.non2xx > 0 || result.errors > 0)
+          throw new Error(`${r.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        rps[r.key].push(result.requests.average);
       }
     }
-    for (const [key, , label] of routes) {
-      const mean = rps[key].reduce((a, b) => a + b, 0) / rps[key].length;
-      results[`rps_${key}`] = mean;
+    for (const r of HTTP_ROUTES) {
+      const mean = rps[r.key].reduce((a, b) => a + b, 0) / rps[r.key].length;
+      results[`rps_${r.key}`] = mean;
       log(
-        `${label.padEnd(40)} ${mean.toFixed(0).padStart(6)} req/s   (rounds: ${rps[key].map((v) => v.toFixed(0)).join(", ")})`,
+        `${r.label.padEnd(44)} ${mean.toFixed(0).padStart(6)} req/s   (rounds: ${rps[r.key].map((v) => v.toFixed(0)).join(", ")})`,
       );
     }
-    results.ratio_guarded_vs_plain = results.rps_guarded / results.rps_plain;
-    results.ratio_org_guarded_vs_plain = results.rps_org_guarded / results.rps_plain;
-    results.ratio_org_guarded_vs_guarded = results.rps_org_guarded / results.rps_guarded;
-    results.ratio_authjs_handler_vs_plain = results.rps_authjs_handler / results.rps_plain;
-    results.ratio_mw_noop_vs_plain = results.rps_mw_noop / results.rps_mw_none;
-    results.ratio_mw_kit_vs_noop = results.rps_mw_kit / results.rps_mw_noop;
-    results.ratio_mw_authjs_vs_noop = results.rps_mw_authjs / results.rps_mw_noop;
+    log(
+      `cold sessions: ${coldList.length} distinct tokens, ${coldNext + coldWraps * coldList.length} sent` +
+        (coldWraps > 0
+          ? ` (the list wrapped ${coldWraps}×; still far above the cache's 1000)`
+          : ""),
+    );
+    for (const [a, b] of HTTP_RATIOS)
+      results[`ratio_${a}_vs_${b}`] = results[`rps_${a}`] / results[`rps_${b}`];
   } finally {
     server.kill("SIGTERM");
   }
 }
 
-// ---- the demo's Edge middleware bundle, gzip -9 -------------------------------------------------
+// ---- Edge middleware bundles, gzip -9: the demo's, and every floor it is compared with --------
+// Each variant is its own tiny app (bench/bundle-app + bench/bundle-variants/<name>.middleware.ts),
+// built here so no size is a remembered literal.
+const BUNDLE_VARIANTS = ["noop", "zod-mini", "zod", "authjs"];
+
+function prepareBundleApp(variant) {
+  const dir = path.join(root, ".tmp", `bench-bundle-${variant}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(path.join(benchDir, "bundle-app"), dir, { recursive: true });
+  cpSync(
+    path.join(benchDir, "bundle-variants", `${variant}.middleware.ts`),
+    path.join(dir, "middleware.ts"),
+  );
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `next-authz-kit-bundle-${variant}`, private: true }, null, 2),
+  );
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
 if (only.has("bundle")) {
-  log("\n# Edge middleware bundle of the demo (all .next/server/edge/chunks/*.js, gzip -9)");
+  log("\n# Edge middleware bundles (all .next/server/edge/chunks/*.js, gzip -9)");
+  const { benchMiddlewareBundle } = await load("bench/middleware.bench.ts");
+  const weigh = async (name, dir) => {
+    const { edgeBundleGzipBytes, files } = await benchMiddlewareBundle(dir);
+    const kb = edgeBundleGzipBytes / 1024;
+    results[`bundle_${name.replace(/-/g, "_")}_kb`] = kb;
+    log(`${name.padEnd(10)} ${files} chunks, ${kb.toFixed(1)} KB gzipped`);
+  };
+  log("building the demo ...");
   build(root);
-  const chunks = path.join(root, ".next", "server", "edge", "chunks");
-  const files = existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith(".js")) : [];
-  const bytes = files.reduce(
-    (sum, f) => sum + gzipSync(readFileSync(path.join(chunks, f)), { level: 9 }).length,
-    0,
-  );
+  await weigh("demo", root);
+  for (const variant of BUNDLE_VARIANTS) {
+    log(`building the ${variant} middleware ...`);
+    const dir = prepareBundleApp(variant);
+    build(dir);
+    await weigh(variant, dir);
+  }
+  for (const name of ["demo", "zod_mini", "zod", "authjs"])
+    results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+}
+
+// ---- entry points: the report of a finished build, and the probe's whole matrix -----------------
+if (only.has("entries")) {
+  log("\n# Entry-point report and probe of the demo (npm run authz:report / authz:probe)");
+  if (!only.has("bundle")) build(root);
+  const tools = path.join(root, "lib", "authz", "tools");
+  const timed = (args) => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+    return { ms: performance.now() - started, status: r.status, stdout: r.stdout };
+  };
+  const report = timed([path.join(tools, "report-node.mjs"), "--json"]);
+  const entries = report.status === 0 ? JSON.parse(report.stdout).entries.length : 0;
   log(
-    `${files.length} chunks, ${(bytes / 1024).toFixed(1)} KB gzipped (target ≤ 72 KB; a no-op middleware is 51.5 KB)`,
+    `report: ${(report.ms / 1000).toFixed(2)} s for ${entries} entry points, exit ${report.status} (target ≤ 10 s)`,
   );
-  results.edge_bundle_gzip_kb = bytes / 1024;
+  const probe = timed([
+    path.join(tools, "probe-node.mjs"),
+    "--users",
+    "lib/demo/users.ts#demoUsers",
+    "--json",
+  ]);
+  const matrix = probe.status === 0 ? JSON.parse(probe.stdout) : null;
+  const calls = matrix ? matrix.rows.reduce((n, r) => n + Object.keys(r.cells).length, 0) : 0;
+  log(
+    `probe: ${(probe.ms / 1000).toFixed(2)} s for ${calls} calls, next start included, exit ${probe.status} (target ≤ 60 s)`,
+  );
+  results.entries_report_s = report.ms / 1000;
+  results.entries_probe_s = probe.ms / 1000;
 }
 
 // Figures first, ratios last: the lines a script reads are the final ones.
@@ -257,4 +420,45 @@ const entries = Object.entries(results).sort(
   ([a], [b]) => Number(a.startsWith("ratio_")) - Number(b.startsWith("ratio_")),
 );
 for (const [k, v] of entries) log(`${k}=${Number.isInteger(v) ? v : v.toFixed(3)}`);
+
+const { checkTargets, describeTarget } = await load("bench/targets.ts");
+const checks = checkTargets(results);
+log("\n# Targets (bench/targets.ts, as the README states them)");
+for (const c of checks) {
+  const measured = c.measured === undefined ? "not measured" : c.measured.toFixed(3);
+  const verdict = c.measured === undefined ? "-" : c.met ? "met" : "MISSED";
+  log(`${verdict.padEnd(6)} ${c.metric} = ${measured} (target ${describeTarget(c.target)})`);
+}
+
+const round2 = (v) => Math.round(v * 100) / 100;
+const record = {
+  date: new Date().toISOString(),
+  node: process.versions.node,
+  next: JSON.parse(readFileSync(path.join(root, "node_modules/next/package.json"), "utf8")).version,
+  cpus: availableParallelism(),
+  loadAverage: { start: round2(loadAtStart), end: round2(loadavg()[0]) },
+  results: Object.fromEntries(entries.map(([k, v]) => [k, Math.round(v * 1000) / 1000])),
+};
+mkdirSync(path.join(root, "bench-results"), { recursive: true });
+writeFileSync(
+  path.join(root, "bench-results", "latest.json"),
+  `${JSON.stringify(record, null, 2)}\n`,
+);
+
+if (process.argv.includes("--update-docs")) {
+  // The docs quote one whole run: a partial run (BENCH_ONLY) cannot update them.
+  if (only.size < 4) throw new Error("--update-docs needs a full run (unset BENCH_ONLY)");
+  await updateDocs(record);
+}
+
+if (process.argv.includes("--check")) {
+  const missed = checks.filter((c) => c.measured !== undefined && !c.met);
+  if (missed.length > 0) {
+    console.error(
+      `\n--check: ${missed.length} target(s) missed: ${missed.map((c) => c.metric).join(", ")}`,
+    );
+    process.exit(1);
+  }
+  log("\n--check: every measured target met.");
+}
 process.exit(0);

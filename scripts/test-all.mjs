@@ -4,12 +4,14 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   addCounts,
+  buildWithoutMiddleware,
   ensureNext15Fixture,
   ensureSystemPackages,
   finish,
   playwright,
   productionBuild,
   root,
+  skipSuite,
   step,
   TEST_AUTH_SECRET,
 } from "./test-lib.mjs";
@@ -64,10 +66,32 @@ step(
 );
 addCounts(vitestOut, "vitest");
 
-if (!built)
-  console.error("\nSkipping the end-to-end tests: the production build failed (see above).");
+// Every entry point of the build guarded or public with a reason, the generated access table in
+// step, and the running server answering as the policies declare (lib/authz/tools/).
+if (built) {
+  const tools = path.join(root, "lib/authz/tools");
+  const users = ["--users", "lib/demo/users.ts#demoUsers"];
+  step("entry-point report (npm run authz:report)", process.execPath, [
+    path.join(tools, "report-node.mjs"),
+  ]);
+  step("docs/access.md up to date (npm run authz:access-doc)", process.execPath, [
+    path.join(tools, "access-doc-node.mjs"),
+    ...users,
+    "--check",
+  ]);
+  step("entry-point probe against next start (npm run authz:probe)", process.execPath, [
+    path.join(tools, "probe-node.mjs"),
+    ...users,
+  ]);
+}
+
+if (!built) skipSuite("end-to-end tests (Playwright)", "the production build failed");
 else if (missing.includes("chromium"))
-  console.warn("\n*** End-to-end tests SKIPPED: no Chromium (see above). ***");
-else playwright();
+  skipSuite("end-to-end tests (Playwright)", "no Chromium, see above");
+else {
+  // Only the e2e phase needs the second build (the guards without middleware.ts); one build a run.
+  buildWithoutMiddleware();
+  playwright();
+}
 
 finish();

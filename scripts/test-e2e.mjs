@@ -2,7 +2,14 @@
 // `npm run test:e2e [-- playwright args]`: build, then the Playwright suites against `next start`.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ensureSystemPackages, finish, playwright, productionBuild, root } from "./test-lib.mjs";
+import {
+  buildWithoutMiddleware,
+  ensureSystemPackages,
+  finish,
+  playwright,
+  productionBuild,
+  root,
+} from "./test-lib.mjs";
 
 mkdirSync(path.join(root, ".tmp"), { recursive: true });
 const missing = ensureSystemPackages();
@@ -10,5 +17,5 @@ if (missing.includes("chromium")) {
   console.error("No Chromium: the end-to-end tests cannot run (see above).");
   process.exit(1);
 }
-if (productionBuild()) playwright(process.argv.slice(2));
+if (productionBuild() && buildWithoutMiddleware()) playwright(process.argv.slice(2));
 finish();

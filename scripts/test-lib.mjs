@@ -1,11 +1,22 @@
 // Shared steps of `npm test` and `npm run test:e2e`: system prerequisites, the production build the
 // end-to-end suites run against, and a runner that keeps each suite's counts for the summary.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { isCI as readCI } from "./ci.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
-export const isCI = /^(1|true)$/i.test(process.env.CI ?? "");
+export const isCI = readCI();
 // Tests sign their own sessions with this secret; it is never used outside tests.
 export const TEST_AUTH_SECRET = "test-secret-for-next-authz-kit-only-0123456789";
 
@@ -14,6 +25,11 @@ const SYSTEM_PACKAGES = [
     name: "chromium",
     bins: [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"],
     why: "browser tests",
+  },
+  {
+    name: "openssl",
+    bins: [process.env.OPENSSL_BIN, "/usr/bin/openssl"],
+    why: "the HTTPS end-to-end test's certificate",
   },
   {
     name: "redis-server",
@@ -73,12 +89,23 @@ export function ensureNext15Fixture() {
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+const skippedSuites = [];
+
+/**
+ * Records a whole suite that did not run, so the closing line counts it. Under CI a skipped suite is
+ * a failure: nothing passes by not running.
+ */
+export function skipSuite(title, why) {
+  console.warn(`\n*** ${title} SKIPPED: ${why}. ***`);
+  skippedSuites.push(`${title} (${why})`);
+  if (isCI) failures.push(`${title} skipped under CI`);
+}
 
 /** Runs one step; a failing step is recorded, and the run goes on so every suite reports. */
 export function step(title, command, args, options = {}) {
   console.log(`\n=== ${title}\n> ${[command, ...args].join(" ")}`);
   const result = spawnSync(command, args, {
-    cwd: root,
+    cwd: options.cwd ?? root,
     stdio: "inherit",
     env: { ...process.env, ...options.env },
   });
@@ -114,6 +141,81 @@ export function productionBuild() {
   );
 }
 
+/**
+ * Where the demo is built a second time, without middleware.ts (tests/e2e/no-middleware.spec.ts).
+ * Outside the repo: inside it, Next's workspace root is the repo and its build picks up the repo's
+ * own middleware.ts even when the copy has none.
+ */
+export const NO_MIDDLEWARE_DIR = path.join(
+  tmpdir(),
+  `next-authz-kit-no-middleware-${createHash("sha256").update(root).digest("hex").slice(0, 8)}`,
+);
+// Not needed to build the app, or the very thing this build leaves out.
+const NOT_COPIED = new Set([
+  ".git",
+  ".next",
+  ".tmp",
+  "node_modules",
+  "tests",
+  "bench",
+  "bench-results",
+  "docs",
+  "test-results",
+  "playwright-report",
+  "coverage",
+  "middleware.ts",
+  "proxy.ts",
+  "next.config.ts",
+]);
+
+/**
+ * Builds a copy of the demo without middleware.ts, once per e2e run, so a spec can show the pages,
+ * handlers and server actions refusing on their own. The repo's own build and files stay untouched;
+ * node_modules is a link to the repo's, which Turbopack follows once its root covers both.
+ */
+export function buildWithoutMiddleware() {
+  rmSync(NO_MIDDLEWARE_DIR, { recursive: true, force: true });
+  for (const entry of readdirSync(root)) {
+    if (NOT_COPIED.has(entry)) continue;
+    cpSync(path.join(root, entry), path.join(NO_MIDDLEWARE_DIR, entry), { recursive: true });
+  }
+  symlinkSync(path.join(root, "node_modules"), path.join(NO_MIDDLEWARE_DIR, "node_modules"), "dir");
+  // Test-only routes the spec calls (sessionFromAuth over the demo's real auth()).
+  cpSync(path.join(root, "tests/fixtures/no-middleware-app"), NO_MIDDLEWARE_DIR, {
+    recursive: true,
+  });
+  // The demo's config, plus the root that reaches the linked node_modules.
+  cpSync(path.join(root, "next.config.ts"), path.join(NO_MIDDLEWARE_DIR, "next.config.demo.ts"));
+  writeFileSync(
+    path.join(NO_MIDDLEWARE_DIR, "next.config.ts"),
+    `import type { NextConfig } from "next";
+import demo from "./next.config.demo";
+
+type ConfigFunction = (phase: string, context: unknown) => NextConfig | Promise<NextConfig>;
+
+export default async function config(phase: string, context: unknown): Promise<NextConfig> {
+  const base = typeof demo === "function" ? await (demo as ConfigFunction)(phase, context) : demo;
+  return {
+    ...base,
+    turbopack: { ...base.turbopack, root: "/" },
+    outputFileTracingRoot: "/",
+    // The repo's own build has type-checked this very code.
+    typescript: { ...base.typescript, ignoreBuildErrors: true },
+  };
+}
+`,
+  );
+  return step(
+    "next build of a copy without middleware.ts (the guards on their own)",
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "build"],
+    {
+      cwd: NO_MIDDLEWARE_DIR,
+      env: { AUTH_SECRET: TEST_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
+}
+
 export function playwright(extraArgs = []) {
   const out = path.join(root, ".tmp/playwright-report.json");
   step(
@@ -129,6 +231,7 @@ export function playwright(extraArgs = []) {
       env: {
         PLAYWRIGHT_JSON_OUTPUT_NAME: out,
         E2E_AUTH_SECRET: TEST_AUTH_SECRET,
+        E2E_NO_MIDDLEWARE_DIR: NO_MIDDLEWARE_DIR,
         NEXT_TELEMETRY_DISABLED: "1",
       },
     },
@@ -139,8 +242,12 @@ export function playwright(extraArgs = []) {
 /** Prints the closing line and exits non-zero when any step failed. */
 export function finish() {
   if (failures.length > 0) console.error(`\nFailed steps: ${failures.join("; ")}`);
+  const suites =
+    skippedSuites.length > 0
+      ? `, ${skippedSuites.length} suite${skippedSuites.length > 1 ? "s" : ""} skipped: ${skippedSuites.join("; ")}`
+      : "";
   console.log(
-    `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${suites}`,
   );
   process.exit(failures.length > 0 || counts.failed > 0 ? 1 : 0);
 }

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import * as z from "zod";
 import { policies } from "@/lib/access";
 import { userStore } from "@/lib/demo/store";
-import { withAuthorizationAction } from "@/lib/guard";
+import { withAuthorizationAction } from "@/lib/authz-node";
 
 /** What the delete form shows after a delete that went through. */
 export interface Deleted {

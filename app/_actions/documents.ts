@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import * as z from "zod";
 import { policies } from "@/lib/access";
 import { documentStore } from "@/lib/demo/store";
-import { withAuthorizationAction } from "@/lib/guard";
+import { withAuthorizationAction } from "@/lib/authz-node";
 import type { Deleted } from "./admin";
 
 /**

@@ -9,7 +9,7 @@ import * as z from "zod";
 import { policies } from "@/lib/access";
 import { demoAccounts } from "@/lib/demo/accounts";
 import { orgRoleSchema } from "@/lib/demo/members";
-import { withAuthorizationAction } from "@/lib/guard";
+import { withAuthorizationAction } from "@/lib/authz-node";
 
 const userId = z.string().min(1).max(64);
 const org = (args: readonly unknown[]) => args[0];

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { policies } from "@/lib/access";
 import { userStore } from "@/lib/demo/store";
-import { authorize } from "@/lib/guard";
+import { authorize } from "@/lib/authz-node";
 import { deleteUserAction } from "../_actions/admin";
 import { DeleteForm } from "../_components/delete-form";
 import { SignOutButton } from "../_components/sign-out-button";
@@ -53,6 +53,9 @@ export default async function AdminPage() {
           </table>
         </div>
         <div className="actions">
+          <Link className="button" href="/admin/decisions">
+            Decision log
+          </Link>
           <Link className="button button--quiet" href="/">
             Console
           </Link>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { policies } from "@/lib/access";
 import { documentStore } from "@/lib/demo/store";
-import { authorize } from "@/lib/guard";
+import { authorize } from "@/lib/authz-node";
 import { deleteDocumentAction } from "../_actions/documents";
 import { DeleteForm } from "../_components/delete-form";
 import { SignOutButton } from "../_components/sign-out-button";

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { publicPage } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Pricing" };
 
 // The page a "Requires pro plan" refusal points to (`upgrade_url` in lib/access.ts). Static: the
 // demo sells nothing, it only shows where such a link would lead.
-export default function PricingPage() {
+function PricingPage() {
   return (
     <>
       <h1>Pricing</h1>
@@ -42,3 +43,5 @@ export default function PricingPage() {
     </>
   );
 }
+
+export default publicPage("a static marketing page: no user data", PricingPage);

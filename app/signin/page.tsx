@@ -5,6 +5,7 @@ import { demoUsers } from "@/lib/demo/users";
 import { currentUser } from "../_components/current-user";
 import { QuickSignIn } from "../_components/quick-sign-in";
 import { SignInForm } from "../_components/sign-in-form";
+import { publicPage } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -14,7 +15,7 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
+async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   // Only a path on this site: `https://evil.example` or `//evil.example` become `/`.
   const callbackUrl = sameOriginPath(first(params.callbackUrl));
@@ -67,3 +68,5 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     </div>
   );
 }
+
+export default publicPage("the sign-in page: anyone must reach it to start a session", SignInPage);

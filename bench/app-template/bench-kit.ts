@@ -2,6 +2,7 @@
 import { defineAccess } from "@/lib/authz/access";
 import { createAuthz } from "@/lib/authz/authz";
 import { authJsSession } from "@/lib/authz/session";
+import { createDecisionLog, memorySink } from "@/lib/authz/decision-log";
 import { subjectFreshness } from "@/lib/authz/subject/freshness";
 import { memoryMembershipStore } from "@/lib/authz/subject/memory";
 
@@ -22,5 +23,15 @@ export const orgAuthz = createAuthz({
   session,
   subjects: subjectFreshness({
     source: memoryMembershipStore({ "user-bench": { acme: "member", globex: "admin" } }),
+  }),
+});
+
+// The same kit with the decision log on: the default memory ring, and a secret so the middleware
+// hands its request id on (what the demo does). Compared with the kit above, it is the log's cost.
+export const authzLogged = createAuthz({
+  session: authJsSession({ secret: () => process.env.AUTH_SECRET }),
+  decisionLog: createDecisionLog({
+    sinks: [memorySink()],
+    secret: () => process.env.AUTH_SECRET,
   }),
 });

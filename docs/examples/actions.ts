@@ -10,7 +10,7 @@ import {
 } from "@/lib/authz/action";
 import { notFound } from "@/lib/authz";
 import { policies } from "./access";
-import { authz } from "./kit";
+import { authz } from "./authz-node";
 
 const { withAuthorizationAction } = createActionGuard(authz);
 const documents = new Map([["doc-1", { id: "doc-1", tenantId: "acme", ownerId: "user-bob" }]]);
@@ -43,7 +43,8 @@ export const subscribe = publicAction(
   async ({ email }) => ({ ok: true as const, email }),
 );
 
-// In a client component: const [state, action] = useActionState(deleteDocument, null);
-export async function describe(result: Awaited<ReturnType<typeof deleteDocument>>) {
+// In a client component: const [state, action] = useActionState(deleteDocument, null); a plain
+// <form action={deleteDocument}> works too (React ignores the result there).
+export async function describe(result: unknown) {
   return isActionRefusal(result) ? `${result.status}: ${result.message}` : "deleted";
 }

@@ -1,12 +1,12 @@
 // middleware.ts (Edge) or proxy.ts (Next 16, Node): the same two exports work in either file.
 import {
-  authJsSession,
   authorizationMiddleware,
   createAuthz,
   definePathRules,
   MIDDLEWARE_LAYER_HEADER,
 } from "@/lib/authz";
 import { policies } from "./access";
+import { authzOptions } from "./authz-edge"; // edge-safe: never import authz-node here
 
 const rules = definePathRules([
   { path: "/admin/**", policy: policies.admin, kind: "page" }, // 307 to sign-in, or the 403 page
@@ -14,14 +14,11 @@ const rules = definePathRules([
   { path: "/api/ops/**", policy: policies.opsOnly, kind: "api", methods: ["GET"] },
 ]);
 
-export default authorizationMiddleware(
-  createAuthz({ session: authJsSession({ secret: () => process.env.AUTH_SECRET }) }),
-  {
-    rules,
-    signInPath: "/signin",
-    forbiddenPath: "/403", // a page whose component calls forbidden()
-  },
-);
+export default authorizationMiddleware(createAuthz(authzOptions), {
+  rules,
+  signInPath: "/signin",
+  forbiddenPath: "/403", // a page whose component calls forbidden()
+});
 
 // Only what an early answer is worth: each matched path pays the platform's middleware cost.
 export const config = { matcher: ["/admin/:path*", "/api/admin/:path*", "/api/ops/:path*"] };

@@ -9,7 +9,7 @@ import {
   type AccountSource,
   type MembershipStore,
 } from "@/lib/authz";
-import { createRedisClientFromUrl } from "@/lib/authz-redis-node";
+import { createRedisClientFromUrl } from "@/lib/redis-node";
 
 // Org roles sit beside the user roles: held per membership, with the same inheritance.
 export const access = defineAccess({

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { notFound, publicRoute } from "@/lib/authz";
 import { policies } from "./access";
-import { authz, withAuthorization } from "./kit";
+import { authz, withAuthorization } from "./authz-node";
 
 interface Doc {
   readonly id: string;

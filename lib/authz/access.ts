@@ -1,79 +1,18 @@
+import { AuthzConfigError } from "./errors";
 import { claimsParser } from "./claims";
-import type { Membership } from "./org/membership";
-import { compileOrgRoles, type OrgRoleDeclaration, type OrgRoles } from "./org/roles";
-import { compilePolicy, type Policy, type PolicyRules } from "./policy";
-import type { SessionClaims } from "./session/source";
-
-/**
- * The app's one declaration of its roles, permissions, plans and features. Everything else in the
- * kit is typed from it, so a misspelt role in a policy is a compile error, not a silent deny.
- */
-export interface AccessDeclaration {
-  /** Roles by name. `inherits` lists roles whose permissions (and checks) this role also satisfies. */
-  readonly roles: Readonly<Record<string, RoleDeclaration>>;
-  /** Plans by name, each with the features it unlocks. Omit for apps without plans. */
-  readonly plans?: Readonly<Record<string, PlanDeclaration>>;
-  /** Where a user can upgrade; refusals for a missing feature link to it (`upgrade_url`). */
-  readonly upgradeUrl?: string;
-  /** Roles held per organization membership (`admin` of acme, `member` of globex), with inheritance. */
-  readonly orgRoles?: Readonly<Record<string, OrgRoleDeclaration>>;
-}
-
-/** One role: the roles it includes and the permissions it grants. */
-export interface RoleDeclaration {
-  readonly inherits?: readonly string[];
-  readonly permissions?: readonly string[];
-}
-
-/** One plan: the features it unlocks, and a name shown to users (defaults to the plan's key). */
-export interface PlanDeclaration {
-  readonly features: readonly string[];
-  readonly label?: string;
-}
-
-/** The role names of a declaration. */
-export type RoleOf<D extends AccessDeclaration> = keyof D["roles"] & string;
-/** Every permission any role of a declaration grants. */
-export type PermissionOf<D extends AccessDeclaration> = NonNullable<
-  D["roles"][keyof D["roles"]]["permissions"]
->[number];
-/** The plan names of a declaration (`never` without plans). */
-export type PlanOf<D extends AccessDeclaration> =
-  D["plans"] extends Readonly<Record<string, PlanDeclaration>> ? keyof D["plans"] & string : never;
-/** Every feature any plan of a declaration unlocks (`never` without plans). */
-export type FeatureOf<D extends AccessDeclaration> =
-  D["plans"] extends Readonly<Record<string, PlanDeclaration>>
-    ? D["plans"][keyof D["plans"]]["features"][number]
-    : never;
-
-/** The org role names of a declaration (`never` without `orgRoles`). */
-export type OrgRoleOf<D extends AccessDeclaration> =
-  D["orgRoles"] extends Readonly<Record<string, OrgRoleDeclaration>>
-    ? keyof D["orgRoles"] & string
-    : never;
-/** Every permission any org role of a declaration grants (`never` without `orgRoles`). */
-export type OrgPermissionOf<D extends AccessDeclaration> =
-  D["orgRoles"] extends Readonly<Record<string, OrgRoleDeclaration>>
-    ? NonNullable<D["orgRoles"][keyof D["orgRoles"]]["permissions"]>[number]
-    : never;
-
-/**
- * Who is asking, as the kit knows it from a verified session: never from the request body,
- * query or any header the client controls.
- */
-export interface Subject<D extends AccessDeclaration = AccessDeclaration> {
-  readonly id: string;
-  readonly email?: string;
-  readonly name?: string;
-  readonly roles: readonly RoleOf<D>[];
-  readonly tenant?: string;
-  readonly plan?: PlanOf<D>;
-  /**
-   * The account's org memberships, read from the kit's account source on every request (within its
-   * cache bound), never from the cookie. Absent when the kit has no account source.
-   */
-  readonly memberships?: readonly Membership<OrgRoleOf<D>>[];
-}
+import { compileOrgRoles, type OrgRoleDeclaration } from "./org/roles";
+import { compilePolicy } from "./policy";
+import type {
+  Access,
+  AccessDeclaration,
+  FeatureOf,
+  OrgPermissionOf,
+  OrgRoleOf,
+  PermissionOf,
+  PlanOf,
+  RoleOf,
+  Subject,
+} from "./types";
 
 /** Makes a declaration whose `inherits` names an undeclared role (or org role) fail to compile. */
 type CheckedDeclaration<D extends AccessDeclaration> = D & {
@@ -89,40 +28,6 @@ type CheckedDeclaration<D extends AccessDeclaration> = D & {
         };
       }
     : unknown);
-
-/**
- * A declaration the kit has checked and indexed: role closure, feature-to-plan table and the
- * claims schema, all computed once at start-up.
- */
-export interface Access<D extends AccessDeclaration> {
-  readonly declaration: D;
-  /** Role names in declaration order. */
-  readonly roles: readonly RoleOf<D>[];
-  /** Whether a subject holds `role` directly or through inheritance. */
-  hasRole(subject: Subject<D>, role: RoleOf<D>): boolean;
-  /** Whether a subject's roles grant `permission`. */
-  hasPermission(subject: Subject<D>, permission: PermissionOf<D>): boolean;
-  /** Whether a subject's plan unlocks `feature`. */
-  hasFeature(subject: Subject<D>, feature: FeatureOf<D>): boolean;
-  /** The first declared plan that unlocks `feature` (what an upgrade hint names). */
-  planFor(feature: FeatureOf<D>): { readonly plan: PlanOf<D>; readonly label: string } | undefined;
-  /** The org role table: inheritance and permissions inside an org. */
-  readonly orgRoles: OrgRoles<OrgRoleOf<D>, OrgPermissionOf<D>>;
-  /** Validates raw session claims into a Subject; `null` when they do not fit the declaration. */
-  parseSubject(claims: SessionClaims): Subject<D> | null;
-  /**
-   * Defines a policy on this declaration: checked now (unknown role, empty list, malformed CIDR,
-   * bad window all throw a TypeError at start-up), evaluated per request by `createAuthz`.
-   *
-   * @example
-   * const adminOnly = access.policy({ name: "admin", role: "admin" });
-   */
-  policy<const R extends PolicyRules<D>>(rules: R): Policy<D, R>;
-  /** Whether `name` is a declared role, permission or feature (for validating untyped callers). */
-  isRole(name: unknown): name is RoleOf<D>;
-  isPermission(name: unknown): name is PermissionOf<D>;
-  isFeature(name: unknown): name is FeatureOf<D>;
-}
 
 /**
  * Declares the app's roles, permissions, plans and features once; the returned object types every
@@ -149,22 +54,30 @@ export function defineAccess<const D extends AccessDeclaration>(
 
   const roleNames = Object.keys(declaration.roles) as Role[];
   if (roleNames.length === 0)
-    throw new TypeError("Invalid access declaration: declare at least one role");
+    throw new AuthzConfigError(
+      "invalid_access_declaration",
+      "access declaration",
+      "declare at least one role",
+    );
   const roleSet = new Set<string>(roleNames);
 
   // Each role's closure: itself plus every role it inherits, transitively. Cycles are a mistake.
   const closure = new Map<string, ReadonlySet<string>>();
   const visit = (role: string, path: readonly string[]): Set<string> => {
     if (path.includes(role)) {
-      throw new TypeError(
-        `Invalid access declaration: role inheritance cycle ${[...path, role].join(" -> ")}`,
+      throw new AuthzConfigError(
+        "invalid_access_declaration",
+        `access declaration`,
+        `role inheritance cycle ${[...path, role].join(" -> ")}`,
       );
     }
     const found = new Set<string>([role]);
     for (const parent of declaration.roles[role]?.inherits ?? []) {
       if (!roleSet.has(parent)) {
-        throw new TypeError(
-          `Invalid access declaration: role "${role}" inherits unknown role "${parent}"`,
+        throw new AuthzConfigError(
+          "invalid_access_declaration",
+          `access declaration`,
+          `role "${role}" inherits unknown role "${parent}"`,
         );
       }
       for (const r of visit(parent, [...path, role])) found.add(r);
@@ -198,8 +111,10 @@ export function defineAccess<const D extends AccessDeclaration>(
     !declaration.upgradeUrl.startsWith("/") &&
     !/^https:\/\//.test(declaration.upgradeUrl)
   ) {
-    throw new TypeError(
-      `Invalid access declaration: upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`,
+    throw new AuthzConfigError(
+      "invalid_access_declaration",
+      `access declaration`,
+      `upgradeUrl must be a path or an https URL, got "${declaration.upgradeUrl}"`,
     );
   }
 

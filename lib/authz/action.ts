@@ -5,13 +5,19 @@
  * validation, rate limit, resource) and answers a refusal as data a form can render, never as a
  * thrown redirect. Server side only (`next/headers`): not for middleware.ts.
  */
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
+import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
+import { actionPath, currentRequest } from "./next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
-import { currentRequest } from "./next-request";
 import type { ActionRefusal } from "./server";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 export type { ActionRefusal };
 
@@ -58,8 +64,13 @@ export interface ActionOptions<S, IS, Res> {
 
 type InputOf<IS> = IS extends StandardSchemaV1 ? OutputOf<IS> : undefined;
 
-/** A server action as Next calls it: any arguments in, a promise out. */
-export type ServerAction<Out> = (...args: unknown[]) => Promise<Out>;
+/**
+ * A server action as Next calls it: any arguments in, a promise out. It also fits a form's
+ * `action` prop directly (React ignores what a plain form action returns); use `useActionState`
+ * to show the refusal.
+ */
+export type ServerAction<Out> = ((...args: unknown[]) => Promise<Out>) &
+  ((formData: FormData) => Promise<void>);
 
 /** `withAuthorizationAction(policy, action)` or `withAuthorizationAction(policy, options, action)`. */
 export interface WithAuthorizationAction {
@@ -156,7 +167,7 @@ async function validateInput(
  * @example
  * export const { withAuthorizationAction } = createActionGuard(authz);
  */
-export function createActionGuard(authz: Pick<Authz, "check">): {
+export function createActionGuard(authz: Pick<Checker, "check">): {
   readonly withAuthorizationAction: WithAuthorizationAction;
 } {
   /**
@@ -181,29 +192,39 @@ export function createActionGuard(authz: Pick<Authz, "check">): {
   ): ServerAction<Awaited<Out> | ActionRefusal> {
     const options = typeof optionsOrAction === "function" ? {} : optionsOrAction;
     const action = typeof optionsOrAction === "function" ? optionsOrAction : maybeAction;
+    const where = `withAuthorizationAction(${policy.name})`;
     if (typeof action !== "function")
-      throw new TypeError(`withAuthorizationAction(${policy.name}): the action must be a function`);
+      throw new AuthzConfigError("invalid_action", where, "the action must be a function");
     if (policy.rules.resource && !options.load) {
-      throw new TypeError(
-        `withAuthorizationAction(${policy.name}): the policy has a resource rule, so the action needs a load() option`,
+      throw new AuthzConfigError(
+        "invalid_action",
+        where,
+        "the policy has a resource rule, so the action needs a load() option",
       );
     }
     if (policy.org && !options.org) {
-      throw new TypeError(
-        `withAuthorizationAction(${policy.name}): the policy has an org rule, so the action needs an org() option`,
+      throw new AuthzConfigError(
+        "invalid_action",
+        `withAuthorizationAction(${policy.name})`,
+        "the policy has an org rule, so the action needs an org() option",
       );
     }
     if (options.load && !policy.rules.resource) {
-      throw new TypeError(
-        `withAuthorizationAction(${policy.name}): a load() option without a resource rule checks nothing; add the rule or drop load`,
+      throw new AuthzConfigError(
+        "invalid_action",
+        where,
+        "a load() option without a resource rule checks nothing; add the rule or drop load",
       );
     }
 
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
+      const request = await currentRequest();
       const named = options.org?.(args);
-      const decision = await authz.check(policy, await currentRequest(), {
+      const decision = await authz.check(policy, request, {
         ...(options.org ? { org: typeof named === "string" ? named : null } : {}),
+        layer: "action",
+        logPath: actionPath(request),
         validate: async () => {
           const result = await validateInput(options.input, args);
           if (!("ok" in result)) return result;
@@ -224,7 +245,11 @@ export function createActionGuard(authz: Pick<Authz, "check">): {
         args,
       });
     };
-    return mark(guarded, { kind: "policy", policy: policy.name, entry: "action" });
+    return mark(guarded, {
+      kind: "policy",
+      policy: policy.name,
+      entry: "action",
+    }) as ServerAction<Awaited<Out> | ActionRefusal>;
   }
   return { withAuthorizationAction: withAuthorizationAction as WithAuthorizationAction };
 }
@@ -245,9 +270,9 @@ export function publicAction<Out, IS extends StandardSchemaV1 | undefined = unde
   action: (input: InputOf<IS>, context: { readonly args: readonly unknown[] }) => Out,
 ): ServerAction<IS extends StandardSchemaV1 ? Awaited<Out> | ActionRefusal : Awaited<Out>> {
   if (typeof reason !== "string" || reason.trim() === "")
-    throw new TypeError("publicAction needs a reason");
+    throw new AuthzConfigError("invalid_action", "publicAction", "it needs a reason");
   if (typeof action !== "function")
-    throw new TypeError("publicAction: the action must be a function");
+    throw new AuthzConfigError("invalid_action", "publicAction", "the action must be a function");
   const guarded = async (...args: unknown[]) => {
     const result = await validateInput(options.input, args);
     if (!("ok" in result)) return actionRefusal(result);

@@ -1,7 +1,7 @@
 /**
  * Validates the claims of a session into the fields the kit reads. Hand-written rather than a zod
  * schema on purpose: the Edge middleware bundle has a budget of about 20 KB over Next's own floor,
- * and `zod/mini` alone takes 15 KB of it for these eight fields. tests/unit/claims-parse.test.ts
+ * and `zod/mini` alone takes 15 KB of it for these eight fields. tests/unit/claims.test.ts
  * proves it accepts and rejects exactly what the equivalent zod schema does.
  */
 

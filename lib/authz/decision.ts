@@ -49,16 +49,21 @@ export interface Deny {
   readonly rule: string;
 }
 
-/** A permission: the subject (null for a public policy with no session) and headers to pass on. */
-export interface Allow<S> {
+/**
+ * A permission: the subject (null for a public policy with no session), headers to pass on, and
+ * the loaded resource (undefined when the check loaded none).
+ */
+export interface Allow<S, Res = undefined> {
   readonly allowed: true;
   readonly subject: S;
   /** Headers every answer to this request should carry (the rate-limit fields). */
   readonly headers: Readonly<Record<string, string>>;
+  /** What the check's loader returned, already checked against the policy's resource rule. */
+  readonly resource: Res;
 }
 
 /** What evaluating a policy yields: narrow on `allowed`. */
-export type Decision<S> = Allow<S> | Deny;
+export type Decision<S, Res = undefined> = Allow<S, Res> | Deny;
 
 /**
  * Builds a refusal with the table's status for its code.

@@ -1,3 +1,4 @@
+import { AuthzConfigError } from "./errors";
 /** A window length: milliseconds, or a number with a unit (`"500ms"`, `"30s"`, `"1m"`, `"2h"`, `"1d"`). */
 export type Duration = number | `${number}${"ms" | "s" | "m" | "h" | "d"}`;
 
@@ -16,12 +17,19 @@ export function parseDuration(duration: Duration): number {
     ms = duration;
   } else {
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(duration);
-    if (!match) throw new TypeError(`Invalid duration: "${duration}" (use e.g. "30s", "1m", "1h")`);
+    if (!match)
+      throw new AuthzConfigError(
+        "invalid_duration",
+        `duration`,
+        `"${duration}" (use e.g. "30s", "1m", "1h")`,
+      );
     ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   }
   if (!Number.isFinite(ms) || ms < 1 || !Number.isInteger(ms)) {
-    throw new TypeError(
-      `Invalid duration: ${String(duration)} must be a whole number of milliseconds ≥ 1`,
+    throw new AuthzConfigError(
+      "invalid_duration",
+      `duration`,
+      `${String(duration)} must be a whole number of milliseconds ≥ 1`,
     );
   }
   return ms;

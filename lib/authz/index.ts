@@ -2,23 +2,33 @@
  * next-authz-kit: the public, edge-safe surface. Import from here in app code, `middleware.ts`
  * and `proxy.ts`. Three entry points stay separate on purpose, so nothing pulls them in by accident:
  * `./server` (pages and server actions: `next/headers`), `./testing` (tests: `next-auth/jwt`) and
- * `../authz-redis-node` (Node only: the Redis client).
+ * `./rate-limit/redis` (the Redis store, which takes the app's own client).
  */
 export { defineAccess } from "./access";
 export type {
   Access,
   AccessDeclaration,
+  Checker,
+  CheckOptions,
   FeatureOf,
+  Granted,
   OrgPermissionOf,
   OrgRoleOf,
+  OrgSubject,
   PermissionOf,
   PlanOf,
+  Policy,
+  PolicyRules,
+  RateLimitOptions,
+  ResourceOptions,
   RoleOf,
   Subject,
-} from "./access";
-export type { Policy, PolicyRules, RateLimitOptions, ResourceOptions } from "./policy";
+  SubjectFor,
+} from "./types";
 export { createAuthz } from "./authz";
-export type { Authz, AuthzOptions, CheckOptions, Granted, OrgSubject, SubjectFor } from "./authz";
+export { AuthzConfigError } from "./errors";
+export type { AuthzConfigErrorCode } from "./errors";
+export type { Authz, AuthzOptions } from "./authz";
 export type { ActiveOrg, Membership } from "./org/membership";
 export type { OrgRoleDeclaration } from "./org/roles";
 export type { OrgRuleOptions } from "./org/rule";
@@ -40,6 +50,8 @@ export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision
 export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";
 export type { ResponseOptions } from "./respond";
 export { guardOf, publicRoute } from "./route";
+export { publicLayout, publicPage } from "./public-page";
+export type { PublicRenderMark } from "./public-page";
 export type {
   AuthorizedContext,
   AuthorizedHandler,
@@ -63,7 +75,7 @@ export type { SessionClaims, SessionSource } from "./session";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
-export { fromUpstashLimiter } from "./rate-limit/upstash";
+export { fromUpstashLimiter, upstashRateLimitStore } from "./rate-limit/upstash";
 export type { RateLimitResult, RateLimitRule, RateLimitStore } from "./rate-limit/store";
 export { parseDuration } from "./duration";
 export type { Duration } from "./duration";

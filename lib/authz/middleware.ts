@@ -4,18 +4,13 @@
  * `proxy.ts` on Node alike). It never replaces the handler's check, which stays the authority:
  * path matching can diverge from routing, and middleware may not run at all.
  */
+import { AuthzConfigError } from "./errors";
 import { NextResponse, type NextRequest } from "next/server";
-import type { AccessDeclaration } from "./access";
-import type { Authz } from "./authz";
 import { internalError, type Deny } from "./decision";
-import {
-  callbackPath,
-  definePathRules,
-  pathForms,
-  signInRedirectPath,
-  type CompiledPathRule,
-  type PathRule,
-} from "./path";
+import { REQUEST_ID_HEADER } from "./decision-log/request-id";
+import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
+import { callbackPath, signInRedirectPath } from "./sign-in";
+import type { AccessDeclaration, Checker } from "./types";
 
 /** Options of {@link authorizationMiddleware}. */
 export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
@@ -38,11 +33,13 @@ export type AuthorizationMiddleware = (request: NextRequest) => Promise<Response
 /** Marks answers the middleware gave, so logs and tests can tell them from the handler's. */
 export const MIDDLEWARE_LAYER_HEADER = "X-Authz-Layer";
 
-function checkPath(name: string, value: unknown): string {
+function assertPath(name: string, value: unknown): string {
   // A plain same-origin path: one leading `/`, no query, nothing a browser could read as a host.
   if (typeof value !== "string" || !/^\/(?![/\\])[^?#\s\\]*$/.test(value)) {
-    throw new TypeError(
-      `Invalid middleware option ${name}: expected a path such as "/signin", got ${JSON.stringify(value)}`,
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      `middleware option ${name}`,
+      `expected a path such as "/signin", got ${JSON.stringify(value)}`,
     );
   }
   return value;
@@ -70,7 +67,7 @@ const isCompiled = <D extends AccessDeclaration>(
  * @param options rules, `signInPath`, `forbiddenPath`, `callbackParam`
  * @example
  * // middleware.ts (Edge) — or proxy.ts (Node) with the same two exports
- * export default authorizationMiddleware(createAuthz(kitOptions), {
+ * export default authorizationMiddleware(createAuthz(authzOptions), {
  *   rules: pathRules,
  *   signInPath: "/signin",
  *   forbiddenPath: "/403",
@@ -78,31 +75,37 @@ const isCompiled = <D extends AccessDeclaration>(
  * export const config = { matcher: ["/admin/:path*", "/api/admin/:path*"] };
  */
 export function authorizationMiddleware<D extends AccessDeclaration>(
-  authz: Pick<Authz, "check" | "denialResponse">,
+  authz: Checker,
   options: AuthorizationMiddlewareOptions<D>,
 ): AuthorizationMiddleware {
   if (typeof authz?.check !== "function")
-    throw new TypeError(
-      "authorizationMiddleware: the first argument must be the kit from createAuthz()",
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      "middleware options",
+      "the first argument must be the kit from createAuthz()",
     );
   const rules: readonly CompiledPathRule<D>[] = options.rules.every(isCompiled)
     ? (options.rules as readonly CompiledPathRule<D>[])
     : definePathRules(options.rules as readonly PathRule<D>[]);
-  const signInPath = checkPath("signInPath", options.signInPath);
+  const signInPath = assertPath("signInPath", options.signInPath);
   const hasPages = rules.some((r) => r.kind === "page");
   const forbiddenPath =
     options.forbiddenPath === undefined
       ? undefined
-      : checkPath("forbiddenPath", options.forbiddenPath);
+      : assertPath("forbiddenPath", options.forbiddenPath);
   if (hasPages && forbiddenPath === undefined) {
-    throw new TypeError(
-      "authorizationMiddleware: page rules need forbiddenPath, a page that calls forbidden()",
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      "middleware options",
+      "page rules need forbiddenPath, a page that calls forbidden()",
     );
   }
   const callbackParam = options.callbackParam ?? "callbackUrl";
   if (!/^[\w.-]{1,64}$/.test(callbackParam))
-    throw new TypeError(
-      `Invalid middleware option callbackParam: ${JSON.stringify(callbackParam)}`,
+    throw new AuthzConfigError(
+      "invalid_middleware_options",
+      `middleware option callbackParam`,
+      `${JSON.stringify(callbackParam)}`,
     );
   // The sign-in and 403 pages must stay reachable by whoever a rule refuses, or visits loop.
   for (const [name, path] of [
@@ -113,55 +116,94 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     const forms = pathForms(new URL(path, "http://localhost"));
     const guard = rules.find((r) => r.applies("GET", forms));
     if (guard)
-      throw new TypeError(
-        `authorizationMiddleware: ${name} ${path} is guarded by the rule for ${guard.path}; it must stay public`,
+      throw new AuthzConfigError(
+        "invalid_middleware_options",
+        `middleware option ${name}`,
+        `${path} is guarded by the rule for ${guard.path}; it must stay public`,
       );
   }
 
-  const marked = (response: Response): Response => {
+  const log = authz.options?.decisionLog;
+
+  /** The request's id, and the request headers that hand it on to the page or handler. */
+  const identify = async (request: NextRequest) => {
+    if (!log) return null;
+    const id = await log.requestId(request);
+    const headers = new Headers(request.headers);
+    for (const [name, value] of Object.entries(await log.forwardHeaders(id)))
+      headers.set(name, value);
+    return { id, headers };
+  };
+  type Identity = Awaited<ReturnType<typeof identify>>;
+
+  const marked = (response: Response, identity: Identity): Response => {
     response.headers.set(MIDDLEWARE_LAYER_HEADER, "middleware");
+    if (identity) response.headers.set(REQUEST_ID_HEADER, identity.id);
     return response;
   };
 
-  const refuse = (
+  const refuse = async (
     rule: CompiledPathRule<D> | undefined,
     decision: Deny,
     request: NextRequest,
-  ): Response => {
+  ): Promise<Response> => {
+    const identity = await identify(request).catch(() => null);
     const method = request.method.toUpperCase();
     if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
-      return marked(authz.denialResponse(decision, request));
+      return marked(authz.denialResponse(decision, request), identity);
     }
+    // Targets are under the app's basePath (`nextUrl.pathname` leaves it out): the sign-in
+    // redirect, its callback and the 403 rewrite all stay inside the app.
+    const { basePath, origin } = request.nextUrl;
     if (decision.status === 401) {
+      const callback = `${basePath}${callbackPath(request.nextUrl)}`;
       const target = new URL(
-        signInRedirectPath(signInPath, callbackPath(request.nextUrl), callbackParam),
-        request.nextUrl.origin,
+        `${basePath}${signInRedirectPath(signInPath, callback, callbackParam)}`,
+        origin,
       );
       const redirect = NextResponse.redirect(target, 307);
       redirect.headers.set("Cache-Control", "no-store");
-      return marked(redirect);
+      return marked(redirect, identity);
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
-    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status.
-    return marked(NextResponse.rewrite(new URL(forbiddenPath ?? "/", request.nextUrl.origin)));
+    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. The
+    // refusal's caching is set here too, though Next 16 replaces it with a prerendered page's own
+    // `s-maxage=31536000`: the forbiddenPath page must be dynamic (the README says so). The 403
+    // page gets the request id too, so it can show it for the user to quote.
+    const target = new URL(`${basePath}${forbiddenPath ?? "/"}`, origin);
+    const rewrite = identity
+      ? NextResponse.rewrite(target, { request: { headers: identity.headers } })
+      : NextResponse.rewrite(target);
+    rewrite.headers.set("Cache-Control", "private, no-store");
+    return marked(rewrite, identity);
   };
 
   return async function authorizationMiddlewareHandler(
     request: NextRequest,
   ): Promise<Response | undefined> {
     let current: CompiledPathRule<D> | undefined;
+    let matched = false;
     try {
       // nextUrl: in middleware, Next has already resolved dot segments, `/_next/data` and `?_rsc`.
       const forms = pathForms(request.nextUrl);
       for (const rule of rules) {
         if (!rule.applies(request.method, forms)) continue;
         current = rule;
+        matched = true;
         // Claims only: resource ownership and rate limits need data and counters the handler has.
-        const decision = await authz.check(rule.policy, request, { stages: "claims" });
-        if (!decision.allowed) return refuse(rule, decision, request);
+        const decision = await authz.check(rule.policy, request, {
+          stages: "claims",
+          layer: "middleware",
+        });
+        if (!decision.allowed) return await refuse(rule, decision, request);
       }
-      // Pass through untouched: no NextResponse.next(), no headers, no cookies.
-      return undefined;
+      // Without a decision log, pass through untouched: no NextResponse.next(), no headers, no
+      // cookies. With one, hand the request id on (a request header) and answer with it.
+      const identity = matched ? await identify(request) : null;
+      if (!identity) return undefined;
+      const next = NextResponse.next({ request: { headers: identity.headers } });
+      next.headers.set(REQUEST_ID_HEADER, identity.id);
+      return next;
     } catch (error) {
       // authz.check never throws; anything else here is a bug, and a bug refuses.
       console.error("[authz] middleware failed; request refused", error);

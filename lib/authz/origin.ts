@@ -8,6 +8,7 @@
  * browser (curl, a server) and is not refused for that: without the visitor's browser there is
  * no ambient cookie to abuse.
  */
+import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
 import { isHttpsRequest } from "./scheme";
 
@@ -31,8 +32,10 @@ export function trustedOriginSet(origins: readonly string[] | undefined): Readon
       parsed = undefined;
     }
     if (parsed === undefined || parsed === "null" || parsed !== origin) {
-      throw new TypeError(
-        `Invalid trustedOrigins entry ${JSON.stringify(origin)}: expected an origin such as "https://app.example" (scheme and host, no path)`,
+      throw new AuthzConfigError(
+        "invalid_authz_options",
+        `trustedOrigins entry ${JSON.stringify(origin)}`,
+        `expected an origin such as "https://app.example" (scheme and host, no path)`,
       );
     }
     set.add(origin);

@@ -9,8 +9,8 @@
  * direction, and the one this module takes whenever the two readings differ. The route handler's
  * own check stays the authority (docs/middleware.md).
  */
-import type { AccessDeclaration } from "./access";
-import type { Policy } from "./policy";
+import { AuthzConfigError } from "./errors";
+import type { AccessDeclaration, Policy } from "./types";
 
 /** The methods a rule may name. HEAD is served by GET handlers, so a GET rule covers HEAD too. */
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -85,7 +85,7 @@ const LITERAL = /^[a-z0-9\-._~!$&'()+,=:@]+$/i;
  */
 export function compilePathPattern(source: string): PathPattern {
   const invalid = (why: string): never => {
-    throw new TypeError(`Invalid path pattern "${String(source)}": ${why}`);
+    throw new AuthzConfigError("invalid_path_rule", `path pattern "${String(source)}"`, `${why}`);
   };
   if (typeof source !== "string" || !source.startsWith("/"))
     invalid("it must be a string starting with /");
@@ -215,58 +215,6 @@ export function pathForms(url: { readonly pathname: string }): readonly PathForm
   return same ? [routed] : [routed, aggressive];
 }
 
-/**
- * The same-origin path and query to come back to after sign-in, from the request's own URL:
- * never another host (`//evil.example` collapses to `/evil.example`), and without Next's internal
- * `_rsc` cache-busting parameter.
- *
- * @example
- * callbackPath(new URL("http://x//evil.example/a?b=1&_rsc=x")); // "/evil.example/a?b=1"
- */
-export function callbackPath(url: { readonly pathname: string; readonly search: string }): string {
-  const path = `/${url.pathname.replace(/^[/\\]+/, "")}`;
-  const params = new URLSearchParams(url.search);
-  params.delete("_rsc");
-  const query = params.toString();
-  return query === "" ? path : `${path}?${query}`;
-}
-
-/**
- * Keeps a callback URL on this site: a path that starts with one `/` (not `//` or `/\`, which
- * browsers read as another host). Anything else becomes `/`.
- *
- * @example
- * sameOriginPath("//evil.example/x"); // "/"
- */
-export function sameOriginPath(candidate: string | null | undefined): string {
-  if (
-    !candidate ||
-    !candidate.startsWith("/") ||
-    candidate.startsWith("//") ||
-    candidate.startsWith("/\\")
-  )
-    return "/";
-  // Control characters can smuggle a host past naive checks in some browsers.
-  if (/[\u0000-\u001f\u007f]/.test(candidate)) return "/";
-  return candidate;
-}
-
-/**
- * The sign-in URL that comes back to `callbackPath` (kept same-origin): one builder for the
- * middleware's redirects and the pages' `authorize()`, so both send the same URL.
- *
- * @param param the query parameter Auth.js reads @default "callbackUrl"
- * @example
- * signInRedirectPath("/signin", "/admin?tab=users"); // "/signin?callbackUrl=%2Fadmin%3Ftab%3Dusers"
- */
-export function signInRedirectPath(
-  signInPath: string,
-  callbackPath: string,
-  param = "callbackUrl",
-): string {
-  return `${signInPath}?${param}=${encodeURIComponent(sameOriginPath(callbackPath))}`;
-}
-
 const METHOD_SET = new Set<string>(HTTP_METHODS);
 
 function isPolicy(value: unknown): value is Policy {
@@ -290,25 +238,36 @@ function isPolicy(value: unknown): value is Policy {
 export function definePathRules<D extends AccessDeclaration>(
   rules: readonly PathRule<D>[],
 ): readonly CompiledPathRule<D>[] {
-  if (!Array.isArray(rules)) throw new TypeError("Invalid path rules: expected an array");
+  if (!Array.isArray(rules))
+    throw new AuthzConfigError("invalid_path_rule", "path rules", "expected an array");
   return Object.freeze(
     rules.map((rule, index): CompiledPathRule<D> => {
-      const where = `Invalid path rule #${index} (${String(rule?.path)})`;
+      const where = `path rule #${index} (${String(rule?.path)})`;
       if (typeof rule !== "object" || rule === null)
-        throw new TypeError(`${where}: expected an object`);
+        throw new AuthzConfigError("invalid_path_rule", where, `expected an object`);
       const pattern = compilePathPattern(rule.path);
       if (!isPolicy(rule.policy))
-        throw new TypeError(`${where}: policy must be a policy made by access.policy()`);
+        throw new AuthzConfigError(
+          "invalid_path_rule",
+          where,
+          `policy must be a policy made by access.policy()`,
+        );
       if (rule.kind !== "api" && rule.kind !== "page")
-        throw new TypeError(`${where}: kind must be "api" or "page"`);
+        throw new AuthzConfigError("invalid_path_rule", where, `kind must be "api" or "page"`);
       let methods: ReadonlySet<string> | undefined;
       if (rule.methods !== undefined) {
         if (!Array.isArray(rule.methods) || rule.methods.length === 0)
-          throw new TypeError(`${where}: methods must be a non-empty list`);
+          throw new AuthzConfigError(
+            "invalid_path_rule",
+            where,
+            `methods must be a non-empty list`,
+          );
         for (const m of rule.methods)
           if (!METHOD_SET.has(m))
-            throw new TypeError(
-              `${where}: unknown method "${String(m)}" (upper case: ${HTTP_METHODS.join(", ")})`,
+            throw new AuthzConfigError(
+              "invalid_path_rule",
+              where,
+              `unknown method "${String(m)}" (upper case: ${HTTP_METHODS.join(", ")})`,
             );
         methods = new Set(rule.methods.includes("GET") ? [...rule.methods, "HEAD"] : rule.methods);
       }

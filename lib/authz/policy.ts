@@ -1,141 +1,11 @@
-import type {
-  Access,
-  AccessDeclaration,
-  FeatureOf,
-  OrgPermissionOf,
-  OrgRoleOf,
-  PermissionOf,
-  RoleOf,
-  Subject,
-} from "./access";
-import { deny, notFound, type Deny } from "./decision";
-import { parseDuration, type Duration } from "./duration";
+import { AuthzConfigError } from "./errors";
+import { deny, notFound } from "./decision";
+import { parseDuration } from "./duration";
 import { ipMatcher } from "./ip";
-import type { ActiveOrg } from "./org/membership";
-import { compileOrgRule, type OrgRule, type OrgRuleOptions } from "./org/rule";
+import { compileOrgRule } from "./org/rule";
 import { DEFAULT_IPV6_PREFIX } from "./rate-limit/key";
 import type { RateLimitResult } from "./rate-limit/store";
-
-/** A per-operation rate limit: at most `limit` calls per `window`, counted per user or per address. */
-export interface RateLimitOptions {
-  /** Names the operation; it keys the counters and appears in the `RateLimit` fields. */
-  readonly operation: string;
-  readonly limit: number;
-  readonly window: Duration;
-  /** What a counter is per: the signed-in user (default) or the client address. */
-  readonly by?: "user" | "ip";
-  /** The status when the limit is reached: 429 (default, RFC 6585) or 403, as some APIs prefer. */
-  readonly status?: 429 | 403;
-  /**
-   * With `by: "ip"`, the IPv6 prefix length counted as one client (default 64: one subscriber's
-   * network; 128 counts single addresses). IPv4 addresses always count alone.
-   */
-  readonly ipv6Prefix?: number;
-}
-
-/**
- * Ownership and tenancy of a loaded resource, named by the resource's property keys so the
- * compiler checks them against the loader's result type.
- */
-export interface ResourceOptions<D extends AccessDeclaration> {
-  /** Key of the resource's tenant id; it must equal the subject's tenant. */
-  readonly tenant?: string;
-  /** Key of the resource's owner id; it must equal the subject's id unless a role overrides. */
-  readonly owner?: string;
-  /**
-   * Key of the resource's org id; it must equal the active org (the policy's `org` rule), or the
-   * resource is concealed as a 404, whichever other org it belongs to.
-   */
-  readonly org?: string;
-  /** Org roles (in the active org) that act on resources they do not own, like org admins. */
-  readonly orgRoleOverride?: OrgRoleOf<D> | readonly OrgRoleOf<D>[];
-  /**
-   * Roles that act on resources they do not own (tenant admins). Their reach is the tenant only
-   * when the rule also names a `tenant` key; without one they act on every resource.
-   */
-  readonly ownerOverride?: RoleOf<D> | readonly RoleOf<D>[];
-  /**
-   * Which refusals pretend the resource does not exist (404, byte-identical to a missing one):
-   * `"cross-tenant"` hides other tenants' resources, `"all"` also hides ones the subject does not
-   * own, `"none"` (default) answers 403.
-   */
-  readonly conceal?: "none" | "cross-tenant" | "all";
-}
-
-/** What a policy requires. Checked in the order IP, session, role, permission, feature, rate limit, resource. */
-export interface PolicyRules<D extends AccessDeclaration> {
-  /** A name for logs and the demo console. */
-  readonly name?: string;
-  /** Whether a session is required. Defaults to true: deny by default; say `false` for a public policy. */
-  readonly signedIn?: boolean;
-  /** Any one of these roles (inheritance counts: admin satisfies member). */
-  readonly role?: RoleOf<D> | readonly RoleOf<D>[];
-  /** Every one of these permissions. */
-  readonly permission?: PermissionOf<D> | readonly PermissionOf<D>[];
-  /** A feature the subject's plan must unlock. */
-  readonly feature?: FeatureOf<D>;
-  /**
-   * Client address rules (CIDR lists). An address the kit cannot know (no trusted proxy) or parse is
-   * refused unless `unknownAddress: "allow"` (only sensible for a deny-only list).
-   */
-  readonly ip?: {
-    readonly allow?: readonly string[];
-    readonly deny?: readonly string[];
-    readonly unknownAddress?: "deny" | "allow";
-  };
-  readonly rateLimit?: RateLimitOptions;
-  readonly resource?: ResourceOptions<D>;
-  /**
-   * Membership of the org named by a route segment, with an org role or org permission there. The
-   * memberships come from the kit's account source, never from the cookie; a non-member gets the
-   * same 404 as for an org that does not exist.
-   */
-  readonly org?: OrgRuleOptions<OrgRoleOf<D>, OrgPermissionOf<D>>;
-}
-
-/** Whether a policy's handler sees a subject for sure: every policy but `signedIn: false`. */
-export type RequiresSubject<R> = R extends { readonly signedIn: false } ? false : true;
-
-/** The resource keys a policy reads, which a loader's result must carry as strings. */
-export type ResourceKeys<R> = R extends { readonly resource: infer O }
-  ? | (O extends { readonly tenant: infer T extends string } ? T : never)
-    | (O extends { readonly owner: infer K extends string } ? K : never)
-    | (O extends { readonly org: infer G extends string } ? G : never)
-  : never;
-
-/** The resource shape a policy can check: an object with a string at each key it reads. */
-export type ResourceShape<R> = [ResourceKeys<R>] extends [never]
-  ? unknown
-  : { readonly [K in ResourceKeys<R>]: string };
-
-/**
- * A checked, compiled policy. Made only by `policy()`, so its rules were validated at start-up.
- */
-export interface Policy<
-  D extends AccessDeclaration = AccessDeclaration,
-  R extends PolicyRules<D> = PolicyRules<D>,
-> {
-  readonly name: string;
-  readonly access: Access<D>;
-  readonly rules: R;
-  readonly requiresSubject: boolean;
-  /** The window in ms of `rules.rateLimit`, parsed once. */
-  readonly rateLimitWindowMs: number | undefined;
-  /** The compiled `rules.org`: which segment names the org, and the membership check (pure). */
-  readonly org: OrgRule<OrgRoleOf<D>> | undefined;
-  /** Evaluates the IP rule (pure). */
-  checkAddress(ip: string | null): Deny | null;
-  /** Evaluates the session, role, permission and feature rules (pure). */
-  checkSubject(subject: Subject<D> | null): Deny | null;
-  /** Turns a rate-limit result into a refusal, or null when within the limit (pure). */
-  checkRateLimit(result: RateLimitResult, now: number): Deny | null;
-  /** Evaluates ownership, tenancy and org of a loaded resource (pure); `org` is the active org. */
-  checkResource(
-    subject: Subject<D> | null,
-    resource: unknown,
-    org?: ActiveOrg<OrgRoleOf<D>>,
-  ): Deny | null;
-}
+import type { Access, AccessDeclaration, Policy, PolicyRules } from "./types";
 
 const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
@@ -190,8 +60,10 @@ function claimOperation(access: object, policy: string, limit: OperationLimit): 
     first.windowMs === limit.windowMs &&
     (limit.by === "user" || first.ipv6Prefix === limit.ipv6Prefix);
   if (!agree) {
-    throw new TypeError(
-      `Invalid policy "${policy}": rateLimit.operation "${limit.operation}" is already limited differently by policy "${first.policy}"; one operation name is one counter, so give each limit its own name`,
+    throw new AuthzConfigError(
+      "invalid_policy",
+      `policy "${policy}"`,
+      `rateLimit.operation "${limit.operation}" is already limited differently by policy "${first.policy}"; one operation name is one counter, so give each limit its own name`,
     );
   }
 }
@@ -206,7 +78,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
 ): Policy<D, R> {
   const name = rules.name ?? "policy";
   const invalid = (what: string): never => {
-    throw new TypeError(`Invalid policy "${name}": ${what}`);
+    throw new AuthzConfigError("invalid_policy", `policy "${name}"`, `${what}`);
   };
 
   const roles = asList(rules.role);

@@ -1,9 +1,16 @@
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
-import { deny, type Deny } from "./decision";
+import { AuthzConfigError } from "./errors";
+import { badRequest, readJsonBody } from "./body";
+import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { crossSiteRefusal, trustedOriginSet } from "./origin";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
-import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
+import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 /** Route params as Next passes them before validation. */
 export type RawParams = Readonly<Record<string, string | string[] | undefined>>;
@@ -117,75 +124,9 @@ export function guardOf(handler: unknown): GuardMark | null {
 export function publicRoute<
   H extends (request: Request, context: RouteContext) => Response | Promise<Response>,
 >(reason: string, handler: H): H {
-  if (reason.trim() === "") throw new TypeError("publicRoute needs a reason");
+  if (reason.trim() === "")
+    throw new AuthzConfigError("invalid_route", "publicRoute", "it needs a reason");
   return mark(handler, { kind: "public", reason });
-}
-
-const badRequest = (message: string, issues: readonly FieldIssue[] = []): Deny =>
-  deny("invalid_request", message, {
-    rule: "validation",
-    details: issues.length > 0 ? { issues } : {},
-  });
-
-/**
- * Reads the body as UTF-8 text, stopping as soon as it exceeds `maxBytes` (null then). A body sent
- * without Content-Length (chunked) is never buffered past the limit: `request.text()` would read an
- * endless stream until the process runs out of memory.
- */
-async function readTextUpTo(request: Request, maxBytes: number): Promise<string | null> {
-  if (request.body === null) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-// A JSON body must say so: a form or text/plain post (what a cross-site page can send without a
-// preflight) never reaches a handler that expects JSON.
-const isJsonType = (contentType: string | null): boolean =>
-  contentType !== null && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
-
-async function readJsonBody(
-  request: Request,
-  maxBytes: number,
-): Promise<{ ok: true; value: unknown } | Deny> {
-  if (!isJsonType(request.headers.get("content-type"))) {
-    return deny("unsupported_media_type", "Request body must be sent as application/json", {
-      rule: "validation",
-    });
-  }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes)
-    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, {
-      rule: "validation",
-    });
-  const text = await readTextUpTo(request, maxBytes);
-  if (text === null)
-    return deny("payload_too_large", `Request body is larger than ${maxBytes} bytes`, {
-      rule: "validation",
-    });
-  if (text.trim() === "") return badRequest("Request body must be JSON");
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return badRequest("Request body must be JSON");
-  }
 }
 
 /** The segment's value; null when it is not one string (a catch-all), undefined when absent. */
@@ -209,6 +150,12 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
+/** Adds `X-Request-Id` to a response the kit built (its headers are mutable). */
+function withRequestId(response: Response, id: string | null): Response {
+  if (id !== null) response.headers.set(REQUEST_ID_HEADER, id);
+  return response;
+}
+
 const PRIVATE = "private, no-store";
 
 /**
@@ -230,9 +177,7 @@ function withCaching(response: Response, cacheControl: string | undefined): Resp
  * The wrapped handler runs only if the policy allows; a refusal is answered before params are
  * validated, the body is read or the resource is loaded, so a denied request has no side effect.
  */
-export function createWithAuthorization(
-  authz: Pick<Authz, "check" | "denialResponse"> & { readonly options?: Authz["options"] },
-): WithAuthorization {
+export function createWithAuthorization(authz: Checker): WithAuthorization {
   function withAuthorization<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R>,
     optionsOrHandler:
@@ -245,18 +190,23 @@ export function createWithAuthorization(
       | AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
     maybeHandler?: AuthorizedHandler<SubjectFor<D, R>, unknown, unknown, unknown>,
   ): RouteHandler {
+    const where = `withAuthorization(${policy.name})`;
     const options = typeof optionsOrHandler === "function" ? {} : optionsOrHandler;
     const handler = typeof optionsOrHandler === "function" ? optionsOrHandler : maybeHandler;
     if (typeof handler !== "function")
-      throw new TypeError(`withAuthorization(${policy.name}): the handler must be a function`);
+      throw new AuthzConfigError("invalid_route", where, "the handler must be a function");
     if (policy.rules.resource && !options.load) {
-      throw new TypeError(
-        `withAuthorization(${policy.name}): the policy has a resource rule, so the route needs a load() option`,
+      throw new AuthzConfigError(
+        "invalid_route",
+        where,
+        "the policy has a resource rule, so the route needs a load() option",
       );
     }
     if (policy.rules.rateLimit?.by === "ip" && authz.options && !authz.options.clientIp) {
-      throw new TypeError(
-        `withAuthorization(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
+      throw new AuthzConfigError(
+        "invalid_route",
+        where,
+        `the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
       );
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -265,11 +215,6 @@ export function createWithAuthorization(
     const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);
 
     const guarded: RouteHandler = async (request, context) => {
-      // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
-      if (policy.requiresSubject) {
-        const crossSite = crossSiteRefusal(request, trusted);
-        if (crossSite) return authz.denialResponse(crossSite, request);
-      }
       let params: unknown = {};
       let body: unknown = undefined;
       // Awaited first, as the org segment is checked before validation. A params promise that
@@ -280,6 +225,8 @@ export function createWithAuthorization(
         (error: unknown) => ((failed = { error }), {}),
       );
       const decision = await authz.check(policy, request, {
+        // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
+        ...(policy.requiresSubject ? { before: () => crossSiteRefusal(request, trusted) } : {}),
         // The active org is the route segment, as Next parsed it from the path: nothing else.
         ...(policy.org ? { org: orgSegment(raw, policy.org.segment) } : {}),
         validate: async () => {
@@ -307,14 +254,21 @@ export function createWithAuthorization(
             }
           : {}),
       });
-      if (!decision.allowed) return authz.denialResponse(decision, request);
+      const id = authz.requestId ? await authz.requestId(request) : null;
+      if (!decision.allowed) return withRequestId(authz.denialResponse(decision, request), id);
       const response = await handler(request, {
         subject: decision.subject,
         params,
         body,
         resource: decision.resource,
       });
-      return withCaching(withHeaders(response, decision.headers), cacheControl);
+      return withCaching(
+        withHeaders(
+          response,
+          id === null ? decision.headers : { ...decision.headers, [REQUEST_ID_HEADER]: id },
+        ),
+        cacheControl,
+      );
     };
     return mark(guarded, { kind: "policy", policy: policy.name });
   }

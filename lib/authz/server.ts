@@ -2,13 +2,19 @@
  * Policies for server components, pages and server actions. Imports `next/headers` and
  * `next/navigation`, so it is for the App Router's server side only (not for middleware.ts).
  */
+import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
-import type { AccessDeclaration } from "./access";
-import type { Authz, SubjectFor } from "./authz";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
-import { currentRequest } from "./next-request";
-import { sameOriginPath, signInRedirectPath } from "./path";
-import type { Policy, PolicyRules, ResourceShape } from "./policy";
+import { actionPath, currentRequest } from "./next-request";
+import { sameOriginPath, signInRedirectPath } from "./sign-in";
+import type {
+  AccessDeclaration,
+  Checker,
+  Policy,
+  PolicyRules,
+  ResourceShape,
+  SubjectFor,
+} from "./types";
 
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
 export { sameOriginPath, signInRedirectPath };
@@ -64,26 +70,32 @@ export interface Authorize {
  * A policy a page cannot run in full is refused where the page calls it, never passed silently:
  * a resource rule needs a loader, a per-address limit needs a client address source.
  */
-function checkRunnable(
+function assertRunnable(
   policy: Policy,
   hasLoad: boolean,
-  options: Authz["options"] | undefined,
+  options: Checker["options"],
   where: string,
   hasOrg = false,
 ): void {
   if (policy.org && !hasOrg) {
-    throw new TypeError(
-      `${where}(${policy.name}): the policy has an org rule, so the page must pass its [org] segment as the org option`,
+    throw new AuthzConfigError(
+      "invalid_page_guard",
+      `${where}(${policy.name})`,
+      "the policy has an org rule, so the page must pass its [org] segment as the org option",
     );
   }
   if (policy.rules.resource && !hasLoad) {
-    throw new TypeError(
-      `${where}(${policy.name}): the policy has a resource rule, so the page must pass a load option`,
+    throw new AuthzConfigError(
+      "invalid_page_guard",
+      `${where}(${policy.name})`,
+      "the policy has a resource rule, so the page must pass a load option",
     );
   }
   if (policy.rules.rateLimit?.by === "ip" && options && !options.clientIp) {
-    throw new TypeError(
-      `${where}(${policy.name}): the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp`,
+    throw new AuthzConfigError(
+      "invalid_page_guard",
+      `${where}(${policy.name})`,
+      `the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp`,
     );
   }
 }
@@ -98,10 +110,19 @@ function checkRunnable(
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Authz, "check"> & { readonly options?: Authz["options"] },
-  options: { readonly signInPath?: string } = {},
+  authz: Pick<Checker, "check" | "options" | "requestId">,
+  options: {
+    readonly signInPath?: string;
+    /**
+     * The app's `basePath`, which the sign-in callback must carry (Next prefixes the redirect
+     * itself, not the callback inside it). @default the `basePath` Next was built with
+     */
+    readonly basePath?: string;
+  } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
+  // Next inlines its basePath into server code under this name at build time.
+  const basePath = options.basePath ?? process.env.__NEXT_ROUTER_BASEPATH ?? "";
 
   /**
    * Returns the subject the policy allows (with `load`, the subject and the checked resource), or
@@ -123,7 +144,7 @@ export function createPageGuard(
     } = {},
   ): Promise<unknown> {
     const load = pageOptions.load as ((subject: unknown) => unknown) | undefined;
-    checkRunnable(
+    assertRunnable(
       policy,
       load !== undefined,
       authz.options,
@@ -131,13 +152,16 @@ export function createPageGuard(
       pageOptions.org !== undefined,
     );
     const decision = await authz.check(policy, await currentRequest(), {
+      layer: "page",
       ...(pageOptions.org !== undefined ? { org: pageOptions.org } : {}),
+      ...(pageOptions.path !== undefined ? { logPath: pageOptions.path } : {}),
       ...(load ? { load: async (subject: unknown) => (await load(subject)) ?? null } : {}),
     });
     if (decision.allowed) {
       return load ? { subject: decision.subject, resource: decision.resource } : decision.subject;
     }
-    if (decision.status === 401) redirect(signInRedirectPath(signInPath, pageOptions.path ?? "/"));
+    if (decision.status === 401)
+      redirect(signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`));
     if (decision.status === 404) notFound();
     // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
     forbidden();
@@ -159,8 +183,11 @@ export function createPageGuard(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
     actionOptions: { readonly org?: string } = {},
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const decision = await authz.check(policy, await currentRequest(), {
+    const request = await currentRequest();
+    const decision = await authz.check(policy, request, {
       ...(actionOptions.org !== undefined ? { org: actionOptions.org } : {}),
+      layer: "action",
+      logPath: actionPath(request),
     });
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return {
@@ -172,5 +199,16 @@ export function createPageGuard(
     };
   }
 
-  return { authorize: authorize as Authorize, authorizeAction };
+  /**
+   * The id of the request being rendered, as its decision events and `X-Request-Id` carry it
+   * (null without a decision log): what a refusal page shows for the user to quote to support.
+   *
+   * @example
+   * const id = await requestId(); // in app/forbidden.tsx
+   */
+  async function requestId(): Promise<string | null> {
+    return authz.requestId ? authz.requestId(await currentRequest()) : null;
+  }
+
+  return { authorize: authorize as Authorize, authorizeAction, requestId };
 }

@@ -163,6 +163,7 @@ export function routeContext(params: Record<string, string | string[]> = {}): {
 /**
  * Signs in through next-auth's own endpoints (CSRF token, then the credentials callback; v5 and v4
  * alike) and returns the session `Cookie` header, or null when the sign-in did not yield a session.
+ * A path in `baseUrl` is the app's `basePath`: `http://host/app` signs in at `/app/api/auth/...`.
  *
  * @example
  * const cookie = await signInWithCredentials("http://127.0.0.1:3000", "alice@example.com", "demo");
@@ -172,13 +173,14 @@ export async function signInWithCredentials(
   email: string,
   password: string,
 ): Promise<string | null> {
-  const csrfResponse = await fetch(new URL("/api/auth/csrf", baseUrl));
+  const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+  const csrfResponse = await fetch(new URL("api/auth/csrf", base));
   const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
   const csrfCookies = csrfResponse.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
-  const response = await fetch(new URL("/api/auth/callback/credentials", baseUrl), {
+  const response = await fetch(new URL("api/auth/callback/credentials", base), {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookies },

@@ -15,7 +15,7 @@ import {
   type OrgMember,
   type SubjectFreshness,
 } from "@/lib/authz";
-import { createRedisClientFromUrl } from "@/lib/authz-redis-node";
+import { createRedisClientFromUrl } from "@/lib/redis-node";
 import { demoMemberships } from "./users";
 
 /** How long an instance reuses an account read: the bound for changes made on other instances. */
@@ -66,7 +66,7 @@ function current(): DemoAccounts {
  * so the change shows on this instance's next request; other instances see it within the cache age.
  */
 export const demoAccounts = {
-  /** The cache the kit reads every session's account through (lib/guard.ts). */
+  /** The cache the kit reads every session's account through (lib/authz-node.ts). */
   get subjects(): SubjectFreshness {
     return current().subjects;
   },

@@ -1,4 +1,4 @@
-import type { OrgRoleOf, PlanOf, RoleOf } from "@/lib/authz/access";
+import type { OrgRoleOf, PlanOf, RoleOf } from "@/lib/authz";
 import type { AccessDeclarationOfDemo } from "@/lib/access";
 
 /** A demo account: the claims it signs in with. Passwords are all "demo" (DESIGN 1.1). */

@@ -32,7 +32,7 @@ test("the admin deletes a user from /admin with the guarded action", async ({ pa
   await expect(row).toBeVisible();
   await row.getByRole("button", { name: "Delete Bob" }).click();
   await expect(page.getByRole("row", { name: /bob@example\.com/ })).toHaveCount(0);
-  await expect(page.getByRole("row", { name: /carol@example\.com/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /alice@example\.com/ })).toBeVisible();
 });
 
 test("a member deletes their own document; someone else's answers the kit's 403 in the form", async ({

@@ -7,6 +7,7 @@
  * Tests run in order and share the server's state: Bob and Carol look at documents before Alice
  * deletes one. The export limit is 5 calls a minute per user; only Carol goes past it.
  */
+import { roomInWindow, windowStart } from "../support/rate-window";
 import { CARDS, ConsolePage, expect, json, saveScreenshot, testWithServer } from "./fixtures";
 
 const test = testWithServer();
@@ -112,7 +113,12 @@ test("Bob (member, acme, free): his tenant's documents, role, owner and plan ref
   const missing = await ui.call(CARDS.getDocument, { param: "doc-unknown" });
   expect(missing.status).toBe("404 Not Found");
   expect(missing.bodyText).toBe(foreign.bodyText);
-  expect(missing.headers).toEqual(foreign.headers);
+  // X-Request-Id names each request, so it differs; every other header is the same.
+  const { ["x-request-id"]: missingId, ...missingHeaders } = missing.headers;
+  const { ["x-request-id"]: foreignId, ...foreignHeaders } = foreign.headers;
+  expect(missingId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(foreignId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(missingHeaders).toEqual(foreignHeaders);
   expect(json(missing)).toEqual({
     error: "Not Found",
     message: "Resource not found",
@@ -194,7 +200,11 @@ test("Carol (member, globex, pro): tenant isolation both ways, and the export ra
   expect(acmeDelete.status).toBe("404 Not Found");
   expect(acmeDelete.bodyText).toBe(acme.bodyText);
 
-  // Five exports a minute, then 429 with Retry-After and the IETF RateLimit fields.
+  // Five exports a minute, then 429 with Retry-After and the IETF RateLimit fields. The six calls
+  // start with at least 20 s left in the minute (waiting for the next one if needed), so the
+  // window cannot turn between them; the last assertion proves it did not.
+  testInfo.setTimeout(testInfo.timeout + 20_000);
+  const minute = await roomInWindow(60_000, 20_000);
   for (let i = 1; i <= 5; i++) {
     const ok = await ui.call(CARDS.export);
     expect(ok.status, `export #${i}`).toBe("200 OK");
@@ -214,6 +224,7 @@ test("Carol (member, globex, pro): tenant isolation both ways, and the export ra
     code: "rate_limited",
     limit: 5,
   });
+  expect(windowStart(60_000), "the six calls ran inside one window").toBe(minute);
 
   await saveScreenshot(page, testInfo, "console-carol");
 });

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 import type { AxeResults, Result as AxeViolation } from "axe-core";
-import { startNextServer, type NextServer } from "../support/next-server";
+import { startNextServer, type NextServer, type NextServerOptions } from "../support/next-server";
 
 export { expect };
 
@@ -24,12 +24,16 @@ export const DEMO_EMAILS: Readonly<Record<DemoUserName, string>> = {
  * file: the hooks it registers belong to that file (a worker fixture would outlive it).
  *
  * @param env extra server environment (for example `TRUSTED_PROXY_HOPS`)
+ * @param options which build to start, and how (see {@link NextServerOptions})
  */
-export function testWithServer(env: Record<string, string> = {}) {
+export function testWithServer(
+  env: Record<string, string> = {},
+  options: Omit<NextServerOptions, "env"> = {},
+) {
   // Started by whichever comes first, beforeAll or a fixture: Playwright may set up auto fixtures
   // that read baseURL before the file's beforeAll hook has run.
   let starting: Promise<NextServer> | undefined;
-  const ensureServer = () => (starting ??= startNextServer({ env }));
+  const ensureServer = () => (starting ??= startNextServer({ ...options, env }));
 
   const test = base.extend<{ server: NextServer }>({
     server: async ({}, provide, testInfo) => {

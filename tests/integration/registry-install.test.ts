@@ -15,14 +15,16 @@
  * The one change this test makes to the items: registryDependencies name the registry's homepage
  * (http://localhost:3000/r/<item>.json), which the CLI would fetch; here they name the local copies,
  * so nothing leaves the machine. The CLI installs no npm package either: the projects already list
- * `redis` (the Redis item's one dependency), as the CLI skips what package.json has.
- * REGISTRY_PROJECTS=n16,n15 runs some of them; KEEP_REGISTRY_PROJECTS=1 keeps the folders.
+ * `redis` and `vitest` (the items' only dependencies), and the CLI skips what package.json has.
+ * REGISTRY_PROJECTS=n16,n15 runs some of them (none: only the second-add case; refused under CI);
+ * KEEP_REGISTRY_PROJECTS=1 keeps the folders.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isCI } from "../../scripts/ci.mjs";
 import {
   APP_PASSWORD,
   APP_SECRET,
@@ -94,10 +96,36 @@ const PROJECTS: readonly InstallSpec[] = [
     ...v5,
   },
 ];
-const only = process.env.REGISTRY_PROJECTS?.split(",")
-  .map((s) => s.trim())
-  .filter(Boolean);
-const selected = PROJECTS.filter((p) => !only || only.includes(p.id));
+/**
+ * REGISTRY_PROJECTS=n16,n15 narrows the run for a quick look. It says which projects it drops, they
+ * count as skipped tests, and under CI it is refused: CI proves every project.
+ */
+function selectProjects(list: string | undefined): {
+  selected: InstallSpec[];
+  dropped: InstallSpec[];
+} {
+  if (list === undefined) return { selected: [...PROJECTS], dropped: [] };
+  const ids = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !PROJECTS.some((p) => p.id === id) && id !== "none");
+  if (unknown.length > 0)
+    throw new Error(
+      `REGISTRY_PROJECTS names no project ${unknown.join(", ")} (known: ${PROJECTS.map((p) => p.id).join(", ")})`,
+    );
+  const dropped = PROJECTS.filter((p) => !ids.includes(p.id));
+  if (dropped.length > 0 && isCI())
+    throw new Error(
+      `REGISTRY_PROJECTS=${list} would drop ${dropped.map((p) => p.id).join(", ")}: refused under CI, which runs every project`,
+    );
+  if (dropped.length > 0)
+    console.warn(
+      `REGISTRY_PROJECTS=${list}: SKIPPING ${dropped.map((p) => `${p.id} (${p.title})`).join("; ")}`,
+    );
+  return { selected: PROJECTS.filter((p) => ids.includes(p.id)), dropped };
+}
+const { selected, dropped } = selectProjects(process.env.REGISTRY_PROJECTS);
 
 interface Registry {
   readonly homepage: string;
@@ -160,6 +188,36 @@ function shadcn(
   });
 }
 
+/** This process's environment without what the running Vitest set for its own workers. */
+function runnerFreeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "test" };
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(__)?VITEST|^NODE_OPTIONS$|^NODE_ENV$/.test(name)) env[name] = value;
+  return env;
+}
+
+/** Runs the project's Vitest (the installed __tests__/authz-route-coverage.test.ts). */
+function vitest(dir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(dir, "node_modules/vitest/vitest.mjs"), "run", "--color=false"],
+      { cwd: dir, env: runnerFreeEnv(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`vitest timed out in ${dir}:\n${output}`));
+    }, CLI_TIMEOUT_MS);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 function filesUnder(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) =>
@@ -196,9 +254,29 @@ function userFiles(p: NextAppSpec): Record<string, string> {
   );
 }
 `,
+    // What the installed route-coverage test asks for (its docs say so).
+    "vitest.config.mts": `import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { tsconfigPaths: true },
+  // next-auth's ESM imports "next/server" without an extension; inlined, Vite resolves it.
+  test: { environment: "node", server: { deps: { inline: ["next-auth"] } } },
+});
+`,
     [`${src}app/page.tsx`]: `export default function Home() {
   return <p>home</p>;
 }
+`,
+    // Auth.js's own endpoints, marked public so the installed route-coverage test accepts them.
+    [`${src}app/api/auth/[...nextauth]/route.ts`]: `import { handlers } from "@/auth";
+import { publicRoute } from "@/lib/authz";
+
+export const GET = publicRoute("Auth.js sign-in endpoints", (request: Request) =>
+  handlers.GET(request as never),
+);
+export const POST = publicRoute("Auth.js sign-in endpoints", (request: Request) =>
+  handlers.POST(request as never),
+);
 `,
     [`${src}app/api/me/route.ts`]: `import { policies } from "@/lib/access";
 import { withAuthorization } from "@/lib/authz-node";
@@ -237,6 +315,12 @@ afterAll(async () => {
   await removeProjects(process.env.KEEP_REGISTRY_PROJECTS === "1");
 });
 
+// Dropped projects show in the run's skipped count instead of vanishing.
+if (dropped.length > 0)
+  describe("projects REGISTRY_PROJECTS left out", () => {
+    it.skip.each(dropped)("$id: $title", () => {});
+  });
+
 describe.each(selected)("shadcn add into $title", (p) => {
   let dir = "";
   let add = { code: null as number | null, output: "" };
@@ -257,12 +341,13 @@ describe.each(selected)("shadcn add into $title", (p) => {
         nextAppFiles(p, dir, {
           name: `authz-registry-${p.id}`,
           dependencies: ["redis"],
+          devDependencies: ["vitest"],
           nextConfig: "experimental: { authInterrupts: true },",
         }),
       );
       if (p.componentsJson)
         writeFileSync(path.join(dir, "components.json"), JSON.stringify(SMALLEST_COMPONENTS_JSON));
-      linkNodeModules(dir, p, ["redis"]);
+      linkNodeModules(dir, p, ["redis", "vitest"]);
 
       add = await shadcn(dir, ["add", ...ADDED.map(itemPath), "--yes"]);
       if (add.code !== 0) throw new Error(`shadcn add failed (${add.code}):\n${add.output}`);
@@ -395,8 +480,38 @@ describe.each(selected)("shadcn add into $title", (p) => {
     expect(await page.text()).toContain("user-alice");
   });
 
-  it("logged no kit error while serving", () => {
-    expect(serverOutput()).not.toMatch(/\[authz\]|Error:/);
+  it(
+    "runs the installed route-coverage test with Vitest: green on the app, red on an unguarded route",
+    async () => {
+      const green = await vitest(dir);
+      expect(green.code, green.output).toBe(0);
+      expect(green.output).toMatch(/1 passed/);
+
+      const leak = path.join(dir, src, "app/api/leak/route.ts");
+      mkdirSync(path.dirname(leak), { recursive: true });
+      writeFileSync(
+        leak,
+        "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n",
+      );
+      try {
+        const red = await vitest(dir);
+        expect(red.code).toBe(1);
+        expect(red.output).toContain("api/leak/route.ts");
+      } finally {
+        rmSync(path.dirname(leak), { recursive: true, force: true });
+      }
+    },
+    2 * CLI_TIMEOUT_MS,
+  );
+
+  it("logged no kit error while serving, only the proxy trust model it chose", () => {
+    const lines = serverOutput().split("\n");
+    // The starter reads the client address under proxyTrustFromEnv: no proxy named, none trusted.
+    expect(lines).toContain(
+      "[authz] proxy trust: none, no trusted proxy configured: client addresses are unknown",
+    );
+    const rest = lines.filter((line) => !line.startsWith("[authz] proxy trust: ")).join("\n");
+    expect(rest).not.toMatch(/\[authz\]|Error:/);
   });
 });
 

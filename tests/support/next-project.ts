@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -41,6 +42,8 @@ export interface NextAppSpec {
   readonly authVersion: 4 | 5;
   /** A `src/` layout: app, middleware.ts and lib under src/. */
   readonly src: boolean;
+  /** The app's `basePath` (next.config's, and Auth.js's under it), e.g. "/base". */
+  readonly basePath?: string;
 }
 
 /**
@@ -93,6 +96,8 @@ export function nextAppFiles(
     readonly name: string;
     /** More of the repo's packages to list in package.json (linked by linkNodeModules' `extra`). */
     readonly dependencies?: readonly string[];
+    /** The same, as devDependencies. */
+    readonly devDependencies?: readonly string[];
     /** More NextConfig properties, as source (e.g. `experimental: { authInterrupts: true },`). */
     readonly nextConfig?: string;
   },
@@ -121,6 +126,7 @@ export function nextAppFiles(
         "@types/node": versionOf("@types/node"),
         "@types/react": versionOf("@types/react"),
         "@types/react-dom": versionOf("@types/react-dom"),
+        ...Object.fromEntries((options.devDependencies ?? []).map((pkg) => [pkg, versionOf(pkg)])),
       },
     },
     null,
@@ -164,7 +170,7 @@ export function nextAppFiles(
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   turbopack: { root: ${JSON.stringify(root)} },
-  outputFileTracingRoot: ${JSON.stringify(root)},${options.nextConfig ? `\n  ${options.nextConfig}` : ""}
+  outputFileTracingRoot: ${JSON.stringify(root)},${p.basePath ? `\n  basePath: ${JSON.stringify(p.basePath)},` : ""}${options.nextConfig ? `\n  ${options.nextConfig}` : ""}
 };
 
 export default nextConfig;
@@ -291,8 +297,24 @@ export function linkNodeModules(dir: string, p: NextAppSpec, extra: readonly str
     link(path.join(repoNm, p.nextAuth), path.join(nm, "next-auth"));
   } else {
     requireNext15Fixture();
-    for (const pkg of ["next", "next-auth", "react", "react-dom"])
+    for (const pkg of ["next", "react", "react-dom"])
       link(path.join(next15Modules, pkg), path.join(nm, pkg));
+    if (p.nextAuth === "next-auth") {
+      link(path.join(next15Modules, "next-auth"), path.join(nm, "next-auth"));
+    } else {
+      // NextAuth v4 on Next 15.5: a copy, not a link, so that its `next/server` and `next/headers`
+      // resolve from this project (Next 15.5), not from the repo's Next 16 beside the real folder.
+      // Its own dependencies are linked from the repo (nested ones travel with the copy).
+      const v4 = path.join(repoNm, "next-auth-v4");
+      cpSync(v4, path.join(nm, "next-auth"), { recursive: true, dereference: true });
+      const { dependencies = {} } = JSON.parse(
+        readFileSync(path.join(v4, "package.json"), "utf8"),
+      ) as { dependencies?: Record<string, string> };
+      for (const dep of Object.keys(dependencies)) {
+        if (!existsSync(path.join(v4, "node_modules", dep)))
+          link(path.join(repoNm, dep), path.join(nm, dep));
+      }
+    }
   }
 }
 
@@ -363,8 +385,9 @@ export async function nextStart(
 ): Promise<{ url: string; output: () => string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const base = `${url}${p.basePath ?? ""}`;
   // NextAuth v4 builds its callback URLs from NEXTAUTH_URL.
-  const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: url } : {};
+  const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: base } : {};
   const { child, output } = run(
     dir,
     ["start", "-p", String(port), "-H", "127.0.0.1"],
@@ -375,7 +398,7 @@ export async function nextStart(
     if (child.exitCode !== null)
       throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
     try {
-      if ((await fetch(`${url}/api/auth/csrf`)).ok) return { url, output };
+      if ((await fetch(`${base}/api/auth/csrf`)).ok) return { url, output };
     } catch {
       // not listening yet
     }

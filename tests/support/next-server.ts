@@ -29,13 +29,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * @param env extra environment (e.g. `TRUSTED_PROXY_HOPS`, `OPS_ALLOWED_IPS`, `REDIS_URL`)
- * @param dir the Next project folder (default: this repo)
- */
-export async function startNextServer(
-  options: { env?: Record<string, string>; dir?: string } = {},
-): Promise<NextServer> {
+/** Options of {@link startNextServer}. */
+export interface NextServerOptions {
+  /** Extra environment (e.g. `TRUSTED_PROXY_HOPS`, `OPS_ALLOWED_IPS`, `REDIS_URL`). */
+  readonly env?: Record<string, string>;
+  /** The Next project folder (default: this repo). */
+  readonly dir?: string;
+  /**
+   * `-H` for `next start` (default "127.0.0.1"); null starts it without one, as `next start` runs
+   * by default (every interface). The choice matters to Next's middleware rewrites behind a
+   * TLS-terminating proxy (tests/e2e/https.spec.ts).
+   */
+  readonly hostname?: string | null;
+}
+
+export async function startNextServer(options: NextServerOptions = {}): Promise<NextServer> {
   const dir = options.dir ?? path.resolve(__dirname, "../..");
   if (!existsSync(path.join(dir, ".next", "BUILD_ID"))) {
     throw new Error(
@@ -47,7 +55,13 @@ export async function startNextServer(
   let log = "";
   const child: ChildProcess = spawn(
     process.execPath,
-    [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+    [
+      nextBin,
+      "start",
+      "-p",
+      String(port),
+      ...(options.hostname === null ? [] : ["-H", options.hostname ?? "127.0.0.1"]),
+    ],
     {
       cwd: dir,
       env: { ...process.env, AUTH_SECRET: E2E_AUTH_SECRET, NODE_ENV: "production", ...options.env },

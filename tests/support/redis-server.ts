@@ -2,15 +2,15 @@
  * Starts a REAL redis-server for tests (no mocks): a free loopback port, no persistence.
  *
  * Binary: `REDIS_SERVER_BIN`, else /usr/bin/redis-server, else `redis-server` on PATH. When it is
- * missing, `redisServerAvailability()` says so; tests call `requireRedisServer()` which FAILS under CI
- * (CI set and not "false"/"0": a missing service must never pass as a skip) and otherwise returns
- * `skip: true` after printing what to install.
+ * missing, tests call `requireRedisServer()` which FAILS under CI (scripts/ci.mjs: a missing service
+ * must never pass as a skip) and otherwise returns `skip: true` after printing what to install.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { isCI } from "../../scripts/ci.mjs";
 
 /**
  * A running redis-server; stop/kill/restart keep the same port.
@@ -58,11 +58,6 @@ export function findRedisServerBinary(): string | null {
 const MISSING =
   "redis-server was not found (set REDIS_SERVER_BIN, or install it: apt-get install -y redis-server); the Redis integration tests need a real server.";
 
-function inCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
-}
-
 /**
  * For a test file's top level: throws under CI when redis-server is missing, else tells whether to skip.
  *
@@ -72,7 +67,7 @@ function inCi(): boolean {
  */
 export function requireRedisServer(): { skip: boolean } {
   if (findRedisServerBinary() !== null) return { skip: false };
-  if (inCi()) throw new Error(`${MISSING} CI is set, so this is a failure, not a skip.`);
+  if (isCI()) throw new Error(`${MISSING} CI is set, so this is a failure, not a skip.`);
   console.warn(`SKIPPING Redis integration tests: ${MISSING}`);
   return { skip: true };
 }

@@ -5,6 +5,10 @@
  * call never reaches the action, and each wrapped action carries the mark the entry-point report
  * reads. `next/headers` is the only stand-in: outside a Next request there are no headers to read,
  * so the test hands the action the request headers a real call would have. Sessions are real cookies.
+ *
+ * Type assertions (`expectTypeOf`, `@ts-expect-error`) are checked by `tsc --noEmit -p .`, the
+ * typecheck step of `npm test` (tests are in tsconfig's include): Vitest runs only their runtime
+ * half, and an expected error that stops being one fails that step.
  */
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import * as z from "zod";
@@ -142,10 +146,11 @@ describe("withAuthorizationAction: claims, then input, then rate limit, then res
     expect(guardOf(deleteUser)).toEqual({ kind: "policy", policy: "admin", entry: "action" });
   });
 
-  it("types: the input is the schema's output, the result the action's or a refusal", () => {
-    expectTypeOf(deleteUser).returns.resolves.toEqualTypeOf<
-      { ok: true; deleted: string } | ActionRefusal
-    >();
+  it("types: the result is the action's or a refusal; the action also fits a form's action prop", async () => {
+    await as("anonymous");
+    const result = await deleteUser({ id: "x" });
+    expectTypeOf(result).toEqualTypeOf<{ ok: true; deleted: string } | ActionRefusal>();
+    expectTypeOf(deleteUser).toExtend<(formData: FormData) => void | Promise<void>>();
   });
 });
 

@@ -8,7 +8,7 @@ import {
   shadowVerdict,
   withShadow,
 } from "@/lib/authz/decision-log/shadow";
-import type { Subject } from "@/lib/authz/access";
+import type { Subject } from "@/lib/authz/types";
 
 const declaration = {
   roles: { member: { permissions: ["reports:export"] }, admin: { inherits: ["member"] } },

@@ -1,14 +1,19 @@
 /**
  * lib/authz/ is copied into other projects as one folder, so it may import only itself and the
- * packages it declares. Specifiers are read with TypeScript's own parser (comments, strings and
- * JSDoc examples are not imports), and the scanner is itself tested on crafted sources first, so a
- * check that silently finds nothing cannot pass for a clean kit.
+ * packages it declares. Specifiers come from the shared scanner (tests/support/module-imports.ts,
+ * proved on crafted sources in tests/unit/module-imports.test.ts); the rules are proved here on
+ * crafted specifiers first, so a check that silently finds nothing cannot pass for a clean kit.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import {
+  isNodeBuiltin,
+  moduleReferences,
+  packageOf,
+  resolveLocal,
+  SOURCE_EXTENSIONS,
+} from "../support/module-imports";
 
 const root = path.resolve(__dirname, "../..");
 const kitDir = path.join(root, "lib/authz");
@@ -17,95 +22,21 @@ const kitDir = path.join(root, "lib/authz");
  * The packages the kit may import, and which files may import each. `next` is the framework the
  * kit is for (zod is not here: the Edge bundle cannot afford it, claims.ts validates by hand);
  * `next-auth` only in testing.ts (it signs test cookies with
- * Auth.js's own `encode`: the readers themselves never import it). `redis` is NOT here:
- * lib/authz-redis-node.ts lives outside the folder so a copy does not need it.
+ * Auth.js's own `encode`: the readers themselves never import it). `redis` is NOT here: the Redis
+ * store (rate-limit/redis.ts) takes any client with the two calls it uses.
  */
 const ALLOWED_PACKAGES: Readonly<Record<string, (file: string) => boolean>> = {
   next: () => true,
   "next-auth": (file) => file === "testing.ts",
 };
 
-const NODE_BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith("_")));
-
-/** One module specifier found in a source, with the line it is on (1-based). */
-export interface Specifier {
-  readonly specifier: string;
-  readonly line: number;
-  readonly kind: "import" | "export" | "dynamic import" | "require" | "import type" | "import =";
-}
-
-/**
- * Every module a source refers to: static and type-only imports, `export ... from`, `import()`
- * (also in type positions), `import x = require()` and `require()`. Non-literal dynamic imports are
- * reported with the specifier `<non-literal>`, which no rule allows.
- */
-export function moduleSpecifiers(fileName: string, text: string): Specifier[] {
-  const source = ts.createSourceFile(
-    fileName,
-    text,
-    ts.ScriptTarget.Latest,
-    true,
-    ts.ScriptKind.TS,
-  );
-  const found: Specifier[] = [];
-  const add = (node: ts.Node, expr: ts.Node | undefined, kind: Specifier["kind"]) => {
-    const specifier = expr && ts.isStringLiteralLike(expr) ? expr.text : "<non-literal>";
-    found.push({
-      specifier,
-      kind,
-      line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
-    });
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node))
-      add(node, node.moduleSpecifier, node.importClause?.isTypeOnly ? "import type" : "import");
-    else if (ts.isExportDeclaration(node) && node.moduleSpecifier)
-      add(node, node.moduleSpecifier, "export");
-    else if (
-      ts.isImportEqualsDeclaration(node) &&
-      ts.isExternalModuleReference(node.moduleReference)
-    ) {
-      add(node, node.moduleReference.expression, "import =");
-    } else if (ts.isImportTypeNode(node)) {
-      const arg = node.argument;
-      add(node, ts.isLiteralTypeNode(arg) ? arg.literal : undefined, "import type");
-    } else if (ts.isCallExpression(node)) {
-      if (node.expression.kind === ts.SyntaxKind.ImportKeyword)
-        add(node, node.arguments[0], "dynamic import");
-      else if (ts.isIdentifier(node.expression) && node.expression.text === "require")
-        add(node, node.arguments[0], "require");
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
-}
-
-/** The package a bare specifier names: `next/server` → `next`, `@scope/pkg/x` → `@scope/pkg`. */
-export function packageOf(specifier: string): string {
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
-}
-
-function isNodeBuiltin(specifier: string): boolean {
-  return specifier.startsWith("node:") || NODE_BUILTINS.has(packageOf(specifier));
-}
-
 /** Files that may use Node built-ins: marked `-node` by name, and the test helpers. */
 function mayUseNode(file: string): boolean {
   return /-node\.(ts|tsx|mts|cts)$/.test(file) || path.basename(file) === "testing.ts";
 }
 
-const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
-
 function resolvesInside(fromFile: string, specifier: string): boolean {
-  const target = path.resolve(kitDir, path.dirname(fromFile), specifier);
-  const candidates = [
-    target,
-    ...EXTENSIONS.map((e) => target + e),
-    ...EXTENSIONS.map((e) => path.join(target, `index${e}`)),
-  ];
-  return candidates.some((c) => existsSync(c) && !c.endsWith(path.sep));
+  return resolveLocal(path.join(kitDir, fromFile), specifier) !== null;
 }
 
 /**
@@ -154,41 +85,13 @@ function kitFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return kitFiles(full);
-    return EXTENSIONS.some((e) => entry.name.endsWith(e)) ? [path.relative(kitDir, full)] : [];
+    return SOURCE_EXTENSIONS.some((e) => entry.name.endsWith(e))
+      ? [path.relative(kitDir, full)]
+      : [];
   });
 }
 
-describe("the import scanner", () => {
-  it("finds every kind of module reference and nothing in comments or strings", () => {
-    const text = [
-      `import a from "a";`,
-      `import type { B } from "b";`,
-      `import "c";`,
-      `export { d } from "d";`,
-      `export * from "e";`,
-      `const f = await import("f");`,
-      `const g = require("g");`,
-      `import h = require("h");`,
-      `type I = import("i").I;`,
-      `const j = import(name);`,
-      `/** @example import { x } from "in-a-comment"; */`,
-      `// import y from "in-a-line-comment";`,
-      `const s = 'import z from "in-a-string"';`,
-    ].join("\n");
-    expect(moduleSpecifiers("x.ts", text).map((s) => s.specifier)).toEqual([
-      "a",
-      "b",
-      "c",
-      "d",
-      "e",
-      "f",
-      "g",
-      "h",
-      "i",
-      "<non-literal>",
-    ]);
-  });
-
+describe("the import rules", () => {
   it("refuses aliases, escapes, undeclared packages and built-ins outside -node files", () => {
     expect(violation("route.ts", "@/lib/access")).toMatch(/path alias/);
     expect(violation("session/authjs.ts", "../../guard")).toMatch(/leaves lib\/authz/);
@@ -242,7 +145,7 @@ describe("lib/authz/ imports only itself and its declared dependencies", () => {
   });
 
   it.each(files)("%s", (file) => {
-    const problems = moduleSpecifiers(file, readFileSync(path.join(kitDir, file), "utf8")).flatMap(
+    const problems = moduleReferences(file, readFileSync(path.join(kitDir, file), "utf8")).flatMap(
       (s) => {
         const why = violation(file, s.specifier);
         return why ? [`${file}:${s.line} ${s.kind} ${why}`] : [];

@@ -15,7 +15,7 @@ import {
 import type { PathRule } from "@/lib/authz/path";
 import { sessionCookie } from "@/lib/authz/testing";
 import { demoUsers } from "@/lib/demo/users";
-import { kitOptions } from "@/lib/kit";
+import { authzOptions } from "@/lib/authz-edge";
 
 const secret = "middleware-unit-secret-0123456789abcdef";
 process.env.AUTH_SECRET = secret;
@@ -57,7 +57,7 @@ const request = (
   return new NextRequest(`http://localhost:3000${path}`, { method: init.method ?? "GET", headers });
 };
 
-const authz = createAuthz(kitOptions);
+const authz = createAuthz(authzOptions);
 const middleware = authorizationMiddleware(authz, {
   rules: pathRules,
   signInPath: "/signin",
@@ -356,7 +356,9 @@ describe("rules: every matching rule must allow; methods; order", () => {
       expect(
         await mw(request("/api/reports/export", { who: "alice", method: "POST" })),
       ).toBeUndefined();
-    expect(stages).toEqual(Array.from({ length: 10 }, () => ({ stages: "claims" })));
+    expect(stages).toEqual(
+      Array.from({ length: 10 }, () => ({ stages: "claims", layer: "middleware" })),
+    );
     expect((await mw(request("/api/reports/export", { who: "bob", method: "POST" })))?.status).toBe(
       403,
     );
@@ -366,7 +368,7 @@ describe("rules: every matching rule must allow; methods; order", () => {
 describe("fails closed", () => {
   it("a session reader that throws refuses (500 JSON on an API, the 403 page on a page), never passes", async () => {
     const broken = createAuthz({
-      ...kitOptions,
+      ...authzOptions,
       session: async () => Promise.reject(new Error("store down")),
       onError: () => {},
     });
@@ -503,6 +505,12 @@ describe("the root middleware.ts", () => {
     expect(
       (await root.default(request("/admin", { who: "bob" })))?.headers.get("x-middleware-rewrite"),
     ).toMatch(/\/403$/);
-    expect(await root.default(request("/admin", { who: "alice" }))).toBeUndefined();
+    // The demo logs decisions, so a pass hands the request id on to the page and answers with it.
+    const passed = await root.default(request("/admin", { who: "alice" }));
+    expect(passed?.headers.get("x-middleware-next")).toBe("1");
+    expect(passed?.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(passed?.headers.get("x-middleware-request-x-authz-request-id")).toMatch(
+      new RegExp(`^${passed?.headers.get("x-request-id")}\\.`),
+    );
   });
 });

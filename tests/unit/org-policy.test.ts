@@ -7,6 +7,7 @@
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  AuthzConfigError,
   createAuthz,
   defineAccess,
   memoryMembershipStore,
@@ -75,8 +76,10 @@ describe("org roles in the declaration", () => {
   it("a misspelt org role or permission is a compile error, and a TypeError at definition", () => {
     // @ts-expect-error "admn" is not a declared org role
     expect(() => access.policy({ org: { segment: "org", role: "admn" } })).toThrow(
-      new TypeError('Invalid policy "policy": unknown org role "admn"'),
+      new AuthzConfigError("invalid_policy", 'policy "policy"', 'unknown org role "admn"'),
     );
+    // @ts-expect-error "admn" is not a declared org role
+    expect(() => access.policy({ org: { segment: "org", role: "admn" } })).toThrow(TypeError);
     // @ts-expect-error "docs:delete" is not granted by any org role
     expect(() => access.policy({ org: { segment: "org", permission: "docs:delete" } })).toThrow(
       TypeError,

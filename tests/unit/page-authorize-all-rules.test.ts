@@ -10,6 +10,7 @@ import { createAuthz } from "@/lib/authz/authz";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import { authJsSession } from "@/lib/authz/session";
 import { sessionCookie } from "@/lib/authz/testing";
+import { configError } from "../support/config-error";
 
 const SECRET = "page-authorize-test-secret-0123456789abcdef";
 
@@ -64,8 +65,8 @@ describe("authorize() runs every rule", () => {
   it("a resource policy without load throws where the page calls it: never a silent pass", async () => {
     // @ts-expect-error a policy with a resource rule needs the load option
     await expect(authorize(readDoc, { path: "/docs/mine" })).rejects.toThrow(
-      new TypeError(
-        "authorize(read-doc): the policy has a resource rule, so the page must pass a load option",
+      configError(
+        "Invalid authorize(read-doc): the policy has a resource rule, so the page must pass a load option",
       ),
     );
   });

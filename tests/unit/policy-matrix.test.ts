@@ -23,6 +23,7 @@ import {
   sessionCookie,
   sessionCookieName,
 } from "@/lib/authz/testing";
+import { configError } from "../support/config-error";
 
 const SECRET = "policy-matrix-test-secret-0123456789abcdef";
 const OTHER_SECRET = "some-other-deployment-secret-fedcba987654";
@@ -1476,8 +1477,8 @@ describe("fail closed: an error inside the kit denies", () => {
     expect(() =>
       kit.authz.withAuthorization(policies.readDoc as never, async () => Response.json({})),
     ).toThrow(
-      new TypeError(
-        "withAuthorization(read-doc): the policy has a resource rule, so the route needs a load() option",
+      configError(
+        "Invalid withAuthorization(read-doc): the policy has a resource rule, so the route needs a load() option",
       ),
     );
   });
@@ -1606,7 +1607,7 @@ describe("policies are validated once, at definition", () => {
 
   it.each(invalid)("%s → TypeError", (_label, rules, message) => {
     // Casts: these rules are exactly what the types forbid; the runtime check is for untyped callers.
-    expect(() => access.policy(rules as never)).toThrow(new TypeError(message));
+    expect(() => access.policy(rules as never)).toThrow(configError(message));
   });
 
   it("valid edge cases are accepted", () => {
@@ -1624,11 +1625,11 @@ describe("policies are validated once, at definition", () => {
 
   it("an inconsistent declaration fails at defineAccess", () => {
     expect(() => defineAccess({ roles: {} })).toThrow(
-      new TypeError("Invalid access declaration: declare at least one role"),
+      configError("Invalid access declaration: declare at least one role"),
     );
     expect(() =>
       defineAccess({ roles: { a: { inherits: ["b"] }, b: { inherits: ["a"] } } }),
-    ).toThrow(new TypeError("Invalid access declaration: role inheritance cycle a -> b -> a"));
+    ).toThrow(configError("Invalid access declaration: role inheritance cycle a -> b -> a"));
     expect(() =>
       defineAccess({ roles: { a: {} }, upgradeUrl: "http://insecure.example/pricing" }),
     ).toThrow(TypeError);

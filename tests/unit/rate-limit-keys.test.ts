@@ -16,6 +16,7 @@ import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { authJsSession } from "@/lib/authz/session";
 import { expectRefusal, requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
+import { configError } from "../support/config-error";
 
 const SECRET = "rate-limit-keys-test-secret-0123456789abcdef";
 
@@ -142,7 +143,7 @@ describe("rate-limit keys", () => {
     expect(() =>
       a.policy({ name: "three", rateLimit: { operation: "export", limit: 10, window: "1m" } }),
     ).toThrow(
-      new TypeError(
+      configError(
         'Invalid policy "three": rateLimit.operation "export" is already limited differently by policy "one"; one operation name is one counter, so give each limit its own name',
       ),
     );

@@ -89,14 +89,13 @@ describe("memoryRateLimitStore", () => {
   });
 
   describe("memory bound under a flood of 100k distinct keys", () => {
-    test("a full table never locks out everyone: every newcomer is counted, in O(1) per call", async () => {
+    test("a full table never locks out everyone: every newcomer is counted", async () => {
       const c = clock(0);
       const store = memoryRateLimitStore({ now: c.now, maxKeys: 10_000 });
       let admitted = 0;
-      const started = performance.now();
+      // How fast a full table answers is the bench's to measure (`npm run bench`, memory store).
       for (let i = 0; i < 100_000; i++)
         if ((await store.consume(`flood-${i}`, MIN)).success) admitted++;
-      expect(performance.now() - started).toBeLessThan(2_000); // no full sweep per call
       expect(admitted).toBe(100_000);
       // A newcomer after the flood is still served, and still counted to its limit.
       for (let i = 0; i < 5; i++) expect((await store.consume("newcomer", MIN)).success).toBe(true);

@@ -21,7 +21,7 @@ const entryPoints = {
   "@/lib/authz/server": "lib/authz/server.ts",
   "@/lib/authz/action": "lib/authz/action.ts",
   "@/lib/authz/testing": "lib/authz/testing.ts",
-  "@/lib/authz-redis-node": "lib/authz-redis-node.ts",
+  "@/lib/authz/rate-limit/redis": "lib/authz/rate-limit/redis.ts",
 } as const;
 
 /** Type-only exports of a module's source (`export type { A, B }`, `export interface X`, `export type X =`). */

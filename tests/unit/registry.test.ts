@@ -21,6 +21,7 @@ interface RegistryItem {
   readonly files: readonly RegistryFile[];
   readonly registryDependencies?: readonly string[];
   readonly dependencies?: readonly string[];
+  readonly devDependencies?: readonly string[];
   readonly envVars?: Readonly<Record<string, string>>;
 }
 
@@ -64,7 +65,9 @@ describe("registry.json", () => {
         expect(f.target, f.path).toBe(f.path);
     }
     // The folder item is the folder, apart from what other items bring on purpose.
-    expect(item("authz-testing").files.map((f) => f.path)).toContain("lib/authz/testing.ts");
+    expect(item("authz-testing").files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(["lib/authz/testing.ts", "lib/authz/route-coverage-node.ts"]),
+    );
   });
 
   it("lists only files that exist", () => {
@@ -79,7 +82,7 @@ describe("registry.json", () => {
       for (const f of i.files) {
         expect(f.type, f.path).toBe("registry:file");
         // A target without `~/` lands under src/ in a src/ project; `@alias/` would need a config.
-        expect(f.target, f.path).toMatch(/^(lib|app)\/[\w./[\]-]+$|^middleware\.ts$/);
+        expect(f.target, f.path).toMatch(/^(lib|app|__tests__)\/[\w./[\]-]+$|^middleware\.ts$/);
       }
     }
   });
@@ -108,11 +111,13 @@ describe("registry.json", () => {
     expect(deps.get("authz")).toEqual([]);
   });
 
-  it("asks for AUTH_SECRET without shipping a value, and for the redis package with the Redis store", () => {
+  it("asks for AUTH_SECRET without shipping a value, for redis with the Redis store and vitest with the tests", () => {
     expect(item("authz-starter").envVars).toEqual({ AUTH_SECRET: "" });
     expect(item("authz-redis").dependencies).toEqual(["redis"]);
     for (const name of ["authz", "authz-starter", "authz-middleware", "authz-testing"])
       expect(item(name).dependencies ?? [], name).toEqual([]);
+    // The route-coverage test runs with Vitest, a dev dependency the CLI installs when missing.
+    expect(item("authz-testing").devDependencies).toEqual(["vitest"]);
   });
 });
 

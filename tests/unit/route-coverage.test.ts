@@ -1,100 +1,52 @@
 /**
- * The coverage proof (issue 3, point 6): every HTTP method a `route.ts` under `app/` exports is
- * either guarded by `withAuthorization` or deliberately marked public with `publicRoute(reason)`.
- * A new route that forgets both fails here, before it can ship.
- *
- * Two independent checks, because either alone can be fooled:
- * - at runtime, each module is imported and each exported method asked `guardOf()`: this sees what
- *   Next will actually call, whatever the syntax (re-exports, destructuring, helpers);
- * - statically, the source is scanned for method handlers written as plain functions
- *   (`export async function GET`, `export const POST = async () =>`), which can never carry the
- *   mark; this still reports the culprit when the module fails to import at all.
+ * Route coverage, as a user runs it: `expectRouteCoverage(appDir)` from the kit's Node-only
+ * testing module, pointed at the demo's own `app/` folder. Every HTTP method a `route.ts` exports
+ * is guarded by `withAuthorization` or marked public with `publicRoute(reason)`; a route that
+ * forgets both fails here, before it can ship. The same function is proven to catch each way of
+ * forgetting on a throwaway `app/` folder.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { guardOf } from "@/lib/authz/route";
+import {
+  expectRouteCoverage,
+  routeCoverage,
+  unguardedDeclarations,
+} from "@/lib/authz/route-coverage-node";
 
 const ROOT = resolve(__dirname, "../..");
 const APP = join(ROOT, "app");
+// What a user's test passes: its own runner's import, which compiles TypeScript and `@/` paths.
+const load = (file: string) => import(file) as Promise<Record<string, unknown>>;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 
-function findRouteFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== "node_modules") found.push(...findRouteFiles(path));
-    } else if (/^route\.(ts|tsx|js|mjs|jsx)$/.test(entry.name)) {
-      found.push(path);
-    }
-  }
-  return found.sort();
-}
-
-const routeFiles = findRouteFiles(APP);
-const relativeFiles = routeFiles.map((f) => relative(ROOT, f));
-
-/** Method handlers declared in a form that cannot carry a guard mark. */
-function unguardedDeclarations(source: string): string[] {
-  const methods = METHODS.join("|");
-  const patterns = [
-    // export async function GET(...) / export function POST(...)
-    new RegExp(String.raw`export\s+(?:async\s+)?function\s*\*?\s*(${methods})\b`, "g"),
-    // export const GET = async (...) => / = (req) => / = async req => / = function ...
-    new RegExp(
-      String.raw`export\s+(?:const|let|var)\s+(${methods})\s*(?::[^=]+)?=\s*(?:async\b\s*)?(?:\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>|function\b)`,
-      "g",
-    ),
-  ];
-  const found: string[] = [];
-  for (const pattern of patterns)
-    for (const match of source.matchAll(pattern)) found.push(match[1]!);
-  return found;
-}
-
-describe("route coverage: every exported handler is guarded or declared public", () => {
-  it("finds the demo's route files (so an empty walk cannot pass)", () => {
-    expect(relativeFiles).toEqual(
+describe("route coverage of the demo's app/, through expectRouteCoverage", () => {
+  it("every exported handler is guarded or declared public", async () => {
+    const coverage = await expectRouteCoverage(APP, load);
+    // The walk found the demo's routes (an empty walk cannot pass).
+    expect(coverage.files).toEqual(
       expect.arrayContaining([
-        "app/api/admin/users/[id]/route.ts",
-        "app/api/admin/users/route.ts",
-        "app/api/auth/[...nextauth]/route.ts",
-        "app/api/documents/[id]/route.ts",
-        "app/api/me/route.ts",
-        "app/api/ops/metrics/route.ts",
-        "app/api/reports/export/route.ts",
+        "api/admin/users/[id]/route.ts",
+        "api/admin/users/route.ts",
+        "api/auth/[...nextauth]/route.ts",
+        "api/documents/[id]/route.ts",
+        "api/me/route.ts",
+        "api/ops/metrics/route.ts",
+        "api/reports/export/route.ts",
       ]),
     );
-  });
-
-  it.each(relativeFiles)("%s: no plain-function method handler in the source", (file) => {
-    const source = readFileSync(join(ROOT, file), "utf8");
-    expect(
-      unguardedDeclarations(source),
-      `${file} declares these handlers without withAuthorization/publicRoute`,
-    ).toEqual([]);
-  });
-
-  it.each(relativeFiles)("%s: every exported method is wrapped or public", async (file) => {
-    const mod = (await import(pathToFileURL(join(ROOT, file)).href)) as Record<string, unknown>;
-    const methods = METHODS.filter((m) => m in mod);
-    expect(methods.length, `${file} exports no HTTP method`).toBeGreaterThan(0);
-    const unguarded = methods.filter((m) => guardOf(mod[m]) === null);
-    expect(
-      unguarded,
-      `${file}: exported handlers neither wrapped by withAuthorization nor marked publicRoute(reason)`,
-    ).toEqual([]);
-    for (const m of methods) {
-      const guard = guardOf(mod[m])!;
+    for (const entry of coverage.entries) {
       // A public mark must say why; a policy mark names its policy (logs, the demo console).
-      if (guard.kind === "public") expect(guard.reason.trim()).not.toBe("");
-      else expect(guard.policy).not.toBe("");
+      if (entry.guard?.kind === "public") expect(entry.guard.reason.trim()).not.toBe("");
+      else expect(entry.guard?.policy).toBeTruthy();
     }
   });
 
   it("the demo's own routes: which are public and which policy guards each", async () => {
+    const { files } = await routeCoverage(APP, load);
+    const relativeFiles = files.map((f) => `app/${f}`);
     const marks: Record<string, Record<string, unknown>> = {};
     for (const file of relativeFiles.filter((f) => f.startsWith("app/api/"))) {
       const mod = (await import(pathToFileURL(join(ROOT, file)).href)) as Record<string, unknown>;
@@ -118,6 +70,63 @@ describe("route coverage: every exported handler is guarded or declared public",
       "app/api/ops/metrics/route.ts": { GET: { kind: "policy", policy: "ops-metrics" } },
       "app/api/reports/export/route.ts": { POST: { kind: "policy", policy: "export-reports" } },
     });
+  });
+});
+
+describe("expectRouteCoverage catches each way a route goes unguarded", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  /** A throwaway app/ folder with these route files (paths relative to it). */
+  function appWith(files: Record<string, string>): string {
+    // Inside the repo, so the route files resolve the kit through the same `@/` paths.
+    const dir = mkdtempSync(join(ROOT, "tests/.coverage-app-"));
+    dirs.push(dir);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, ".."), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    return dir;
+  }
+
+  const guarded = `import { publicRoute } from "@/lib/authz/route";
+export const GET = publicRoute("health check", async () => Response.json({ ok: true }));
+`;
+
+  it("passes a folder whose routes are all guarded", async () => {
+    const coverage = await expectRouteCoverage(appWith({ "health/route.ts": guarded }), load);
+    expect(coverage.entries).toEqual([
+      { file: "health/route.ts", method: "GET", guard: { kind: "public", reason: "health check" } },
+    ]);
+  });
+
+  it("names a plain handler, a plain function declaration and an empty folder", async () => {
+    const dir = appWith({
+      "ok/route.ts": guarded,
+      "plain/route.ts": "export const POST = async () => new Response(null);\n",
+      "declared/route.ts": "export async function DELETE() { return new Response(null); }\n",
+      "wrapped/route.ts": `const open = async () => new Response(null);
+export { open as PUT };
+`,
+    });
+    await expect(expectRouteCoverage(dir, load)).rejects.toThrow(
+      [
+        `Unguarded route handlers under ${dir}:`,
+        "  declared/route.ts DELETE: declared as a plain function: it cannot be guarded",
+        "  declared/route.ts DELETE: neither wrapped by withAuthorization nor marked publicRoute(reason)",
+        "  plain/route.ts POST: declared as a plain function: it cannot be guarded",
+        "  plain/route.ts POST: neither wrapped by withAuthorization nor marked publicRoute(reason)",
+        "  wrapped/route.ts PUT: neither wrapped by withAuthorization nor marked publicRoute(reason)",
+      ].join("\n"),
+    );
+    const empty = appWith({ "page.tsx": "export default function Page() { return null; }\n" });
+    await expect(expectRouteCoverage(empty, load)).rejects.toThrow(/no route files found/);
+  });
+
+  it("a module that fails to import is reported, not skipped", async () => {
+    const dir = appWith({ "broken/route.ts": 'throw new Error("boom");\nexport const GET = 1;\n' });
+    const { problems } = await routeCoverage(dir, load);
+    expect(problems).toEqual([{ file: "broken/route.ts", problem: "could not be imported: boom" }]);
   });
 });
 

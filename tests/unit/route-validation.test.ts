@@ -4,15 +4,21 @@
  * to whatever the handler returns (even a Response with immutable headers), and the context types a
  * handler sees. Validation runs after the claims checks, so an anonymous caller learns nothing from
  * a 400.
+ *
+ * Type assertions (`expectTypeOf`, `@ts-expect-error`) are checked by `tsc --noEmit -p .`, the
+ * typecheck step of `npm test` (tests are in tsconfig's include): Vitest runs only their runtime
+ * half, and an expected error that stops being one fails that step.
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
-import { defineAccess, type Subject } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/access";
+import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/authz";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { guardOf } from "@/lib/authz/route";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
+import { configError } from "../support/config-error";
 
 const SECRET = "route-validation-test-secret-0123456789";
 const T0 = 1_800_000_000_000;
@@ -416,7 +422,7 @@ describe("RateLimit headers reach every allowed response", () => {
 describe("definition-time checks and marks", () => {
   it("a missing handler is a TypeError at definition", () => {
     expect(() => kit().withAuthorization(policies.member, {} as never, undefined as never)).toThrow(
-      new TypeError("withAuthorization(member): the handler must be a function"),
+      configError("Invalid withAuthorization(member): the handler must be a function"),
     );
   });
 

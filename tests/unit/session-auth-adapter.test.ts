@@ -1,6 +1,11 @@
 /**
- * sessionFromAuth over a stand-in for Auth.js's `auth()` (the real one needs a Next request scope,
- * see DESIGN §2), plus a type-level check that the real `auth` fits the structural parameter.
+ * sessionFromAuth over a stand-in for Auth.js's `auth()` (the real one needs a Next request scope:
+ * tests/e2e/no-middleware.spec.ts runs it inside real `next start` requests), plus a type-level
+ * check that the real `auth` fits the structural parameter.
+ *
+ * Type assertions (`expectTypeOf`, `@ts-expect-error`) are checked by `tsc --noEmit -p .`, the
+ * typecheck step of `npm test` (tests are in tsconfig's include): Vitest runs only their runtime
+ * half, and an expected error that stops being one fails that step.
  */
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { NextAuthResult, Session } from "next-auth";

@@ -5,13 +5,22 @@ import { demoAccounts } from "@/lib/demo/accounts";
 import { memberView } from "@/lib/demo/members";
 import { documentStore } from "@/lib/demo/store";
 import { demoUsers } from "@/lib/demo/users";
-import { authorize } from "@/lib/guard";
+import type { ServerAction } from "@/lib/authz/action";
+import { authorize } from "@/lib/authz-node";
 import { removeMember, saveMember } from "../../_actions/members";
 import { SignOutButton } from "../../_components/sign-out-button";
 import { AddMemberForm, MemberControls } from "./member-forms";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Organization" };
+
+/**
+ * The action with the page's `[org]` bound as its first argument. A guarded action is typed both
+ * as "any arguments" and as a plain form action; binding needs the first of the two.
+ */
+function bindOrg<Out>(action: ServerAction<Out>, org: string) {
+  return (action as (...args: unknown[]) => Promise<Out>).bind(null, org);
+}
 
 export default async function OrgPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -101,8 +110,8 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
                         userId={m.userId}
                         email={m.email ?? ""}
                         role={m.role}
-                        save={saveMember.bind(null, active.id)}
-                        remove={removeMember.bind(null, active.id)}
+                        save={bindOrg(saveMember, active.id)}
+                        remove={bindOrg(removeMember, active.id)}
                       />
                     </td>
                   </tr>
@@ -111,7 +120,7 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
             </table>
           </div>
           <h3>Add a member</h3>
-          <AddMemberForm candidates={candidates} save={saveMember.bind(null, active.id)} />
+          <AddMemberForm candidates={candidates} save={bindOrg(saveMember, active.id)} />
         </section>
       ) : null}
 

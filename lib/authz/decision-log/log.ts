@@ -3,7 +3,7 @@
  * path, records it on the active trace span, and keeps the request's id. Edge-safe.
  */
 import type { Deny } from "../decision";
-import type { ProxyTrust } from "../ip";
+import type { ProxyTrust } from "../ip/client";
 import type { DecisionEvent, DecisionLayer, ShadowOutcome } from "./event";
 import { hmacTagger } from "./hmac";
 import { deliveryQueue, type DeliveryQueue } from "./queue";
@@ -60,6 +60,8 @@ export interface DecisionReport {
   readonly ip: string | null;
   readonly startedAt: number;
   readonly shadow?: ShadowOutcome | null;
+  /** The path to record where the request's URL lacks it (pages and actions rebuild a request). */
+  readonly path?: string;
 }
 
 /** A configured decision log; pass it to `createAuthz({ decisionLog })`. */
@@ -195,7 +197,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           subject: r.subject,
           ...(r.org !== undefined ? { org: r.org } : {}),
           method: r.request.method.toUpperCase(),
-          path: logPath(r.request.url),
+          path: logPath(r.path ?? r.request.url),
           ...(ip !== undefined ? { ip } : {}),
           durationMs,
           ...(r.shadow ? { shadow: r.shadow } : {}),

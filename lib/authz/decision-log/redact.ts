@@ -1,4 +1,4 @@
-import { parseIp } from "../ip";
+import { parseIp } from "../ip/address";
 
 /**
  * What the log keeps of a client address: its /24 (IPv4) or /48 (IPv6) network, enough to see a

@@ -3,9 +3,8 @@
  * never enforced. The decision log records the candidate's verdict where the two disagree, so a
  * rule change can be read against real traffic before it is switched on.
  */
-import type { AccessDeclaration, Subject } from "../access";
 import type { Deny } from "../decision";
-import type { Policy, PolicyRules } from "../policy";
+import type { AccessDeclaration, Policy, PolicyRules, Subject } from "../types";
 import type { ShadowOutcome } from "./event";
 
 const shadows = new WeakMap<object, object>();
@@ -49,11 +48,13 @@ export function shadowOf<D extends AccessDeclaration>(policy: Policy<D>): Policy
 /** What the enforced check learnt on its way, for the candidate to decide on. */
 export interface CheckFacts<D extends AccessDeclaration = AccessDeclaration> {
   /** The stage the check was at when it returned. */
-  stage: "ip" | "session" | "validation" | "rateLimit" | "resource";
+  stage: "ip" | "session" | "org" | "validation" | "rateLimit" | "resource";
   /** Whether the refusal came from one of the policy's own rules (what a candidate re-decides). */
   policyRefusal: boolean;
   ip: string | null;
   subject: Subject<D> | null;
+  /** The org the call named (the route's `[org]` segment), for a candidate with an org rule. */
+  org?: string | null;
   /** Set once a resource was loaded and found. */
   resource?: { readonly value: unknown };
 }
@@ -89,13 +90,27 @@ export function shadowVerdict<D extends AccessDeclaration>(
   const shared = enforced !== null && !facts.policyRefusal ? enforced : null;
   const early = shared !== null && (facts.stage === "ip" || facts.stage === "session");
   let verdict: Deny | null;
+  let active: Exclude<ReturnType<NonNullable<Policy<D>["org"]>["check"]>, Deny> | undefined;
+  // The candidate's org rule on the same memberships and named org; without a named org it cannot
+  // decide, which counts as the kit's error refusal below.
+  const checkOrg = (): Deny | null => {
+    if (!candidate.org) return null;
+    if (facts.org === undefined) throw new TypeError("the check named no org");
+    const found = candidate.org.check(facts.subject?.memberships, facts.org);
+    if ("allowed" in found) return found;
+    active = found;
+    return null;
+  };
   try {
     verdict =
       candidate.checkAddress(facts.ip) ??
       (early ? shared : null) ??
       candidate.checkSubject(facts.subject) ??
+      checkOrg() ??
       shared ??
-      (facts.resource ? candidate.checkResource(facts.subject, facts.resource.value) : null);
+      (facts.resource
+        ? candidate.checkResource(facts.subject, facts.resource.value, active)
+        : null);
   } catch {
     return { policy: candidate.name, outcome: "deny", status: 500, code: "authorization_error" };
   }

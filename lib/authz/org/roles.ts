@@ -3,6 +3,7 @@
  * (`{ org: "acme", role: "admin" }`) instead of once per user. Same shape and rules as the user
  * roles: `inherits` makes `admin` satisfy `member` and grants its permissions.
  */
+import { AuthzConfigError } from "../errors";
 
 /** One org role: the org roles it includes and the permissions it grants inside its org. */
 export interface OrgRoleDeclaration {
@@ -24,7 +25,7 @@ export interface OrgRoles<Role extends string = string, Permission extends strin
 
 /**
  * Compiles an org role table: checks inheritance (unknown role, cycle) and indexes closures and
- * permissions. Throws a TypeError at start-up for an inconsistent table.
+ * permissions. Throws an `AuthzConfigError` at start-up for an inconsistent table.
  *
  * @example
  * const orgRoles = compileOrgRoles({ member: {}, admin: { inherits: ["member"] } });
@@ -36,7 +37,7 @@ export function compileOrgRoles<Role extends string, Permission extends string>(
   const names = Object.keys(table ?? {}) as Role[];
   const known = new Set<string>(names);
   const invalid = (what: string): never => {
-    throw new TypeError(`Invalid access declaration: ${what}`);
+    throw new AuthzConfigError("invalid_access_declaration", "access declaration", what);
   };
 
   const closure = new Map<string, ReadonlySet<string>>();

@@ -3,33 +3,12 @@
  * this org permission". Checked once at definition, evaluated per request as a pure function of the
  * caller's memberships (from the store, never the cookie) and the segment's value.
  */
-import { deny, notFound, type Deny } from "../decision";
-import { membershipIn, type ActiveOrg, type Membership } from "./membership";
+import { deny, notFound } from "../decision";
+import { membershipIn } from "./membership";
 import type { OrgRoles } from "./roles";
+import type { OrgRule, OrgRuleOptions } from "../types";
 
-/** What a policy's `org` rule says; role and permission names are typed from the declaration. */
-export interface OrgRuleOptions<Role extends string = string, Permission extends string = string> {
-  /** The route segment naming the active org: `"org"` for `app/orgs/[org]/...`. */
-  readonly segment: string;
-  /** Any one of these org roles in that org (inheritance counts: admin satisfies member). */
-  readonly role?: Role | readonly Role[];
-  /** Every one of these permissions, granted by the caller's org role in that org. */
-  readonly permission?: Permission | readonly Permission[];
-}
-
-/** A compiled org rule. */
-export interface OrgRule<Role extends string = string> {
-  readonly segment: string;
-  /**
-   * The active org when the caller may act in it; a 404 for a non-member (the same refusal as for
-   * an org that does not exist, so membership is never revealed); a 403 for a member without the
-   * role or permission.
-   */
-  check(
-    memberships: readonly Membership<Role>[] | undefined,
-    org: string | null,
-  ): ActiveOrg<Role> | Deny;
-}
+export type { OrgRule, OrgRuleOptions } from "../types";
 
 const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];

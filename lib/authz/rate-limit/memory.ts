@@ -9,12 +9,13 @@
  * avoid that at the price of approximate counts or one entry per hit; size `limit` with 2 × in mind.
  *
  * Per process only: with several instances (serverless, Edge regions) each counts alone, so the
- * effective limit is limit × instances. Use the Redis store (lib/authz-redis-node.ts) or an
+ * effective limit is limit × instances. Use the Redis store (./redis.ts) or an
  * Upstash limiter (./upstash.ts) when that matters.
  *
  * One rule per key: a key keeps counting in its current window until that window ends, whatever rule
  * a later call passes. Namespace keys by policy (`export:user-1`), as the kit does.
  */
+import { AuthzConfigError } from "../errors";
 import type { RateLimitResult, RateLimitRule, RateLimitStore } from "./store";
 
 /**
@@ -61,7 +62,11 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
   const maxKeys = options.maxKeys ?? 10_000;
   const now = options.now ?? Date.now;
   if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) {
-    throw new TypeError(`Invalid maxKeys: expected an integer >= 1, got ${String(maxKeys)}`);
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      `maxKeys`,
+      `expected an integer >= 1, got ${String(maxKeys)}`,
+    );
   }
 
   const windows = new Map<string, Window>();
@@ -136,7 +141,7 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
   }
 
   function consumeNow(key: string, rule: RateLimitRule): RateLimitResult {
-    checkRule(key, rule);
+    assertRateLimitRule(key, rule);
     const t = now();
     sweepHead(t);
     let w = windows.get(key);
@@ -174,20 +179,28 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
  * Shared by the stores: a bad rule is a programming error, and throwing (→ 503) beats guessing.
  *
  * @example
- * checkRule("export:user-1", { limit: 5, windowMs: 60_000 }); // ok
- * checkRule("export:user-1", { limit: 0, windowMs: 60_000 }); // TypeError
+ * assertRateLimitRule("export:user-1", { limit: 5, windowMs: 60_000 }); // ok
+ * assertRateLimitRule("export:user-1", { limit: 0, windowMs: 60_000 }); // TypeError
  */
-export function checkRule(key: string, rule: RateLimitRule): void {
+export function assertRateLimitRule(key: string, rule: RateLimitRule): void {
   if (typeof key !== "string" || key === "")
-    throw new TypeError("Invalid rate-limit key: expected a non-empty string");
+    throw new AuthzConfigError(
+      "invalid_rate_limit_rule",
+      "rate-limit key",
+      "expected a non-empty string",
+    );
   if (!Number.isSafeInteger(rule?.limit) || rule.limit < 1) {
-    throw new TypeError(
-      `Invalid rate-limit rule: limit must be an integer >= 1, got ${String(rule?.limit)}`,
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      `rate-limit rule`,
+      `limit must be an integer >= 1, got ${String(rule?.limit)}`,
     );
   }
   if (!Number.isSafeInteger(rule.windowMs) || rule.windowMs < 1) {
-    throw new TypeError(
-      `Invalid rate-limit rule: windowMs must be an integer >= 1, got ${String(rule.windowMs)}`,
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      `rate-limit rule`,
+      `windowMs must be an integer >= 1, got ${String(rule.windowMs)}`,
     );
   }
 }

@@ -5,6 +5,7 @@
  * the `rule` passed to `consume` is ignored (an Upstash limiter fixes its algorithm and window at
  * construction). Build one limiter per policy so the two agree.
  */
+import { AuthzConfigError } from "../errors";
 import type { RateLimitResult, RateLimitStore } from "./store";
 
 /**
@@ -37,13 +38,17 @@ export interface UpstashLikeLimiter {
  * @example
  * import { Ratelimit } from "@upstash/ratelimit";
  * import { Redis } from "@upstash/redis";
- * const store = fromUpstashLimiter(
+ * const store = upstashRateLimitStore(
  *   new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.fixedWindow(5, "60 s"), prefix: "export" }),
  * );
  */
-export function fromUpstashLimiter(limiter: UpstashLikeLimiter): RateLimitStore {
+export function upstashRateLimitStore(limiter: UpstashLikeLimiter): RateLimitStore {
   if (typeof limiter?.limit !== "function") {
-    throw new TypeError("Invalid limiter: expected an object with a limit(identifier) method");
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      "limiter",
+      "expected an object with a limit(identifier) method",
+    );
   }
   return {
     async consume(key): Promise<RateLimitResult> {
@@ -60,3 +65,10 @@ export function fromUpstashLimiter(limiter: UpstashLikeLimiter): RateLimitStore 
     },
   };
 }
+
+/**
+ * The former name of {@link upstashRateLimitStore}.
+ *
+ * @deprecated Use `upstashRateLimitStore`: the same function under the name every store follows.
+ */
+export const fromUpstashLimiter = upstashRateLimitStore;

@@ -6,6 +6,7 @@
  * middleware (database adapters need Node) nor outside a Next request (tests included).
  * For JWT sessions prefer `authJsSession`: it needs no request scope and costs far less.
  */
+import { AuthzConfigError } from "../errors";
 import type { SessionClaims, SessionSource } from "./source";
 
 /**
@@ -40,7 +41,11 @@ export type AuthFunction = () => Promise<AuthSessionLike | null | undefined>;
  */
 export function sessionFromAuth(auth: AuthFunction): SessionSource {
   if (typeof auth !== "function")
-    throw new TypeError("sessionFromAuth: `auth` must be Auth.js's auth function");
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      "sessionFromAuth options",
+      "`auth` must be Auth.js's auth function",
+    );
   // The request is unused on purpose: `auth()` finds it through Next's request scope.
   return async function readAuthSession(): Promise<SessionClaims | null> {
     const session = await auth();

@@ -3,7 +3,8 @@
  * importing Auth.js: several times cheaper per request than its `decode` (bench/session-read.bench.ts)
  * and a few microseconds on a cache hit.
  */
-import { deriveJweKey, type JweKey } from "./jwe";
+import type { JweKey } from "./jwe";
+import { deriveJweKey } from "./key-derivation";
 import { createJwtCookieSource, type JwtSessionOptions } from "./jwt-cookie-source";
 import type { SessionSource } from "./source";
 

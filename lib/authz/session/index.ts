@@ -19,14 +19,13 @@ export { authJsSecrets } from "./secrets";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
 export {
   decryptJwt,
-  deriveJweKey,
-  checkTimeClaims,
+  isCurrentToken,
   DEFAULT_CLOCK_TOLERANCE_SEC,
   DEFAULT_MAX_TOKEN_BYTES,
   type DecryptOptions,
   type JweEncryption,
   type JweHeader,
   type JweKey,
-  type KeyDerivation,
   type KeyResolver,
 } from "./jwe";
+export { deriveJweKey, type KeyDerivation } from "./key-derivation";

@@ -4,6 +4,7 @@
  * (`A256CBC-HS512`, and `A256GCM`, which its `decode` also takes) and NextAuth v4 (`A256GCM`) issue,
  * and nothing looser: every malformed or unexpected input is `null`, never an exception.
  */
+import { base64UrlDecode } from "./base64url";
 import type { SessionClaims } from "./source";
 
 /**
@@ -13,14 +14,6 @@ import type { SessionClaims } from "./source";
  * const encs: JweEncryption[] = ["A256CBC-HS512"];
  */
 export type JweEncryption = "A256CBC-HS512" | "A256GCM";
-
-/**
- * Which library's HKDF parameters to derive a key with.
- *
- * @example
- * await deriveJweKey(secret, "", "nextauth-v4" satisfies KeyDerivation, "A256GCM");
- */
-export type KeyDerivation = "authjs" | "nextauth-v4";
 
 /**
  * A content encryption key, imported once and reused for every token it decrypts.
@@ -89,7 +82,8 @@ export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
  */
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 15;
 
-const ENC_PARAMS: Readonly<
+/** Sizes in bytes of each content encryption: the key, the IV and the authentication tag. */
+export const ENC_PARAMS: Readonly<
   Record<JweEncryption, { keyBytes: number; ivBytes: number; tagBytes: number }>
 > = {
   "A256CBC-HS512": { keyBytes: 64, ivBytes: 16, tagBytes: 32 },
@@ -104,55 +98,6 @@ const ALLOWED_HEADER_MEMBERS = new Set(["alg", "enc", "kid", "typ"]);
 const encoder = new TextEncoder();
 // `fatal` so that invalid UTF-8 is an invalid token, as with jose's strict decoder.
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
-
-const B64URL_VALUES = (() => {
-  const table = new Int8Array(128).fill(-1);
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
-  return table;
-})();
-
-/**
- * Decodes unpadded, canonical base64url; `null` for any other character, padding, an impossible
- * length, or non-zero trailing bits (so each byte string has exactly one accepted spelling).
- *
- * @example
- * base64UrlDecode("aGk"); // Uint8Array [104, 105]
- */
-export function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> | null {
-  const length = input.length;
-  const remainder = length % 4;
-  if (remainder === 1) return null;
-  const out = new Uint8Array((length * 3) >> 2);
-  let buffer = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < length; i++) {
-    const code = input.charCodeAt(i);
-    const value = code < 128 ? (B64URL_VALUES[code] ?? -1) : -1;
-    if (value < 0) return null;
-    buffer = ((buffer << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >> bits) & 0xff;
-    }
-  }
-  if (bits > 0 && (buffer & ((1 << bits) - 1)) !== 0) return null;
-  return o === out.length ? out : out.subarray(0, o);
-}
-
-/**
- * Encodes bytes as unpadded base64url.
- *
- * @example
- * base64UrlEncode(new Uint8Array([104, 105])); // "aGk"
- */
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] ?? 0);
-  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-}
 
 /** True for `{...}` from JSON.parse: not an array, not null, not a class instance (jose's test). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -219,7 +164,7 @@ function uint64BigEndian(value: number): Uint8Array {
 }
 
 // Web Crypto wants ArrayBuffer-backed views; our decoder always allocates fresh ones.
-type Bytes = Uint8Array<ArrayBuffer>;
+export type Bytes = Uint8Array<ArrayBuffer>;
 
 async function decryptContent(
   key: JweKey,
@@ -252,20 +197,22 @@ async function decryptContent(
 }
 
 /**
- * Checks `exp`, `nbf` and `iat` the way jose does for Auth.js (`exp <= now - tolerance` and
- * `nbf > now + tolerance` fail; each must be a number when present), plus one check jose skips:
- * an `iat` beyond `now + tolerance` fails, as no honest issuer dates a token in the future.
+ * Checks `exp`, `nbf` and `iat` exactly the way jose does for Auth.js and NextAuth v4
+ * (`exp <= now - tolerance` and `nbf > now + tolerance` fail; each must be a number when present).
+ * An `iat` in the future is accepted, as both libraries accept it (jose compares `iat` only under
+ * `maxTokenAge`, which neither passes): refusing it would sign a user out of the kit while Auth.js
+ * still reads the session, whenever the issuing server's clock runs ahead. `exp` bounds the token.
  *
  * @example
- * checkTimeClaims({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
+ * isCurrentToken({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
  */
-export function checkTimeClaims(
+export function isCurrentToken(
   claims: Readonly<Record<string, unknown>>,
   nowSec: number,
   toleranceSec: number,
 ): boolean {
   const { iat, nbf, exp } = claims;
-  if (iat !== undefined && (typeof iat !== "number" || iat > nowSec + toleranceSec)) return false;
+  if (iat !== undefined && typeof iat !== "number") return false;
   if (nbf !== undefined && (typeof nbf !== "number" || nbf > nowSec + toleranceSec)) return false;
   if (exp !== undefined && (typeof exp !== "number" || exp <= nowSec - toleranceSec)) return false;
   return true;
@@ -329,81 +276,7 @@ export async function decryptJwt(
   }
   if (!isPlainObject(claims)) return null;
   const nowSec = options.nowSec ?? Math.floor(Date.now() / 1000);
-  if (!checkTimeClaims(claims, nowSec, options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC))
+  if (!isCurrentToken(claims, nowSec, options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC))
     return null;
   return claims;
-}
-
-/** HKDF-SHA-256 parameters of each library: the same secret yields unrelated keys in v4 and v5. */
-function derivationParams(derivation: KeyDerivation, salt: string, enc: JweEncryption) {
-  const length = ENC_PARAMS[enc].keyBytes;
-  return derivation === "authjs"
-    ? { salt, info: `Auth.js Generated Encryption Key (${salt})`, length }
-    : // v4 appends ` (${salt})` only for a non-empty salt; its session cookies always use "".
-      { salt, info: `NextAuth.js Generated Encryption Key${salt ? ` (${salt})` : ""}`, length };
-}
-
-async function importJweKey(raw: Bytes, enc: JweEncryption): Promise<JweKey> {
-  const kidInput = encoder.encode(`{"k":"${base64UrlEncode(raw)}","kty":"oct"}`);
-  const kid = base64UrlEncode(
-    new Uint8Array(await crypto.subtle.digest(raw.length === 64 ? "SHA-512" : "SHA-256", kidInput)),
-  );
-  if (enc === "A256CBC-HS512") {
-    const [macKey, aesKey] = await Promise.all([
-      crypto.subtle.importKey("raw", raw.slice(0, 32), { name: "HMAC", hash: "SHA-512" }, false, [
-        "sign",
-      ]),
-      crypto.subtle.importKey("raw", raw.slice(32), "AES-CBC", false, ["decrypt"]),
-    ]);
-    return { enc, kid, aesKey, macKey };
-  }
-  const aesKey = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
-  return { enc, kid, aesKey, macKey: null };
-}
-
-// Keys are derived and imported once per (derivation, enc, salt, secret); the bound only matters
-// if an app feeds ever-changing secrets, and then the oldest entries go first.
-const KEY_CACHE_MAX = 64;
-const keyCache = new Map<string, Promise<JweKey>>();
-
-/**
- * Derives (HKDF-SHA-256) and imports the content key for a secret, cached for the process.
- *
- * @example
- * const key = await deriveJweKey(process.env.AUTH_SECRET!, "authjs.session-token", "authjs", "A256CBC-HS512");
- */
-export function deriveJweKey(
-  secret: string,
-  salt: string,
-  derivation: KeyDerivation,
-  enc: JweEncryption,
-): Promise<JweKey> {
-  const cacheKey = `${derivation}\u0000${enc}\u0000${salt}\u0000${secret}`;
-  const cached = keyCache.get(cacheKey);
-  if (cached) return cached;
-  const pending = (async () => {
-    const params = derivationParams(derivation, salt, enc);
-    const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, [
-      "deriveBits",
-    ]);
-    const bits = await crypto.subtle.deriveBits(
-      {
-        name: "HKDF",
-        hash: "SHA-256",
-        salt: encoder.encode(params.salt),
-        info: encoder.encode(params.info),
-      },
-      ikm,
-      params.length * 8,
-    );
-    return importJweKey(new Uint8Array(bits), enc);
-  })();
-  // A failed import must not poison the cache for the next request.
-  pending.catch(() => keyCache.delete(cacheKey));
-  if (keyCache.size >= KEY_CACHE_MAX) {
-    const oldest = keyCache.keys().next();
-    if (!oldest.done) keyCache.delete(oldest.value);
-  }
-  keyCache.set(cacheKey, pending);
-  return pending;
 }

@@ -3,6 +3,7 @@
  * the secret read per request, the cookie name chosen by scheme, and the verified-token cache.
  * Internal: apps use `authJsSession` / `nextAuthV4Session`.
  */
+import { AuthzConfigError } from "../errors";
 import { isHttpsRequest } from "../scheme";
 import { readChunkedCookie } from "./cookies";
 import {
@@ -85,11 +86,20 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function checkSecretList(label: string, secrets: readonly unknown[]): readonly string[] {
-  if (secrets.length === 0) throw new TypeError(`${label}: "secret" is an empty list`);
+function assertSecretList(label: string, secrets: readonly unknown[]): readonly string[] {
+  if (secrets.length === 0)
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `"secret" is an empty list`,
+    );
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length === 0) {
-      throw new TypeError(`${label}: every "secret" must be a non-empty string`);
+      throw new AuthzConfigError(
+        "invalid_session_options",
+        `${label} options`,
+        `every "secret" must be a non-empty string`,
+      );
     }
   }
   return secrets as readonly string[];
@@ -111,37 +121,57 @@ export function createJwtCookieSource(
 ): SessionSource {
   const { label } = flavour;
   if (typeof options !== "object" || options === null)
-    throw new TypeError(`${label}: options are required`);
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `options are required`,
+    );
   const { secret, cookieName, clockToleranceSec, maxTokenBytes, cache } = options;
 
   let staticSecrets: readonly string[] | undefined;
-  if (typeof secret === "string") staticSecrets = checkSecretList(label, [secret]);
-  else if (Array.isArray(secret)) staticSecrets = checkSecretList(label, secret);
+  if (typeof secret === "string") staticSecrets = assertSecretList(label, [secret]);
+  else if (Array.isArray(secret)) staticSecrets = assertSecretList(label, secret);
   else if (typeof secret !== "function") {
-    throw new TypeError(
-      `${label}: "secret" must be a string, a list of strings, or a function returning one`,
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `"secret" must be a string, a list of strings, or a function returning one`,
     );
   }
   if (
     cookieName !== undefined &&
     (typeof cookieName !== "string" || !COOKIE_NAME.test(cookieName))
   ) {
-    throw new TypeError(`${label}: invalid "cookieName": ${String(cookieName)}`);
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `invalid "cookieName": ${String(cookieName)}`,
+    );
   }
   const tolerance = clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
   if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
-    throw new TypeError(`${label}: "clockToleranceSec" must be a finite number >= 0`);
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `"clockToleranceSec" must be a finite number >= 0`,
+    );
   }
   const maxBytes = maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new TypeError(`${label}: "maxTokenBytes" must be a positive integer`);
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `"maxTokenBytes" must be a positive integer`,
+    );
   }
   let cacheMax = 0;
   if (cache !== false) {
     cacheMax = cache?.max ?? DEFAULT_CACHE_MAX;
     if (!Number.isSafeInteger(cacheMax) || cacheMax < 1) {
-      throw new TypeError(
-        `${label}: "cache.max" must be a positive integer (use cache: false to disable)`,
+      throw new AuthzConfigError(
+        "invalid_session_options",
+        `${label} options`,
+        `"cache.max" must be a positive integer (use cache: false to disable)`,
       );
     }
   }
@@ -156,10 +186,12 @@ export function createJwtCookieSource(
         `${label}: no secret configured (the "secret" function returned nothing); set AUTH_SECRET`,
       );
     }
-    if (typeof value === "string") return checkSecretList(label, [value]);
-    if (Array.isArray(value)) return checkSecretList(label, value);
-    throw new TypeError(
-      `${label}: the "secret" function must return a string or a list of strings`,
+    if (typeof value === "string") return assertSecretList(label, [value]);
+    if (Array.isArray(value)) return assertSecretList(label, value);
+    throw new AuthzConfigError(
+      "invalid_session_options",
+      `${label} options`,
+      `the "secret" function must return a string or a list of strings`,
     );
   };
 

@@ -2,7 +2,7 @@
  * Reads NextAuth v4 (`next-auth@4`) JWT session cookies on any runtime, for apps that have not
  * moved to Auth.js v5 or that must accept both during a migration.
  */
-import { deriveJweKey } from "./jwe";
+import { deriveJweKey } from "./key-derivation";
 import { createJwtCookieSource, type JwtSessionOptions } from "./jwt-cookie-source";
 import type { SessionSource } from "./source";
 

@@ -1,6 +1,6 @@
 import { policies } from "@/lib/access";
 import { userStore } from "@/lib/demo/store";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 // Scoped to the admin's own tenant: an acme admin neither sees nor manages globex's users.
 export const GET = withAuthorization(policies.admin, async (_request, { subject }) => {

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { policies } from "@/lib/access";
 import { documentStore } from "@/lib/demo/store";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 // The loader runs once, after the claims checks; the kit checks tenant and owner on its result.

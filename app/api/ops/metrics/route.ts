@@ -1,5 +1,5 @@
 import { policies } from "@/lib/access";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 const startedAt = Date.now();
 

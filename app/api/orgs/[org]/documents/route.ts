@@ -1,6 +1,6 @@
 import { policies } from "@/lib/access";
 import { documentStore } from "@/lib/demo/store";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 // The org is the [org] segment the kit checked against the caller's memberships: the answer can
 // only hold that org's documents, whatever else the request says.

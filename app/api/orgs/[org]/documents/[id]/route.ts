@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { policies } from "@/lib/access";
 import { documentStore } from "@/lib/demo/store";
-import { withAuthorization } from "@/lib/guard";
+import { withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ org: z.string(), id: z.string().min(1).max(64) });
 // The kit compares the document's org (tenantId) with the active org: another org's document is

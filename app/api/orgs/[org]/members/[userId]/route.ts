@@ -3,7 +3,7 @@ import { policies } from "@/lib/access";
 import { notFound } from "@/lib/authz";
 import { demoAccounts } from "@/lib/demo/accounts";
 import { memberView, orgRoleSchema } from "@/lib/demo/members";
-import { authz, withAuthorization } from "@/lib/guard";
+import { authz, withAuthorization } from "@/lib/authz-node";
 
 const params = z.object({ org: z.string(), userId: z.string().min(1).max(64) });
 const body = z.object({ role: orgRoleSchema }).strict();

@@ -1,6 +1,6 @@
 /**
- * How the demo's kit reads facts: the session cookie and the client address. Edge-safe, shared by
- * middleware.ts and the Node-side guard (lib/guard.ts adds the rate-limit store).
+ * EDGE-SAFE. How the demo's kit reads facts: the session cookie and the client address. Shared by
+ * middleware.ts and lib/authz-node.ts (which adds the rate-limit store for the Node runtime).
  */
 import {
   authJsSecrets,
@@ -11,7 +11,7 @@ import {
 } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
 
-export const kitOptions = {
+export const authzOptions = {
   // Read per request, exactly as lib/auth.ts hands them to Auth.js: AUTH_SECRET, rotated by
   // setting the new secret as AUTH_SECRET_1 (Auth.js's own convention).
   session: authJsSession({ secret: () => authJsSecrets(process.env) }),

@@ -171,14 +171,19 @@ describe("misuse", () => {
     expect(() => clientIpFrom(undefined as unknown as ProxyTrust)).toThrow(TypeError);
   });
 
-  test("wrong shapes do not compile", () => {
+  // The `@ts-expect-error` lines are checked by `tsc --noEmit -p .` (the typecheck step of
+  // `npm test`): an error that stops being one fails it. At run time, what gets through anyway:
+  test("wrong shapes do not compile, and what slips past the types is refused or ignored", () => {
     // @ts-expect-error hops needs a count
-    const a: ProxyTrust = { kind: "hops" };
+    const noCount: ProxyTrust = { kind: "hops" };
+    expect(() => clientIpFrom(noCount)).toThrow(/hops must be an integer >= 1/);
     // @ts-expect-error proxies belong to cidrs
-    const b: ProxyTrust = { kind: "none", proxies: ["10.0.0.0/8"] };
+    const strayProxies: ProxyTrust = { kind: "none", proxies: ["10.0.0.0/8"] };
+    // "none" trusts no header: the stray list changes nothing, the address stays unknown.
+    expect(clientIpFrom(strayProxies)(req(["x-forwarded-for", "10.1.2.3"]))).toBeNull();
     // @ts-expect-error a ParsedIp cannot be built by hand
-    ipMatcher(["10.0.0.0/8"])({ version: 4, value: 1, address: "0.0.0.1" });
-    expect([a, b]).toHaveLength(2);
+    const forged = ipMatcher(["10.0.0.0/8"])({ version: 4, value: 1, address: "10.0.0.1" });
+    expect(forged).toBe(false);
   });
 
   test("works with anything that has headers.get (server components: { headers: await headers() })", () => {
@@ -187,13 +192,58 @@ describe("misuse", () => {
   });
 });
 
+/** What a Vercel deployment's functions see at runtime. */
+const VERCEL_DEPLOYMENT = {
+  VERCEL: "1",
+  VERCEL_ENV: "production",
+  VERCEL_URL: "next-authz-kit-abc123.vercel.app",
+};
+
 describe("proxyTrustFromEnv", () => {
+  test("VERCEL=1 from a pulled .env.local (VERCEL_ENV=development, empty VERCEL_URL) trusts nothing, and says so once", () => {
+    const lines: string[] = [];
+    const pulled = { VERCEL: "1", VERCEL_ENV: "development", VERCEL_URL: "" };
+    expect(proxyTrustFromEnv(pulled, { log: (l) => lines.push(l) })).toEqual({ kind: "none" });
+    expect(proxyTrustFromEnv(pulled, { log: (l) => lines.push(l) })).toEqual({ kind: "none" });
+    expect(proxyTrustFromEnv({ VERCEL: "1" }, { log: false })).toEqual({ kind: "none" });
+    // A production pull has no deployment host either.
+    expect(proxyTrustFromEnv({ VERCEL: "1", VERCEL_ENV: "production" }, { log: false })).toEqual({
+      kind: "none",
+    });
+    expect(lines).toEqual([
+      "[authz] proxy trust: none, VERCEL=1 ignored without a deployment's VERCEL_ENV (production or preview) and VERCEL_URL (a pulled .env file?): client addresses are unknown",
+    ]);
+    // So a forged X-Forwarded-For gives no address on such a host.
+    const ip = clientIpFrom(proxyTrustFromEnv(pulled, { log: false }));
+    expect(ip(req(xff("10.0.0.1")))).toBeNull();
+    // And a pulled VERCEL=1 next to a real proxy setting is not a conflict.
+    expect(proxyTrustFromEnv({ ...pulled, TRUSTED_PROXY_HOPS: "1" }, { log: false })).toEqual({
+      kind: "hops",
+      hops: 1,
+    });
+  });
+
+  test("the chosen model is logged once at start-up", () => {
+    const lines: string[] = [];
+    proxyTrustFromEnv(
+      { ...VERCEL_DEPLOYMENT, VERCEL_ENV: "preview" },
+      { log: (l) => lines.push(l) },
+    );
+    proxyTrustFromEnv(
+      { ...VERCEL_DEPLOYMENT, VERCEL_ENV: "preview" },
+      { log: (l) => lines.push(l) },
+    );
+    expect(lines).toEqual([
+      "[authz] proxy trust: vercel, from VERCEL=1 with VERCEL_ENV=preview and VERCEL_URL",
+    ]);
+  });
+
   test("nothing set → none", () => {
     expect(proxyTrustFromEnv({})).toEqual({ kind: "none" });
     expect(proxyTrustFromEnv({ VERCEL: "", TRUSTED_PROXY_HOPS: " " })).toEqual({ kind: "none" });
   });
   test("each variable", () => {
-    expect(proxyTrustFromEnv({ VERCEL: "1" })).toEqual({ kind: "vercel" });
+    expect(proxyTrustFromEnv(VERCEL_DEPLOYMENT)).toEqual({ kind: "vercel" });
     expect(proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "2" })).toEqual({ kind: "hops", hops: 2 });
     expect(proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.0/8, 2001:db8::/32" })).toEqual({
       kind: "cidrs",
@@ -211,7 +261,9 @@ describe("proxyTrustFromEnv", () => {
     expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.1/8" })).toThrow(/host bits/);
   });
   test("two models at once is a configuration error, not a guess", () => {
-    expect(() => proxyTrustFromEnv({ VERCEL: "1", TRUSTED_PROXY_HOPS: "1" })).toThrow(TypeError);
+    expect(() => proxyTrustFromEnv({ ...VERCEL_DEPLOYMENT, TRUSTED_PROXY_HOPS: "1" })).toThrow(
+      TypeError,
+    );
     expect(() =>
       proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" }),
     ).toThrow(TypeError);
