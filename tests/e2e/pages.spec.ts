@@ -119,8 +119,10 @@ test("Alice on /admin sees the user list", async ({ page }, testInfo) => {
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
   const rows = page.getByRole("table").getByRole("row");
-  await expect(rows).toHaveCount(5); // header + four users
-  await expect(page.getByRole("cell", { name: DEMO_EMAILS.Carol })).toBeVisible();
+  // The admin's own tenant only (acme: Alice, Bob, Dave), as GET /api/admin/users answers.
+  await expect(rows).toHaveCount(4); // header + three acme users
+  await expect(page.getByRole("cell", { name: DEMO_EMAILS.Dave })).toBeVisible();
+  await expect(page.getByRole("cell", { name: DEMO_EMAILS.Carol })).toHaveCount(0);
   await saveScreenshot(page, testInfo, "admin-alice");
 });
 
