@@ -28,10 +28,11 @@ function actionId(file: string, exportedName: string): string {
 test("the admin deletes a user from /admin with the guarded action", async ({ page }) => {
   await new ConsolePage(page).signInAs("Alice");
   await page.goto("/admin");
-  const row = page.getByRole("row", { name: /bob@example\.com/ });
+  // Dave, not Bob: a deleted account's session is refused from then on, and Bob signs in below.
+  const row = page.getByRole("row", { name: /dave@example\.com/ });
   await expect(row).toBeVisible();
-  await row.getByRole("button", { name: "Delete Bob" }).click();
-  await expect(page.getByRole("row", { name: /bob@example\.com/ })).toHaveCount(0);
+  await row.getByRole("button", { name: "Delete Dave" }).click();
+  await expect(page.getByRole("row", { name: /dave@example\.com/ })).toHaveCount(0);
   await expect(page.getByRole("row", { name: /alice@example\.com/ })).toBeVisible();
 });
 
