@@ -7,12 +7,16 @@ import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
 import { authorizationMiddleware, createAuthz } from "@/lib/authz";
 import { authzOptions } from "@/lib/authz-edge";
+import { edgeDecisionLog } from "@/lib/decision-log-edge";
 
-export default authorizationMiddleware(createAuthz(authzOptions), {
-  rules: pathRules,
-  signInPath: SIGN_IN_PATH,
-  forbiddenPath: "/403",
-});
+export default authorizationMiddleware(
+  createAuthz({ ...authzOptions, decisionLog: edgeDecisionLog }),
+  {
+    rules: pathRules,
+    signInPath: SIGN_IN_PATH,
+    forbiddenPath: "/403",
+  },
+);
 
 // Every matched path pays the platform's middleware floor (the no-op row of the README's
 // performance table), so only areas where an early answer is worth it: pages (refused before

@@ -4,6 +4,7 @@
  * Edge-safe: middleware.ts imports it.
  */
 import { defineAccess, definePathRules } from "@/lib/authz";
+import { withShadow } from "@/lib/authz/decision-log";
 
 const declaration = {
   roles: {
@@ -54,11 +55,20 @@ export const policies = {
       conceal: "cross-tenant",
     },
   }),
-  exportReports: access.policy({
-    name: "export-reports",
-    feature: "export",
-    rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
-  }),
+  // In shadow: opening export to every plan. The decision log shows whom it would change (the
+  // free plan's members) before the switch; enforcement stays the pro-plan rule above.
+  exportReports: withShadow(
+    access.policy({
+      name: "export-reports",
+      feature: "export",
+      rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
+    }),
+    access.policy({
+      name: "export-reports-all-plans",
+      permission: "reports:export",
+      rateLimit: { operation: "reports.export", limit: 5, window: "1m" },
+    }),
+  ),
   opsMetrics: access.policy({ name: "ops-metrics", signedIn: false, ip: { allow: opsAllowedIps } }),
 };
 

@@ -10,6 +10,7 @@ import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createPageGuard } from "@/lib/authz/server";
 import { SIGN_IN_PATH } from "./auth.config";
 import { authzOptions } from "./authz-edge";
+import { decisionLog } from "./decision-log-node";
 import { createRedisClientFromUrl } from "./redis-node";
 
 const redisUrl = process.env.REDIS_URL;
@@ -22,8 +23,11 @@ export const authz = createAuthz({
         prefix: "next-authz-kit:rl",
       })
     : memoryRateLimitStore(),
+  decisionLog,
 });
 
 export const { withAuthorization } = authz;
-export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: SIGN_IN_PATH });
+export const { authorize, authorizeAction, requestId } = createPageGuard(authz, {
+  signInPath: SIGN_IN_PATH,
+});
 export const { withAuthorizationAction } = createActionGuard(authz);

@@ -194,10 +194,16 @@ const HTTP_ROUTES = [
     label: "withAuthorization, new session per request",
     cookie: "cold",
   },
+  {
+    key: "guarded_log",
+    path: "/bench/guarded-log",
+    label: "withAuthorization, one session, decision log (memory ring)",
+  },
   { key: "authjs_handler", path: "/bench/authjs", label: "auth() inside the handler" },
   { key: "mw_unmatched", path: "/bench/mw-none", label: "no middleware match" },
   { key: "mw_noop", path: "/bench/mw-noop", label: "no-op middleware (platform floor)" },
   { key: "mw_kit", path: "/bench/mw-kit", label: "kit middleware, valid session" },
+  { key: "mw_kit_log", path: "/bench/mw-kit-log", label: "the same, decision log (id handed on)" },
   { key: "mw_authjs", path: "/bench/mw-authjs", label: "Auth.js auth() middleware wrapper" },
 ];
 // ratio_<a>_vs_<b> = rps_<a> / rps_<b>: the name says what it divides.
@@ -207,6 +213,10 @@ const HTTP_RATIOS = [
   ["authjs_handler", "plain"],
   ["mw_noop", "mw_unmatched"],
   ["mw_kit", "mw_noop"],
+  // The decision log's cost: against plain, and against the same route unlogged.
+  ["guarded_log", "plain"],
+  ["guarded_log", "guarded_warm"],
+  ["mw_kit_log", "mw_noop"],
   ["mw_authjs", "mw_noop"],
 ];
 

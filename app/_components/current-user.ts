@@ -1,11 +1,12 @@
 import { policies } from "@/lib/access";
-import { authorizeAction } from "@/lib/authz-node";
+import { currentRequest } from "@/lib/authz/next-request";
+import { authz } from "@/lib/authz-node";
 
 /**
  * Who is signed in, read by the kit itself (the same cookie reader the API uses), or null. For
- * display only: pages that need a user guard with `authorize()`.
+ * display only, so it decides nothing and logs no decision: pages that need a user guard with
+ * `authorize()`.
  */
 export async function currentUser() {
-  const result = await authorizeAction(policies.signedIn);
-  return result.ok ? result.subject : null;
+  return authz.subject(policies.signedIn, await currentRequest());
 }

@@ -227,6 +227,7 @@ export function describeOutcome(status: number, body: unknown, policy: string): 
 
 /** The response headers the console shows, in this order, when present. */
 export const SHOWN_HEADERS = [
+  "X-Request-Id",
   "WWW-Authenticate",
   "Retry-After",
   "RateLimit",

@@ -53,6 +53,9 @@ export default async function AdminPage() {
           </table>
         </div>
         <div className="actions">
+          <Link className="button" href="/admin/decisions">
+            Decision log
+          </Link>
           <Link className="button button--quiet" href="/">
             Console
           </Link>

@@ -5,10 +5,15 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 import NextAuth from "next-auth";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
 import { definePathRules } from "@/lib/authz/path";
-import { authz, signedIn } from "@/bench-kit";
+import { authz, authzLogged, signedIn } from "@/bench-kit";
 
 const kit = authorizationMiddleware(authz, {
   rules: definePathRules([{ path: "/bench/mw-kit/**", policy: signedIn, kind: "api" }]),
+  signInPath: "/signin",
+});
+
+const kitLogged = authorizationMiddleware(authzLogged, {
+  rules: definePathRules([{ path: "/bench/mw-kit-log/**", policy: signedIn, kind: "api" }]),
   signInPath: "/signin",
 });
 
@@ -18,9 +23,12 @@ const authjs = auth(() => NextResponse.next());
 export default async function middleware(request: NextRequest, event: NextFetchEvent) {
   const path = request.nextUrl.pathname;
   if (path.startsWith("/bench/mw-noop")) return NextResponse.next();
+  if (path.startsWith("/bench/mw-kit-log")) return kitLogged(request);
   if (path.startsWith("/bench/mw-kit")) return kit(request);
   if (path.startsWith("/bench/mw-authjs")) return authjs(request, event as never);
   return undefined;
 }
 
-export const config = { matcher: ["/bench/mw-noop", "/bench/mw-kit", "/bench/mw-authjs"] };
+export const config = {
+  matcher: ["/bench/mw-noop", "/bench/mw-kit", "/bench/mw-kit-log", "/bench/mw-authjs"],
+};

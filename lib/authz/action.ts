@@ -7,7 +7,7 @@
  */
 import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
-import { currentRequest } from "./next-request";
+import { actionPath, currentRequest } from "./next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type { ActionRefusal } from "./server";
 import type {
@@ -206,7 +206,10 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
 
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
-      const decision = await authz.check(policy, await currentRequest(), {
+      const request = await currentRequest();
+      const decision = await authz.check(policy, request, {
+        layer: "action",
+        logPath: actionPath(request),
         validate: async () => {
           const result = await validateInput(options.input, args);
           if (!("ok" in result)) return result;

@@ -7,6 +7,9 @@ import type { RateLimitStore } from "./rate-limit/store";
 import { denialResponse, type ResponseOptions } from "./respond";
 import { createWithAuthorization, type WithAuthorization } from "./route";
 import type { SessionSource } from "./session/source";
+import type { DecisionLayer } from "./decision-log/event";
+import type { DecisionLog } from "./decision-log/log";
+import { newFacts, shadowOf, shadowVerdict, type CheckFacts } from "./decision-log/shadow";
 import type {
   AccessDeclaration,
   Checker,
@@ -18,7 +21,7 @@ import type {
 } from "./types";
 
 /** Where a failure inside the kit happened, for the operator's log. */
-export type AuthzStage = "ip" | "session" | "rateLimit" | "resource" | "validation";
+export type AuthzStage = "ip" | "session" | "rateLimit" | "resource" | "validation" | "decisionLog";
 
 /** How the kit gets its facts and reports its errors: everything a policy does not say. */
 export interface AuthzOptions {
@@ -47,6 +50,11 @@ export interface AuthzOptions {
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
   readonly now?: () => number;
+  /**
+   * Records every decision (`createDecisionLog`); responses then carry `X-Request-Id`. Default:
+   * none, and the checks cost exactly what they did without a log.
+   */
+  readonly decisionLog?: DecisionLog;
 }
 
 /** A configured kit: evaluate policies, guard route handlers. */
@@ -57,6 +65,8 @@ export interface Authz extends Checker {
     policy: Policy<D>,
     request: Request,
   ): Promise<Subject<D> | null>;
+  /** The request's id for `X-Request-Id` (the one its events carry), or null without a log. */
+  requestId(request: Request): Promise<string | null>;
   /** Wraps a route handler so it runs only for requests the policy allows. See `route.ts`. */
   readonly withAuthorization: WithAuthorization;
 }
@@ -84,6 +94,7 @@ export function createAuthz(options: AuthzOptions): Authz {
   const store = options.rateLimitStore ?? memoryRateLimitStore();
   const onError = options.onError ?? defaultOnError;
   const now = options.now ?? Date.now;
+  const log = options.decisionLog;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
   trustedOriginSet(options.trustedOrigins); // a malformed entry fails here, at start-up
 
@@ -120,7 +131,141 @@ export function createAuthz(options: AuthzOptions): Authz {
     return { subject };
   }
 
-  const core: Pick<Authz, "options" | "check" | "subject" | "denialResponse"> = {
+  /** One decision to the log, with the shadow's verdict where it disagrees. Never throws. */
+  function record<D extends AccessDeclaration>(
+    decisionLog: DecisionLog,
+    policy: Policy<D>,
+    request: Request,
+    checkOptions: { readonly layer?: DecisionLayer; readonly logPath?: string },
+    facts: CheckFacts<D>,
+    refusal: Deny | null,
+    startedAt: number,
+  ): void {
+    try {
+      // The address is read for the log even where the policy has no IP rule (it is truncated).
+      if (facts.ip === null) facts.ip = clientIp(request);
+      const candidate = shadowOf(policy);
+      decisionLog.record({
+        layer: checkOptions.layer ?? "route",
+        policy: policy.name,
+        request,
+        refusal,
+        subject: facts.subject?.id ?? null,
+        ip: facts.ip,
+        startedAt,
+        ...(checkOptions.logPath !== undefined ? { path: checkOptions.logPath } : {}),
+        ...(candidate ? { shadow: shadowVerdict(candidate, facts, refusal) } : {}),
+      });
+    } catch (error) {
+      report(error, "decisionLog", policy.name);
+    }
+  }
+
+  /** The checks themselves; `facts`, when given, collects what the decision log and a shadow need. */
+  async function evaluate<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
+    policy: Policy<D, R>,
+    request: Request,
+    checkOptions: CheckOptions<SubjectFor<D, R>, Res>,
+    facts: CheckFacts<D> | undefined,
+  ): Promise<Decision<SubjectFor<D, R>, Res>> {
+    const byPolicy = (refusal: Deny): Deny => {
+      if (facts) facts.policyRefusal = true;
+      return refusal;
+    };
+    let stage: AuthzStage = "ip";
+    try {
+      const early = checkOptions.before?.();
+      if (early) return early;
+      let ip: string | null = null;
+      if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
+        ip = clientIp(request);
+        if (facts) facts.ip = ip;
+        const refused = policy.checkAddress(ip);
+        if (refused) return byPolicy(refused);
+      }
+
+      stage = "session";
+      const read = await readSubject(policy, request);
+      if ("allowed" in read) return read;
+      if (facts) facts.subject = read.subject;
+      const refused = policy.checkSubject(read.subject);
+      if (refused) return byPolicy(refused);
+      // checkSubject has refused a null subject wherever the policy requires one.
+      const subject = read.subject as SubjectFor<D, R>;
+      if (checkOptions.stages === "claims") {
+        return { allowed: true, subject, headers: {}, resource: undefined as Res };
+      }
+
+      stage = "validation";
+      const invalid = await checkOptions.validate?.(subject);
+      if (invalid) return invalid;
+
+      let headers: Record<string, string> = {};
+      const limit = policy.rules.rateLimit;
+      if (limit && policy.rateLimitWindowMs !== undefined) {
+        stage = "rateLimit";
+        let key: string;
+        if (limit.by === "ip") {
+          // Unknown addresses must not share one bucket (one client would exhaust it for all):
+          // without a known address there is nothing to count, so the request is refused.
+          const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
+          if (network === null) {
+            return deny("address_unknown", "Client address cannot be determined", {
+              rule: "rateLimit",
+            });
+          }
+          key = rateLimitKeyForAddress(limit.operation, network);
+        } else {
+          key = rateLimitKeyForUser(limit.operation, read.subject?.id ?? "");
+        }
+        let result;
+        try {
+          result = await store.consume(key, {
+            limit: limit.limit,
+            windowMs: policy.rateLimitWindowMs,
+          });
+        } catch (error) {
+          report(error, "rateLimit", policy.name);
+          return deny(
+            "authorization_unavailable",
+            "Service temporarily unavailable; try again shortly",
+            {
+              rule: "rateLimit",
+              headers: { "Retry-After": retryAfter },
+            },
+          );
+        }
+        const at = now();
+        const limited = policy.checkRateLimit(result, at);
+        if (limited) return limited;
+        headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
+      }
+
+      stage = "resource";
+      let resource = undefined as Res;
+      if (checkOptions.load) {
+        const loaded = await checkOptions.load(subject);
+        if (loaded === null || loaded === undefined) return notFound("resource");
+        if (facts) facts.resource = { value: loaded };
+        const refusedResource = policy.checkResource(read.subject, loaded);
+        if (refusedResource) return byPolicy(refusedResource);
+        resource = loaded;
+      } else if (policy.rules.resource) {
+        // A resource rule with nothing to check it against must not pass by default.
+        throw new TypeError(
+          `policy "${policy.name}" has a resource rule but the route gives no loader`,
+        );
+      }
+      return { allowed: true, subject, headers, resource };
+    } catch (error) {
+      report(error, stage, policy.name);
+      return internalError(stage);
+    } finally {
+      if (facts) facts.stage = stage;
+    }
+  }
+
+  const core: Pick<Authz, "options" | "check" | "subject" | "denialResponse" | "requestId"> = {
     options,
     denialResponse: (decision, request) => denialResponse(decision, request, options.response),
 
@@ -129,91 +274,23 @@ export function createAuthz(options: AuthzOptions): Authz {
       request: Request,
       checkOptions: CheckOptions<SubjectFor<D, R>, Res> = {},
     ): Promise<Decision<SubjectFor<D, R>, Res>> {
-      let stage: AuthzStage = "ip";
-      try {
-        let ip: string | null = null;
-        if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
-          ip = clientIp(request);
-          const refused = policy.checkAddress(ip);
-          if (refused) return refused;
-        }
-
-        stage = "session";
-        const read = await readSubject(policy, request);
-        if ("allowed" in read) return read;
-        const refused = policy.checkSubject(read.subject);
-        if (refused) return refused;
-        // checkSubject has refused a null subject wherever the policy requires one.
-        const subject = read.subject as SubjectFor<D, R>;
-        if (checkOptions.stages === "claims") {
-          return { allowed: true, subject, headers: {}, resource: undefined as Res };
-        }
-
-        stage = "validation";
-        const invalid = await checkOptions.validate?.(subject);
-        if (invalid) return invalid;
-
-        let headers: Record<string, string> = {};
-        const limit = policy.rules.rateLimit;
-        if (limit && policy.rateLimitWindowMs !== undefined) {
-          stage = "rateLimit";
-          let key: string;
-          if (limit.by === "ip") {
-            // Unknown addresses must not share one bucket (one client would exhaust it for all):
-            // without a known address there is nothing to count, so the request is refused.
-            const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
-            if (network === null) {
-              return deny("address_unknown", "Client address cannot be determined", {
-                rule: "rateLimit",
-              });
-            }
-            key = rateLimitKeyForAddress(limit.operation, network);
-          } else {
-            key = rateLimitKeyForUser(limit.operation, read.subject?.id ?? "");
-          }
-          let result;
-          try {
-            result = await store.consume(key, {
-              limit: limit.limit,
-              windowMs: policy.rateLimitWindowMs,
-            });
-          } catch (error) {
-            report(error, "rateLimit", policy.name);
-            return deny(
-              "authorization_unavailable",
-              "Service temporarily unavailable; try again shortly",
-              {
-                rule: "rateLimit",
-                headers: { "Retry-After": retryAfter },
-              },
-            );
-          }
-          const at = now();
-          const limited = policy.checkRateLimit(result, at);
-          if (limited) return limited;
-          headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
-        }
-
-        stage = "resource";
-        let resource = undefined as Res;
-        if (checkOptions.load) {
-          const loaded = await checkOptions.load(subject);
-          if (loaded === null || loaded === undefined) return notFound("resource");
-          const refusedResource = policy.checkResource(read.subject, loaded);
-          if (refusedResource) return refusedResource;
-          resource = loaded;
-        } else if (policy.rules.resource) {
-          // A resource rule with nothing to check it against must not pass by default.
-          throw new TypeError(
-            `policy "${policy.name}" has a resource rule but the route gives no loader`,
-          );
-        }
-        return { allowed: true, subject, headers, resource };
-      } catch (error) {
-        report(error, stage, policy.name);
-        return internalError(stage);
-      }
+      if (!log) return evaluate(policy, request, checkOptions, undefined);
+      const startedAt = performance.now();
+      const facts = newFacts<D>();
+      const decision = await evaluate(policy, request, checkOptions, facts);
+      record(
+        log,
+        policy,
+        request,
+        checkOptions,
+        facts,
+        decision.allowed ? null : decision,
+        startedAt,
+      );
+      return decision;
     },
+
+    requestId: async (request) => (log ? log.requestId(request) : null),
 
     async subject(policy, request) {
       const read = await readSubject(policy, request).catch(() => null);

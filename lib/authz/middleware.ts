@@ -7,6 +7,7 @@
 import { AuthzConfigError } from "./errors";
 import { NextResponse, type NextRequest } from "next/server";
 import { internalError, type Deny } from "./decision";
+import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
 import { callbackPath, signInRedirectPath } from "./sign-in";
 import type { AccessDeclaration, Checker } from "./types";
@@ -122,19 +123,34 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       );
   }
 
-  const marked = (response: Response): Response => {
+  const log = authz.options?.decisionLog;
+
+  /** The request's id, and the request headers that hand it on to the page or handler. */
+  const identify = async (request: NextRequest) => {
+    if (!log) return null;
+    const id = await log.requestId(request);
+    const headers = new Headers(request.headers);
+    for (const [name, value] of Object.entries(await log.forwardHeaders(id)))
+      headers.set(name, value);
+    return { id, headers };
+  };
+  type Identity = Awaited<ReturnType<typeof identify>>;
+
+  const marked = (response: Response, identity: Identity): Response => {
     response.headers.set(MIDDLEWARE_LAYER_HEADER, "middleware");
+    if (identity) response.headers.set(REQUEST_ID_HEADER, identity.id);
     return response;
   };
 
-  const refuse = (
+  const refuse = async (
     rule: CompiledPathRule<D> | undefined,
     decision: Deny,
     request: NextRequest,
-  ): Response => {
+  ): Promise<Response> => {
+    const identity = await identify(request).catch(() => null);
     const method = request.method.toUpperCase();
     if (rule?.kind !== "page" || (method !== "GET" && method !== "HEAD")) {
-      return marked(authz.denialResponse(decision, request));
+      return marked(authz.denialResponse(decision, request), identity);
     }
     // Targets are under the app's basePath (`nextUrl.pathname` leaves it out): the sign-in
     // redirect, its callback and the 403 rewrite all stay inside the app.
@@ -147,33 +163,47 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       );
       const redirect = NextResponse.redirect(target, 307);
       redirect.headers.set("Cache-Control", "no-store");
-      return marked(redirect);
+      return marked(redirect, identity);
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
     // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. The
     // refusal's caching is set here too, though Next 16 replaces it with a prerendered page's own
-    // `s-maxage=31536000`: the forbiddenPath page must be dynamic (the README says so).
-    const rewrite = NextResponse.rewrite(new URL(`${basePath}${forbiddenPath ?? "/"}`, origin));
+    // `s-maxage=31536000`: the forbiddenPath page must be dynamic (the README says so). The 403
+    // page gets the request id too, so it can show it for the user to quote.
+    const target = new URL(`${basePath}${forbiddenPath ?? "/"}`, origin);
+    const rewrite = identity
+      ? NextResponse.rewrite(target, { request: { headers: identity.headers } })
+      : NextResponse.rewrite(target);
     rewrite.headers.set("Cache-Control", "private, no-store");
-    return marked(rewrite);
+    return marked(rewrite, identity);
   };
 
   return async function authorizationMiddlewareHandler(
     request: NextRequest,
   ): Promise<Response | undefined> {
     let current: CompiledPathRule<D> | undefined;
+    let matched = false;
     try {
       // nextUrl: in middleware, Next has already resolved dot segments, `/_next/data` and `?_rsc`.
       const forms = pathForms(request.nextUrl);
       for (const rule of rules) {
         if (!rule.applies(request.method, forms)) continue;
         current = rule;
+        matched = true;
         // Claims only: resource ownership and rate limits need data and counters the handler has.
-        const decision = await authz.check(rule.policy, request, { stages: "claims" });
-        if (!decision.allowed) return refuse(rule, decision, request);
+        const decision = await authz.check(rule.policy, request, {
+          stages: "claims",
+          layer: "middleware",
+        });
+        if (!decision.allowed) return await refuse(rule, decision, request);
       }
-      // Pass through untouched: no NextResponse.next(), no headers, no cookies.
-      return undefined;
+      // Without a decision log, pass through untouched: no NextResponse.next(), no headers, no
+      // cookies. With one, hand the request id on (a request header) and answer with it.
+      const identity = matched ? await identify(request) : null;
+      if (!identity) return undefined;
+      const next = NextResponse.next({ request: { headers: identity.headers } });
+      next.headers.set(REQUEST_ID_HEADER, identity.id);
+      return next;
     } catch (error) {
       // authz.check never throws; anything else here is a bug, and a bug refuses.
       console.error("[authz] middleware failed; request refused", error);

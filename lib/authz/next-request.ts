@@ -5,17 +5,22 @@
 import { headers } from "next/headers";
 import { isHttpsRequest } from "./scheme";
 
+const rebuilt = new WeakMap<object, Request>();
+
 /**
  * The request being rendered or the action being called, rebuilt from `next/headers`: its headers
  * (cookies included) and an origin from the forwarded host and scheme, which the session reader
  * needs to pick the cookie name (`__Secure-` on HTTPS). Pages and actions share it, so both read
- * the same cookie for one request.
+ * the same cookie for one request. One Request per incoming request (keyed by Next's headers
+ * object), so every check of one render sees the same Request and so one request id in the log.
  *
  * @example
  * const decision = await authz.check(policy, await currentRequest());
  */
 export async function currentRequest(): Promise<Request> {
   const incoming = await headers();
+  const known = rebuilt.get(incoming);
+  if (known) return known;
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
   const proto = isHttpsRequest({ headers: incoming }) ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
@@ -25,5 +30,25 @@ export async function currentRequest(): Promise<Request> {
   } catch {
     url = `${proto}://localhost/`;
   }
-  return new Request(url, { headers: incoming });
+  const request = new Request(url, { headers: incoming });
+  rebuilt.set(incoming, request);
+  return request;
+}
+
+/**
+ * The path a server action was called from, for the decision log: the same-origin `Referer`'s
+ * path (its query dropped), or undefined. The rebuilt request's own URL carries no path.
+ *
+ * @example
+ * await authz.check(policy, request, { layer: "action", logPath: actionPath(request) });
+ */
+export function actionPath(request: Request): string | undefined {
+  const referer = request.headers.get("referer");
+  if (referer === null) return undefined;
+  try {
+    const from = new URL(referer);
+    return from.origin === new URL(request.url).origin ? from.pathname : undefined;
+  } catch {
+    return undefined;
+  }
 }

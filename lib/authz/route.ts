@@ -1,5 +1,6 @@
 import { AuthzConfigError } from "./errors";
 import { badRequest, readJsonBody } from "./body";
+import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { crossSiteRefusal, trustedOriginSet } from "./origin";
 import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type {
@@ -142,6 +143,12 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
+/** Adds `X-Request-Id` to a response the kit built (its headers are mutable). */
+function withRequestId(response: Response, id: string | null): Response {
+  if (id !== null) response.headers.set(REQUEST_ID_HEADER, id);
+  return response;
+}
+
 const PRIVATE = "private, no-store";
 
 /**
@@ -201,14 +208,11 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
     const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);
 
     const guarded: RouteHandler = async (request, context) => {
-      // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
-      if (policy.requiresSubject) {
-        const crossSite = crossSiteRefusal(request, trusted);
-        if (crossSite) return authz.denialResponse(crossSite, request);
-      }
       let params: unknown = {};
       let body: unknown = undefined;
       const decision = await authz.check(policy, request, {
+        // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
+        ...(policy.requiresSubject ? { before: () => crossSiteRefusal(request, trusted) } : {}),
         validate: async () => {
           const raw = (await context?.params) ?? {};
           if (options.params) {
@@ -234,14 +238,21 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
             }
           : {}),
       });
-      if (!decision.allowed) return authz.denialResponse(decision, request);
+      const id = authz.requestId ? await authz.requestId(request) : null;
+      if (!decision.allowed) return withRequestId(authz.denialResponse(decision, request), id);
       const response = await handler(request, {
         subject: decision.subject,
         params,
         body,
         resource: decision.resource,
       });
-      return withCaching(withHeaders(response, decision.headers), cacheControl);
+      return withCaching(
+        withHeaders(
+          response,
+          id === null ? decision.headers : { ...decision.headers, [REQUEST_ID_HEADER]: id },
+        ),
+        cacheControl,
+      );
     };
     return mark(guarded, { kind: "policy", policy: policy.name });
   }

@@ -5,7 +5,7 @@
 import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
 import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
-import { currentRequest } from "./next-request";
+import { actionPath, currentRequest } from "./next-request";
 import { sameOriginPath, signInRedirectPath } from "./sign-in";
 import type {
   AccessDeclaration,
@@ -100,7 +100,7 @@ function assertRunnable(
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
  */
 export function createPageGuard(
-  authz: Pick<Checker, "check" | "options">,
+  authz: Pick<Checker, "check" | "options" | "requestId">,
   options: {
     readonly signInPath?: string;
     /**
@@ -135,6 +135,8 @@ export function createPageGuard(
     const load = pageOptions.load as ((subject: unknown) => unknown) | undefined;
     assertRunnable(policy, load !== undefined, authz.options, "authorize");
     const decision = await authz.check(policy, await currentRequest(), {
+      layer: "page",
+      ...(pageOptions.path !== undefined ? { logPath: pageOptions.path } : {}),
       ...(load ? { load: async (subject: unknown) => (await load(subject)) ?? null } : {}),
     });
     if (decision.allowed) {
@@ -160,7 +162,11 @@ export function createPageGuard(
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const decision = await authz.check(policy, await currentRequest());
+    const request = await currentRequest();
+    const decision = await authz.check(policy, request, {
+      layer: "action",
+      logPath: actionPath(request),
+    });
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return {
       ok: false,
@@ -171,5 +177,16 @@ export function createPageGuard(
     };
   }
 
-  return { authorize: authorize as Authorize, authorizeAction };
+  /**
+   * The id of the request being rendered, as its decision events and `X-Request-Id` carry it
+   * (null without a decision log): what a refusal page shows for the user to quote to support.
+   *
+   * @example
+   * const id = await requestId(); // in app/forbidden.tsx
+   */
+  async function requestId(): Promise<string | null> {
+    return authz.requestId ? authz.requestId(await currentRequest()) : null;
+  }
+
+  return { authorize: authorize as Authorize, authorizeAction, requestId };
 }

@@ -208,6 +208,15 @@ export interface CheckOptions<S, Res> {
   readonly validate?: (subject: S) => Promise<Deny | null>;
   /** Loads the resource the policy's resource rule checks; null means it does not exist (404). */
   readonly load?: (subject: S) => Promise<Res | null>;
+  /** Which layer decides, for the decision log. Default `"route"`. */
+  readonly layer?: "middleware" | "route" | "page" | "action";
+  /** The path the decision log records where the request's URL lacks it (pages, actions). */
+  readonly logPath?: string;
+  /**
+   * A refusal that comes before every rule (a cross-site post), checked first; null lets the
+   * request on. Made here, not around the check, so the decision log records it like any other.
+   */
+  readonly before?: () => Deny | null;
 }
 
 /**
@@ -221,6 +230,11 @@ export interface Checker {
     readonly clientIp?: unknown;
     /** Origins besides the request's own that may send unsafe methods with a session. */
     readonly trustedOrigins?: readonly string[];
+    /** The decision log, whose request ids the middleware hands on to the handler. */
+    readonly decisionLog?: {
+      requestId(request: Request): Promise<string>;
+      forwardHeaders(id: string): Promise<Readonly<Record<string, string>>>;
+    };
   };
   /**
    * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
@@ -236,4 +250,6 @@ export interface Checker {
    * makes itself (a 404 for a missing id), so they match the kit's own byte for byte.
    */
   denialResponse(decision: Deny, request?: Request): Response;
+  /** The request's id for `X-Request-Id`, or null without a decision log. */
+  requestId?(request: Request): Promise<string | null>;
 }

@@ -413,11 +413,15 @@ describe("demo API (no proxy trust model)", () => {
   });
 
   it("DELETE /api/admin/users/[id] of another tenant's user is the same 404 as an unknown id, and the user stays", async () => {
-    const snapshot = async (r: Response) => ({
-      status: r.status,
-      headers: [...r.headers],
-      body: await r.text(),
-    });
+    // Everything but X-Request-Id, which names each request and so must differ.
+    const snapshot = async (r: Response) => {
+      expect(r.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      return {
+        status: r.status,
+        headers: [...r.headers].filter(([name]) => name !== "x-request-id"),
+        body: await r.text(),
+      };
+    };
     const foreign = await snapshot(await call(demo, "deleteUser", "alice", { id: "user-carol" }));
     const unknown = await snapshot(await call(demo, "deleteUser", "alice", { id: "user-nobody" }));
     expect(foreign.status).toBe(404);
@@ -426,11 +430,16 @@ describe("demo API (no proxy trust model)", () => {
   });
 
   it("GET doc-globex-1 as bob is byte-identical to GET doc-nope (status, headers, body)", async () => {
-    const snapshot = async (r: Response) => ({
-      status: r.status,
-      headers: [...r.headers],
-      body: await r.text(),
-    });
+    // Everything but X-Request-Id, which names each request (and so must differ): it is there,
+    // a fresh id, on both answers alike.
+    const snapshot = async (r: Response) => {
+      expect(r.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      return {
+        status: r.status,
+        headers: [...r.headers].filter(([name]) => name !== "x-request-id"),
+        body: await r.text(),
+      };
+    };
     const concealed = await snapshot(
       await call(demo, "getDocument", "bob", { id: "doc-globex-1" }),
     );

@@ -14,7 +14,8 @@ import { isNodeBuiltin, moduleReferences, resolveLocal } from "../support/module
 const root = path.resolve(__dirname, "../..");
 
 /** Packages the Edge middleware may import (value imports), by exact specifier. */
-const EDGE_PACKAGES = new Set(["next/server"]);
+// @opentelemetry/api: edge-safe, a no-op until an SDK registers (the decision log's spans).
+const EDGE_PACKAGES = new Set(["next/server", "@opentelemetry/api"]);
 
 interface Edge {
   readonly from: string;
@@ -79,7 +80,7 @@ describe("middleware.ts import graph (Edge runtime)", () => {
     expect(graph.files.filter((f) => /-node\.tsx?$/.test(f) || f === "lib/auth.ts")).toEqual([]);
   });
 
-  it("imports only next/server among packages (no next-auth, no zod)", () => {
+  it("imports only next/server and @opentelemetry/api among packages (no next-auth, no zod)", () => {
     expect(graph.external.filter((e) => !EDGE_PACKAGES.has(e.specifier))).toEqual([]);
   });
 });

@@ -356,7 +356,9 @@ describe("rules: every matching rule must allow; methods; order", () => {
       expect(
         await mw(request("/api/reports/export", { who: "alice", method: "POST" })),
       ).toBeUndefined();
-    expect(stages).toEqual(Array.from({ length: 10 }, () => ({ stages: "claims" })));
+    expect(stages).toEqual(
+      Array.from({ length: 10 }, () => ({ stages: "claims", layer: "middleware" })),
+    );
     expect((await mw(request("/api/reports/export", { who: "bob", method: "POST" })))?.status).toBe(
       403,
     );
@@ -503,6 +505,12 @@ describe("the root middleware.ts", () => {
     expect(
       (await root.default(request("/admin", { who: "bob" })))?.headers.get("x-middleware-rewrite"),
     ).toMatch(/\/403$/);
-    expect(await root.default(request("/admin", { who: "alice" }))).toBeUndefined();
+    // The demo logs decisions, so a pass hands the request id on to the page and answers with it.
+    const passed = await root.default(request("/admin", { who: "alice" }));
+    expect(passed?.headers.get("x-middleware-next")).toBe("1");
+    expect(passed?.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(passed?.headers.get("x-middleware-request-x-authz-request-id")).toMatch(
+      new RegExp(`^${passed?.headers.get("x-request-id")}\\.`),
+    );
   });
 });

@@ -60,6 +60,8 @@ export interface DecisionReport {
   readonly ip: string | null;
   readonly startedAt: number;
   readonly shadow?: ShadowOutcome | null;
+  /** The path to record where the request's URL lacks it (pages and actions rebuild a request). */
+  readonly path?: string;
 }
 
 /** A configured decision log; pass it to `createAuthz({ decisionLog })`. */
@@ -195,7 +197,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           subject: r.subject,
           ...(r.org !== undefined ? { org: r.org } : {}),
           method: r.request.method.toUpperCase(),
-          path: logPath(r.request.url),
+          path: logPath(r.path ?? r.request.url),
           ...(ip !== undefined ? { ip } : {}),
           durationMs,
           ...(r.shadow ? { shadow: r.shadow } : {}),

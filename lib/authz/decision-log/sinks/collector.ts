@@ -47,8 +47,15 @@ export function collectorSink(options: CollectorSinkOptions): DecisionSink {
   const intervalMs = options.intervalMs ?? 50;
   const maxBuffered = options.maxBuffered ?? 1000;
   const tagger = hmacTagger(options.secret, "decision batch");
+  let lastReport = Number.NEGATIVE_INFINITY;
+  // The default reports at most one failure per 30 s: a collector that is down stays one line.
   const onError =
-    options.onError ?? ((error) => console.error("[authz] decision collector failed", error));
+    options.onError ??
+    ((error: unknown) => {
+      if (Date.now() - lastReport < 30_000) return;
+      lastReport = Date.now();
+      console.error("[authz] decision collector failed; batches are being lost", error);
+    });
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   let buffer: DecisionEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;

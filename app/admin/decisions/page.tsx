@@ -1,0 +1,126 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { policies } from "@/lib/access";
+import type { DecisionEvent } from "@/lib/authz/decision-log";
+import { decisionLog } from "@/lib/decision-log-node";
+import { demoUsers } from "@/lib/demo/users";
+import { authorize } from "@/lib/authz-node";
+
+export const metadata: Metadata = { title: "Decisions" };
+export const dynamic = "force-dynamic";
+
+const emailOf = new Map(demoUsers.map((u) => [u.id, u.email]));
+const userLabel = (subject: string | null) =>
+  subject === null ? "anonymous" : (emailOf.get(subject) ?? subject);
+
+const one = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+
+export default async function DecisionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await authorize(policies.admin, { path: "/admin/decisions" });
+  const params = await searchParams;
+  const outcome = one(params.outcome);
+  const user = one(params.user).toLowerCase();
+
+  let decisions: readonly DecisionEvent[] = [];
+  let unavailable = false;
+  try {
+    decisions = await decisionLog.recent(200);
+  } catch {
+    unavailable = true;
+  }
+  const shown = decisions.filter(
+    (d) =>
+      (outcome !== "allow" && outcome !== "deny" ? true : d.outcome === outcome) &&
+      (user === "" ||
+        userLabel(d.subject).toLowerCase().includes(user) ||
+        (d.subject ?? "anonymous").toLowerCase().includes(user)),
+  );
+
+  return (
+    <>
+      <h1>Decisions</h1>
+      <p className="lede">
+        The latest authorization decisions of every layer (middleware, route handlers, pages and
+        server actions), newest first. A user who quotes a request id finds it here.
+      </p>
+      <form className="toolbar" method="get" aria-label="Filter decisions">
+        <div className="field">
+          <label htmlFor="outcome">Outcome</label>
+          <select id="outcome" name="outcome" defaultValue={outcome || "all"}>
+            <option value="all">All</option>
+            <option value="allow">Allowed</option>
+            <option value="deny">Refused</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="user">User</label>
+          <input id="user" name="user" type="text" defaultValue={one(params.user)} />
+        </div>
+        <button className="button" type="submit">
+          Filter
+        </button>
+      </form>
+      {unavailable ? (
+        <p className="alert" role="alert">
+          The decision log cannot be read right now.
+        </p>
+      ) : null}
+      <section className="panel" aria-labelledby="decisions-heading">
+        <h2 id="decisions-heading">
+          {shown.length} decision{shown.length === 1 ? "" : "s"}
+        </h2>
+        <div className="table-wrap">
+          <table data-testid="decisions">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Layer</th>
+                <th scope="col">User</th>
+                <th scope="col">Path</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Rule</th>
+                <th scope="col">Message</th>
+                <th scope="col">Request id</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((d, i) => (
+                <tr key={`${d.requestId}-${d.layer}-${i}`} data-outcome={d.outcome}>
+                  <td>
+                    <time dateTime={d.time}>{d.time.replace("T", " ").replace("Z", "")}</time>
+                  </td>
+                  <td>{d.layer}</td>
+                  <td>{userLabel(d.subject)}</td>
+                  <td>
+                    <code>
+                      {d.method} {d.path}
+                    </code>
+                  </td>
+                  <td>
+                    {d.outcome === "allow" ? "allowed" : `refused ${d.status}`}
+                    {d.shadow ? ` (shadow ${d.shadow.policy}: ${d.shadow.outcome})` : ""}
+                  </td>
+                  <td>{d.rule ?? ""}</td>
+                  <td>{d.message ?? ""}</td>
+                  <td>
+                    <code>{d.requestId}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <div className="actions">
+        <Link className="button button--quiet" href="/admin">
+          Back to admin
+        </Link>
+      </div>
+    </>
+  );
+}

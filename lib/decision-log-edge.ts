@@ -1,0 +1,29 @@
+/**
+ * The demo's decision log on the Edge (middleware.ts). The middleware runs in its own sandbox, so
+ * a memory ring there would be one nobody reads, and the Edge has no TCP for Redis: its events go
+ * in signed batches to the app's collect route (app/api/authz/collect), which records them in the
+ * same log as the handlers' (lib/decision-log-node.ts). Edge-safe.
+ */
+import { collectorSink, createDecisionLog, type DecisionLog } from "@/lib/authz/decision-log";
+import { proxyTrustFromEnv } from "@/lib/authz";
+import { recordDecisionOnSpan } from "@/lib/authz-otel";
+
+/** The key both sides derive their HMACs from: the first (current) AUTH_SECRET. */
+export const decisionLogSecret = (): string | undefined =>
+  process.env.AUTH_SECRET?.split(",")[0]?.trim() || undefined;
+
+/**
+ * Where the middleware posts its events: AUTHZ_COLLECT_URL, else this server's own origin as
+ * `next start` records it (never the request's Host header, which the client writes).
+ */
+const collectUrl = (): string | undefined => {
+  const origin = process.env.AUTHZ_COLLECT_URL ?? process.env.__NEXT_PRIVATE_ORIGIN;
+  return origin ? new URL("/api/authz/collect", origin).toString() : undefined;
+};
+
+export const edgeDecisionLog: DecisionLog = createDecisionLog({
+  sinks: [collectorSink({ url: collectUrl, secret: decisionLogSecret })],
+  secret: decisionLogSecret,
+  proxyTrust: proxyTrustFromEnv(process.env),
+  onDecision: recordDecisionOnSpan,
+});
