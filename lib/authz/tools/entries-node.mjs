@@ -80,14 +80,27 @@ export function samplePath(pattern, value = "authz-probe") {
   );
 }
 
-/** The kit's path matcher, compiled from `<kit>/path.ts` in memory (it imports only types). */
-async function kitPathMatcher(ts, kitDir) {
-  const file = path.join(kitDir, "path.ts");
-  if (!existsSync(file)) return null;
+/**
+ * A kit module compiled in memory as a `data:` URL, its relative imports (`./errors`) compiled the
+ * same way: a `data:` module cannot resolve a relative specifier itself.
+ */
+function kitModuleUrl(ts, file) {
   const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });
-  return import(`data:text/javascript;base64,${Buffer.from(outputText).toString("base64")}`);
+  const linked = outputText.replace(
+    /(from\s*|import\s*)(["'])(\.{1,2}\/[^"']+)\2/g,
+    (_, keyword, quote, specifier) =>
+      `${keyword}${quote}${kitModuleUrl(ts, path.resolve(path.dirname(file), `${specifier}.ts`))}${quote}`,
+  );
+  return `data:text/javascript;base64,${Buffer.from(linked).toString("base64")}`;
+}
+
+/** The kit's path matcher, compiled from `<kit>/path.ts` in memory (with what it imports). */
+async function kitPathMatcher(ts, kitDir) {
+  const file = path.join(kitDir, "path.ts");
+  if (!existsSync(file)) return null;
+  return import(kitModuleUrl(ts, file));
 }
 
 /**
