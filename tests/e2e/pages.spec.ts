@@ -16,6 +16,7 @@ import {
   testWithServer,
 } from "./fixtures";
 import type { Page } from "@playwright/test";
+import { demoUsers } from "../../lib/demo/users";
 
 const test = testWithServer({ TRUSTED_PROXY_HOPS: "1" });
 
@@ -113,15 +114,18 @@ test("Bob on /admin gets the 403 page with status 403; /dashboard is his", async
   await expect(page.getByText("Hello Bob")).toBeVisible();
 });
 
-test("Alice on /admin sees the user list", async ({ page }, testInfo) => {
+test("Alice on /admin sees her tenant's users and no one else's", async ({ page }, testInfo) => {
   await new ConsolePage(page).signInAs("Alice");
   const response = await page.goto("/admin");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
   const rows = page.getByRole("table").getByRole("row");
-  // The admin's own tenant only (acme: Alice, Bob, Dave), as GET /api/admin/users answers.
-  await expect(rows).toHaveCount(4); // header + three acme users
-  await expect(page.getByRole("cell", { name: DEMO_EMAILS.Dave })).toBeVisible();
+  // The admin manages acme only: a header row and one row per acme demo user.
+  const acmeUsers = demoUsers.filter((user) => user.tenant === "acme");
+  await expect(rows).toHaveCount(1 + acmeUsers.length);
+  for (const user of acmeUsers) {
+    await expect(page.getByRole("cell", { name: user.email })).toBeVisible();
+  }
   await expect(page.getByRole("cell", { name: DEMO_EMAILS.Carol })).toHaveCount(0);
   await saveScreenshot(page, testInfo, "admin-alice");
 });

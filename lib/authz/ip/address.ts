@@ -20,10 +20,6 @@ declare const parsedIpBrand: unique symbol;
 
 /**
  * An IPv4 address (IPv4-mapped IPv6 included) as a 32-bit unsigned integer.
- *
- * @example
- * const ip = parseIp("::ffff:10.0.0.1");
- * if (ip?.version === 4) console.log(ip.value.toString(16)); // "a000001"
  */
 export interface IPv4Address {
   readonly version: 4;
@@ -36,10 +32,6 @@ export interface IPv4Address {
 
 /**
  * An IPv6 address as four unsigned 32-bit words, most significant first.
- *
- * @example
- * const ip = parseIp("2001:DB8::1");
- * if (ip?.version === 6) console.log(ip.address, ip.words[0].toString(16)); // "2001:db8::1" "20010db8"
  */
 export interface IPv6Address {
   readonly version: 6;
@@ -51,9 +43,6 @@ export interface IPv6Address {
 
 /**
  * A parsed address. Only `parseIp` makes one (the brand keeps hand-made objects out).
- *
- * @example
- * const ip: ParsedIp | null = parseIp("2001:db8::1");
  */
 export type ParsedIp = IPv4Address | IPv6Address;
 

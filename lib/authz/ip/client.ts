@@ -13,9 +13,6 @@ import { ipMatcher } from "./cidr";
  * - `vercel`: Vercel's edge sets `x-vercel-forwarded-for` / `x-forwarded-for` itself.
  * - `hops`: exactly `hops` proxies in front, each appending its peer to `X-Forwarded-For`.
  * - `cidrs`: proxies are recognised by address; the first entry from the right outside them is the client.
- *
- * @example
- * const trust: ProxyTrust = { kind: "hops", hops: 1 }; // one nginx in front
  */
 export type ProxyTrust =
   | { readonly kind: "none" }
@@ -25,9 +22,6 @@ export type ProxyTrust =
 
 /**
  * What `clientIpFrom` reads: a `Request`, a `NextRequest`, or `{ headers: await headers() }`.
- *
- * @example
- * const source: HasHeaders = { headers: await headers() }; // in a server component
  */
 export interface HasHeaders {
   readonly headers: { get(name: string): string | null };

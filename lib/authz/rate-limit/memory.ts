@@ -20,9 +20,6 @@ import type { RateLimitResult, RateLimitRule, RateLimitStore } from "./store";
 
 /**
  * Options of `memoryRateLimitStore`.
- *
- * @example
- * const options: MemoryRateLimitStoreOptions = { maxKeys: 50_000 };
  */
 export interface MemoryRateLimitStoreOptions {
   /**

@@ -10,9 +10,6 @@ import type { RateLimitResult, RateLimitStore } from "./store";
 
 /**
  * The part of `Ratelimit` from `@upstash/ratelimit` the kit uses.
- *
- * @example
- * const limiter: UpstashLikeLimiter = new Ratelimit({ redis, limiter: Ratelimit.fixedWindow(5, "60 s") });
  */
 export interface UpstashLikeLimiter {
   limit(identifier: string): Promise<{

@@ -12,9 +12,6 @@ import type { SessionClaims, SessionSource } from "./source";
 /**
  * The part of an Auth.js `Session` this adapter reads, typed structurally so that the kit does not
  * import next-auth (Auth.js's `Session` is assignable to it).
- *
- * @example
- * const session: AuthSessionLike = { user: { id: "user-1" } };
  */
 export interface AuthSessionLike {
   readonly user?: { readonly id?: string | null } | null;
@@ -22,10 +19,6 @@ export interface AuthSessionLike {
 
 /**
  * Auth.js's `auth` (from `NextAuth(...)`), called with no arguments.
- *
- * @example
- * const { auth } = NextAuth(config);
- * const fn: AuthFunction = auth;
  */
 export type AuthFunction = () => Promise<AuthSessionLike | null | undefined>;
 

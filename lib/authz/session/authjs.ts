@@ -10,9 +10,6 @@ import type { SessionSource } from "./source";
 
 /**
  * Options of {@link authJsSession}.
- *
- * @example
- * const options: AuthJsSessionOptions = { secret: () => process.env.AUTH_SECRET };
  */
 export type AuthJsSessionOptions = JwtSessionOptions;
 

@@ -1,10 +1,6 @@
 /**
  * The kit's session readers, edge-safe except `sessionFromAuth` (which only calls the function it
  * is given; the Node-only part is Auth.js's `auth` itself).
- *
- * @example
- * import { authJsSession } from "./session";
- * const session = authJsSession({ secret: () => process.env.AUTH_SECRET });
  */
 export type { SessionClaims, SessionSource } from "./source";
 export { authJsSession, AUTHJS_COOKIE_NAME, type AuthJsSessionOptions } from "./authjs";

@@ -9,17 +9,11 @@ import type { SessionClaims } from "./source";
 
 /**
  * A JWE content encryption algorithm this module can decrypt.
- *
- * @example
- * const encs: JweEncryption[] = ["A256CBC-HS512"];
  */
 export type JweEncryption = "A256CBC-HS512" | "A256GCM";
 
 /**
  * A content encryption key, imported once and reused for every token it decrypts.
- *
- * @example
- * const key: JweKey = await deriveJweKey(secret, "authjs.session-token", "authjs", "A256CBC-HS512");
  */
 export interface JweKey {
   readonly enc: JweEncryption;
@@ -32,9 +26,6 @@ export interface JweKey {
 
 /**
  * The protected header of a token that passed the strict header check.
- *
- * @example
- * const resolve: KeyResolver = async (header: JweHeader) => (header.kid === key.kid ? [key] : []);
  */
 export interface JweHeader {
   readonly alg: "dir";
@@ -44,9 +35,6 @@ export interface JweHeader {
 
 /**
  * Limits applied by {@link decryptJwt}.
- *
- * @example
- * const options: DecryptOptions = { encs: ["A256GCM"], maxTokenBytes: 8192, clockToleranceSec: 5 };
  */
 export interface DecryptOptions {
   /** Content encryption algorithms accepted in the header; anything else is rejected. */
@@ -61,9 +49,6 @@ export interface DecryptOptions {
 
 /**
  * Returns the keys worth trying for a header, in order; an empty list means "no session".
- *
- * @example
- * const resolve: KeyResolver = async (header) => [await deriveJweKey(secret, "", "nextauth-v4", header.enc)];
  */
 export type KeyResolver = (header: JweHeader) => Promise<readonly JweKey[]>;
 

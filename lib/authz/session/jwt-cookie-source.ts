@@ -17,18 +17,12 @@ import type { SessionClaims, SessionSource } from "./source";
 
 /**
  * A secret, a rotation list (first = current), or a function read on every request.
- *
- * @example
- * const secret: SecretInput = () => [process.env.AUTH_SECRET ?? "", process.env.AUTH_SECRET_OLD ?? ""].filter(Boolean);
  */
 export type SecretInput =
   string | readonly string[] | (() => string | readonly string[] | undefined);
 
 /**
  * Options shared by the JWT cookie readers.
- *
- * @example
- * const options: JwtSessionOptions = { secret: () => process.env.AUTH_SECRET, cache: { max: 500 } };
  */
 export interface JwtSessionOptions {
   /**
@@ -49,9 +43,6 @@ export interface JwtSessionOptions {
 
 /**
  * What distinguishes one library's reader from the other.
- *
- * @example
- * const flavour: JwtCookieFlavour = { label: "mySession", defaultCookieName: "my.session", encs: ["A256GCM"], keys: () => async () => [] };
  */
 export interface JwtCookieFlavour {
   /** Name used in error messages, e.g. `authJsSession`. */

@@ -9,9 +9,6 @@ const encoder = new TextEncoder();
 
 /**
  * Which library's HKDF parameters to derive a key with.
- *
- * @example
- * await deriveJweKey(secret, "", "nextauth-v4" satisfies KeyDerivation, "A256GCM");
  */
 export type KeyDerivation = "authjs" | "nextauth-v4";
 

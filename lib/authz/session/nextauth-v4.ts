@@ -8,9 +8,6 @@ import type { SessionSource } from "./source";
 
 /**
  * Options of {@link nextAuthV4Session}.
- *
- * @example
- * const options: NextAuthV4SessionOptions = { secret: () => process.env.NEXTAUTH_SECRET };
  */
 export type NextAuthV4SessionOptions = JwtSessionOptions;
 

@@ -2,9 +2,6 @@
  * Where the kit gets a session from. A source reads the request (cookies, headers) and returns the
  * raw claims of a valid session, or `null` when there is none or it is not valid. It may throw:
  * the kit treats a throw as an error and denies (fail closed), never as "signed in".
- *
- * @example
- * const session: SessionSource = authJsSession({ secret: () => process.env.AUTH_SECRET });
  */
 export type SessionSource = (request: Request) => Promise<SessionClaims | null>;
 

@@ -7,9 +7,6 @@ import type { DecisionSink } from "../sink";
  *
  * ioredis, by adapter: `{ xAdd: (k, id, m, o) => r.xadd(k, "MAXLEN", "~", o.TRIM.threshold, id,
  * ...Object.entries(m).flat()), xRevRange: ... }`.
- *
- * @example
- * const client: RedisStreamClient = createClient({ url: process.env.REDIS_URL });
  */
 export interface RedisStreamClient {
   xAdd(
