@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { redisMembershipStore, type RedisScriptClient } from "@/lib/authz";
 import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/authz-redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
+import { expectConfigError } from "../support/config-error";
 
 const { skip } = requireRedisServer();
 
@@ -119,7 +120,16 @@ describe.skipIf(skip)("redisMembershipStore (real redis-server)", () => {
 
   test("checks its options at definition", () => {
     expect(() => redisMembershipStore({ client: {} as RedisScriptClient })).toThrow(TypeError);
+    expectConfigError(
+      () => redisMembershipStore({ client: {} as RedisScriptClient }),
+      "invalid_store_options",
+    );
     expect(() => redisMembershipStore({ client, prefix: "" })).toThrow(TypeError);
+    expectConfigError(() => redisMembershipStore({ client, prefix: "" }), "invalid_store_options");
     expect(() => redisMembershipStore({ client, timeoutMs: 0 })).toThrow(TypeError);
+    expectConfigError(
+      () => redisMembershipStore({ client, timeoutMs: 0 }),
+      "invalid_store_options",
+    );
   });
 });

@@ -12,6 +12,7 @@ import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
 import { defineAccess } from "@/lib/authz/access";
 import { createAuthz, type AuthzOptions } from "@/lib/authz/authz";
 import { notFound } from "@/lib/authz/decision";
+import { AuthzConfigError } from "@/lib/authz/errors";
 import { clientIpFrom } from "@/lib/authz/ip";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { DEFAULT_CHALLENGE, denialResponse } from "@/lib/authz/respond";
@@ -1470,6 +1471,13 @@ describe("fail closed: an error inside the kit denies", () => {
       requestFor("/x", { cookie: cookies.alice }),
     );
     expect(decision).toMatchObject({ allowed: false, status: 500, code: "authorization_error" });
+    // What the app's onError hears is the configuration error, not a generic failure.
+    expect(kit.errors).toHaveLength(1);
+    expect(kit.errors[0]!.error).toBeInstanceOf(AuthzConfigError);
+    expect(kit.errors[0]!.error).toMatchObject({
+      code: "invalid_policy",
+      message: 'Invalid policy "read-doc": it has a resource rule, but the check gives no loader',
+    });
   });
 
   it("withAuthorization refuses a resource policy without load() at definition", () => {

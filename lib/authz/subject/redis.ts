@@ -12,6 +12,7 @@
  * (`{authz}:subjects`) to keep every key in one slot.
  */
 import type { AccountRecord, AccountSeed, MembershipStore, OrgMember } from "./source";
+import { AuthzConfigError } from "../errors";
 
 /** The two script commands the store uses, in node-redis's shape (client and cluster both fit). */
 export interface RedisScriptClient {
@@ -118,13 +119,19 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
   const prefix = options.prefix ?? "authz:subjects";
   const timeoutMs = options.timeoutMs ?? 200;
   if (typeof client?.evalSha !== "function" || typeof client.eval !== "function")
-    throw new TypeError(
-      "Invalid Redis client: expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      "Redis client",
+      "expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
     );
   if (typeof prefix !== "string" || prefix === "")
-    throw new TypeError("Invalid prefix: expected a non-empty string");
+    throw new AuthzConfigError("invalid_store_options", "prefix", "expected a non-empty string");
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new TypeError(`Invalid timeoutMs: expected a positive number, got ${String(timeoutMs)}`);
+    throw new AuthzConfigError(
+      "invalid_store_options",
+      "timeoutMs",
+      `expected a positive number, got ${String(timeoutMs)}`,
+    );
   const seedJson = options.seed === undefined ? undefined : JSON.stringify(options.seed);
 
   const userKey = (userId: string) => `${prefix}:user:${userId}`;
