@@ -7,6 +7,7 @@
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { redisMembershipStore, type RedisScriptClient } from "@/lib/authz";
+import { MEMBERSHIP_SCRIPTS } from "@/lib/authz/subject/redis";
 import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/authz-redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 import { expectConfigError } from "../support/config-error";
@@ -95,6 +96,17 @@ describe.skipIf(skip)("redisMembershipStore (real redis-server)", () => {
     ]);
     await raw.set(`${p}:user:u-s`, "not a hash");
     await expect(store.load("u-s")).rejects.toThrow();
+  });
+
+  test("Redis caches each script under the store's constant SHA-1", async () => {
+    await raw.scriptFlush();
+    const store = redisMembershipStore({ client, prefix: prefix(), seed });
+    await store.load("u-a");
+    await store.setMembership("globex", "u-a", "member");
+    const { READ_SEEDED, SEED, SET, REMOVE } = MEMBERSHIP_SCRIPTS;
+    expect(await raw.scriptExists([READ_SEEDED.sha1, SEED.sha1, SET.sha1, REMOVE.sha1])).toEqual([
+      1, 1, 1, 0,
+    ]);
   });
 
   test("NOSCRIPT after SCRIPT FLUSH: the store sends the script again", async () => {
