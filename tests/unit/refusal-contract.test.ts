@@ -1,5 +1,5 @@
 /**
- * The kit's refusal matrix, table-driven: every cause of DESIGN 1.3 / issue 2 point 5, each with
+ * The kit's refusal contract, table-driven: every refusal cause (README, "How a request is decided"), each with
  * its exact status, exact body (parsed AND byte-for-byte) and headers, through the real pieces a
  * user wires together: `createAuthz` + `access.policy` + `withAuthorization` / `denialResponse`,
  * real `Request`s and real Auth.js v5 session cookies (encrypted by next-auth's own `encode`, read
@@ -26,13 +26,13 @@ import {
 } from "@/lib/authz/testing";
 import { configError } from "../support/config-error";
 
-const SECRET = "policy-matrix-test-secret-0123456789abcdef";
+const SECRET = "refusal-contract-test-secret-0123456789abcdef";
 const OTHER_SECRET = "some-other-deployment-secret-fedcba987654";
 /** The kit's clock and the fake store's clock: fixed, advanced only by a test. */
 const T0 = 1_800_000_000_000;
 
 // ---------------------------------------------------------------------------------------------
-// The declaration under test: the demo's shape (DESIGN 1.1) plus an `auditor` role that is not in
+// The declaration under test: the demo's shape (the README's demo users) plus an `auditor` role that is not in
 // the admin hierarchy, so role lists and permission-without-role cases have something to refuse.
 // ---------------------------------------------------------------------------------------------
 const access = defineAccess({
@@ -124,7 +124,7 @@ const documents: Readonly<Record<string, Doc>> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Who asks: the DESIGN 1.1 users, a few test-only subjects for conflicting rules, and bad cookies.
+// Who asks: the demo users, a few test-only subjects for conflicting rules, and bad cookies.
 // ---------------------------------------------------------------------------------------------
 const claims = {
   ...DEMO_CLAIMS,
@@ -1122,7 +1122,7 @@ describe("policy matrix: status, body and headers of every cause", () => {
       return;
     }
 
-    // Refusals: the handler never ran, and the DESIGN 1.3 headers are there.
+    // Refusals: the handler never ran, and the refusal contract's headers are there.
     expect(ran).toBe(false);
     const problem = c.body.type !== undefined;
     expect(response.headers.get("content-type")).toBe(
