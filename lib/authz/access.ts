@@ -31,7 +31,7 @@ type CheckedDeclaration<D extends AccessDeclaration> = D & {
 
 /**
  * Declares the app's roles, permissions, plans and features once; the returned object types every
- * policy built on it. Throws a TypeError at start-up for an inconsistent declaration.
+ * policy built on it. Throws an AuthzConfigError at start-up for an inconsistent declaration.
  *
  * @param declaration roles (with `inherits` and `permissions`), optional `plans` and `upgradeUrl`.
  * @example

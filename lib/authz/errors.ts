@@ -19,7 +19,10 @@ export type AuthzConfigErrorCode =
   | "invalid_session_options"
   | "invalid_store_options"
   | "invalid_rate_limit_rule"
-  | "invalid_authz_options";
+  | "invalid_authz_options"
+  | "invalid_decision_log_options"
+  | "invalid_shadow_policy"
+  | "invalid_subject_options";
 
 /**
  * A configuration mistake, thrown when the option is given. A `TypeError`, with a stable `code` and

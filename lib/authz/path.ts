@@ -73,7 +73,7 @@ type Token =
 const LITERAL = /^[a-z0-9\-._~!$&'()+,=:@]+$/i;
 
 /**
- * Compiles a path pattern, throwing a TypeError at start-up for anything ambiguous: a pattern
+ * Compiles a path pattern, throwing an AuthzConfigError at start-up for anything ambiguous: a pattern
  * that does not start with `/`, an empty segment (`//`, trailing `/`), `.` or `..`, a percent
  * escape, a query or fragment, a partial wildcard (`adm*`), a route group `(group)` or slot
  * `@slot` (neither is part of the URL), or two multi-segment wildcards.
@@ -227,7 +227,7 @@ function isPolicy(value: unknown): value is Policy {
 
 /**
  * Checks and compiles path rules once, at start-up: a bad pattern, an unknown method, a policy that
- * did not come from `access.policy()` or an unknown `kind` throws a TypeError naming the rule.
+ * did not come from `access.policy()` or an unknown `kind` throws an AuthzConfigError naming the rule.
  *
  * @example
  * export const pathRules = definePathRules([

@@ -4,6 +4,7 @@
  * rule change can be read against real traffic before it is switched on.
  */
 import type { Deny } from "../decision";
+import { AuthzConfigError } from "../errors";
 import type { AccessDeclaration, Policy, PolicyRules, Subject } from "../types";
 import type { ShadowOutcome } from "./event";
 
@@ -29,11 +30,17 @@ export function withShadow<D extends AccessDeclaration, const R extends PolicyRu
   candidate: Policy<D>,
 ): Policy<D, R> {
   if (candidate.access !== policy.access)
-    throw new TypeError(
-      `withShadow(${policy.name}): the candidate "${candidate.name}" must come from the same access declaration`,
+    throw new AuthzConfigError(
+      "invalid_shadow_policy",
+      `withShadow(${policy.name})`,
+      `the candidate "${candidate.name}" must come from the same access declaration`,
     );
   if (candidate.name === policy.name)
-    throw new TypeError(`withShadow(${policy.name}): the candidate needs a name of its own`);
+    throw new AuthzConfigError(
+      "invalid_shadow_policy",
+      `withShadow(${policy.name})`,
+      "the candidate needs a name of its own",
+    );
   const shadowed: Policy<D, R> = { ...policy };
   shadows.set(shadowed, candidate);
   return shadowed;

@@ -24,7 +24,7 @@ import {
  * matches.
  *
  * @param cidrs Non-empty list of CIDR strings.
- * @throws TypeError `Invalid CIDR: "<entry>"` for a malformed entry; for an empty list.
+ * @throws AuthzConfigError `Invalid CIDR: "<entry>"` for a malformed entry; for an empty list.
  * @example
  * const isOps = ipMatcher(["10.0.0.0/8", "2001:db8::/32", "203.0.113.7"]);
  * isOps("10.1.2.3"); // true

@@ -88,7 +88,7 @@ function forwardedList(value: string | null): string[] {
  * `hops` and `cidrs` assume the app is reachable only through those proxies (firewall the port):
  * without a socket address a direct client can write any `X-Forwarded-For` it likes.
  *
- * @throws TypeError at creation for an invalid trust (hops not a positive integer, bad CIDR).
+ * @throws AuthzConfigError at creation for an invalid trust (hops not a positive integer, bad CIDR).
  * @example
  * const clientIp = clientIpFrom({ kind: "hops", hops: 1 });
  * clientIp(new Request("https://x.test", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.9" } })); // "203.0.113.9"
@@ -162,7 +162,7 @@ const loggedTrust = new Set<string>();
  * in a pulled file) is set: what a Vercel deployment sets at runtime. `VERCEL=1` without them is
  * ignored, and the log says so.
  *
- * Nothing set → `none`. Two models set, or an invalid value → TypeError naming the variable, so a
+ * Nothing set → `none`. Two models set, or an invalid value → AuthzConfigError naming the variable, so a
  * misconfigured deployment fails at start-up instead of trusting the wrong header.
  *
  * @example

@@ -47,7 +47,7 @@ const SWEEP_PER_CALL = 8;
  * Creates an in-memory fixed-window rate-limit store; exact under concurrency, bounded in memory.
  *
  * `consume` does all its work synchronously before returning its promise, so on one JS thread N
- * concurrent calls against limit L allow exactly L. An invalid rule rejects with a TypeError.
+ * concurrent calls against limit L allow exactly L. An invalid rule rejects with an AuthzConfigError.
  *
  * @param options `maxKeys` (10_000), `now` (Date.now).
  * @example
@@ -171,13 +171,13 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
 }
 
 /**
- * Throws a TypeError unless `key` is a non-empty string and `rule` two positive safe integers.
+ * Throws an AuthzConfigError unless `key` is a non-empty string and `rule` two positive safe integers.
  *
  * Shared by the stores: a bad rule is a programming error, and throwing (→ 503) beats guessing.
  *
  * @example
  * assertRateLimitRule("export:user-1", { limit: 5, windowMs: 60_000 }); // ok
- * assertRateLimitRule("export:user-1", { limit: 0, windowMs: 60_000 }); // TypeError
+ * assertRateLimitRule("export:user-1", { limit: 0, windowMs: 60_000 }); // AuthzConfigError
  */
 export function assertRateLimitRule(key: string, rule: RateLimitRule): void {
   if (typeof key !== "string" || key === "")

@@ -3,13 +3,17 @@
  * session readers stay edge-safe and small.
  */
 
+const SPACE = 0x20;
+const TAB = 0x09;
+
+// Optional whitespace around cookie names and values (RFC 6265 OWS): spaces and tabs only.
+const isBlank = (code: number): boolean => code === SPACE || code === TAB;
+
 function trimSpaces(value: string): string {
   let start = 0;
   let end = value.length;
-  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09))
-    start++;
-  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09))
-    end--;
+  while (start < end && isBlank(value.charCodeAt(start))) start++;
+  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 

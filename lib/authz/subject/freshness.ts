@@ -11,6 +11,7 @@
  * Failures are not cached: a source that is down is asked again on the next request.
  */
 import type { AccountRecord, AccountSource } from "./source";
+import { AuthzConfigError } from "../errors";
 
 /** Options of `subjectFreshness`. */
 export interface SubjectFreshnessOptions {
@@ -55,11 +56,23 @@ export function subjectFreshness(options: SubjectFreshnessOptions): SubjectFresh
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   if (typeof source?.load !== "function")
-    throw new TypeError("Invalid subjectFreshness: source.load(userId) must be a function");
+    throw new AuthzConfigError(
+      "invalid_subject_options",
+      "subjectFreshness",
+      "source.load(userId) must be a function",
+    );
   if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0 || maxAgeMs > 5_000)
-    throw new TypeError(`Invalid subjectFreshness: maxAgeMs must be 0-5000, got ${maxAgeMs}`);
+    throw new AuthzConfigError(
+      "invalid_subject_options",
+      "subjectFreshness",
+      `maxAgeMs must be 0-5000, got ${maxAgeMs}`,
+    );
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
-    throw new TypeError(`Invalid subjectFreshness: maxEntries must be ≥ 1, got ${maxEntries}`);
+    throw new AuthzConfigError(
+      "invalid_subject_options",
+      "subjectFreshness",
+      `maxEntries must be ≥ 1, got ${maxEntries}`,
+    );
 
   const cache = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<AccountRecord | null>>();

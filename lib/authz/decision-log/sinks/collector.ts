@@ -144,7 +144,7 @@ export function collectorRoute(
     if (body === undefined) return answer(400);
     if (body === null) return answer(413);
     const tag = request.headers.get(SIGNATURE_HEADER);
-    if (tag === null || !(await tagger.check(body, tag))) return answer(401);
+    if (tag === null || !(await tagger.isValidTag(body, tag))) return answer(401);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
