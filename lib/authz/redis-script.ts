@@ -56,15 +56,14 @@ export function isNoScriptError(error: unknown): boolean {
 }
 
 /**
- * Runs `script` in one round trip: EVALSHA, and EVAL (which caches it again) only on NOSCRIPT, as
- * after a Redis restart or failover. Rejects on any other error and past `timeoutMs` (then with
- * `<name> timed out after <ms> ms`); a timed-out call may still run on Redis later.
+ * Runs `script` in one round trip (EVALSHA; EVAL only on NOSCRIPT), rejecting past `timeoutMs`.
  *
  * @example
  * const reply = await runRedisScript(client, { source, sha1 }, ["key"], ["60000"], {
  *   timeoutMs: 200,
  *   name: "Redis rate limit",
  * });
+ * @see docs/rate-limits.md#redis-store
  */
 export function runRedisScript(
   client: RedisScriptClient,

@@ -1,14 +1,8 @@
 /**
- * Redis-backed rate-limit store: the same epoch-aligned FIXED WINDOW as the memory store (see its
- * header comment for the 2 × limit burst across a boundary), counted with one atomic Lua script per
- * hit: INCR the window's key, PEXPIRE it on the first hit, return the count and PTTL. One round
- * trip, no race between instances. Window boundaries come from the app's clock (keep instances on
- * NTP), the key's lifetime from Redis's clock (PEXPIRE is relative, so skew cannot expire a live
- * window early).
+ * Redis-backed rate-limit store: the memory store's fixed windows, counted by one atomic Lua script
+ * per hit, so instances share one count. It needs two script calls of a client, not a Redis package.
  *
- * It depends on the two script calls it makes (`RedisLike`), not on a Redis package: pass a
- * node-redis client (the demo's lib/redis-node.ts shows one that reconnects), a cluster, or an
- * adapter. It uses `setTimeout` and nothing Node-only, like the rest of this folder.
+ * @see docs/rate-limits.md#redis-store
  */
 import { assertRedisStoreOptions, runRedisScript, type RedisScriptClient } from "../redis-script";
 import { assertRateLimitRule } from "./memory";
@@ -49,13 +43,9 @@ export const RATE_LIMIT_SCRIPT_SHA1 = "f1d3e62e7a116fa30e1e5a627f7ee88aa8e99f72"
 /**
  * Creates a Redis-backed fixed-window store: atomic across processes, rejects on failure or timeout.
  *
- * Runs the script with EVALSHA and falls back to EVAL (which also caches it) on NOSCRIPT, e.g.
- * after a Redis restart or failover. Any error, timeout or malformed reply rejects: the kit turns a
- * rejection into 503, never into an allow. A timed-out hit may still be counted by Redis later.
- *
- * @param options `client` (required), `prefix` ("authz:rl"), `timeoutMs` (200).
  * @example
  * const store = redisRateLimitStore({ client: createClient({ url: process.env.REDIS_URL }) });
+ * @see docs/rate-limits.md#redis-store
  */
 export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
   const { client } = options;

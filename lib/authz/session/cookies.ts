@@ -53,16 +53,12 @@ export function parseCookieHeader(header: string | null | undefined): Map<string
 const CHUNK_INDEX = /^(?:0|[1-9][0-9]{0,3})$/;
 
 /**
- * Reads a possibly chunked cookie (`name`, or `name.0`, `name.1`, ...) as Auth.js writes it.
- * Returns the whole value, or `null` when it is absent, its chunks are not contiguous from `.0`,
- * or the joined value would exceed `maxLength` (checked while joining, so a flood of chunks costs
- * nothing). When both forms are present, the un-chunked cookie is used.
+ * Reads a possibly chunked cookie (`name`, or `name.0`, `name.1`, ...) as Auth.js writes it; null
+ * when absent, not contiguous from `.0`, or longer than `maxLength` characters.
  *
- * @param header the request's `Cookie` header
- * @param name the cookie name, e.g. `authjs.session-token`
- * @param maxLength the largest value accepted, in characters @default Infinity
  * @example
  * readChunkedCookie("authjs.session-token.1=def; authjs.session-token.0=abc", "authjs.session-token"); // "abcdef"
+ * @see docs/sessions.md#chunked-cookies
  */
 export function readChunkedCookie(
   header: string | null | undefined,

@@ -1,14 +1,8 @@
 /**
- * Subject freshness: one mechanism for every policy. A session cookie lives for days; the account
- * behind it (does it still exist, which orgs, which org role) is read from an `AccountSource` and
- * cached briefly in this process.
+ * Subject freshness: the account behind a days-long session (does it exist, which orgs, which org
+ * role) is read from an `AccountSource` and cached in this process for at most `maxAgeMs`.
  *
- * The bound, for a cache of `maxAgeMs` (default 2 000 ms):
- * - a change made through this process (after `invalidate`) shows on its next request;
- * - a change made anywhere else shows on this process within `maxAgeMs` plus one source read
- *   (2.2 s with the defaults and the Redis store's 200 ms deadline), because an entry is never
- *   served past its age and a read that started before an `invalidate` is never cached.
- * Failures are not cached: a source that is down is asked again on the next request.
+ * @see docs/organizations.md#subject-freshness
  */
 import type { AccountRecord, AccountSource } from "./source";
 import { AuthzConfigError } from "../errors";

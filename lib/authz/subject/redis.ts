@@ -1,15 +1,8 @@
 /**
- * A Redis membership store shared by every instance: the same Redis as the rate limits. It depends
- * on two script calls only (`evalSha`, `eval`, node-redis's shape), so any client fits through a
- * small adapter, and every operation is one atomic script: one round trip, no torn state.
+ * A Redis membership store shared by every instance: each operation is one atomic script (one round
+ * trip, no torn state), run by its constant SHA-1 through a client's two script calls.
  *
- * Layout, under `prefix` (default "authz:subjects"):
- * - `<prefix>:user:<userId>` hash: `account` = "1" while the account exists, `org:<orgId>` = role;
- * - `<prefix>:org:<orgId>` hash: userId = role (the member list, kept in step by the scripts);
- * - `<prefix>:seeded`: set by the instance that writes the seed; reads check it in the same script,
- *   so a Redis that restarted empty is seeded again rather than read as "every account deleted".
- * The scripts build org keys from the prefix, so on Redis Cluster put a hash tag in the prefix
- * (`{authz}:subjects`) to keep every key in one slot.
+ * @see docs/organizations.md#redis-membership-store
  */
 import {
   assertRedisStoreOptions,
