@@ -429,6 +429,38 @@ export async function nextStart(
   }
 }
 
+/** This process's environment without what the running Vitest set for its own workers. */
+function runnerFreeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "test" };
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(__)?VITEST|^NODE_OPTIONS$|^NODE_ENV$/.test(name)) env[name] = value;
+  return env;
+}
+
+export const PROJECT_VITEST_TIMEOUT_MS = 120_000;
+
+/** Runs the project's own Vitest (`vitest run`, its vitest.config): exit code and output. */
+export function projectVitest(dir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(dir, "node_modules/vitest/vitest.mjs"), "run", "--color=false"],
+      { cwd: dir, env: runnerFreeEnv(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`vitest timed out in ${dir}:\n${output}`));
+    }, PROJECT_VITEST_TIMEOUT_MS);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 /** Stops every `next build`/`next start` this module started. */
 export function stopAll(): Promise<void> {
   return Promise.all(
