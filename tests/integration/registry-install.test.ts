@@ -20,7 +20,7 @@
  * KEEP_REGISTRY_PROJECTS=1 keeps the folders.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ import {
   nextBuild,
   nextStart,
   type NextAppSpec,
-  projectVitest,
+  expectCoverageTestGreenThenRed,
   removeProjects,
   repo,
   START_TIMEOUT_MS,
@@ -425,25 +425,7 @@ describe.each(selected)("shadcn add into $title", (p) => {
 
   it(
     "runs the installed route-coverage test with Vitest: green on the app, red on an unguarded route",
-    async () => {
-      const green = await projectVitest(dir);
-      expect(green.code, green.output).toBe(0);
-      expect(green.output).toMatch(/1 passed/);
-
-      const leak = path.join(dir, src, "app/api/leak/route.ts");
-      mkdirSync(path.dirname(leak), { recursive: true });
-      writeFileSync(
-        leak,
-        "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n",
-      );
-      try {
-        const red = await projectVitest(dir);
-        expect(red.code).toBe(1);
-        expect(red.output).toContain("api/leak/route.ts");
-      } finally {
-        rmSync(path.dirname(leak), { recursive: true, force: true });
-      }
-    },
+    () => expectCoverageTestGreenThenRed(dir, `${src}app`),
     2 * CLI_TIMEOUT_MS,
   );
 

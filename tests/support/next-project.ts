@@ -22,6 +22,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { expect } from "vitest";
 import { freePort } from "./next-server";
 
 export const repo = path.resolve(__dirname, "../..");
@@ -459,6 +460,26 @@ export function projectVitest(dir: string): Promise<{ code: number | null; outpu
       resolve({ code, output });
     });
   });
+}
+
+/**
+ * The project's route coverage test, run by its own Vitest: green on the app as it is, then red,
+ * naming the file, once a route handler neither wrapped nor public is added under `appDir`.
+ */
+export async function expectCoverageTestGreenThenRed(dir: string, appDir: string): Promise<void> {
+  const green = await projectVitest(dir);
+  expect(green.code, green.output).toBe(0);
+  expect(green.output).toMatch(/1 passed/);
+  const leak = path.join(dir, appDir, "api/leak/route.ts");
+  mkdirSync(path.dirname(leak), { recursive: true });
+  writeFileSync(leak, "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n");
+  try {
+    const red = await projectVitest(dir);
+    expect(red.code).toBe(1);
+    expect(red.output).toContain("api/leak/route.ts");
+  } finally {
+    rmSync(path.dirname(leak), { recursive: true, force: true });
+  }
 }
 
 /** Stops every `next build`/`next start` this module started. */
