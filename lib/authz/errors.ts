@@ -19,7 +19,8 @@ export type AuthzConfigErrorCode =
   | "invalid_session_options"
   | "invalid_store_options"
   | "invalid_rate_limit_rule"
-  | "invalid_authz_options";
+  | "invalid_authz_options"
+  | "invalid_next_config";
 
 /**
  * A configuration mistake, thrown when the option is given. A `TypeError`, with a stable `code` and
