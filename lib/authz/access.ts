@@ -30,10 +30,8 @@ type CheckedDeclaration<D extends AccessDeclaration> = D & {
     : unknown);
 
 /**
- * Declares the app's roles, permissions, plans and features once; the returned object types every
- * policy built on it. Throws a TypeError at start-up for an inconsistent declaration.
+ * Declares the app's roles, permissions, plans and features once; the result types every policy.
  *
- * @param declaration roles (with `inherits` and `permissions`), optional `plans` and `upgradeUrl`.
  * @example
  * export const access = defineAccess({
  *   roles: {

@@ -171,10 +171,8 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
   readonly withAuthorizationAction: WithAuthorizationAction;
 } {
   /**
-   * Wraps a server action so it runs only when its policy allows, running every rule in the kit's
-   * order: IP, session, role, permission, feature, input validation, rate limit, resource. A refusal
-   * is returned as `{ ok: false, status, code, message, details }` (no redirect is thrown), before
-   * the input is used or the resource loaded, so a refused call has no side effect.
+   * Wraps a server action so it runs only when its policy allows, every rule included; a refusal is
+   * returned as `{ ok: false, status, code, message, details }` before anything runs.
    *
    * @example
    * export const deleteUser = withAuthorizationAction(
@@ -182,6 +180,7 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
    *   { input: z.object({ id: z.string() }) },
    *   async ({ id }) => ({ ok: true as const, deleted: await users.delete(id) }),
    * );
+   * @see docs/pages-and-actions.md#withauthorizationaction
    */
   function withAuthorizationAction<D extends AccessDeclaration, R extends PolicyRules<D>, Out>(
     policy: Policy<D, R>,
@@ -256,13 +255,13 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
 
 /**
  * Marks a server action as deliberately public (sign-in, sign-out), with the reason the report
- * shows. It checks no session, but still validates its input: arguments of the wrong shape get a
- * 400 refusal, never a crash.
+ * shows; it still validates its input.
  *
  * @example
  * export const signOutAction = publicAction("signs the caller out; needs no session", {}, async () => {
  *   await signOut({ redirectTo: "/" });
  * });
+ * @see docs/pages-and-actions.md#withauthorizationaction
  */
 export function publicAction<Out, IS extends StandardSchemaV1 | undefined = undefined>(
   reason: string,

@@ -1,4 +1,5 @@
 import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
+import { AuthzConfigError } from "./errors";
 import { parseMemberships, type ActiveOrg } from "./org/membership";
 import { trustedOriginSet } from "./origin";
 import { rateLimitHeaders } from "./policy";
@@ -237,8 +238,10 @@ export function createAuthz(options: AuthzOptions): Authz {
         stage = "org";
         if (facts) facts.org = checkOptions.org;
         if (!options.subjects || checkOptions.org === undefined)
-          throw new TypeError(
-            `policy "${policy.name}" has an org rule but the kit has no account source or the call names no org`,
+          throw new AuthzConfigError(
+            "invalid_policy",
+            `policy "${policy.name}"`,
+            "it has an org rule, but the kit has no account source or the call names no org",
           );
         const active = policy.org.check(read.subject?.memberships, checkOptions.org);
         if ("allowed" in active) return byPolicy(active);
@@ -298,8 +301,10 @@ export function createAuthz(options: AuthzOptions): Authz {
         resource = loaded;
       } else if (policy.rules.resource) {
         // A resource rule with nothing to check it against must not pass by default.
-        throw new TypeError(
-          `policy "${policy.name}" has a resource rule but the route gives no loader`,
+        throw new AuthzConfigError(
+          "invalid_policy",
+          `policy "${policy.name}"`,
+          "it has a resource rule, but the check gives no loader",
         );
       }
       return { allowed: true, subject, headers, resource };

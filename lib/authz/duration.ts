@@ -5,7 +5,7 @@ export type Duration = number | `${number}${"ms" | "s" | "m" | "h" | "d"}`;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /**
- * Converts a Duration to whole milliseconds; throws a TypeError for anything that is not a
+ * Converts a Duration to whole milliseconds; throws an AuthzConfigError for anything that is not a
  * positive, finite length (so a typo fails at start-up, not as an endless window).
  *
  * @example

@@ -1,10 +1,15 @@
 /**
- * The kit's one configuration error. Every wrong option is found where it is given (a declaration,
- * a policy, a path rule, a route, a store, a session reader), so a misconfigured app stops at
- * start-up with one of these instead of refusing, or worse allowing, requests later.
+ * The kit's one configuration error, thrown where a wrong option is given, so a misconfigured app
+ * stops at start-up instead of refusing, or worse allowing, requests later.
+ *
+ * @see docs/configuration-errors.md
  */
 
-/** What was configured wrongly: stable, so tooling and tests can branch on it. */
+/**
+ * What was configured wrongly: stable, so tooling and tests can branch on it.
+ *
+ * @see docs/configuration-errors.md#codes
+ */
 export type AuthzConfigErrorCode =
   | "invalid_access_declaration"
   | "invalid_policy"
@@ -20,19 +25,17 @@ export type AuthzConfigErrorCode =
   | "invalid_store_options"
   | "invalid_rate_limit_rule"
   | "invalid_authz_options"
+  | "invalid_decision_log_options"
+  | "invalid_shadow_policy"
+  | "invalid_subject_options"
   | "invalid_next_config";
 
 /**
- * A configuration mistake, thrown when the option is given. A `TypeError`, with a stable `code` and
- * one message format: `Invalid <what>: <why>`.
+ * A configuration mistake: a `TypeError` with a stable `code` and the message `Invalid <what>: <why>`.
  *
  * @example
- * try {
- *   access.policy({ name: "admin", role: "admn" });
- * } catch (error) {
- *   if (error instanceof AuthzConfigError) console.error(error.code, error.message);
- *   // invalid_policy Invalid policy "admin": unknown role "admn"
- * }
+ * if (error instanceof AuthzConfigError) console.error(error.code, error.message); // invalid_policy Invalid policy "admin": unknown role "admn"
+ * @see docs/configuration-errors.md
  */
 export class AuthzConfigError extends TypeError {
   override readonly name = "AuthzConfigError";

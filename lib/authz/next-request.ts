@@ -8,14 +8,12 @@ import { isHttpsRequest } from "./scheme";
 const rebuilt = new WeakMap<object, Request>();
 
 /**
- * The request being rendered or the action being called, rebuilt from `next/headers`: its headers
- * (cookies included) and an origin from the forwarded host and scheme, which the session reader
- * needs to pick the cookie name (`__Secure-` on HTTPS). Pages and actions share it, so both read
- * the same cookie for one request. One Request per incoming request (keyed by Next's headers
- * object), so every check of one render sees the same Request and so one request id in the log.
+ * The request being rendered or the action being called, rebuilt from `next/headers` once per
+ * incoming request, so every check of one render reads the same cookie and logs one request id.
  *
  * @example
  * const decision = await authz.check(policy, await currentRequest());
+ * @see docs/sessions.md#one-scheme-decision
  */
 export async function currentRequest(): Promise<Request> {
   const incoming = await headers();

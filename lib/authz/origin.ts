@@ -1,12 +1,8 @@
 /**
- * Cross-site request refusal for cookie-authenticated unsafe methods. Edge-safe and pure.
+ * Cross-site request refusal for cookie-authenticated unsafe methods, by `Sec-Fetch-Site` or
+ * `Origin`; a request with neither comes from no browser and passes. Edge-safe and pure.
  *
- * A form or `text/plain` post from another site carries the visitor's cookies wherever
- * `SameSite=Lax` does not stop it (older browsers, the two-minute Lax-by-default window, a
- * same-site subdomain). Browsers say where a request comes from: `Sec-Fetch-Site` (all current
- * browsers) and `Origin` (every cross-origin POST). A request that carries neither comes from no
- * browser (curl, a server) and is not refused for that: without the visitor's browser there is
- * no ambient cookie to abuse.
+ * @see docs/cross-site-requests.md
  */
 import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";

@@ -1,13 +1,9 @@
 /**
- * Path rules for middleware: which policy guards which URL paths, matched in a way a crafted URL
- * cannot slip past. Edge-safe and dependency-free.
+ * Path rules for middleware: which policy guards which URL paths, matched in every reading a crafted
+ * URL could get (a rule applies when any reading matches, so matching more only refuses more). The
+ * route handler's own check stays the authority. Edge-safe and dependency-free.
  *
- * Matching never trusts one spelling of a path. A request's path is turned into its candidate forms
- * (how Next's router reads it, and a fully decoded, dot-resolved form a proxy or a naive decoder
- * might read), all compared case-insensitively, and a rule applies when ANY form matches. Every
- * rule that applies must allow, so matching more can only refuse more: over-matching is the safe
- * direction, and the one this module takes whenever the two readings differ. The route handler's
- * own check stays the authority (docs/middleware.md).
+ * @see docs/middleware.md#path-rules-and-the-variants-a-client-can-send
  */
 import { AuthzConfigError } from "./errors";
 import type { AccessDeclaration, Policy } from "./types";
@@ -73,15 +69,12 @@ type Token =
 const LITERAL = /^[a-z0-9\-._~!$&'()+,=:@]+$/i;
 
 /**
- * Compiles a path pattern, throwing a TypeError at start-up for anything ambiguous: a pattern
- * that does not start with `/`, an empty segment (`//`, trailing `/`), `.` or `..`, a percent
- * escape, a query or fragment, a partial wildcard (`adm*`), a route group `(group)` or slot
- * `@slot` (neither is part of the URL), or two multi-segment wildcards.
+ * Compiles a path pattern, throwing an AuthzConfigError at start-up for anything ambiguous (`//`,
+ * `.`/`..`, `%`, a query, a partial wildcard, a route group or slot, two `**`).
  *
- * @param source the pattern, e.g. `/api/admin/**` or `/api/documents/[id]`
  * @example
- * const admin = compilePathPattern("/admin/**");
- * admin.test(pathForms(new URL("https://example.com/ADMIN/users/"))); // true
+ * compilePathPattern("/admin/**").test(pathForms(new URL("https://example.com/ADMIN/users/"))); // true
+ * @see docs/middleware.md#path-rules-and-the-variants-a-client-can-send
  */
 export function compilePathPattern(source: string): PathPattern {
   const invalid = (why: string): never => {
@@ -170,20 +163,12 @@ function stripTransport(segments: string[], aggressive: boolean): string[] {
 }
 
 /**
- * The candidate forms of a request path that rules are matched against, lower-case:
+ * The lower-case candidate forms of a request path that rules are matched against: the router's
+ * reading and an aggressive, fully decoded one, both without Next's transport wrappers.
  *
- * 1. the router's reading: segments split on `/` (empty ones dropped, so `//` and a trailing `/`
- *    vanish), each segment percent-decoded on its own, so `a%2Fb` stays one segment as it does
- *    for a dynamic route param;
- * 2. an aggressive reading: the whole path decoded (repeatedly, against double encoding), `\` as
- *    `/`, `;params` cut, `.`/`..` resolved, and `<path>.json` read as `<path>`.
- *
- * Both drop Next's transport wrappers (`/_next/data/<build>/<path>.json`, `.rsc`,
- * `.prefetch.rsc`, `.segments/...`), which serve the same page. The query (`?_rsc=`) is ignored.
- *
- * @param url the request URL, or anything with its `pathname` (`request.nextUrl` in middleware)
  * @example
  * pathForms(new URL("http://x/api/%61dmin//users/")); // [["api", "admin", "users"]]
+ * @see docs/middleware.md#path-rules-and-the-variants-a-client-can-send
  */
 export function pathForms(url: { readonly pathname: string }): readonly PathForm[] {
   const raw = url.pathname;
@@ -226,8 +211,7 @@ function isPolicy(value: unknown): value is Policy {
 }
 
 /**
- * Checks and compiles path rules once, at start-up: a bad pattern, an unknown method, a policy that
- * did not come from `access.policy()` or an unknown `kind` throws a TypeError naming the rule.
+ * Checks and compiles path rules once, at start-up; a wrong rule throws an AuthzConfigError naming it.
  *
  * @example
  * export const pathRules = definePathRules([

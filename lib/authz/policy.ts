@@ -70,7 +70,7 @@ function claimOperation(access: object, policy: string, limit: OperationLimit): 
 
 /**
  * Checks a policy's rules against its access declaration and compiles them. Called once per policy
- * at module load, so a wrong rule stops start-up with a TypeError naming it.
+ * at module load, so a wrong rule stops start-up with an AuthzConfigError naming it.
  */
 export function compilePolicy<D extends AccessDeclaration, const R extends PolicyRules<D>>(
   access: Access<D>,

@@ -1,9 +1,10 @@
 /**
  * Marks for pages and layouts that anyone may see. A page counts as guarded only when it checks
  * access itself (`authorize()` or a page wrapper); one that needs no check says so here, with the
- * reason the entry-point report (`lib/authz/tools/report-node.mjs`) shows. No imports: safe in
- * server and client components alike.
+ * reason the entry-point report (`lib/authz/tools/report-node.mjs`) shows. It imports only the
+ * error class, so it is safe in server and client components alike.
  */
+import { AuthzConfigError } from "./errors";
 
 const GUARD = Symbol.for("next-authz-kit.guard");
 
@@ -19,10 +20,11 @@ function markPublic<C extends object>(
   reason: string,
   component: C,
 ): C {
+  const where = entry === "page" ? "publicPage" : "publicLayout";
   if (typeof reason !== "string" || reason.trim() === "")
-    throw new TypeError(`public${entry === "page" ? "Page" : "Layout"} needs a reason`);
+    throw new AuthzConfigError("invalid_page_guard", where, "it needs a reason");
   if (typeof component !== "function")
-    throw new TypeError(`public${entry === "page" ? "Page" : "Layout"}: expected a component`);
+    throw new AuthzConfigError("invalid_page_guard", where, "expected a component");
   const mark: PublicRenderMark = { kind: "public", reason, entry };
   Object.defineProperty(component, GUARD, { value: mark, enumerable: false });
   return component;

@@ -1,14 +1,9 @@
 /**
  * Route coverage for your own test suite: every HTTP method a `route.ts` under your `app/` exports
- * is guarded by `withAuthorization` or marked public with `publicRoute(reason)`. Node only (it
+ * is guarded or marked public, checked at run time (`guardOf`) and in the source. Node only (it
  * reads the file system): import it from a test, never from app code.
  *
- * Two independent checks, because either alone can be fooled:
- * - at runtime, each route module is imported and each exported method asked `guardOf()`: this
- *   sees what Next will call, whatever the syntax (re-exports, destructuring, helpers);
- * - statically, the source is scanned for method handlers written as plain functions
- *   (`export async function GET`, `export const POST = async () =>`), which can never carry the
- *   mark; this still names the culprit when a module fails to import at all.
+ * @see docs/testing.md#route-coverage
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -136,19 +131,11 @@ export async function routeCoverage(
 
 /**
  * Throws one readable error listing every unguarded route method under `appDir`; returns the
- * coverage when there is none. Call it from one test of your own.
+ * coverage when there is none.
  *
  * @example
- * // tests/route-coverage.test.ts (Vitest)
- * import path from "node:path";
- * import { expect, it } from "vitest";
- * import { expectRouteCoverage } from "@/lib/authz/route-coverage-node";
- *
- * it("every route handler is guarded or public", async () => {
- *   const app = path.resolve(__dirname, "../app");
- *   const coverage = await expectRouteCoverage(app, (file) => import(file));
- *   expect(coverage.files.length).toBeGreaterThan(0);
- * });
+ * const coverage = await expectRouteCoverage(path.resolve(__dirname, "../app"), (f) => import(f));
+ * @see docs/testing.md#route-coverage
  */
 export async function expectRouteCoverage(
   appDir: string,

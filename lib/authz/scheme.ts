@@ -1,12 +1,8 @@
 /**
- * The one scheme decision per request. The session cookie's name depends on it (`__Secure-` on
- * HTTPS), so middleware, route handlers, pages and server actions must all decide it the same way,
- * and the same way Next does when it builds `request.url`: a request is HTTPS when its URL says so
- * or when any entry of `X-Forwarded-Proto` is `https` (Next's own test is `includes('https')`, so a
- * comma list such as `http, https` reads as HTTPS everywhere, never as HTTP in one place only).
+ * The one scheme decision per request, made as Next makes it: the session cookie's name depends on
+ * it, so middleware, handlers, pages and actions must agree.
  *
- * Only the name of the client's own cookie depends on this (each name has its own key), so a
- * client-sent header cannot make a token valid.
+ * @see docs/sessions.md#one-scheme-decision
  */
 
 /**

@@ -101,13 +101,12 @@ function assertRunnable(
 }
 
 /**
- * Builds `authorize` (pages and server components) and `authorizeAction` (server actions) for a
- * configured kit. Both run every rule of the policy, as a route handler does: `authorize` the claims
- * checks, the rate limit (each render counts as one call) and, with `load`, the resource rule;
- * `authorizeAction` every rule (see `withAuthorizationAction` for input and resources).
+ * Builds `authorize` (pages) and `authorizeAction` (server actions) for a configured kit; both run
+ * every rule of the policy, as a route handler does.
  *
  * @example
  * export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
+ * @see docs/pages-and-actions.md
  */
 export function createPageGuard(
   authz: Pick<Checker, "check" | "options" | "requestId">,
@@ -125,17 +124,12 @@ export function createPageGuard(
   const basePath = options.basePath ?? process.env.__NEXT_ROUTER_BASEPATH ?? "";
 
   /**
-   * Returns the subject the policy allows (with `load`, the subject and the checked resource), or
-   * ends the render: anonymous visitors are redirected to sign-in (back to `path` afterwards),
-   * refused ones see the 403 page (`forbidden()`), a missing or concealed resource (or an org the
-   * caller is not in) the 404 page.
-   * Every rule runs: a policy with a resource rule and no `load` throws instead of passing.
+   * Returns the subject the policy allows (with `load`, and the checked resource), or ends the
+   * render: a sign-in redirect, the 403 page or the 404 page.
    *
    * @example
-   * export default async function AdminPage() {
-   *   const subject = await authorize(policies.admin, { path: "/admin" });
-   *   return <h1>Hello {subject.name}</h1>;
-   * }
+   * const subject = await authorize(policies.admin, { path: "/admin" });
+   * @see docs/pages-and-actions.md#authorize-in-pages
    */
   async function authorize(
     policy: Policy,
@@ -168,16 +162,13 @@ export function createPageGuard(
   }
 
   /**
-   * Checks a policy inside a server action that takes no input and returns a typed result instead
-   * of throwing, so the action can answer its form with the refusal. It runs every rule, the rate
-   * limit included; a policy with a resource rule is a compile error here (it needs a loader: use
-   * `withAuthorizationAction` with `load`) and, reached anyway, a refusal, never a silent pass.
-   * An org policy needs `org`, the page's `[org]` segment bound to the action: the caller's own
-   * memberships decide, so naming another org gains nothing.
+   * Checks a policy inside a server action without input, and returns a typed result instead of
+   * throwing, so the action can answer its form with the refusal.
    *
    * @example
    * const auth = await authorizeAction(policies.admin);
    * if (!auth.ok) return { error: auth.message };
+   * @see docs/pages-and-actions.md#authorizeaction
    */
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),

@@ -1,11 +1,8 @@
 /**
- * Helpers for your own tests of guarded routes: real session cookies (encrypted with `encode` from
- * `next-auth/jwt`, exactly as a sign-in makes them), request builders, a sign-in over HTTP, and an
- * assertion for the kit's refusals. For tests only: never import it from app code.
+ * Helpers for your own tests of guarded routes: real session cookies, request builders, a sign-in
+ * over HTTP, and an assertion for the kit's refusals. For tests only: never import it from app code.
  *
- * Works with whichever next-auth the project has: Auth.js v5 (`next-auth@5`) or NextAuth v4
- * (`next-auth@4`). Their `encode` functions share a call shape but not a key derivation, so the
- * helper finds out which one it got (see {@link sessionCookie}).
+ * @see docs/testing.md#session-cookies-for-tests
  */
 import { encode } from "next-auth/jwt";
 
@@ -88,17 +85,12 @@ function detectVersion(): Promise<NextAuthVersion> {
 }
 
 /**
- * A `Cookie` header value holding a real, encrypted next-auth session for `claims`, made by the
- * project's own `encode` from `next-auth/jwt`: Auth.js v5 salts the key with the cookie name, NextAuth
- * v4 with nothing, and this helper does what the installed one does.
+ * A `Cookie` header value holding a real, encrypted session for `claims`, made by the project's own
+ * `encode` from `next-auth/jwt` (Auth.js v5 or NextAuth v4, whichever is installed).
  *
- * @param options.secret the app's `AUTH_SECRET` / `NEXTAUTH_SECRET` (the one the kit reads with)
- * @param options.secure use the `__Secure-` cookie name (HTTPS); default false
- * @param options.maxAge seconds until the token expires; default 3600 (negative for an expired one)
- * @param options.version 4 or 5; default: the installed next-auth's
  * @example
  * const cookie = await sessionCookie({ sub: "user-bob", role: "member", tenant: "acme" }, { secret });
- * const response = await GET(requestFor("/api/me", { cookie }), routeContext());
+ * @see docs/testing.md#session-cookies-for-tests
  */
 export async function sessionCookie(
   claims: TestClaims,

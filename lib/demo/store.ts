@@ -18,7 +18,7 @@ const seedDocuments: readonly DemoDocument[] = [
   { id: "doc-globex-3", title: "Globex partner list", tenantId: "globex", ownerId: "user-dave" },
 ];
 
-// In memory on purpose: the demo resets on restart (DESIGN 1.2), and serverless instances each
+// In memory on purpose: the demo resets on restart (its seed data is the contract), and serverless instances each
 // hold their own copy, so a delete on Vercel shows on the instance that served it.
 const documents = new Map(seedDocuments.map((d) => [d.id, d]));
 const users = new Map<string, DemoUser>(demoUsers.map((u) => [u.id, u]));

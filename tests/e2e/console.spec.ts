@@ -1,6 +1,6 @@
 /**
  * The console at `/`, in Chromium against `next build` + `next start`: every card, as every user,
- * with what the card shows checked against DESIGN 1.2 and 1.3.
+ * with what the card shows checked against the README's endpoint table and refusal contract.
  *
  * One server for the file, no proxy trust configured: the client address is unknown, so the ops
  * endpoint refuses everyone here (pages.spec.ts runs a server that trusts one proxy hop).

@@ -1,5 +1,5 @@
 /**
- * Organizations in Chromium against `next start` (DESIGN 1.4): the `/orgs/[org]` page with its
+ * Organizations in Chromium against `next start` (README, "Organizations"): the `/orgs/[org]` page with its
  * switcher, two tabs of one session in two orgs side by side, the org admin's member management
  * through guarded server actions taking effect on the other user's next request, the concealing
  * 404, the console's org cards, and the active org from the path only (`?org=`, `?nxtPorg=`).

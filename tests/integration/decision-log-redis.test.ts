@@ -10,6 +10,7 @@ import {
   type DecisionEvent,
   type DecisionReport,
 } from "@/lib/authz/decision-log";
+import { expectConfigError } from "../support/config-error";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 
 const { skip } = requireRedisServer();
@@ -121,5 +122,25 @@ describe.skipIf(skip)("redisStreamSink (real redis-server)", () => {
     await new Promise((r) => setTimeout(r, 50));
     await log.drain();
     expect((await log.recent(1))[0]!.path).toBe("/after");
+  });
+});
+
+describe("redisStreamSink options", () => {
+  // Only the shape is checked at definition: no command is sent, so no server is needed.
+  const client = { xAdd: async () => "0-1", xRevRange: async () => [] };
+
+  test("a wrong option is a configuration error at definition", () => {
+    expect(
+      expectConfigError(
+        () => redisStreamSink({ client: {} as never }),
+        "invalid_decision_log_options",
+      ).message,
+    ).toBe("Invalid Redis client: expected xAdd(...) and xRevRange(...)");
+    expectConfigError(() => redisStreamSink({ client, key: "" }), "invalid_decision_log_options");
+    expectConfigError(
+      () => redisStreamSink({ client, maxLength: 0 }),
+      "invalid_decision_log_options",
+    );
+    expect(() => redisStreamSink({ client })).not.toThrow();
   });
 });

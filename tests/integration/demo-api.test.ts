@@ -1,5 +1,5 @@
 /**
- * The demo API of DESIGN 1.2, called handler by handler (imported from app/api/.../route.ts) with
+ * The demo API of the README's endpoint table, called handler by handler (imported from app/api/.../route.ts) with
  * real `Request`s and real Auth.js session cookies, as Next would call them: no server, no
  * middleware. These are the checks that must hold even when middleware does not run.
  *
@@ -43,7 +43,7 @@ async function loadDemo(env: Readonly<Record<string, string | undefined>> = {}) 
 }
 type Demo = Awaited<ReturnType<typeof loadDemo>>;
 
-// --- Sessions: the claims the demo's Auth.js jwt() callback writes (DESIGN 1.1) ----------------
+// --- Sessions: the claims the demo's Auth.js jwt() callback writes (README, "Run it") -----------
 const claims = DEMO_CLAIMS;
 type Who = "anonymous" | keyof typeof claims | "tampered" | "expired";
 const cookies = {} as Record<Who, string | undefined>;
@@ -86,7 +86,7 @@ const refusal = {
   ip: { error: "Forbidden", message: "IP address not allowed", code: "ip_not_allowed" },
 } as const;
 
-/** Asserts a kit refusal: status, exact body bytes, and the DESIGN 1.3 headers. */
+/** Asserts a kit refusal: status, exact body bytes, and the refusal contract's headers. */
 async function expectRefused(response: Response, status: number, body: object) {
   const text = await response.text();
   expect({ status: response.status, body: JSON.parse(text) }).toEqual({ status, body });

@@ -1,5 +1,5 @@
 /**
- * The organizations contract (DESIGN 1.4), handler by handler with real `Request`s and real Auth.js
+ * The organizations contract (README, "Organizations"), handler by handler with real `Request`s and real Auth.js
  * session cookies: every row of the endpoint table for every demo user (and anonymous) in every org
  * (and one that does not exist), computed from the membership table; the concealing 404 compared
  * byte for byte; the active org from the route segment only; 200 interleaved requests of one

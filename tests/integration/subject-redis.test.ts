@@ -7,8 +7,10 @@
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { redisMembershipStore, type RedisScriptClient } from "@/lib/authz";
+import { MEMBERSHIP_SCRIPTS } from "@/lib/authz/subject/redis";
 import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/authz-redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
+import { expectConfigError } from "../support/config-error";
 
 const { skip } = requireRedisServer();
 
@@ -96,6 +98,17 @@ describe.skipIf(skip)("redisMembershipStore (real redis-server)", () => {
     await expect(store.load("u-s")).rejects.toThrow();
   });
 
+  test("Redis caches each script under the store's constant SHA-1", async () => {
+    await raw.scriptFlush();
+    const store = redisMembershipStore({ client, prefix: prefix(), seed });
+    await store.load("u-a");
+    await store.setMembership("globex", "u-a", "member");
+    const { READ_SEEDED, SEED, SET, REMOVE } = MEMBERSHIP_SCRIPTS;
+    expect(await raw.scriptExists([READ_SEEDED.sha1, SEED.sha1, SET.sha1, REMOVE.sha1])).toEqual([
+      1, 1, 1, 0,
+    ]);
+  });
+
   test("NOSCRIPT after SCRIPT FLUSH: the store sends the script again", async () => {
     const store = redisMembershipStore({ client, prefix: prefix(), seed });
     await store.load("u-a");
@@ -119,7 +132,16 @@ describe.skipIf(skip)("redisMembershipStore (real redis-server)", () => {
 
   test("checks its options at definition", () => {
     expect(() => redisMembershipStore({ client: {} as RedisScriptClient })).toThrow(TypeError);
+    expectConfigError(
+      () => redisMembershipStore({ client: {} as RedisScriptClient }),
+      "invalid_store_options",
+    );
     expect(() => redisMembershipStore({ client, prefix: "" })).toThrow(TypeError);
+    expectConfigError(() => redisMembershipStore({ client, prefix: "" }), "invalid_store_options");
     expect(() => redisMembershipStore({ client, timeoutMs: 0 })).toThrow(TypeError);
+    expectConfigError(
+      () => redisMembershipStore({ client, timeoutMs: 0 }),
+      "invalid_store_options",
+    );
   });
 });

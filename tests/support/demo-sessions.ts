@@ -1,5 +1,5 @@
 /**
- * The demo users' session claims (DESIGN 1.1, and dave of 1.4) as the demo's Auth.js `jwt` callback writes them,
+ * The demo users' session claims (the README's demo users, and dave of "Organizations") as the demo's Auth.js `jwt` callback writes them,
  * and a tampered copy of a cookie: shared by the suites that sign their own sessions.
  */
 export const DEMO_CLAIMS = {

@@ -9,6 +9,7 @@ import {
   withShadow,
 } from "@/lib/authz/decision-log/shadow";
 import type { Subject } from "@/lib/authz/types";
+import { expectConfigError } from "../support/config-error";
 
 const declaration = {
   roles: { member: { permissions: ["reports:export"] }, admin: { inherits: ["member"] } },
@@ -41,7 +42,17 @@ describe("withShadow", () => {
   it("refuses a candidate from another declaration or with the same name", () => {
     const other = defineAccess({ roles: { member: {} } }).policy({ name: "x" });
     expect(() => withShadow(enforced, other as never)).toThrow(TypeError);
+    expect(
+      expectConfigError(() => withShadow(enforced, other as never), "invalid_shadow_policy")
+        .message,
+    ).toBe(
+      'Invalid withShadow(export): the candidate "x" must come from the same access declaration',
+    );
     expect(() => withShadow(enforced, access.policy({ name: "export" }))).toThrow(TypeError);
+    expectConfigError(
+      () => withShadow(enforced, access.policy({ name: "export" })),
+      "invalid_shadow_policy",
+    );
   });
 });
 

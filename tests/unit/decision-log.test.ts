@@ -11,6 +11,7 @@ import {
 } from "@/lib/authz/decision-log";
 import { deny } from "@/lib/authz/decision";
 import { logAddress, logPath } from "@/lib/authz/decision-log/redact";
+import { expectConfigError } from "../support/config-error";
 
 const SECRET = "decision-log-test-secret-0123456789";
 
@@ -41,6 +42,7 @@ describe("memorySink", () => {
 
   it("refuses a capacity that is not a positive integer", () => {
     expect(() => memorySink({ capacity: 0 })).toThrow(TypeError);
+    expectConfigError(() => memorySink({ capacity: 0 }), "invalid_decision_log_options");
   });
 });
 
@@ -182,8 +184,20 @@ describe("createDecisionLog: sinks that cannot hurt", () => {
 
   it("checks its options at creation", () => {
     expect(() => createDecisionLog({ queueCapacity: 0 })).toThrow(TypeError);
+    expectConfigError(
+      () => createDecisionLog({ queueCapacity: 0 }),
+      "invalid_decision_log_options",
+    );
     expect(() => createDecisionLog({ writeTimeoutMs: -1 })).toThrow(TypeError);
+    expectConfigError(
+      () => createDecisionLog({ writeTimeoutMs: -1 }),
+      "invalid_decision_log_options",
+    );
     expect(() => createDecisionLog({ sinks: [{} as DecisionSink] })).toThrow(TypeError);
+    expectConfigError(
+      () => createDecisionLog({ sinks: [{} as DecisionSink] }),
+      "invalid_decision_log_options",
+    );
   });
 });
 

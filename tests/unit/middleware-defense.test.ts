@@ -102,7 +102,7 @@ interface Case {
   readonly headers?: Record<string, string>;
 }
 
-// Every demo endpoint (DESIGN 1.2), the path variants that still reach a handler, and methods.
+// Every demo endpoint (the README's endpoint table), the path variants that still reach a handler, and methods.
 // Mutating requests use ids that do not exist, so the matrix can run both ways on one store.
 const cases: readonly Case[] = [
   { method: "GET", url: "/api/me", route: "/api/me" },

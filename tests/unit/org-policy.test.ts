@@ -162,6 +162,23 @@ describe("memberships are parsed, never trusted", () => {
 });
 
 describe("createAuthz evaluates org rules against the store's memberships", () => {
+  it("an org rule with no account source or no org named is a 500 that reports a configuration error", async () => {
+    const heard: unknown[] = [];
+    const withoutSubjects = createAuthz({
+      session: async () => ({ sub: "u-dave" }),
+      onError: (error) => void heard.push(error),
+    });
+    const decision = await withoutSubjects.check(orgMember, request("u-dave"), { org: "acme" });
+    expect(decision).toMatchObject({ allowed: false, status: 500, code: "authorization_error" });
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toBeInstanceOf(AuthzConfigError);
+    expect(heard[0]).toMatchObject({
+      code: "invalid_policy",
+      message:
+        'Invalid policy "org-member": it has an org rule, but the kit has no account source or the call names no org',
+    });
+  });
+
   const bodyOf = async (d: Deny) => {
     const r = denialResponse(d);
     return { status: r.status, headers: [...r.headers], body: await r.text() };

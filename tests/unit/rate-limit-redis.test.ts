@@ -12,6 +12,7 @@ import {
   redisRateLimitStore,
   type RedisLike,
 } from "@/lib/authz/rate-limit/redis";
+import { expectConfigError } from "../support/config-error";
 
 const RULE = { limit: 2, windowMs: 60_000 };
 
@@ -89,7 +90,13 @@ describe("redisRateLimitStore", () => {
   it("checks its options when it is made", () => {
     const { client } = recordingClient(async () => [1, 1]);
     expect(() => redisRateLimitStore({ client: {} as RedisLike })).toThrow(TypeError);
+    expectConfigError(
+      () => redisRateLimitStore({ client: {} as RedisLike }),
+      "invalid_store_options",
+    );
     expect(() => redisRateLimitStore({ client, prefix: "" })).toThrow(TypeError);
+    expectConfigError(() => redisRateLimitStore({ client, prefix: "" }), "invalid_store_options");
     expect(() => redisRateLimitStore({ client, timeoutMs: 0 })).toThrow(TypeError);
+    expectConfigError(() => redisRateLimitStore({ client, timeoutMs: 0 }), "invalid_store_options");
   });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { subjectFreshness, type AccountRecord, type AccountSource } from "@/lib/authz";
+import { expectConfigError } from "../support/config-error";
 
 /** A source whose answers the test controls, counting every load. */
 function controlled() {
@@ -135,8 +136,18 @@ describe("subjectFreshness", () => {
   it("checks its options once, at definition", () => {
     const source = controlled().source;
     expect(() => subjectFreshness({ source, maxAgeMs: 5_001 })).toThrow(TypeError);
+    expectConfigError(
+      () => subjectFreshness({ source, maxAgeMs: 5_001 }),
+      "invalid_subject_options",
+    );
     expect(() => subjectFreshness({ source, maxAgeMs: -1 })).toThrow(TypeError);
+    expectConfigError(() => subjectFreshness({ source, maxAgeMs: -1 }), "invalid_subject_options");
     expect(() => subjectFreshness({ source, maxEntries: 0 })).toThrow(TypeError);
+    expectConfigError(() => subjectFreshness({ source, maxEntries: 0 }), "invalid_subject_options");
     expect(() => subjectFreshness({ source: {} as AccountSource })).toThrow(TypeError);
+    expectConfigError(
+      () => subjectFreshness({ source: {} as AccountSource }),
+      "invalid_subject_options",
+    );
   });
 });

@@ -1,24 +1,11 @@
 import type { DecisionEvent } from "./event";
 
 /**
- * The OpenTelemetry span attributes of a decision, all under `authz.*`. Values are strings and
- * numbers only (what every exporter accepts); absent fields are left out, not set to empty.
- *
- * | attribute | value |
- * |---|---|
- * | `authz.layer` | `middleware`, `route`, `page`, `action` |
- * | `authz.policy` | the policy's name |
- * | `authz.outcome` | `allow` or `deny` |
- * | `authz.status` | the refusal's HTTP status, 200 on allow |
- * | `authz.code` / `authz.rule` | the refusal's code and rule (deny only) |
- * | `authz.subject` | the subject's id (absent when anonymous) |
- * | `authz.org` | the organization decided on, when there is one |
- * | `authz.request_id` | the `X-Request-Id` of the response |
- * | `authz.duration_ms` | time spent deciding |
- * | `authz.shadow.policy` / `.outcome` / `.status` / `.code` | a disagreeing shadow's verdict |
+ * The OpenTelemetry span attributes of a decision, all under `authz.*`, strings and numbers only.
  *
  * @example
  * span.setAttributes(decisionSpanAttributes(event));
+ * @see docs/decision-log.md#opentelemetry-attributes
  */
 export function decisionSpanAttributes(event: DecisionEvent): Record<string, string | number> {
   const a: Record<string, string | number> = {

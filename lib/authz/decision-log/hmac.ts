@@ -7,10 +7,10 @@ function base64url(bytes: ArrayBuffer): string {
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Tags text and checks tags; every tag is null / every check false while no secret is set. */
+/** Tags text and tells valid tags; every tag is null / no tag valid while no secret is set. */
 export interface HmacTagger {
   tag(text: string): Promise<string | null>;
-  check(text: string, tag: string): Promise<boolean>;
+  isValidTag(text: string, tag: string): Promise<boolean>;
 }
 
 /**
@@ -44,7 +44,7 @@ export function hmacTagger(secret: () => string | undefined, label: string): Hma
   };
   return {
     tag,
-    async check(text, given) {
+    async isValidTag(text, given) {
       const expected = await tag(text);
       if (expected === null || expected.length !== given.length) return false;
       let diff = 0;

@@ -3,6 +3,7 @@
  * path, records it on the active trace span, and keeps the request's id. Edge-safe.
  */
 import type { Deny } from "../decision";
+import { AuthzConfigError } from "../errors";
 import type { ProxyTrust } from "../ip/client";
 import type { DecisionEvent, DecisionLayer, ShadowOutcome } from "./event";
 import { hmacTagger } from "./hmac";
@@ -113,12 +114,24 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
   const capacity = options.queueCapacity ?? 1000;
   const timeoutMs = options.writeTimeoutMs ?? 1000;
   if (!Number.isSafeInteger(capacity) || capacity < 1)
-    throw new TypeError(`Invalid queueCapacity: expected an integer ≥ 1, got ${capacity}`);
+    throw new AuthzConfigError(
+      "invalid_decision_log_options",
+      "queueCapacity",
+      `expected an integer ≥ 1, got ${capacity}`,
+    );
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new TypeError(`Invalid writeTimeoutMs: expected a positive number, got ${timeoutMs}`);
+    throw new AuthzConfigError(
+      "invalid_decision_log_options",
+      "writeTimeoutMs",
+      `expected a positive number, got ${timeoutMs}`,
+    );
   for (const sink of sinks)
     if (typeof sink?.write !== "function")
-      throw new TypeError("Invalid decision sink: expected an object with write(event)");
+      throw new AuthzConfigError(
+        "invalid_decision_log_options",
+        "decision sink",
+        "expected an object with write(event)",
+      );
   const addresses = options.addresses ?? "truncate";
   const trustIncoming = (options.proxyTrust?.kind ?? "none") !== "none";
   const tagger = hmacTagger(options.secret ?? (() => undefined), "request id");

@@ -3,6 +3,7 @@
  * `capacity` it drops the event and counts it. A write that throws, rejects or outlasts
  * `timeoutMs` is reported and the queue moves on, so one bad sink costs bounded memory and time.
  */
+import { withDeadline } from "../deadline";
 export interface DeliveryQueue<T> {
   push(item: T): void;
   /** Resolves once everything queued so far was delivered or given up on (tests, shutdown). */
@@ -57,17 +58,13 @@ export function deliveryQueue<T>(
       }
       if (!result || typeof (result as PromiseLike<unknown>).then !== "function") continue;
       inFlight = true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`decision sink write timed out after ${options.timeoutMs} ms`)),
-          options.timeoutMs,
-        );
-      });
-      Promise.race([result, timeout])
+      withDeadline(
+        result,
+        options.timeoutMs,
+        `decision sink write timed out after ${options.timeoutMs} ms`,
+      )
         .catch((error: unknown) => fail({ error }))
         .finally(() => {
-          clearTimeout(timer);
           inFlight = false;
           pump();
         });

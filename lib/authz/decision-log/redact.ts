@@ -1,13 +1,12 @@
 import { parseIp } from "../ip/address";
 
 /**
- * What the log keeps of a client address: its /24 (IPv4) or /48 (IPv6) network, enough to see a
- * pattern (one network hammering an endpoint) without identifying a person; `full` keeps it whole,
- * for apps that state why they need it. Anything unparsable is dropped.
+ * What the log keeps of a client address: its /24 or /48 network (`full`: the whole address), or
+ * null when it does not parse.
  *
  * @example
  * logAddress("203.0.113.77", "truncate"); // "203.0.113.0/24"
- * logAddress("2001:db8:abcd:12::1", "truncate"); // "2001:db8:abcd::/48"
+ * @see docs/decision-log.md#addresses-in-the-log
  */
 export function logAddress(ip: string | null, mode: "truncate" | "full"): string | undefined {
   if (ip === null) return undefined;

@@ -37,5 +37,5 @@ export async function verifyForwardedId(
   if (dot <= 0) return null;
   const id = forwarded.slice(0, dot);
   if (!ID_SHAPE.test(id)) return null;
-  return (await tagger.check(id, forwarded.slice(dot + 1))) ? id : null;
+  return (await tagger.isValidTag(id, forwarded.slice(dot + 1))) ? id : null;
 }

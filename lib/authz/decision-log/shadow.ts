@@ -1,39 +1,41 @@
 /**
  * Shadow mode: a policy may carry a candidate that is evaluated beside it on the same facts and
- * never enforced. The decision log records the candidate's verdict where the two disagree, so a
- * rule change can be read against real traffic before it is switched on.
+ * never enforced, so a rule change can be read against real traffic before it is switched on.
  */
 import type { Deny } from "../decision";
+import { AuthzConfigError } from "../errors";
 import type { AccessDeclaration, Policy, PolicyRules, Subject } from "../types";
 import type { ShadowOutcome } from "./event";
 
 const shadows = new WeakMap<object, object>();
 
 /**
- * Returns `policy` carrying `candidate` as its shadow. Enforcement stays exactly the policy's;
- * the candidate only shows up in decision events (`shadow`) where it would have decided otherwise.
- *
- * The candidate sees the facts the enforced check gathered: the client address, the subject and,
- * in route handlers, the loaded resource. It never counts toward a rate limit, never loads or
- * validates anything itself, and shares every refusal that is not a policy rule's (an unreadable
- * session, invalid input, a rate limit, a missing resource, an error).
+ * Returns `policy` carrying `candidate` as its shadow: enforced exactly as before, with the
+ * candidate's verdict in decision events wherever the two disagree.
  *
  * @example
  * const exportReports = withShadow(
  *   access.policy({ name: "export-reports", feature: "export" }),
  *   access.policy({ name: "export-reports-free", permission: "reports:export" }),
  * );
+ * @see docs/decision-log.md#shadow-mode
  */
 export function withShadow<D extends AccessDeclaration, const R extends PolicyRules<D>>(
   policy: Policy<D, R>,
   candidate: Policy<D>,
 ): Policy<D, R> {
   if (candidate.access !== policy.access)
-    throw new TypeError(
-      `withShadow(${policy.name}): the candidate "${candidate.name}" must come from the same access declaration`,
+    throw new AuthzConfigError(
+      "invalid_shadow_policy",
+      `withShadow(${policy.name})`,
+      `the candidate "${candidate.name}" must come from the same access declaration`,
     );
   if (candidate.name === policy.name)
-    throw new TypeError(`withShadow(${policy.name}): the candidate needs a name of its own`);
+    throw new AuthzConfigError(
+      "invalid_shadow_policy",
+      `withShadow(${policy.name})`,
+      "the candidate needs a name of its own",
+    );
   const shadowed: Policy<D, R> = { ...policy };
   shadows.set(shadowed, candidate);
   return shadowed;

@@ -1,19 +1,9 @@
 /**
- * IP address text, parsed strictly into a branded value. Edge-safe: Web APIs only, no dependencies
- * (the middleware bundle has a size budget). The parser is proved against ipaddr.js in
- * tests/unit/ip-address.test.ts.
+ * IP address text, parsed strictly into a branded value: an address that does not parse never
+ * matches, so a lenient parser would only widen what a forged header can express. Edge-safe, no
+ * dependencies; proved against ipaddr.js in tests/unit/ip-address.test.ts.
  *
- * Parsing rules (strict on purpose: an address that does not parse never matches, so a lenient
- * parser would only widen what a forged header can express):
- * - IPv4: dotted quad only, decimal, no leading zeros (`010.0.0.1` is octal to some parsers and
- *   decimal to others), no shorthand (`1.2.3`, `0x7f.1`, `2130706433`).
- * - IPv6: every RFC 4291 text form (`::`, `1::`, embedded dotted quad tail), hex case-insensitive.
- * - IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) is returned as the IPv4 address, so one
- *   client has one spelling (allow lists, rate-limit keys). The deprecated IPv4-compatible form
- *   `::1.2.3.4` stays IPv6 (`::102:304`), as RFC 4291 defines it (ipaddr.js maps it; we do not).
- * - Zone ids (`fe80::1%eth0`) are rejected: they name an interface of the host that wrote them and
- *   mean nothing in a forwarded header; a refused address fails closed.
- * - `parseIp` takes no ports or brackets (see `client.ts` for forwarded entries, which may).
+ * @see docs/addresses.md#parsing
  */
 
 declare const parsedIpBrand: unique symbol;

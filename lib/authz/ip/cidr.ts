@@ -15,20 +15,13 @@ import {
 } from "./address";
 
 /**
- * Builds a matcher for a CIDR list; every entry is checked now, so a typo fails at start-up.
+ * Builds a matcher for a non-empty CIDR list; every entry is checked now, so a typo fails at start-up.
  *
- * Entries are `a.b.c.d/n` (n 0–32), `v6/n` (n 0–128) or a bare address (/32, /128). Host bits must
- * be zero (`10.0.0.1/8` throws: it is more often a typo than a network). IPv4-mapped ranges
- * (`::ffff:10.0.0.0/104`) match the IPv4 addresses they contain, and an IPv6 range that covers all of
- * `::ffff:0:0/96` (`::/0`) also matches every IPv4 address. An address that does not parse never
- * matches.
- *
- * @param cidrs Non-empty list of CIDR strings.
- * @throws TypeError `Invalid CIDR: "<entry>"` for a malformed entry; for an empty list.
  * @example
  * const isOps = ipMatcher(["10.0.0.0/8", "2001:db8::/32", "203.0.113.7"]);
  * isOps("10.1.2.3"); // true
  * isOps(null); // false
+ * @see docs/addresses.md#cidr-lists
  */
 export function ipMatcher(
   cidrs: readonly string[],

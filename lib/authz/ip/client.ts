@@ -65,33 +65,13 @@ function forwardedList(value: string | null): string[] {
 }
 
 /**
- * Returns a function that finds the client address of a request under `trust`, or null if unknown.
+ * Returns a function that finds the client address of a request under `trust` (canonical text),
+ * or null when it cannot be known.
  *
- * The result is canonical text (`parseIp(x).address`: mapped IPv6 as IPv4, RFC 5952 IPv6), so a
- * client cannot mint rate-limit keys by respelling its address. Rules:
- * - `none` → always null. `next start` passes a client-sent `X-Forwarded-For` through untouched and
- *   route handlers see no socket address, so nothing in the request is known to be true.
- * - `vercel` → `x-vercel-forwarded-for` (Vercel's own header: "identical to x-forwarded-for", which
- *   "could be overwritten if you're using a proxy on top of Vercel"), else the leftmost
- *   `x-forwarded-for` entry (Vercel overwrites that header "to prevent IP spoofing"). A present but
- *   malformed `x-vercel-forwarded-for` gives null, not a fallback. `x-real-ip` is not read. Only use
- *   this on Vercel: elsewhere these headers are client-controlled.
- * - `hops: N` → the Nth entry from the right of all `X-Forwarded-For` lines joined; fewer → null.
- * - `cidrs` → walk `X-Forwarded-For` from the right, skipping entries inside `proxies`; the first
- *   entry outside is the client. All entries trusted → null: a client inside the proxy ranges cannot
- *   be told from a proxy, and treating a proxy's address as the client would hand it whatever an
- *   allow list grants; list only the proxies' own addresses.
- * - An entry that does not parse where the client should be → null (entries may be `v4:port`,
- *   `[v6]`, `[v6]:port`). Entries left of the client position are never read, so spoofed leftmost
- *   entries change nothing. The RFC 7239 `Forwarded` header is not read.
- *
- * `hops` and `cidrs` assume the app is reachable only through those proxies (firewall the port):
- * without a socket address a direct client can write any `X-Forwarded-For` it likes.
- *
- * @throws TypeError at creation for an invalid trust (hops not a positive integer, bad CIDR).
  * @example
  * const clientIp = clientIpFrom({ kind: "hops", hops: 1 });
  * clientIp(new Request("https://x.test", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.9" } })); // "203.0.113.9"
+ * @see docs/addresses.md#trust-models
  */
 export function clientIpFrom(trust: ProxyTrust): (request: HasHeaders) => string | null {
   const text = (ip: ParsedIp | null) => (ip === null ? null : ip.address);
@@ -152,21 +132,12 @@ export interface ProxyTrustFromEnvOptions {
 const loggedTrust = new Set<string>();
 
 /**
- * Reads the trust model from the environment: Vercel's deployment variables, `TRUSTED_PROXY_HOPS`
- * or `TRUSTED_PROXY_CIDRS`, and logs the model it chose once at start-up.
- *
- * The Vercel model needs more than `VERCEL=1`: `vercel env pull` writes `VERCEL="1"` (with
- * `VERCEL_ENV="development"`) into `.env.local`, and a file on a laptop or another host must not
- * switch on trust in client-sent forwarding headers. It is chosen only when `VERCEL=1`,
- * `VERCEL_ENV` is `production` or `preview`, and `VERCEL_URL` (the deployment's own host, empty
- * in a pulled file) is set: what a Vercel deployment sets at runtime. `VERCEL=1` without them is
- * ignored, and the log says so.
- *
- * Nothing set → `none`. Two models set, or an invalid value → TypeError naming the variable, so a
- * misconfigured deployment fails at start-up instead of trusting the wrong header.
+ * Reads the trust model from the environment (Vercel's deployment variables, `TRUSTED_PROXY_HOPS`
+ * or `TRUSTED_PROXY_CIDRS`) and logs the one it chose once; a pulled `VERCEL=1` alone trusts nothing.
  *
  * @example
  * const clientIp = clientIpFrom(proxyTrustFromEnv(process.env));
+ * @see docs/addresses.md#trust-from-the-environment
  */
 export function proxyTrustFromEnv(
   env: Readonly<Record<string, string | undefined>>,

@@ -20,10 +20,7 @@ const joinOr = (items: readonly string[]): string =>
 
 /**
  * Checks an org rule against the declaration's org roles and compiles it; `invalid` throws the
- * policy's definition error.
- *
- * @example
- * const rule = compileOrgRule(orgRoles, { segment: "org", role: "admin" }, (m) => { throw new TypeError(m); });
+ * policy's definition error (an `AuthzConfigError` naming the policy).
  */
 export function compileOrgRule<Role extends string, Permission extends string>(
   orgRoles: OrgRoles<Role, Permission>,

@@ -1,19 +1,8 @@
 /**
- * In-memory rate-limit store: the kit's embedded default (one process, Edge-safe, no dependencies).
+ * In-memory rate-limit store: the kit's embedded default (one process, Edge-safe, no dependencies),
+ * counting epoch-aligned fixed windows, so up to 2 × limit can pass across a window boundary.
  *
- * Algorithm: FIXED WINDOW aligned to the epoch. A window starts at floor(now / windowMs) * windowMs
- * and resets at start + windowMs, so counts are exact, `reset` is an exact time for `Retry-After`,
- * and the Redis store does the same thing in one atomic command. Its known cost: a client can spend
- * its limit at the end of one window and again at the start of the next, i.e. up to 2 × limit within
- * a span shorter than one window (tests/unit/rate-limit-memory.test.ts shows it). Sliding windows
- * avoid that at the price of approximate counts or one entry per hit; size `limit` with 2 × in mind.
- *
- * Per process only: with several instances (serverless, Edge regions) each counts alone, so the
- * effective limit is limit × instances. Use the Redis store (./redis.ts) or an
- * Upstash limiter (./upstash.ts) when that matters.
- *
- * One rule per key: a key keeps counting in its current window until that window ends, whatever rule
- * a later call passes. Namespace keys by policy (`export:user-1`), as the kit does.
+ * @see docs/rate-limits.md#fixed-windows
  */
 import { AuthzConfigError } from "../errors";
 import type { RateLimitResult, RateLimitRule, RateLimitStore } from "./store";
@@ -46,14 +35,9 @@ const SWEEP_PER_CALL = 8;
 /**
  * Creates an in-memory fixed-window rate-limit store; exact under concurrency, bounded in memory.
  *
- * `consume` does all its work synchronously before returning its promise, so on one JS thread N
- * concurrent calls against limit L allow exactly L. An invalid rule rejects with a TypeError.
- *
- * @param options `maxKeys` (10_000), `now` (Date.now).
  * @example
  * const store = memoryRateLimitStore({ maxKeys: 50_000 });
- * const r = await store.consume("export:user-1", { limit: 5, windowMs: 60_000 });
- * if (!r.success) console.log(`retry in ${Math.ceil((r.reset - Date.now()) / 1000)} s`);
+ * @see docs/rate-limits.md#memory-store
  */
 export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore {
   const maxKeys = options.maxKeys ?? 10_000;
@@ -171,13 +155,8 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
 }
 
 /**
- * Throws a TypeError unless `key` is a non-empty string and `rule` two positive safe integers.
- *
- * Shared by the stores: a bad rule is a programming error, and throwing (→ 503) beats guessing.
- *
- * @example
- * assertRateLimitRule("export:user-1", { limit: 5, windowMs: 60_000 }); // ok
- * assertRateLimitRule("export:user-1", { limit: 0, windowMs: 60_000 }); // TypeError
+ * Throws an AuthzConfigError unless `key` is a non-empty string and `rule` two positive safe
+ * integers: a bad rule is a programming error, and throwing (so 503) beats guessing.
  */
 export function assertRateLimitRule(key: string, rule: RateLimitRule): void {
   if (typeof key !== "string" || key === "")

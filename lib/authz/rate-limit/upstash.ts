@@ -1,9 +1,8 @@
 /**
- * Adapter from an `@upstash/ratelimit` limiter (or anything of its shape) to the kit's store.
+ * Adapter from an `@upstash/ratelimit` limiter (or anything of its shape) to the kit's store,
+ * with no dependency on @upstash. The limiter's own limit and window apply: build one per policy.
  *
- * Structural only: no dependency on @upstash. The limiter's OWN configured limit and window apply;
- * the `rule` passed to `consume` is ignored (an Upstash limiter fixes its algorithm and window at
- * construction). Build one limiter per policy so the two agree.
+ * @see docs/rate-limits.md#upstash
  */
 import { AuthzConfigError } from "../errors";
 import type { RateLimitResult, RateLimitStore } from "./store";
@@ -25,19 +24,13 @@ export interface UpstashLikeLimiter {
 }
 
 /**
- * Wraps an Upstash-style limiter as a `RateLimitStore` (fail closed on timeouts and odd results).
- *
- * Upstash's `timeout` option resolves `{ success: true, reason: "timeout" }` when Redis is slow:
- * that is fail-open, so this adapter rejects instead and the kit answers 503. A result whose fields
- * are not finite numbers also rejects. `pending` is caught so it never becomes an unhandled rejection;
- * on Vercel Edge pass it to `waitUntil` yourself if you need analytics to finish.
+ * Wraps an Upstash-style limiter as a `RateLimitStore` that fails closed on timeouts and odd results.
  *
  * @example
- * import { Ratelimit } from "@upstash/ratelimit";
- * import { Redis } from "@upstash/redis";
  * const store = upstashRateLimitStore(
  *   new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.fixedWindow(5, "60 s"), prefix: "export" }),
  * );
+ * @see docs/rate-limits.md#upstash
  */
 export function upstashRateLimitStore(limiter: UpstashLikeLimiter): RateLimitStore {
   if (typeof limiter?.limit !== "function") {

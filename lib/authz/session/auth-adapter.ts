@@ -1,10 +1,8 @@
 /**
- * Node runtime only. Adapts Auth.js's own `auth()` into a SessionSource for apps whose sessions
- * live in a database (`session: { strategy: "database" }`), where the cookie is an opaque id and
- * only Auth.js, through its adapter, can resolve it. `auth()` reads the request through Next's
- * `headers()`, so it works in route handlers, server components and server actions, not in Edge
- * middleware (database adapters need Node) nor outside a Next request (tests included).
- * For JWT sessions prefer `authJsSession`: it needs no request scope and costs far less.
+ * Node runtime only. Adapts Auth.js's own `auth()` into a SessionSource, for database sessions
+ * that only Auth.js's adapter can resolve. For JWT sessions prefer `authJsSession`.
+ *
+ * @see docs/sessions.md#database-sessions
  */
 import { AuthzConfigError } from "../errors";
 import type { SessionClaims, SessionSource } from "./source";
@@ -23,14 +21,12 @@ export interface AuthSessionLike {
 export type AuthFunction = () => Promise<AuthSessionLike | null | undefined>;
 
 /**
- * A {@link SessionSource} over Auth.js's `auth()`: yields the session's user with `sub` set to its
- * id, or `null` when there is no session or the user has no id (without an id nothing can be
- * owned, so such a session is not treated as signed in). A throwing `auth()` propagates, which the
- * kit turns into a refusal.
+ * A {@link SessionSource} over Auth.js's `auth()`: the session's user with `sub` set to its id.
  *
  * @example
  * import { auth } from "@/lib/auth";
  * export const session = sessionFromAuth(auth);
+ * @see docs/sessions.md#database-sessions
  */
 export function sessionFromAuth(auth: AuthFunction): SessionSource {
   if (typeof auth !== "function")

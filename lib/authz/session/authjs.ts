@@ -22,19 +22,12 @@ export type AuthJsSessionOptions = JwtSessionOptions;
 export const AUTHJS_COOKIE_NAME = "authjs.session-token";
 
 /**
- * A {@link SessionSource} for Auth.js v5 JWT sessions: the session cookie (chunked or not) is
- * decrypted (`dir` + `A256CBC-HS512`; `A256GCM` too, as Auth.js's `decode` accepts it) with the key
- * Auth.js derives from the secret and the cookie name, and its claims are returned.
- * Accepts what `decode` from `next-auth/jwt` accepts, minus some malformed inputs it tolerates.
+ * A {@link SessionSource} for Auth.js v5 JWT session cookies, read without importing Auth.js.
  *
- * @param options.secret `AUTH_SECRET`, a rotation list (first = current), or a function read per request
- * @param options.cookieName @default "__Secure-authjs.session-token" on HTTPS, else "authjs.session-token"
- * @param options.clockToleranceSec @default 15
- * @param options.maxTokenBytes @default 16384
- * @param options.cache @default { max: 1000 }
  * @example
  * export const session = authJsSession({ secret: () => process.env.AUTH_SECRET });
  * const claims = await session(request); // { sub, email, role, ... } or null
+ * @see docs/sessions.md#authjs-v5-cookies
  */
 export function authJsSession(options: AuthJsSessionOptions): SessionSource {
   return createJwtCookieSource(options, {

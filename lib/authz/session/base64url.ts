@@ -3,8 +3,11 @@
  * accepted spelling, so a token cannot be respelt into another cache key or a different parse.
  */
 
+// One past the last ASCII code: the alphabet is ASCII, so anything from here up is refused.
+const ASCII_END = 0x80;
+
 const B64URL_VALUES = (() => {
-  const table = new Int8Array(128).fill(-1);
+  const table = new Int8Array(ASCII_END).fill(-1);
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
   return table;
@@ -27,7 +30,7 @@ export function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> | null {
   let o = 0;
   for (let i = 0; i < length; i++) {
     const code = input.charCodeAt(i);
-    const value = code < 128 ? (B64URL_VALUES[code] ?? -1) : -1;
+    const value = code < ASCII_END ? (B64URL_VALUES[code] ?? -1) : -1;
     if (value < 0) return null;
     buffer = ((buffer << 6) | value) & 0xffffff;
     bits += 6;

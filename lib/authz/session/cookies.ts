@@ -3,13 +3,17 @@
  * session readers stay edge-safe and small.
  */
 
+const SPACE = 0x20;
+const TAB = 0x09;
+
+// Optional whitespace around cookie names and values (RFC 6265 OWS): spaces and tabs only.
+const isBlank = (code: number): boolean => code === SPACE || code === TAB;
+
 function trimSpaces(value: string): string {
   let start = 0;
   let end = value.length;
-  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09))
-    start++;
-  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09))
-    end--;
+  while (start < end && isBlank(value.charCodeAt(start))) start++;
+  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
@@ -49,16 +53,12 @@ export function parseCookieHeader(header: string | null | undefined): Map<string
 const CHUNK_INDEX = /^(?:0|[1-9][0-9]{0,3})$/;
 
 /**
- * Reads a possibly chunked cookie (`name`, or `name.0`, `name.1`, ...) as Auth.js writes it.
- * Returns the whole value, or `null` when it is absent, its chunks are not contiguous from `.0`,
- * or the joined value would exceed `maxLength` (checked while joining, so a flood of chunks costs
- * nothing). When both forms are present, the un-chunked cookie is used.
+ * Reads a possibly chunked cookie (`name`, or `name.0`, `name.1`, ...) as Auth.js writes it; null
+ * when absent, not contiguous from `.0`, or longer than `maxLength` characters.
  *
- * @param header the request's `Cookie` header
- * @param name the cookie name, e.g. `authjs.session-token`
- * @param maxLength the largest value accepted, in characters @default Infinity
  * @example
  * readChunkedCookie("authjs.session-token.1=def; authjs.session-token.0=abc", "authjs.session-token"); // "abcdef"
+ * @see docs/sessions.md#chunked-cookies
  */
 export function readChunkedCookie(
   header: string | null | undefined,

@@ -182,14 +182,12 @@ async function decryptContent(
 }
 
 /**
- * Checks `exp`, `nbf` and `iat` exactly the way jose does for Auth.js and NextAuth v4
- * (`exp <= now - tolerance` and `nbf > now + tolerance` fail; each must be a number when present).
- * An `iat` in the future is accepted, as both libraries accept it (jose compares `iat` only under
- * `maxTokenAge`, which neither passes): refusing it would sign a user out of the kit while Auth.js
- * still reads the session, whenever the issuing server's clock runs ahead. `exp` bounds the token.
+ * Whether `exp`, `nbf` and `iat` pass, exactly as jose checks them for Auth.js and NextAuth v4 (a
+ * future `iat` included, as both accept it).
  *
  * @example
  * isCurrentToken({ exp: 2_000_000_000 }, 1_700_000_000, 15); // true
+ * @see docs/sessions.md#token-lifetime-and-clock-skew
  */
 export function isCurrentToken(
   claims: Readonly<Record<string, unknown>>,

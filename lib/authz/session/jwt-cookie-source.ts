@@ -101,7 +101,7 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Builds a {@link SessionSource} for a JWE session cookie, validating `options` now (a
- * misconfiguration is a TypeError at startup, not a denied request later).
+ * misconfiguration is an AuthzConfigError at startup, not a denied request later).
  *
  * @example
  * const source = createJwtCookieSource(options, authJsFlavour);

@@ -20,17 +20,11 @@ export type NextAuthV4SessionOptions = JwtSessionOptions;
 export const NEXTAUTH_V4_COOKIE_NAME = "next-auth.session-token";
 
 /**
- * A {@link SessionSource} for NextAuth v4 JWT sessions (`dir` + `A256GCM`, key from HKDF-SHA-256
- * over the secret with an empty salt, whatever the cookie is called).
- * A secret list is tried in order: v4 itself takes one secret, so rotation is this reader's addition.
+ * A {@link SessionSource} for NextAuth v4 JWT session cookies (rotation lists included).
  *
- * @param options.secret `NEXTAUTH_SECRET`, a rotation list, or a function read per request
- * @param options.cookieName @default "__Secure-next-auth.session-token" on HTTPS, else "next-auth.session-token"
- * @param options.clockToleranceSec @default 15
- * @param options.maxTokenBytes @default 16384
- * @param options.cache @default { max: 1000 }
  * @example
  * export const session = nextAuthV4Session({ secret: () => process.env.NEXTAUTH_SECRET });
+ * @see docs/sessions.md#nextauth-v4-cookies
  */
 export function nextAuthV4Session(options: NextAuthV4SessionOptions): SessionSource {
   return createJwtCookieSource(options, {

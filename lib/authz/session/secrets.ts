@@ -1,13 +1,8 @@
 /**
  * The Auth.js secrets of an environment, read exactly as Auth.js reads them, so the kit and
- * Auth.js never disagree about a session (one helper for both: pass its result to `NextAuth({
- * secret })` and to the kit's session source).
+ * Auth.js never disagree about a session.
  *
- * Auth.js's own convention (`@auth/core`, `setEnvDefaults`): `AUTH_SECRET` plus `AUTH_SECRET_1`,
- * `AUTH_SECRET_2`, `AUTH_SECRET_3`, each put in front of the list, so the highest number is the
- * current secret (it encrypts new sessions) and the others still decrypt older ones. Values are
- * used byte for byte, as Auth.js does: no trimming, no comma lists (a trailing newline is part of
- * the secret for both readers alike). Empty values are skipped.
+ * @see docs/sessions.md#secrets-and-rotation
  */
 
 /**

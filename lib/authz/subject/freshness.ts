@@ -1,16 +1,11 @@
 /**
- * Subject freshness: one mechanism for every policy. A session cookie lives for days; the account
- * behind it (does it still exist, which orgs, which org role) is read from an `AccountSource` and
- * cached briefly in this process.
+ * Subject freshness: the account behind a days-long session (does it exist, which orgs, which org
+ * role) is read from an `AccountSource` and cached in this process for at most `maxAgeMs`.
  *
- * The bound, for a cache of `maxAgeMs` (default 2 000 ms):
- * - a change made through this process (after `invalidate`) shows on its next request;
- * - a change made anywhere else shows on this process within `maxAgeMs` plus one source read
- *   (2.2 s with the defaults and the Redis store's 200 ms deadline), because an entry is never
- *   served past its age and a read that started before an `invalidate` is never cached.
- * Failures are not cached: a source that is down is asked again on the next request.
+ * @see docs/organizations.md#subject-freshness
  */
 import type { AccountRecord, AccountSource } from "./source";
+import { AuthzConfigError } from "../errors";
 
 /** Options of `subjectFreshness`. */
 export interface SubjectFreshnessOptions {
@@ -55,11 +50,23 @@ export function subjectFreshness(options: SubjectFreshnessOptions): SubjectFresh
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   if (typeof source?.load !== "function")
-    throw new TypeError("Invalid subjectFreshness: source.load(userId) must be a function");
+    throw new AuthzConfigError(
+      "invalid_subject_options",
+      "subjectFreshness",
+      "source.load(userId) must be a function",
+    );
   if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0 || maxAgeMs > 5_000)
-    throw new TypeError(`Invalid subjectFreshness: maxAgeMs must be 0-5000, got ${maxAgeMs}`);
+    throw new AuthzConfigError(
+      "invalid_subject_options",
+      "subjectFreshness",
+      `maxAgeMs must be 0-5000, got ${maxAgeMs}`,
+    );
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
-    throw new TypeError(`Invalid subjectFreshness: maxEntries must be ≥ 1, got ${maxEntries}`);
+    throw new AuthzConfigError(
+      "invalid_subject_options",
+      "subjectFreshness",
+      `maxEntries must be ≥ 1, got ${maxEntries}`,
+    );
 
   const cache = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<AccountRecord | null>>();

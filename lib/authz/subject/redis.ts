@@ -1,23 +1,18 @@
 /**
- * A Redis membership store shared by every instance: the same Redis as the rate limits. It depends
- * on two script calls only (`evalSha`, `eval`, node-redis's shape), so any client fits through a
- * small adapter, and every operation is one atomic script: one round trip, no torn state.
+ * A Redis membership store shared by every instance: each operation is one atomic script (one round
+ * trip, no torn state), run by its constant SHA-1 through a client's two script calls.
  *
- * Layout, under `prefix` (default "authz:subjects"):
- * - `<prefix>:user:<userId>` hash: `account` = "1" while the account exists, `org:<orgId>` = role;
- * - `<prefix>:org:<orgId>` hash: userId = role (the member list, kept in step by the scripts);
- * - `<prefix>:seeded`: set by the instance that writes the seed; reads check it in the same script,
- *   so a Redis that restarted empty is seeded again rather than read as "every account deleted".
- * The scripts build org keys from the prefix, so on Redis Cluster put a hash tag in the prefix
- * (`{authz}:subjects`) to keep every key in one slot.
+ * @see docs/organizations.md#redis-membership-store
  */
+import {
+  assertRedisStoreOptions,
+  runRedisScript,
+  type RedisScript,
+  type RedisScriptClient,
+} from "../redis-script";
 import type { AccountRecord, AccountSeed, MembershipStore, OrgMember } from "./source";
 
-/** The two script commands the store uses, in node-redis's shape (client and cluster both fit). */
-export interface RedisScriptClient {
-  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-}
+export type { RedisScriptClient } from "../redis-script";
 
 /** Options of `redisMembershipStore`. */
 export interface RedisMembershipStoreOptions {
@@ -59,32 +54,18 @@ for user, orgs in pairs(seed) do
 end
 return 1`;
 
-/** Every script the store runs, by name (exported for tests and for loading them ahead). */
-export const MEMBERSHIP_SCRIPTS = { READ, READ_SEEDED, SET, REMOVE, REMOVE_ACCOUNT, SEED } as const;
-
-async function sha1Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Redis membership store timed out after ${ms} ms`)),
-      ms,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
+/**
+ * Every script the store runs, by name, with its SHA-1: constants rather than hashed at run time,
+ * so a call needs no digest first; tests/unit/subject-redis.test.ts recomputes them.
+ */
+export const MEMBERSHIP_SCRIPTS = {
+  READ: { source: READ, sha1: "2e9dc1eee79fed50b6f3a9088fab7b81cb333123" },
+  READ_SEEDED: { source: READ_SEEDED, sha1: "bad1c89988929e3159c3a384db144b4272770640" },
+  SET: { source: SET, sha1: "e67441a3137fc765ff3174434363ef3a58060f7b" },
+  REMOVE: { source: REMOVE, sha1: "eed3009852b2b8f21895104beb827c43bc7349c0" },
+  REMOVE_ACCOUNT: { source: REMOVE_ACCOUNT, sha1: "8900357d76d6c738d3247cc12d71b0a7a2db24fb" },
+  SEED: { source: SEED, sha1: "6aef551df1e3e54550947c52fab7b71f9d4f3516" },
+} as const satisfies Record<string, RedisScript>;
 
 /** A flat HGETALL reply ([field, value, ...]) as pairs; throws on any other shape. */
 function pairs(reply: unknown): [string, string][] {
@@ -117,41 +98,25 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
   const { client } = options;
   const prefix = options.prefix ?? "authz:subjects";
   const timeoutMs = options.timeoutMs ?? 200;
-  if (typeof client?.evalSha !== "function" || typeof client.eval !== "function")
-    throw new TypeError(
-      "Invalid Redis client: expected evalSha(sha, { keys, arguments }) and eval(script, { keys, arguments })",
-    );
-  if (typeof prefix !== "string" || prefix === "")
-    throw new TypeError("Invalid prefix: expected a non-empty string");
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new TypeError(`Invalid timeoutMs: expected a positive number, got ${String(timeoutMs)}`);
+  assertRedisStoreOptions({ client, prefix, timeoutMs });
   const seedJson = options.seed === undefined ? undefined : JSON.stringify(options.seed);
 
   const userKey = (userId: string) => `${prefix}:user:${userId}`;
   const marker = `${prefix}:seeded`;
   const orgKey = (org: string) => `${prefix}:org:${org}`;
-  const shas = new Map<string, Promise<string>>();
-
-  async function run(script: string, keys: string[], args: string[] = []): Promise<unknown> {
-    let sha = shas.get(script);
-    if (sha === undefined) shas.set(script, (sha = sha1Hex(script)));
-    const call = async () => {
-      try {
-        return await client.evalSha(await sha, { keys, arguments: args });
-      } catch (error) {
-        // After a Redis restart or failover the script cache is empty: send the script once.
-        if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
-        return client.eval(script, { keys, arguments: args });
-      }
-    };
-    return withTimeout(call(), timeoutMs);
-  }
+  const deadline = { timeoutMs, name: "Redis membership store" };
+  const run = (script: RedisScript, keys: string[], args: string[] = []): Promise<unknown> =>
+    runRedisScript(client, script, keys, args, deadline);
 
   // The seed is written at most once per keyspace; until this process saw it done, every call
   // waits for it (a failed attempt is retried by the next call).
   let seeded: Promise<void> | null = seedJson === undefined ? Promise.resolve() : null;
   const ready = (): Promise<void> =>
-    (seeded ??= run(SEED, [marker], [`${prefix}:user:`, `${prefix}:org:`, seedJson!])
+    (seeded ??= run(
+      MEMBERSHIP_SCRIPTS.SEED,
+      [marker],
+      [`${prefix}:user:`, `${prefix}:org:`, seedJson!],
+    )
       .then(() => undefined)
       .catch((error: unknown) => {
         seeded = null;
@@ -161,12 +126,12 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
   /** HGETALL of `key` as pairs, in one round trip; re-seeds once if the seed is gone. */
   async function readHash(key: string): Promise<[string, string][]> {
     await ready();
-    if (seedJson === undefined) return pairs(await run(READ, [key]));
-    let reply = await run(READ_SEEDED, [key, marker]);
+    if (seedJson === undefined) return pairs(await run(MEMBERSHIP_SCRIPTS.READ, [key]));
+    let reply = await run(MEMBERSHIP_SCRIPTS.READ_SEEDED, [key, marker]);
     if (reply === null) {
       seeded = null;
       await ready();
-      reply = await run(READ_SEEDED, [key, marker]);
+      reply = await run(MEMBERSHIP_SCRIPTS.READ_SEEDED, [key, marker]);
     }
     return pairs(reply);
   }
@@ -188,15 +153,21 @@ export function redisMembershipStore(options: RedisMembershipStoreOptions): Memb
     },
     async setMembership(org, userId, role) {
       await ready();
-      return flag(await run(SET, [userKey(userId), orgKey(org)], [org, userId, role]));
+      return flag(
+        await run(MEMBERSHIP_SCRIPTS.SET, [userKey(userId), orgKey(org)], [org, userId, role]),
+      );
     },
     async removeMembership(org, userId) {
       await ready();
-      return flag(await run(REMOVE, [userKey(userId), orgKey(org)], [org, userId]));
+      return flag(
+        await run(MEMBERSHIP_SCRIPTS.REMOVE, [userKey(userId), orgKey(org)], [org, userId]),
+      );
     },
     async removeAccount(userId) {
       await ready();
-      return flag(await run(REMOVE_ACCOUNT, [userKey(userId)], [`${prefix}:org:`, userId]));
+      return flag(
+        await run(MEMBERSHIP_SCRIPTS.REMOVE_ACCOUNT, [userKey(userId)], [`${prefix}:org:`, userId]),
+      );
     },
   };
 }

@@ -14,18 +14,10 @@ export interface AccountRecord {
 }
 
 /**
- * The one call the kit makes per user and cache period. Resolve null when the account does not
- * exist (deleted, disabled): the kit answers 401. Reject when the source cannot answer: the kit
- * answers 503 with Retry-After, never a pass.
+ * The one call the kit makes per user and cache period: null for an account that does not exist
+ * (401), a rejection when the source cannot answer (503, never a pass).
  *
- * @example
- * const source: AccountSource = {
- *   async load(userId) {
- *     const user = await db.user.findUnique({ where: { id: userId }, include: { memberships: true } });
- *     if (!user || user.disabled) return null;
- *     return { memberships: Object.fromEntries(user.memberships.map((m) => [m.orgId, m.role])) };
- *   },
- * };
+ * @see docs/organizations.md#account-sources
  */
 export interface AccountSource {
   load(userId: string): Promise<AccountRecord | null>;
@@ -44,9 +36,6 @@ export type AccountSeed = Readonly<Record<string, Readonly<Record<string, string
  * An account source that can also change memberships: what the memory and Redis stores offer.
  * Writes go through `subjectFreshness(...).invalidate` in the app, so the writer's own process
  * sees them on the next request.
- *
- * @example
- * await store.setMembership("globex", "user-carol", "admin"); // false when the account is gone
  */
 export interface MembershipStore extends AccountSource {
   /** The org's members, sorted by user id. */

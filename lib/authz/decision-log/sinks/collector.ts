@@ -1,8 +1,8 @@
 /**
- * Carries events from a runtime that cannot reach the app's store (the Edge middleware, whose
- * memory is its own sandbox's and which has no TCP for Redis) to a route handler that records
- * them in the app's decision log. Batches are signed with an HMAC and time-stamped; the receiving
- * handler accepts only fresh batches with a valid tag and keeps only well-formed events.
+ * Carries events from the Edge middleware, which cannot reach the app's store, to a route handler
+ * that records them in the app's decision log, in signed, time-stamped batches.
+ *
+ * @see docs/decision-log.md#collector
  */
 import type { DecisionEvent } from "../event";
 import { hmacTagger } from "../hmac";
@@ -33,8 +33,7 @@ export interface CollectorSinkOptions {
 }
 
 /**
- * A sink that posts events in signed batches to {@link collectorRoute}: how the demo's Edge
- * middleware gets its events into the same log as the route handlers'.
+ * A sink that posts events in signed batches to {@link collectorRoute}.
  *
  * @example
  * const sink = collectorSink({
@@ -121,11 +120,10 @@ async function readUpTo(request: Request, max: number): Promise<string | null> {
 }
 
 /**
- * The route handler that receives {@link collectorSink} batches and records them in `log`:
- * 204 on success; 401 for a missing or wrong signature or a stale batch; 400/413 for a bad body.
+ * The route handler that records {@link collectorSink} batches in `log` (204; 401 unsigned or
+ * stale; 400/413 for a bad body).
  *
  * @example
- * // app/api/authz/collect/route.ts
  * export const POST = publicRoute("accepts only batches signed with the app's secret",
  *   collectorRoute(decisionLog, { secret: () => process.env.AUTH_SECRET }));
  */
@@ -144,7 +142,7 @@ export function collectorRoute(
     if (body === undefined) return answer(400);
     if (body === null) return answer(413);
     const tag = request.headers.get(SIGNATURE_HEADER);
-    if (tag === null || !(await tagger.check(body, tag))) return answer(401);
+    if (tag === null || !(await tagger.isValidTag(body, tag))) return answer(401);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

@@ -1,3 +1,4 @@
+import { AuthzConfigError } from "../../errors";
 import type { DecisionEvent } from "../event";
 import type { DecisionSink } from "../sink";
 
@@ -11,7 +12,11 @@ import type { DecisionSink } from "../sink";
 export function memorySink(options: { readonly capacity?: number } = {}): DecisionSink {
   const capacity = options.capacity ?? 1000;
   if (!Number.isSafeInteger(capacity) || capacity < 1)
-    throw new TypeError(`Invalid memorySink capacity: expected an integer ≥ 1, got ${capacity}`);
+    throw new AuthzConfigError(
+      "invalid_decision_log_options",
+      "memorySink capacity",
+      `expected an integer ≥ 1, got ${capacity}`,
+    );
   const ring: (DecisionEvent | undefined)[] = new Array<DecisionEvent | undefined>(capacity);
   let next = 0;
   let size = 0;

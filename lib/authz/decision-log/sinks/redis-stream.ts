@@ -1,4 +1,5 @@
 import type { DecisionEvent } from "../event";
+import { AuthzConfigError } from "../../errors";
 import { parseDecisionEvent } from "../parse";
 import type { DecisionSink } from "../sink";
 
@@ -41,10 +42,19 @@ export function redisStreamSink(options: {
   const key = options.key ?? "authz:decisions";
   const maxLength = options.maxLength ?? 10_000;
   if (typeof client?.xAdd !== "function" || typeof client.xRevRange !== "function")
-    throw new TypeError("Invalid Redis client: expected xAdd(...) and xRevRange(...)");
-  if (typeof key !== "string" || key === "") throw new TypeError("Invalid key: empty");
+    throw new AuthzConfigError(
+      "invalid_decision_log_options",
+      "Redis client",
+      "expected xAdd(...) and xRevRange(...)",
+    );
+  if (typeof key !== "string" || key === "")
+    throw new AuthzConfigError("invalid_decision_log_options", "key", "empty");
   if (!Number.isSafeInteger(maxLength) || maxLength < 1)
-    throw new TypeError(`Invalid maxLength: expected an integer ≥ 1, got ${maxLength}`);
+    throw new AuthzConfigError(
+      "invalid_decision_log_options",
+      "maxLength",
+      `expected an integer ≥ 1, got ${maxLength}`,
+    );
   const trim = {
     TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: maxLength },
   } as const;

@@ -20,7 +20,7 @@ import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 import { configError } from "../support/config-error";
 
-const SECRET = "route-validation-test-secret-0123456789";
+const SECRET = "route-test-secret-0123456789";
 const T0 = 1_800_000_000_000;
 
 const access = defineAccess({

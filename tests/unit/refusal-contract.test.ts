@@ -1,5 +1,5 @@
 /**
- * The kit's refusal matrix, table-driven: every cause of DESIGN 1.3 / issue 2 point 5, each with
+ * The kit's refusal contract, table-driven: every refusal cause (README, "How a request is decided"), each with
  * its exact status, exact body (parsed AND byte-for-byte) and headers, through the real pieces a
  * user wires together: `createAuthz` + `access.policy` + `withAuthorization` / `denialResponse`,
  * real `Request`s and real Auth.js v5 session cookies (encrypted by next-auth's own `encode`, read
@@ -12,6 +12,7 @@ import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
 import { defineAccess } from "@/lib/authz/access";
 import { createAuthz, type AuthzOptions } from "@/lib/authz/authz";
 import { notFound } from "@/lib/authz/decision";
+import { AuthzConfigError } from "@/lib/authz/errors";
 import { clientIpFrom } from "@/lib/authz/ip";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { DEFAULT_CHALLENGE, denialResponse } from "@/lib/authz/respond";
@@ -25,13 +26,13 @@ import {
 } from "@/lib/authz/testing";
 import { configError } from "../support/config-error";
 
-const SECRET = "policy-matrix-test-secret-0123456789abcdef";
+const SECRET = "refusal-contract-test-secret-0123456789abcdef";
 const OTHER_SECRET = "some-other-deployment-secret-fedcba987654";
 /** The kit's clock and the fake store's clock: fixed, advanced only by a test. */
 const T0 = 1_800_000_000_000;
 
 // ---------------------------------------------------------------------------------------------
-// The declaration under test: the demo's shape (DESIGN 1.1) plus an `auditor` role that is not in
+// The declaration under test: the demo's shape (the README's demo users) plus an `auditor` role that is not in
 // the admin hierarchy, so role lists and permission-without-role cases have something to refuse.
 // ---------------------------------------------------------------------------------------------
 const access = defineAccess({
@@ -123,7 +124,7 @@ const documents: Readonly<Record<string, Doc>> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Who asks: the DESIGN 1.1 users, a few test-only subjects for conflicting rules, and bad cookies.
+// Who asks: the demo users, a few test-only subjects for conflicting rules, and bad cookies.
 // ---------------------------------------------------------------------------------------------
 const claims = {
   ...DEMO_CLAIMS,
@@ -1121,7 +1122,7 @@ describe("policy matrix: status, body and headers of every cause", () => {
       return;
     }
 
-    // Refusals: the handler never ran, and the DESIGN 1.3 headers are there.
+    // Refusals: the handler never ran, and the refusal contract's headers are there.
     expect(ran).toBe(false);
     const problem = c.body.type !== undefined;
     expect(response.headers.get("content-type")).toBe(
@@ -1470,6 +1471,13 @@ describe("fail closed: an error inside the kit denies", () => {
       requestFor("/x", { cookie: cookies.alice }),
     );
     expect(decision).toMatchObject({ allowed: false, status: 500, code: "authorization_error" });
+    // What the app's onError hears is the configuration error, not a generic failure.
+    expect(kit.errors).toHaveLength(1);
+    expect(kit.errors[0]!.error).toBeInstanceOf(AuthzConfigError);
+    expect(kit.errors[0]!.error).toMatchObject({
+      code: "invalid_policy",
+      message: 'Invalid policy "read-doc": it has a resource rule, but the check gives no loader',
+    });
   });
 
   it("withAuthorization refuses a resource policy without load() at definition", () => {
