@@ -9,6 +9,7 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/redis-node";
+import { expectConfigError } from "../support/config-error";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 
 const { skip } = requireRedisServer();
@@ -231,7 +232,9 @@ describe.skipIf(skip)("redisRateLimitStore on a real redis-server", () => {
 
   test("misuse fails loudly", async () => {
     expect(() => redisRateLimitStore({ client: {} as never })).toThrow(TypeError);
+    expectConfigError(() => redisRateLimitStore({ client: {} as never }), "invalid_store_options");
     expect(() => redisRateLimitStore({ client, timeoutMs: 0 })).toThrow(TypeError);
+    expectConfigError(() => redisRateLimitStore({ client, timeoutMs: 0 }), "invalid_store_options");
     expect(() => createRedisClientFromUrl("localhost:6379")).toThrow(TypeError);
     await expect(
       redisRateLimitStore({ client }).consume("k", { limit: 0, windowMs: 1000 }),

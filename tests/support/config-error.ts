@@ -1,12 +1,12 @@
 /**
  * What a test expects of a configuration mistake: the kit's AuthzConfigError (a TypeError) with
- * this exact message, so the assertion names the cause as precisely as before.
+ * this code and exact message, so the assertion names the cause as precisely as before.
  */
 import { expect } from "vitest";
 import { AuthzConfigError, type AuthzConfigErrorCode } from "@/lib/authz/errors";
 
-export const configError = (message: string) =>
-  expect.objectContaining({ name: "AuthzConfigError", message });
+export const configError = (code: AuthzConfigErrorCode, message: string) =>
+  expect.objectContaining({ name: "AuthzConfigError", code, message });
 
 /** Asserts that `define` throws the kit's AuthzConfigError with `code`, and returns it. */
 export function expectConfigError(define: () => unknown, code: AuthzConfigErrorCode) {

@@ -25,6 +25,7 @@ import { guardOf } from "@/lib/authz/route";
 import { createPageGuard } from "@/lib/authz/server";
 import { authJsSession } from "@/lib/authz/session";
 import { sessionCookie } from "@/lib/authz/testing";
+import { expectConfigError } from "../support/config-error";
 
 let requestHeaders = new Headers();
 vi.mock("next/headers", () => ({ headers: async () => requestHeaders }));
@@ -224,6 +225,14 @@ describe("withAuthorizationAction: the resource rule runs on the loaded resource
     expect(() =>
       withAuthorizationAction(policies.admin, { load: () => ({}) }, async () => null),
     ).toThrow(/load\(\) option without a resource rule/);
+    expectConfigError(
+      () => withAuthorizationAction(policies.deleteDoc, async () => ({ ok: true as const })),
+      "invalid_action",
+    );
+    expectConfigError(
+      () => withAuthorizationAction(policies.admin, { load: () => ({}) }, async () => null),
+      "invalid_action",
+    );
   });
 });
 
@@ -232,6 +241,7 @@ describe("publicAction: declared public with a reason, input still validated", (
     const ping = publicAction("health ping", {}, async () => "pong");
     expect(guardOf(ping)).toEqual({ kind: "public", reason: "health ping", entry: "action" });
     expect(() => publicAction("  ", {}, async () => null)).toThrow(/needs a reason/);
+    expectConfigError(() => publicAction("  ", {}, async () => null), "invalid_action");
   });
 
   it("arguments of the wrong shape answer a typed 400, never a throw", async () => {

@@ -11,7 +11,7 @@
 import ipaddr from "ipaddr.js";
 import { describe, expect, test } from "vitest";
 import { ipMatcher, parseIp } from "@/lib/authz/ip";
-import { configError } from "../support/config-error";
+import { configError, expectConfigError } from "../support/config-error";
 
 /** Deterministic PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number) {
@@ -379,6 +379,7 @@ describe("ipMatcher against ipaddr.js match()", () => {
       else
         expect(() => ipMatcher([cidr])).toThrow(
           configError(
+            "invalid_cidr",
             `Invalid CIDR: "${cidr}" (host bits set; did you mean "${net instanceof ipaddr.IPv6 ? net.toRFC5952String() : net.toString()}/${bits}"?)`,
           ),
         );
@@ -399,6 +400,7 @@ describe("ipMatcher against ipaddr.js match()", () => {
       for (let k = 0; k < 1 + r.int(2); k++) s = mutate(r, s);
       if (!ipaddr.isValidCIDR(s) && !ipaddr.isValid(s)) {
         expect(() => ipMatcher([s]), s).toThrow(TypeError);
+        expectConfigError(() => ipMatcher([s]), "invalid_cidr");
       }
     }
   });
@@ -407,6 +409,7 @@ describe("ipMatcher against ipaddr.js match()", () => {
 describe("ipMatcher edge cases", () => {
   test("validates every entry when called, naming the bad one", () => {
     expect(() => ipMatcher([])).toThrow(TypeError);
+    expectConfigError(() => ipMatcher([]), "invalid_cidr");
     expect(() => ipMatcher(["10.0.0.0/8", "10.0.0.0/33"])).toThrow('Invalid CIDR: "10.0.0.0/33"');
     for (const bad of [
       "",
@@ -426,6 +429,7 @@ describe("ipMatcher edge cases", () => {
       expect(() => ipMatcher([bad]), bad).toThrow(`Invalid CIDR: ${JSON.stringify(bad)}`);
     }
     expect(() => ipMatcher([42 as unknown as string])).toThrow(TypeError);
+    expectConfigError(() => ipMatcher([42 as unknown as string]), "invalid_cidr");
   });
 
   test("a bare address is /32 or /128", () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { clientIpFrom, ipMatcher, proxyTrustFromEnv, type ProxyTrust } from "@/lib/authz/ip";
+import { expectConfigError } from "../support/config-error";
 
 /** A request whose headers are given as [name, value] pairs, so a header may repeat (several lines). */
 function req(...headers: [string, string][]): Request {
@@ -116,6 +117,7 @@ describe("hops", () => {
   test("invalid hops throw at creation", () => {
     for (const hops of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => clientIpFrom({ kind: "hops", hops }), String(hops)).toThrow(TypeError);
+      expectConfigError(() => clientIpFrom({ kind: "hops", hops }), "invalid_proxy_trust");
     }
   });
 });
@@ -159,6 +161,7 @@ describe("cidrs", () => {
 
   test("invalid proxy CIDRs throw at creation", () => {
     expect(() => clientIpFrom({ kind: "cidrs", proxies: [] })).toThrow(TypeError);
+    expectConfigError(() => clientIpFrom({ kind: "cidrs", proxies: [] }), "invalid_cidr");
     expect(() => clientIpFrom({ kind: "cidrs", proxies: ["10.0.0.0/33"] })).toThrow(
       'Invalid CIDR: "10.0.0.0/33"',
     );
@@ -168,7 +171,15 @@ describe("cidrs", () => {
 describe("misuse", () => {
   test("an unknown kind throws at creation (JavaScript callers)", () => {
     expect(() => clientIpFrom({ kind: "trust-me" } as unknown as ProxyTrust)).toThrow(TypeError);
+    expectConfigError(
+      () => clientIpFrom({ kind: "trust-me" } as unknown as ProxyTrust),
+      "invalid_proxy_trust",
+    );
     expect(() => clientIpFrom(undefined as unknown as ProxyTrust)).toThrow(TypeError);
+    expectConfigError(
+      () => clientIpFrom(undefined as unknown as ProxyTrust),
+      "invalid_proxy_trust",
+    );
   });
 
   // The `@ts-expect-error` lines are checked by `tsc --noEmit -p .` (the typecheck step of
@@ -259,6 +270,8 @@ describe("proxyTrustFromEnv", () => {
       /TRUSTED_PROXY_CIDRS: Invalid CIDR: ""/,
     );
     expect(() => proxyTrustFromEnv({ TRUSTED_PROXY_CIDRS: "10.0.0.1/8" })).toThrow(/host bits/);
+    expectConfigError(() => proxyTrustFromEnv({ VERCEL: "true" }), "invalid_proxy_trust");
+    expectConfigError(() => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "01" }), "invalid_proxy_trust");
   });
   test("two models at once is a configuration error, not a guess", () => {
     expect(() => proxyTrustFromEnv({ ...VERCEL_DEPLOYMENT, TRUSTED_PROXY_HOPS: "1" })).toThrow(
@@ -267,6 +280,14 @@ describe("proxyTrustFromEnv", () => {
     expect(() =>
       proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" }),
     ).toThrow(TypeError);
+    expectConfigError(
+      () => proxyTrustFromEnv({ ...VERCEL_DEPLOYMENT, TRUSTED_PROXY_HOPS: "1" }),
+      "invalid_proxy_trust",
+    );
+    expectConfigError(
+      () => proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1", TRUSTED_PROXY_CIDRS: "10.0.0.0/8" }),
+      "invalid_proxy_trust",
+    );
   });
   test("end to end: env → trust → request", () => {
     const ip = clientIpFrom(proxyTrustFromEnv({ TRUSTED_PROXY_HOPS: "1" }));

@@ -16,6 +16,7 @@ import type { PathRule } from "@/lib/authz/path";
 import { sessionCookie } from "@/lib/authz/testing";
 import { demoUsers } from "@/lib/demo/users";
 import { authzOptions } from "@/lib/authz-edge";
+import { expectConfigError } from "../support/config-error";
 
 const secret = "middleware-unit-secret-0123456789abcdef";
 process.env.AUTH_SECRET = secret;
@@ -491,6 +492,9 @@ describe("options are checked when the middleware is defined", () => {
   ])("TypeError: %s", (message, define) => {
     expect(define).toThrow(TypeError);
     expect(define).toThrow(message);
+    const code =
+      message === "Invalid path pattern" ? "invalid_path_rule" : "invalid_middleware_options";
+    expectConfigError(define, code);
   });
 });
 

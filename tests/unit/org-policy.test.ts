@@ -19,6 +19,7 @@ import {
 import { denialResponse } from "@/lib/authz/respond";
 import { compileOrgRoles } from "@/lib/authz/org/roles";
 import { membershipIn, parseMemberships } from "@/lib/authz/org/membership";
+import { expectConfigError } from "../support/config-error";
 
 const access = defineAccess({
   roles: { member: {}, admin: { inherits: ["member"] } },
@@ -80,6 +81,11 @@ describe("org roles in the declaration", () => {
     );
     // @ts-expect-error "admn" is not a declared org role
     expect(() => access.policy({ org: { segment: "org", role: "admn" } })).toThrow(TypeError);
+    expectConfigError(
+      // @ts-expect-error "admn" is not a declared org role
+      () => access.policy({ org: { segment: "org", role: "admn" } }),
+      "invalid_policy",
+    );
     // @ts-expect-error "docs:delete" is not granted by any org role
     expect(() => access.policy({ org: { segment: "org", permission: "docs:delete" } })).toThrow(
       TypeError,
@@ -94,6 +100,11 @@ describe("org roles in the declaration", () => {
     const plain = defineAccess({ roles: { member: {} } });
     // @ts-expect-error the declaration has no org roles
     expect(() => plain.policy({ org: { segment: "org", role: "member" } })).toThrow(TypeError);
+    expectConfigError(
+      // @ts-expect-error the declaration has no org roles
+      () => plain.policy({ org: { segment: "org", role: "member" } }),
+      "invalid_policy",
+    );
     expect(() => plain.policy({ org: { segment: "org" } })).toThrow(
       'Invalid policy "policy": an org rule needs orgRoles in the access declaration',
     );
@@ -103,6 +114,10 @@ describe("org roles in the declaration", () => {
     expect(() => compileOrgRoles({ a: { inherits: ["b"] }, b: { inherits: ["a"] } })).toThrow(
       "Invalid access declaration: org role inheritance cycle a -> b -> a",
     );
+    expectConfigError(
+      () => compileOrgRoles({ a: { inherits: ["b"] }, b: { inherits: ["a"] } }),
+      "invalid_access_declaration",
+    );
     expect(() =>
       // @ts-expect-error "owner" is not a declared org role
       defineAccess({ roles: { m: {} }, orgRoles: { admin: { inherits: ["owner"] } } }),
@@ -111,6 +126,7 @@ describe("org roles in the declaration", () => {
 
   it("checks the rest of an org rule at definition", () => {
     expect(() => access.policy({ org: { segment: "org/x" } })).toThrow(TypeError);
+    expectConfigError(() => access.policy({ org: { segment: "org/x" } }), "invalid_policy");
     expect(() => access.policy({ org: { segment: "org", role: [] } })).toThrow(
       "org.role list is empty",
     );

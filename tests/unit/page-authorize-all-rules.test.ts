@@ -66,6 +66,7 @@ describe("authorize() runs every rule", () => {
     // @ts-expect-error a policy with a resource rule needs the load option
     await expect(authorize(readDoc, { path: "/docs/mine" })).rejects.toThrow(
       configError(
+        "invalid_page_guard",
         "Invalid authorize(read-doc): the policy has a resource rule, so the page must pass a load option",
       ),
     );

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { access, policies } from "@/lib/access";
 import { compilePathPattern, definePathRules, pathForms, type PathRule } from "@/lib/authz/path";
+import { expectConfigError } from "../support/config-error";
 
 // Concatenated, not resolved: `new URL("//api/x", base)` would read "api" as a host.
 const forms = (path: string) => pathForms(new URL(`http://localhost${path}`));
@@ -34,12 +35,18 @@ describe("compilePathPattern: validation at definition", () => {
     ["/a<b>", "characters a URL path would encode"],
   ])("%s throws a TypeError (%s)", (pattern, message) => {
     expect(() => compilePathPattern(pattern)).toThrow(TypeError);
+    expectConfigError(() => compilePathPattern(pattern), "invalid_path_rule");
     expect(() => compilePathPattern(pattern)).toThrow(message);
   });
 
   it("rejects non-strings", () => {
     expect(() => compilePathPattern(undefined as unknown as string)).toThrow(TypeError);
+    expectConfigError(
+      () => compilePathPattern(undefined as unknown as string),
+      "invalid_path_rule",
+    );
     expect(() => compilePathPattern(42 as unknown as string)).toThrow(TypeError);
+    expectConfigError(() => compilePathPattern(42 as unknown as string), "invalid_path_rule");
   });
 
   it.each([
@@ -195,9 +202,14 @@ describe("definePathRules: validation at definition", () => {
     expect(() => definePathRules([rule as unknown as PathRule<typeof access.declaration>])).toThrow(
       message,
     );
+    expectConfigError(
+      () => definePathRules([rule as unknown as PathRule<typeof access.declaration>]),
+      "invalid_path_rule",
+    );
   });
   it("throws for a non-array", () => {
     expect(() => definePathRules({} as unknown as PathRule[])).toThrow(TypeError);
+    expectConfigError(() => definePathRules({} as unknown as PathRule[]), "invalid_path_rule");
   });
 
   it("covers every method without methods; GET covers HEAD; methods compare upper-case", () => {

@@ -10,6 +10,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
 import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/authz";
+import { expectConfigError } from "../support/config-error";
 
 const access = defineAccess({
   roles: {
@@ -24,15 +25,26 @@ describe("policy types are inferred from the access declaration", () => {
   it("rejects a misspelt role, permission or feature at compile time", () => {
     // @ts-expect-error "admn" is not a declared role
     expect(() => access.policy({ role: "admn" })).toThrow(TypeError);
+    // @ts-expect-error "admn" is not a declared role
+    expectConfigError(() => access.policy({ role: "admn" }), "invalid_policy");
     // @ts-expect-error "docs:write" is not a declared permission
     expect(() => access.policy({ permission: "docs:write" })).toThrow(TypeError);
+    // @ts-expect-error "docs:write" is not a declared permission
+    expectConfigError(() => access.policy({ permission: "docs:write" }), "invalid_policy");
     // @ts-expect-error "import" is not a feature of any plan
     expect(() => access.policy({ feature: "import" })).toThrow(TypeError);
+    // @ts-expect-error "import" is not a feature of any plan
+    expectConfigError(() => access.policy({ feature: "import" }), "invalid_policy");
   });
 
   it("rejects inheriting an undeclared role", () => {
     // @ts-expect-error "owner" is not declared
     expect(() => defineAccess({ roles: { admin: { inherits: ["owner"] } } })).toThrow(TypeError);
+    expectConfigError(
+      // @ts-expect-error "owner" is not declared
+      () => defineAccess({ roles: { admin: { inherits: ["owner"] } } }),
+      "invalid_access_declaration",
+    );
   });
 
   it("gives handlers a non-null subject once the policy requires a session", () => {

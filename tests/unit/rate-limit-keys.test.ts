@@ -16,7 +16,7 @@ import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { authJsSession } from "@/lib/authz/session";
 import { expectRefusal, requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
-import { configError } from "../support/config-error";
+import { configError, expectConfigError } from "../support/config-error";
 
 const SECRET = "rate-limit-keys-test-secret-0123456789abcdef";
 
@@ -131,6 +131,10 @@ describe("rate-limit keys", () => {
     expect(() => authz.withAuthorization(policy, async () => new Response())).toThrow(
       /counts per client address.*clientIp/,
     );
+    expectConfigError(
+      () => authz.withAuthorization(policy, async () => new Response()),
+      "invalid_route",
+    );
   });
 
   it("two policies naming one operation must agree on its limit", () => {
@@ -144,12 +148,17 @@ describe("rate-limit keys", () => {
       a.policy({ name: "three", rateLimit: { operation: "export", limit: 10, window: "1m" } }),
     ).toThrow(
       configError(
+        "invalid_policy",
         'Invalid policy "three": rateLimit.operation "export" is already limited differently by policy "one"; one operation name is one counter, so give each limit its own name',
       ),
     );
     expect(() =>
       a.policy({ name: "four", rateLimit: { operation: "export", limit: 5, window: "2m" } }),
     ).toThrow(TypeError);
+    expectConfigError(
+      () => a.policy({ name: "four", rateLimit: { operation: "export", limit: 5, window: "2m" } }),
+      "invalid_policy",
+    );
     // Another declaration has its own names.
     expect(() =>
       access().policy({ name: "five", rateLimit: { operation: "export", limit: 1, window: "1s" } }),

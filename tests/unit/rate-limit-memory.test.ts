@@ -5,6 +5,8 @@ import { describe, expect, test } from "vitest";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import { fromUpstashLimiter, type UpstashLikeLimiter } from "@/lib/authz/rate-limit/upstash";
 import type { RateLimitRule } from "@/lib/authz/rate-limit/store";
+import { AuthzConfigError } from "@/lib/authz/errors";
+import { expectConfigError } from "../support/config-error";
 
 const MIN: RateLimitRule = { limit: 5, windowMs: 60_000 };
 
@@ -83,9 +85,18 @@ describe("memoryRateLimitStore", () => {
       { limit: 5, windowMs: Number.NaN },
     ]) {
       await expect(store.consume("k", rule)).rejects.toThrow(TypeError);
+      await expect(store.consume("k", rule)).rejects.toBeInstanceOf(AuthzConfigError);
+      await expect(store.consume("k", rule)).rejects.toMatchObject({
+        code: "invalid_rate_limit_rule",
+      });
     }
     await expect(store.consume("", MIN)).rejects.toThrow(TypeError);
+    await expect(store.consume("", MIN)).rejects.toMatchObject({
+      name: "AuthzConfigError",
+      code: "invalid_rate_limit_rule",
+    });
     expect(() => memoryRateLimitStore({ maxKeys: 0 })).toThrow(TypeError);
+    expectConfigError(() => memoryRateLimitStore({ maxKeys: 0 }), "invalid_store_options");
   });
 
   describe("memory bound under a flood of 100k distinct keys", () => {
@@ -189,6 +200,7 @@ describe("fromUpstashLimiter", () => {
     };
     await expect(fromUpstashLimiter(broken).consume("k", MIN)).rejects.toThrow("ECONNRESET");
     expect(() => fromUpstashLimiter({} as UpstashLikeLimiter)).toThrow(TypeError);
+    expectConfigError(() => fromUpstashLimiter({} as UpstashLikeLimiter), "invalid_store_options");
   });
 
   test("a rejected pending promise never becomes an unhandled rejection", async () => {

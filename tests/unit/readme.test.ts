@@ -48,7 +48,12 @@ describe("README examples", () => {
   );
 
   it("embeds every file of docs/examples/", () => {
-    const files = readdirSync(path.join(root, "docs/examples")).map((f) => `docs/examples/${f}`);
+    const files = readdirSync(path.join(root, "docs/examples"), {
+      recursive: true,
+      encoding: "utf8",
+    })
+      .filter((f) => /\.tsx?$/.test(f))
+      .map((f) => `docs/examples/${f}`);
     expect(files.filter((f) => !blocks.some((b) => b.file === f))).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ import {
   sessionCookie,
   sessionCookieName,
 } from "@/lib/authz/testing";
-import { configError } from "../support/config-error";
+import { configError, expectConfigError } from "../support/config-error";
 
 const SECRET = "refusal-contract-test-secret-0123456789abcdef";
 const OTHER_SECRET = "some-other-deployment-secret-fedcba987654";
@@ -1486,6 +1486,7 @@ describe("fail closed: an error inside the kit denies", () => {
       kit.authz.withAuthorization(policies.readDoc as never, async () => Response.json({})),
     ).toThrow(
       configError(
+        "invalid_route",
         "Invalid withAuthorization(read-doc): the policy has a resource rule, so the route needs a load() option",
       ),
     );
@@ -1615,7 +1616,7 @@ describe("policies are validated once, at definition", () => {
 
   it.each(invalid)("%s → TypeError", (_label, rules, message) => {
     // Casts: these rules are exactly what the types forbid; the runtime check is for untyped callers.
-    expect(() => access.policy(rules as never)).toThrow(configError(message));
+    expect(() => access.policy(rules as never)).toThrow(configError("invalid_policy", message));
   });
 
   it("valid edge cases are accepted", () => {
@@ -1633,13 +1634,25 @@ describe("policies are validated once, at definition", () => {
 
   it("an inconsistent declaration fails at defineAccess", () => {
     expect(() => defineAccess({ roles: {} })).toThrow(
-      configError("Invalid access declaration: declare at least one role"),
+      configError(
+        "invalid_access_declaration",
+        "Invalid access declaration: declare at least one role",
+      ),
     );
     expect(() =>
       defineAccess({ roles: { a: { inherits: ["b"] }, b: { inherits: ["a"] } } }),
-    ).toThrow(configError("Invalid access declaration: role inheritance cycle a -> b -> a"));
+    ).toThrow(
+      configError(
+        "invalid_access_declaration",
+        "Invalid access declaration: role inheritance cycle a -> b -> a",
+      ),
+    );
     expect(() =>
       defineAccess({ roles: { a: {} }, upgradeUrl: "http://insecure.example/pricing" }),
     ).toThrow(TypeError);
+    expectConfigError(
+      () => defineAccess({ roles: { a: {} }, upgradeUrl: "http://insecure.example/pricing" }),
+      "invalid_access_declaration",
+    );
   });
 });

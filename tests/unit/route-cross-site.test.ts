@@ -9,6 +9,7 @@ import { defineAccess } from "@/lib/authz/access";
 import { createAuthz } from "@/lib/authz/authz";
 import { authJsSession } from "@/lib/authz/session";
 import { expectRefusal, requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
+import { expectConfigError } from "../support/config-error";
 
 const SECRET = "route-cross-site-test-secret-0123456789abcdef";
 const access = defineAccess({ roles: { member: {} } });
@@ -130,5 +131,13 @@ describe("cross-site unsafe methods", () => {
         trustedOrigins: ["https://admin.example.com/"],
       }),
     ).toThrow(/Invalid trustedOrigins entry "https:\/\/admin.example.com\/"/);
+    expectConfigError(
+      () =>
+        createAuthz({
+          session: authJsSession({ secret: SECRET }),
+          trustedOrigins: ["https://admin.example.com/"],
+        }),
+      "invalid_authz_options",
+    );
   });
 });

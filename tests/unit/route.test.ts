@@ -422,7 +422,10 @@ describe("RateLimit headers reach every allowed response", () => {
 describe("definition-time checks and marks", () => {
   it("a missing handler is a TypeError at definition", () => {
     expect(() => kit().withAuthorization(policies.member, {} as never, undefined as never)).toThrow(
-      configError("Invalid withAuthorization(member): the handler must be a function"),
+      configError(
+        "invalid_route",
+        "Invalid withAuthorization(member): the handler must be a function",
+      ),
     );
   });
 

@@ -10,6 +10,7 @@
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { NextAuthResult, Session } from "next-auth";
 import { sessionFromAuth, type AuthFunction } from "../../lib/authz/session";
+import { expectConfigError } from "../support/config-error";
 
 const request = new Request("http://localhost/api/me");
 const session = (user: Session["user"]): Session => ({ user, expires: "2099-01-01T00:00:00.000Z" });
@@ -63,5 +64,9 @@ describe("sessionFromAuth", () => {
 
   it("rejects a non-function at definition", () => {
     expect(() => sessionFromAuth(undefined as unknown as AuthFunction)).toThrow(TypeError);
+    expectConfigError(
+      () => sessionFromAuth(undefined as unknown as AuthFunction),
+      "invalid_session_options",
+    );
   });
 });

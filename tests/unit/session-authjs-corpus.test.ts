@@ -14,6 +14,7 @@ import { decode, encode, getToken } from "next-auth/jwt";
 import { authJsSession } from "../../lib/authz/session";
 import { forgeJwe } from "../support/forge-jwe";
 import type { JwtSessionOptions } from "../../lib/authz/session";
+import { expectConfigError } from "../support/config-error";
 
 const SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 const OLD_SECRET = "old-secret-0123456789abcdef0123456789abcdef";
@@ -620,12 +621,31 @@ describe("authJsSession options", () => {
 
   it("rejects bad options at definition", () => {
     expect(() => authJsSession({ secret: "" })).toThrow(TypeError);
+    expectConfigError(() => authJsSession({ secret: "" }), "invalid_session_options");
     expect(() => authJsSession({ secret: [] })).toThrow(TypeError);
+    expectConfigError(() => authJsSession({ secret: [] }), "invalid_session_options");
     expect(() => authJsSession({ secret: [SECRET, ""] })).toThrow(TypeError);
+    expectConfigError(() => authJsSession({ secret: [SECRET, ""] }), "invalid_session_options");
     expect(() => authJsSession({ secret: SECRET, cookieName: "bad name;" })).toThrow(TypeError);
+    expectConfigError(
+      () => authJsSession({ secret: SECRET, cookieName: "bad name;" }),
+      "invalid_session_options",
+    );
     expect(() => authJsSession({ secret: SECRET, clockToleranceSec: -1 })).toThrow(TypeError);
+    expectConfigError(
+      () => authJsSession({ secret: SECRET, clockToleranceSec: -1 }),
+      "invalid_session_options",
+    );
     expect(() => authJsSession({ secret: SECRET, maxTokenBytes: 0 })).toThrow(TypeError);
+    expectConfigError(
+      () => authJsSession({ secret: SECRET, maxTokenBytes: 0 }),
+      "invalid_session_options",
+    );
     expect(() => authJsSession({ secret: SECRET, cache: { max: 0 } })).toThrow(TypeError);
+    expectConfigError(
+      () => authJsSession({ secret: SECRET, cache: { max: 0 } }),
+      "invalid_session_options",
+    );
   });
 
   it("honours a custom clock tolerance", async () => {

@@ -167,14 +167,14 @@ export function assertRateLimitRule(key: string, rule: RateLimitRule): void {
     );
   if (!Number.isSafeInteger(rule?.limit) || rule.limit < 1) {
     throw new AuthzConfigError(
-      "invalid_store_options",
+      "invalid_rate_limit_rule",
       `rate-limit rule`,
       `limit must be an integer >= 1, got ${String(rule?.limit)}`,
     );
   }
   if (!Number.isSafeInteger(rule.windowMs) || rule.windowMs < 1) {
     throw new AuthzConfigError(
-      "invalid_store_options",
+      "invalid_rate_limit_rule",
       `rate-limit rule`,
       `windowMs must be an integer >= 1, got ${String(rule.windowMs)}`,
     );
