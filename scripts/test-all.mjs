@@ -42,6 +42,12 @@ step("typecheck (tsc, tests included)", process.execPath, [
   "-p",
   ".",
 ]);
+step("typecheck the README's examples (docs/examples/)", process.execPath, [
+  path.join(root, "node_modules/typescript/bin/tsc"),
+  "--noEmit",
+  "-p",
+  "docs/examples",
+]);
 step("typecheck the registry items' project files (registry/project/)", process.execPath, [
   path.join(root, "node_modules/typescript/bin/tsc"),
   "--noEmit",

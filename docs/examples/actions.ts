@@ -9,8 +9,8 @@ import {
   publicAction,
 } from "@/lib/authz/action";
 import { notFound } from "@/lib/authz";
-import { policies } from "./access";
-import { authz } from "./authz-node";
+import { policies } from "@/lib/access";
+import { authz } from "@/lib/authz-node";
 
 const { withAuthorizationAction } = createActionGuard(authz);
 const documents = new Map([["doc-1", { id: "doc-1", tenantId: "acme", ownerId: "user-bob" }]]);

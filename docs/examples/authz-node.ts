@@ -12,4 +12,7 @@ export const authz = createAuthz({
 export const { withAuthorization } = authz;
 
 // Pages and server components; server actions: see lib/authz/action (withAuthorizationAction).
-export const { authorize, authorizeAction } = createPageGuard(authz, { signInPath: "/signin" });
+// signInPath: Auth.js's own sign-in page (NextAuth v4's too), or your own page's path.
+export const { authorize, authorizeAction } = createPageGuard(authz, {
+  signInPath: "/api/auth/signin",
+});

@@ -9,8 +9,8 @@ import {
   wantsProblemJson,
 } from "@/lib/authz";
 import { sameOriginPath, signInRedirectPath } from "@/lib/authz/server";
-import { policies } from "./access";
-import { authz } from "./authz-node";
+import { policies } from "@/lib/access";
+import { authz } from "@/lib/authz-node";
 
 export async function handle(request: Request): Promise<Response> {
   // check() never throws: every error is a refusal (fail closed).

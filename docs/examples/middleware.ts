@@ -5,8 +5,8 @@ import {
   definePathRules,
   MIDDLEWARE_LAYER_HEADER,
 } from "@/lib/authz";
-import { policies } from "./access";
-import { authzOptions } from "./authz-edge"; // edge-safe: never import authz-node here
+import { policies } from "@/lib/access";
+import { authzOptions } from "@/lib/authz-edge"; // edge-safe: never import authz-node here
 
 const rules = definePathRules([
   { path: "/admin/**", policy: policies.admin, kind: "page" }, // 307 to sign-in, or the 403 page
@@ -16,7 +16,7 @@ const rules = definePathRules([
 
 export default authorizationMiddleware(createAuthz(authzOptions), {
   rules,
-  signInPath: "/signin",
+  signInPath: "/api/auth/signin", // Auth.js's own page (v4's too); or your sign-in page's path
   forbiddenPath: "/403", // a page whose component calls forbidden()
 });
 

@@ -1,9 +1,9 @@
 // app/admin/page.tsx: a page file exports only its component (Next refuses other exports, such as
 // `authorize`), so the page guard lives in lib/authz-node.ts.
-import { policies } from "./access";
-import { authorize } from "./authz-node";
+import { policies } from "@/lib/access";
+import { authorize } from "@/lib/authz-node";
 
-// Anonymous: redirect to /signin?callbackUrl=%2Fadmin. Signed in without the role: forbidden(),
+// Anonymous: redirect to /api/auth/signin?callbackUrl=%2Fadmin. Signed in without the role: forbidden(),
 // which renders app/forbidden.tsx with status 403 (experimental.authInterrupts in next.config.ts).
 // Every rule of the policy runs: a resource policy takes `load` and returns `{ subject, resource }`,
 // and a rate-limited one counts each render.

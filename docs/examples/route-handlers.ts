@@ -1,8 +1,8 @@
 // app/api/documents/[id]/route.ts and friends: every exported handler is wrapped or marked public.
 import * as z from "zod";
 import { notFound, publicRoute } from "@/lib/authz";
-import { policies } from "./access";
-import { authz, withAuthorization } from "./authz-node";
+import { policies } from "@/lib/access";
+import { authz, withAuthorization } from "@/lib/authz-node";
 
 interface Doc {
   readonly id: string;

@@ -1,6 +1,6 @@
 /** How the demo shows and accepts org members: the email next to the id, and the role names. */
 import * as z from "zod";
-import { access } from "@/lib/access";
+import { access } from "../access";
 import type { OrgMember } from "@/lib/authz";
 import { demoUsers } from "./users";
 

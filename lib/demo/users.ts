@@ -1,5 +1,5 @@
 import type { OrgRoleOf, PlanOf, RoleOf } from "@/lib/authz";
-import type { AccessDeclarationOfDemo } from "@/lib/access";
+import type { AccessDeclarationOfDemo } from "../access";
 
 /** A demo account: the claims it signs in with. Passwords are all "demo" (the README's demo users). */
 export interface DemoUser {

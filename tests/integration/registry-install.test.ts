@@ -24,7 +24,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isCI } from "../../scripts/ci.mjs";
 import {
   APP_PASSWORD,
   APP_SECRET,
@@ -42,6 +41,7 @@ import {
   versionOf,
   writeFiles,
 } from "../support/next-project";
+import { selectProjects } from "../support/select-projects";
 
 type TestingModule = typeof import("../../lib/authz/testing");
 
@@ -96,36 +96,8 @@ const PROJECTS: readonly InstallSpec[] = [
     ...v5,
   },
 ];
-/**
- * REGISTRY_PROJECTS=n16,n15 narrows the run for a quick look. It says which projects it drops, they
- * count as skipped tests, and under CI it is refused: CI proves every project.
- */
-function selectProjects(list: string | undefined): {
-  selected: InstallSpec[];
-  dropped: InstallSpec[];
-} {
-  if (list === undefined) return { selected: [...PROJECTS], dropped: [] };
-  const ids = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = ids.filter((id) => !PROJECTS.some((p) => p.id === id) && id !== "none");
-  if (unknown.length > 0)
-    throw new Error(
-      `REGISTRY_PROJECTS names no project ${unknown.join(", ")} (known: ${PROJECTS.map((p) => p.id).join(", ")})`,
-    );
-  const dropped = PROJECTS.filter((p) => !ids.includes(p.id));
-  if (dropped.length > 0 && isCI())
-    throw new Error(
-      `REGISTRY_PROJECTS=${list} would drop ${dropped.map((p) => p.id).join(", ")}: refused under CI, which runs every project`,
-    );
-  if (dropped.length > 0)
-    console.warn(
-      `REGISTRY_PROJECTS=${list}: SKIPPING ${dropped.map((p) => `${p.id} (${p.title})`).join("; ")}`,
-    );
-  return { selected: PROJECTS.filter((p) => ids.includes(p.id)), dropped };
-}
-const { selected, dropped } = selectProjects(process.env.REGISTRY_PROJECTS);
+// REGISTRY_PROJECTS=n16,n15 narrows the run (`none`: only the second-add case).
+const { selected, dropped } = selectProjects("REGISTRY_PROJECTS", PROJECTS, ["none"]);
 
 interface Registry {
   readonly homepage: string;

@@ -44,6 +44,8 @@ export interface NextAppSpec {
   readonly src: boolean;
   /** The app's `basePath` (next.config's, and Auth.js's under it), e.g. "/base". */
   readonly basePath?: string;
+  /** The secret is in the project's `.env.local` (as the README says): builds and runs don't pass it. */
+  readonly secretInEnvFile?: boolean;
 }
 
 /**
@@ -85,6 +87,23 @@ export function commonAncestor(a: string, b: string): string {
 }
 
 /**
+ * The NextConfig properties (as source lines) every project has whatever else its config says:
+ * its basePath, and what its symlinked node_modules need.
+ */
+export function projectConfigLines(p: NextAppSpec, dir: string): string[] {
+  // Only because this project's node_modules are symlinks out of it (a real install needs neither):
+  // Turbopack compiles nothing outside its root ("Could not find the Next.js package"), and the
+  // output file tracing root should be the same folder.
+  const root = commonAncestor(dir, repo);
+  return [
+    "poweredByHeader: false,",
+    `turbopack: { root: ${JSON.stringify(root)} },`,
+    `outputFileTracingRoot: ${JSON.stringify(root)},`,
+    ...(p.basePath ? [`basePath: ${JSON.stringify(p.basePath)},`] : []),
+  ];
+}
+
+/**
  * What every project has before the kit arrives: package.json, create-next-app's tsconfig, a
  * next.config, an Auth.js v5 (or NextAuth v4) Credentials setup with two users (alice the admin,
  * bob a member, password APP_PASSWORD) and its route handler.
@@ -100,6 +119,8 @@ export function nextAppFiles(
     readonly devDependencies?: readonly string[];
     /** More NextConfig properties, as source (e.g. `experimental: { authInterrupts: true },`). */
     readonly nextConfig?: string;
+    /** Write the Auth.js (or NextAuth v4) setup and its route handler (default true). */
+    readonly auth?: boolean;
   },
 ): Record<string, string> {
   const src = p.src ? "src/" : "";
@@ -161,20 +182,14 @@ export function nextAppFiles(
     2,
   );
 
-  // Only because this project's node_modules are symlinks out of it (a real install needs neither):
-  // Turbopack compiles nothing outside its root ("Could not find the Next.js package"), and the
-  // output file tracing root should be the same folder.
-  const root = commonAncestor(dir, repo);
   files["next.config.ts"] = `import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  poweredByHeader: false,
-  turbopack: { root: ${JSON.stringify(root)} },
-  outputFileTracingRoot: ${JSON.stringify(root)},${p.basePath ? `\n  basePath: ${JSON.stringify(p.basePath)},` : ""}${options.nextConfig ? `\n  ${options.nextConfig}` : ""}
-};
+${[...projectConfigLines(p, dir), ...(options.nextConfig ? [options.nextConfig] : [])].map((l) => `  ${l}\n`).join("")}};
 
 export default nextConfig;
 `;
+  if (options.auth === false) return files;
 
   // Two users: a member (403 on the admin route) and an admin (200).
   const users = `const users = [
@@ -335,13 +350,17 @@ function removeProject(dir: string): void {
 }
 
 function env(p: NextAppSpec, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
+  const processEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     [p.authVersion === 4 ? "NEXTAUTH_SECRET" : "AUTH_SECRET"]: APP_SECRET,
     ...extra,
   };
+  // Left to the project's .env.local: a secret in the environment would win over the file's.
+  if (p.secretInEnvFile)
+    for (const name of ["AUTH_SECRET", "NEXTAUTH_SECRET"]) delete processEnv[name];
+  return processEnv;
 }
 
 function run(
@@ -378,19 +397,26 @@ export async function nextBuild(dir: string, p: NextAppSpec, label: string): Pro
   return output();
 }
 
-/** `next start` on a free loopback port, once Auth.js answers. */
+/**
+ * `next start` on a free loopback port, once Auth.js answers. `hostname`: `-H` (default
+ * "127.0.0.1"); null starts it without one, as `next start` runs by default. Next 16.4.6 proxies
+ * middleware rewrites to itself under `-H 127.0.0.1` and renders them in place without it
+ * (vercel/next.js#94745), so what a rewrite answers can differ between the two.
+ */
 export async function nextStart(
   dir: string,
   p: NextAppSpec,
+  options: { readonly hostname?: string | null } = {},
 ): Promise<{ url: string; output: () => string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const base = `${url}${p.basePath ?? ""}`;
   // NextAuth v4 builds its callback URLs from NEXTAUTH_URL.
   const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: base } : {};
+  const hostname = options.hostname === undefined ? "127.0.0.1" : options.hostname;
   const { child, output } = run(
     dir,
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    ["start", "-p", String(port), ...(hostname === null ? [] : ["-H", hostname])],
     env(p, extra),
   );
   const deadline = Date.now() + START_TIMEOUT_MS;

@@ -22,6 +22,7 @@ const entryPoints = {
   "@/lib/authz/action": "lib/authz/action.ts",
   "@/lib/authz/testing": "lib/authz/testing.ts",
   "@/lib/authz/rate-limit/redis": "lib/authz/rate-limit/redis.ts",
+  "@/lib/authz/next-config": "lib/authz/next-config.ts",
 } as const;
 
 /** Type-only exports of a module's source (`export type { A, B }`, `export interface X`, `export type X =`). */
@@ -47,7 +48,12 @@ describe("README examples", () => {
   );
 
   it("embeds every file of docs/examples/", () => {
-    const files = readdirSync(path.join(root, "docs/examples")).map((f) => `docs/examples/${f}`);
+    const files = readdirSync(path.join(root, "docs/examples"), {
+      recursive: true,
+      encoding: "utf8",
+    })
+      .filter((f) => /\.tsx?$/.test(f))
+      .map((f) => `docs/examples/${f}`);
     expect(files.filter((f) => !blocks.some((b) => b.file === f))).toEqual([]);
   });
 });

@@ -750,8 +750,11 @@ function createAnalysis(ts, program, checker, kitDir, projectDir) {
     if (ts.isArrayLiteralExpression(expr)) return expr;
     if (ts.isCallExpression(expr)) return arrayOfRules(expr.arguments[0], seen);
     if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) {
+      // `{ rules }` names the property; the rules are the variable it is short for.
       const symbol = resolveAlias(
-        checker.getSymbolAtLocation(ts.isIdentifier(expr) ? expr : expr.name),
+        ts.isIdentifier(expr) && ts.isShorthandPropertyAssignment(expr.parent)
+          ? checker.getShorthandAssignmentValueSymbol(expr.parent)
+          : checker.getSymbolAtLocation(ts.isIdentifier(expr) ? expr : expr.name),
       );
       const decl = symbol?.valueDeclaration;
       if (decl && (ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl)))
