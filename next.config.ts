@@ -1,11 +1,13 @@
 import type { NextConfig } from "next";
 import { PHASE_PRODUCTION_BUILD, PHASE_PRODUCTION_SERVER } from "next/constants";
+import { withAuthorizationConfig } from "@/lib/authz/next-config";
 
-const nextConfig: NextConfig = {
-  // forbidden() / unauthorized() in pages and server actions (app/forbidden.tsx renders the 403 page).
-  experimental: { authInterrupts: true },
-  poweredByHeader: false,
-};
+// forbidden() in pages and server actions (app/forbidden.tsx renders the 403 page), and the
+// refusal's caching on /403, where middleware.ts rewrites refused page visits.
+const nextConfig: NextConfig = withAuthorizationConfig(
+  { poweredByHeader: false },
+  { forbiddenPath: "/403" },
+);
 
 export default function config(phase: string): NextConfig {
   // Next has loaded .env* files by now. A production build or server without a secret would sign

@@ -1,10 +1,8 @@
-// app/403/page.tsx: where middleware rewrites refused page visits (forbiddenPath). It must render
-// per request: prerendered, forbidden() would be a static page. Next renders app/forbidden.tsx
-// (your 403 page's look) with status 403.
+// app/403/page.tsx: where middleware rewrites refused page visits (forbiddenPath, the path
+// next.config names too). Next renders app/forbidden.tsx (your 403 page's look) with status 403.
+// It may be prerendered: the config's header rule keeps the refusal private and unstored.
 import { forbidden } from "next/navigation";
 import { publicPage } from "@/lib/authz";
-
-export const dynamic = "force-dynamic";
 
 function ForbiddenRewriteTarget(): never {
   forbidden();

@@ -27,7 +27,8 @@ export type AuthzConfigErrorCode =
   | "invalid_authz_options"
   | "invalid_decision_log_options"
   | "invalid_shadow_policy"
-  | "invalid_subject_options";
+  | "invalid_subject_options"
+  | "invalid_next_config";
 
 /**
  * A configuration mistake: a `TypeError` with a stable `code` and the message `Invalid <what>: <why>`.

@@ -9,6 +9,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { internalError, type Deny } from "./decision";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
+import { REFUSAL_CACHE_CONTROL } from "./respond";
 import { callbackPath, signInRedirectPath } from "./sign-in";
 import type { AccessDeclaration, Checker } from "./types";
 
@@ -166,15 +167,16 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       return marked(redirect, identity);
     }
     // 403, and every other refusal (errors included), shows the 403 page, as `authorize()` does.
-    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. The
-    // refusal's caching is set here too, though Next 16 replaces it with a prerendered page's own
-    // `s-maxage=31536000`: the forbiddenPath page must be dynamic (the README says so). The 403
-    // page gets the request id too, so it can show it for the user to quote.
+    // A rewrite keeps the URL; the page there calls forbidden(), which sets the 403 status. Where
+    // Next renders the rewrite in this request, the caching set here is kept; where it proxies the
+    // rewrite to itself (`next start -H 127.0.0.1`), the page's own caching comes back, and
+    // withAuthorizationConfig's header rule on forbiddenPath sets the same. The 403 page gets the
+    // request id too, so it can show it for the user to quote.
     const target = new URL(`${basePath}${forbiddenPath ?? "/"}`, origin);
     const rewrite = identity
       ? NextResponse.rewrite(target, { request: { headers: identity.headers } })
       : NextResponse.rewrite(target);
-    rewrite.headers.set("Cache-Control", "private, no-store");
+    rewrite.headers.set("Cache-Control", REFUSAL_CACHE_CONTROL);
     return marked(rewrite, identity);
   };
 

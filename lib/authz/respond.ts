@@ -1,5 +1,8 @@
 import type { Deny, DenyStatusCode } from "./decision";
 
+/** A page visit refused by a rewrite to the 403 page: one user's answer, never stored or shared. */
+export const REFUSAL_CACHE_CONTROL = "private, no-store";
+
 const STATUS_TEXT: Readonly<Record<DenyStatusCode, string>> = {
   400: "Bad Request",
   401: "Unauthorized",

@@ -8,7 +8,7 @@
  * `next start` runs as it does by default (no `-H`). With `-H <address>` behind such a proxy, Next
  * 16.4.6 resolves a middleware rewrite's origin (`https://localhost:<port>`) against its own
  * (`https://<address>:<port>`), finds them different, proxies the rewrite to itself over HTTPS and
- * answers 500: the last test pins that down.
+ * answers 500 (vercel/next.js#94745, docs/middleware.md): the last test pins that down.
  */
 import { request as apiRequest, type APIRequestContext } from "@playwright/test";
 import { sessionCookie } from "../../lib/authz/testing";

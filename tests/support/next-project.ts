@@ -398,19 +398,26 @@ export async function nextBuild(dir: string, p: NextAppSpec, label: string): Pro
   return output();
 }
 
-/** `next start` on a free loopback port, once Auth.js answers. */
+/**
+ * `next start` on a free loopback port, once Auth.js answers. `hostname`: `-H` (default
+ * "127.0.0.1"); null starts it without one, as `next start` runs by default. Next 16.4.6 proxies
+ * middleware rewrites to itself under `-H 127.0.0.1` and renders them in place without it
+ * (vercel/next.js#94745), so what a rewrite answers can differ between the two.
+ */
 export async function nextStart(
   dir: string,
   p: NextAppSpec,
+  options: { readonly hostname?: string | null } = {},
 ): Promise<{ url: string; output: () => string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const base = `${url}${p.basePath ?? ""}`;
   // NextAuth v4 builds its callback URLs from NEXTAUTH_URL.
   const extra: Record<string, string> = p.authVersion === 4 ? { NEXTAUTH_URL: base } : {};
+  const hostname = options.hostname === undefined ? "127.0.0.1" : options.hostname;
   const { child, output } = run(
     dir,
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    ["start", "-p", String(port), ...(hostname === null ? [] : ["-H", hostname])],
     env(p, extra),
   );
   const deadline = Date.now() + START_TIMEOUT_MS;

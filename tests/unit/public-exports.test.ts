@@ -23,6 +23,7 @@ const ENTRY_POINTS = [
   "rate-limit/redis.ts",
   "decision-log/index.ts",
   "route-coverage-node.ts",
+  "next-config.ts",
 ] as const;
 
 it("the public entry points and their runtime exports", async () => {
@@ -89,6 +90,9 @@ it("the public entry points and their runtime exports", async () => {
         "subjectFreshness",
         "upstashRateLimitStore",
         "wantsProblemJson",
+      ],
+      "next-config.ts": [
+        "withAuthorizationConfig",
       ],
       "rate-limit/redis.ts": [
         "RATE_LIMIT_SCRIPT",

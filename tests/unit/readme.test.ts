@@ -22,6 +22,7 @@ const entryPoints = {
   "@/lib/authz/action": "lib/authz/action.ts",
   "@/lib/authz/testing": "lib/authz/testing.ts",
   "@/lib/authz/rate-limit/redis": "lib/authz/rate-limit/redis.ts",
+  "@/lib/authz/next-config": "lib/authz/next-config.ts",
 } as const;
 
 /** Type-only exports of a module's source (`export type { A, B }`, `export interface X`, `export type X =`). */
