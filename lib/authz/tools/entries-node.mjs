@@ -1,23 +1,7 @@
-// Every entry point a built Next.js App Router app serves, and what guards each: the core of
-// `authz:report` (report-node.mjs) and `authz:probe` (probe-node.mjs). Dev-time only (Node, the
-// project's own `typescript`); nothing here is imported by the app.
-//
-// What the server serves comes from the build (`.next/`): the app paths manifest (pages and route
-// handlers), the server reference manifest (server action ids, their module and export) and the
-// middleware manifest (the compiled matcher). What guards each entry comes from the source, read
-// with the TypeScript compiler and its type checker (never regular expressions):
-// - a route method is guarded when its export is a kit call with a policy (`withAuthorization`) or
-//   `publicRoute(reason, ...)`;
-// - a page or layout when its default export calls the kit with a policy in its own body
-//   (`authorize(policies.x)`), is a kit wrapper with a policy, or is `publicPage`/`publicLayout`;
-// - a server action when its export is `withAuthorizationAction(policy, ...)` or `publicAction`, or
-//   its function body calls the kit with a policy (`authorizeAction(policies.x)`).
-// "The kit" is a function declared in the kit's folder; a policy is a value of the kit's `Policy`
-// type, and its name is read from the type (`access.policy({ name: "admin" })` keeps the literal).
-//
-// What it cannot see: whether code obeys a check's result (`authorizeAction` returns one), checks in
-// helpers the entry calls (only its own body counts), and what an error page or a metadata file
-// renders (both are listed as public by convention).
+// Every entry point a built Next.js App Router app serves (from `.next/` manifests), and what
+// guards each (from the source, through the TypeScript type checker): the core of `authz:report`
+// (report-node.mjs) and `authz:probe` (probe-node.mjs). Dev-time only; never imported by the app.
+// @see docs/entry-points.md#what-the-report-reads
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";

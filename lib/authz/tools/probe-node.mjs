@@ -1,22 +1,8 @@
 #!/usr/bin/env node
 // `npm run authz:probe -- --users lib/demo/users.ts#demoUsers [--url http://host:port]`: calls every
-// entry point the report lists on a running server (`next start` of the build, started here, or
-// `--url`) and compares each answer with what the declared policies say.
-//
-// - Route methods and pages: anonymously and as each user (a real session cookie from the kit's
-//   testing.ts, signed with the server's secret). Pages twice: a full load, and a client navigation
-//   (an RSC request whose router state says the layouts are already on screen, so only the page
-//   segment renders: what a layout-only check lets through).
-// - Server actions: a `Next-Action` POST with `[]` as arguments to a page that uses the action,
-//   anonymously and as the least privileged user.
-//
-// Expected: each layer's policy (the middleware rules that apply, then the entry's own), evaluated
-// by the kit's own code on the user's claims: 401 (or the sign-in redirect), 403 (or the forbidden
-// page), or allowed (anything else below 500: 200, a 404 for the probe's made-up ids, a 400 for its
-// empty input). An entry with neither policy nor public reason must refuse an anonymous caller.
-// Exit 1 on any mismatch, 2 when it cannot run. Dynamic segments get the value `authz-probe`, which
-// no record has, so a delete deletes nothing; an action without input validation that the least
-// privileged user may call does run.
+// entry point the report lists on a running server, anonymously and as each user, and compares each
+// answer with what the declared policies say. Exit 1 on any mismatch, 2 when it cannot run.
+// @see docs/entry-points.md#what-the-probe-calls
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
