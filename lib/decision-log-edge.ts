@@ -25,6 +25,6 @@ export const edgeDecisionLog: DecisionLog = createDecisionLog({
   secret: decisionLogSecret,
   proxyTrust: proxyTrustFromEnv(process.env),
   // No OpenTelemetry hook on the Edge: the demo registers a tracer on Node only (instrumentation.ts),
-  // so `@opentelemetry/api` would weigh on every matched request's bundle and record nothing. An
-  // app that registers Edge tracing (`@vercel/otel` does) adds `onDecision: recordDecisionOnSpan`.
+  // so here it would record nothing. An app that registers Edge tracing (`@vercel/otel` does) adds
+  // `onDecision: recordDecisionOnSpan`.
 });

@@ -19,7 +19,7 @@ import {
   publicAction,
   type ActionRefusal,
 } from "@/lib/authz/action";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import { guardOf } from "@/lib/authz/route";
 import { createPageGuard } from "@/lib/authz/server";
