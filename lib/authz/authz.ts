@@ -186,6 +186,8 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
         request,
         refusal,
         subject: facts.subject?.id ?? null,
+        // The org the call named, once the policy's org rule has read it (absent before that stage).
+        ...(typeof facts.org === "string" ? { org: facts.org } : {}),
         ip: facts.ip,
         startedAt,
         ...(checkOptions.logPath !== undefined ? { path: checkOptions.logPath } : {}),
