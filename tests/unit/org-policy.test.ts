@@ -379,7 +379,7 @@ describe("decision events name the org decided on", () => {
     await authz.check(orgMember, request("u-vic"), { org: "globex" }); // 404: not a member
     await authz.check(orgMember, request(), { org: "acme" }); // 401 before the org rule
     await decisionLog.drain();
-    const events = (await decisionLog.recent(10)).reverse();
+    const events = [...(await decisionLog.recent(10))].reverse();
     expect(events.map((e) => [e.outcome, e.status, e.subject ?? null, e.org ?? null])).toEqual([
       ["allow", 200, "u-dave", "globex"],
       ["deny", 403, "u-dave", "acme"],
