@@ -5,12 +5,12 @@
  */
 import { pathRules } from "@/lib/access";
 import { SIGN_IN_PATH } from "@/lib/auth.config";
-import { authorizationMiddleware, createAuthz } from "@/lib/authz";
+import { authorizationMiddleware, createChecker } from "@/lib/authz";
 import { authzOptions } from "@/lib/authz-edge";
 import { edgeDecisionLog } from "@/lib/decision-log-edge";
 
 export default authorizationMiddleware(
-  createAuthz({ ...authzOptions, decisionLog: edgeDecisionLog }),
+  createChecker({ ...authzOptions, decisionLog: edgeDecisionLog }),
   {
     rules: pathRules,
     signInPath: SIGN_IN_PATH,

@@ -5,7 +5,7 @@
  *
  * Loaded by the bench runner with Vite's `runnerImport`.
  */
-import { createAuthz } from "../lib/authz/authz";
+import { createAuthz } from "../lib/authz/create-authz";
 import { defineAccess } from "../lib/authz/access";
 import { subjectFreshness } from "../lib/authz/subject/freshness";
 import { redisMembershipStore, type RedisScriptClient } from "../lib/authz/subject/redis";

@@ -6,7 +6,6 @@
  */
 import { collectorSink, createDecisionLog, type DecisionLog } from "@/lib/authz/decision-log";
 import { proxyTrustFromEnv } from "@/lib/authz";
-import { recordDecisionOnSpan } from "@/lib/authz-otel";
 
 /** The key both sides derive their HMACs from: the first (current) AUTH_SECRET. */
 export const decisionLogSecret = (): string | undefined =>
@@ -25,5 +24,7 @@ export const edgeDecisionLog: DecisionLog = createDecisionLog({
   sinks: [collectorSink({ url: collectUrl, secret: decisionLogSecret })],
   secret: decisionLogSecret,
   proxyTrust: proxyTrustFromEnv(process.env),
-  onDecision: recordDecisionOnSpan,
+  // No OpenTelemetry hook on the Edge: the demo registers a tracer on Node only (instrumentation.ts),
+  // so here it would record nothing. An app that registers Edge tracing (`@vercel/otel` does) adds
+  // `onDecision: recordDecisionOnSpan`.
 });

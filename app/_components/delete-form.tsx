@@ -30,6 +30,7 @@ export function DeleteForm({
       {state && !state.ok ? (
         <p className="alert" role="alert">
           {state.message} ({state.status})
+          {state.requestId ? <small> · request id {state.requestId}</small> : null}
         </p>
       ) : null}
       {state?.ok ? <p role="status">Deleted {label}</p> : null}

@@ -1,6 +1,6 @@
 // The kit as the demo configures it, reduced to what the benchmark routes need.
 import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { authJsSession } from "@/lib/authz/session";
 import { createDecisionLog, memorySink } from "@/lib/authz/decision-log";
 import { subjectFreshness } from "@/lib/authz/subject/freshness";

@@ -1,7 +1,7 @@
 // middleware.ts (Edge) or proxy.ts (Next 16, Node): the same two exports work in either file.
 import {
   authorizationMiddleware,
-  createAuthz,
+  createChecker,
   definePathRules,
   MIDDLEWARE_LAYER_HEADER,
 } from "@/lib/authz";
@@ -14,7 +14,7 @@ const rules = definePathRules([
   { path: "/api/ops/**", policy: policies.opsOnly, kind: "api", methods: ["GET"] },
 ]);
 
-export default authorizationMiddleware(createAuthz(authzOptions), {
+export default authorizationMiddleware(createChecker(authzOptions), {
   rules,
   signInPath: "/api/auth/signin", // Auth.js's own page (v4's too); or your sign-in page's path
   forbiddenPath: "/403", // a page whose component calls forbidden()

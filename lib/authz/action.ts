@@ -9,7 +9,7 @@ import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
 import { actionPath, currentRequest } from "./next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
-import type { ActionRefusal } from "./server";
+import { actionRefusal, type ActionRefusal } from "./action-refusal";
 import type {
   AccessDeclaration,
   Checker,
@@ -19,6 +19,7 @@ import type {
   SubjectFor,
 } from "./types";
 
+export { actionRefusal };
 export type { ActionRefusal };
 
 /** Whether an action's result is the kit's refusal (narrows the union an action returns). */
@@ -106,17 +107,6 @@ function mark<F extends object>(action: F, guard: ActionGuardMark): F {
   return action;
 }
 
-/** Turns the refusal of a check into the plain object a form renders. */
-export function actionRefusal(decision: Deny): ActionRefusal {
-  return {
-    ok: false,
-    status: decision.status,
-    code: decision.code,
-    message: decision.message,
-    details: decision.details,
-  };
-}
-
 /** Form fields as a plain object; repeated names become arrays; React's own `$ACTION_` fields go. */
 function formDataObject(form: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -167,7 +157,7 @@ async function validateInput(
  * @example
  * export const { withAuthorizationAction } = createActionGuard(authz);
  */
-export function createActionGuard(authz: Pick<Checker, "check">): {
+export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): {
   readonly withAuthorizationAction: WithAuthorizationAction;
 } {
   /**
@@ -237,7 +227,11 @@ export function createActionGuard(authz: Pick<Checker, "check">): {
             }
           : {}),
       });
-      if (!decision.allowed) return actionRefusal(decision);
+      if (!decision.allowed)
+        return actionRefusal(
+          decision,
+          authz.requestId ? await authz.requestId(request).catch(() => null) : null,
+        );
       return await action(input, {
         subject: decision.subject,
         resource: decision.resource,

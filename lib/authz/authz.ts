@@ -7,7 +7,6 @@ import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from ".
 import { memoryRateLimitStore } from "./rate-limit/memory";
 import type { RateLimitStore } from "./rate-limit/store";
 import { denialResponse, type ResponseOptions } from "./respond";
-import { createWithAuthorization, type WithAuthorization } from "./route";
 import type { SessionSource } from "./session/source";
 import type { SubjectFreshness } from "./subject/freshness";
 import type { DecisionLayer } from "./decision-log/event";
@@ -68,8 +67,8 @@ export interface AuthzOptions {
   readonly decisionLog?: DecisionLog;
 }
 
-/** A configured kit: evaluate policies, guard route handlers. */
-export interface Authz extends Checker {
+/** The kit's checks, configured: what middleware, pages and actions run. */
+export interface AuthzChecker extends Checker {
   readonly options: AuthzOptions;
   /** Resolves the request's subject with no policy: null when anonymous or on any error. */
   subject<D extends AccessDeclaration>(
@@ -78,8 +77,6 @@ export interface Authz extends Checker {
   ): Promise<Subject<D> | null>;
   /** The request's id for `X-Request-Id` (the one its events carry), or null without a log. */
   requestId(request: Request): Promise<string | null>;
-  /** Wraps a route handler so it runs only for requests the policy allows. See `route.ts`. */
-  readonly withAuthorization: WithAuthorization;
 }
 
 const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) => {
@@ -91,16 +88,14 @@ const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) =>
 };
 
 /**
- * Configures the kit once per app: session source, client address, rate-limit store.
+ * The kit's checks without the route-handler wrapper: what `middleware.ts` needs, so the Edge
+ * bundle carries no body reading or params validation. `createAuthz` adds `withAuthorization`.
  *
  * @example
- * export const authz = createAuthz({
- *   session: authJsSession({ secret: () => process.env.AUTH_SECRET }),
- *   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
- * });
- * export const { withAuthorization } = authz;
+ * // middleware.ts
+ * export default authorizationMiddleware(createChecker(authzOptions), { rules, signInPath });
  */
-export function createAuthz(options: AuthzOptions): Authz {
+export function createChecker(options: AuthzOptions): AuthzChecker {
   const clientIp = options.clientIp ?? (() => null);
   const store = options.rateLimitStore ?? memoryRateLimitStore();
   const onError = options.onError ?? defaultOnError;
@@ -191,6 +186,8 @@ export function createAuthz(options: AuthzOptions): Authz {
         request,
         refusal,
         subject: facts.subject?.id ?? null,
+        // The org the call named, once the policy's org rule has read it (absent before that stage).
+        ...(typeof facts.org === "string" ? { org: facts.org } : {}),
         ip: facts.ip,
         startedAt,
         ...(checkOptions.logPath !== undefined ? { path: checkOptions.logPath } : {}),
@@ -316,7 +313,7 @@ export function createAuthz(options: AuthzOptions): Authz {
     }
   }
 
-  const core: Pick<Authz, "options" | "check" | "subject" | "denialResponse" | "requestId"> = {
+  return {
     options,
     denialResponse: (decision, request) => denialResponse(decision, request, options.response),
 
@@ -348,5 +345,4 @@ export function createAuthz(options: AuthzOptions): Authz {
       return read && !("allowed" in read) ? read.subject : null;
     },
   };
-  return { ...core, withAuthorization: createWithAuthorization(core) };
 }

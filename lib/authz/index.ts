@@ -25,10 +25,12 @@ export type {
   Subject,
   SubjectFor,
 } from "./types";
-export { createAuthz } from "./authz";
+export { createChecker } from "./authz";
+export { createAuthz } from "./create-authz";
 export { AuthzConfigError } from "./errors";
 export type { AuthzConfigErrorCode } from "./errors";
-export type { Authz, AuthzOptions } from "./authz";
+export type { AuthzChecker, AuthzOptions } from "./authz";
+export type { Authz } from "./create-authz";
 export type { ActiveOrg, Membership } from "./org/membership";
 export type { OrgRoleDeclaration } from "./org/roles";
 export type { OrgRuleOptions } from "./org/rule";

@@ -4,7 +4,7 @@
  */
 import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
-import type { DenyCode, DenyDetails, DenyStatusCode } from "./decision";
+import { actionRefusal, type ActionRefusal } from "./action-refusal";
 import { actionPath, currentRequest } from "./next-request";
 import { sameOriginPath, signInRedirectPath } from "./sign-in";
 import type {
@@ -19,14 +19,7 @@ import type {
 // Edge-safe, so middleware builds the same sign-in URLs; re-exported for pages and actions.
 export { sameOriginPath, signInRedirectPath };
 
-/** What a server action gets back when a policy refuses: plain data, safe to return to the client. */
-export interface ActionRefusal {
-  readonly ok: false;
-  readonly status: DenyStatusCode;
-  readonly code: DenyCode;
-  readonly message: string;
-  readonly details: DenyDetails;
-}
+export type { ActionRefusal };
 
 /** The result of `authorizeAction`: narrow on `ok`. */
 export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } | ActionRefusal;
@@ -181,13 +174,7 @@ export function createPageGuard(
       logPath: actionPath(request),
     });
     if (decision.allowed) return { ok: true, subject: decision.subject };
-    return {
-      ok: false,
-      status: decision.status,
-      code: decision.code,
-      message: decision.message,
-      details: decision.details,
-    };
+    return actionRefusal(decision, await refusalId(request));
   }
 
   /**
@@ -197,6 +184,11 @@ export function createPageGuard(
    * @example
    * const id = await requestId(); // in app/forbidden.tsx
    */
+  /** The id a refusal's events carry (the log memoizes it per request), for the form to show. */
+  async function refusalId(request: Request): Promise<string | null> {
+    return authz.requestId ? authz.requestId(request).catch(() => null) : null;
+  }
+
   async function requestId(): Promise<string | null> {
     return authz.requestId ? authz.requestId(await currentRequest()) : null;
   }

@@ -4,10 +4,10 @@
  * when there is no src/ folder. Route handlers and pages check again; they are the authority.
  */
 import { pathRules } from "./lib/access";
-import { authorizationMiddleware, createAuthz } from "./lib/authz";
+import { authorizationMiddleware, createChecker } from "./lib/authz";
 import { authzOptions, SIGN_IN_PATH } from "./lib/authz-edge";
 
-export default authorizationMiddleware(createAuthz(authzOptions), {
+export default authorizationMiddleware(createChecker(authzOptions), {
   rules: pathRules,
   signInPath: SIGN_IN_PATH,
   // A signed-in page visit without permission is rewritten here: app/403/page.tsx calls forbidden().

@@ -19,7 +19,8 @@ import {
   publicAction,
   type ActionRefusal,
 } from "@/lib/authz/action";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
+import { createDecisionLog } from "@/lib/authz/decision-log";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import { guardOf } from "@/lib/authz/route";
 import { createPageGuard } from "@/lib/authz/server";
@@ -278,5 +279,46 @@ describe("authorizeAction: every rule, never a silent pass", () => {
     // @ts-expect-error: a resource rule needs a loader (withAuthorizationAction with load)
     const result = await authorizeAction(policies.deleteDoc);
     expect(result).toMatchObject({ ok: false, status: 500, code: "authorization_error" });
+  });
+});
+
+describe("a refusal names its request id when the kit keeps a decision log", () => {
+  it("withAuthorizationAction and authorizeAction return the id their events carry", async () => {
+    const decisionLog = createDecisionLog({ onError: () => undefined });
+    const logged = createAuthz({ session: authJsSession({ secret: SECRET }), decisionLog });
+    const guard = createActionGuard(logged);
+    const pages = createPageGuard(logged);
+    const run = vi.fn(async () => "ran");
+    const adminOnly = guard.withAuthorizationAction(policies.admin, run);
+    await as("bob");
+    const wrapped = await adminOnly();
+    await as("bob"); // a second request
+    const direct = await pages.authorizeAction(policies.admin);
+    await decisionLog.drain();
+    const events = await decisionLog.recent(10);
+    expect(run).not.toHaveBeenCalled();
+    expect(events.map((e) => [e.layer, e.status])).toEqual([
+      ["action", 403],
+      ["action", 403],
+    ]);
+    expect(wrapped).toMatchObject({ ok: false, status: 403, code: "role_required" });
+    expect(direct).toMatchObject({ ok: false, status: 403, code: "role_required" });
+    // Newest first: authorizeAction's event, then the wrapped action's.
+    expect((wrapped as ActionRefusal).requestId).toBe(events[1]!.requestId);
+    expect((direct as ActionRefusal).requestId).toBe(events[0]!.requestId);
+    expect(events[0]!.requestId).not.toBe(events[1]!.requestId);
+  });
+
+  it("without a log the refusal has no requestId field at all", async () => {
+    await as("bob");
+    const refusal = await withAuthorizationAction(policies.admin, async () => "ran")();
+    expect(refusal).toEqual({
+      ok: false,
+      status: 403,
+      code: "role_required",
+      message: "Requires admin role",
+      details: expect.anything(),
+    });
+    expect("requestId" in (refusal as object)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { access, pathRules, policies } from "@/lib/access";
-import { createAuthz, type Authz } from "@/lib/authz/authz";
+import { createAuthz, type Authz } from "@/lib/authz/create-authz";
 import {
   authorizationMiddleware,
   MIDDLEWARE_LAYER_HEADER,

@@ -16,6 +16,7 @@ import {
   type ActiveOrg,
   type Deny,
 } from "@/lib/authz";
+import { createDecisionLog, decisionSpanAttributes } from "@/lib/authz/decision-log";
 import { denialResponse } from "@/lib/authz/respond";
 import { compileOrgRoles } from "@/lib/authz/org/roles";
 import { membershipIn, parseMemberships } from "@/lib/authz/org/membership";
@@ -358,5 +359,33 @@ describe("createAuthz evaluates org rules against the store's memberships", () =
       status: 500,
     });
     expect(await kit().check(orgMember, request("u-dave"))).toMatchObject({ status: 500 });
+  });
+});
+
+describe("decision events name the org decided on", () => {
+  it("allow, deny and the non-member 404 each carry the org the call named; anonymous carries none", async () => {
+    const decisionLog = createDecisionLog({ onError: () => undefined });
+    const authz = createAuthz({
+      session: async (r) => {
+        const id = r.headers.get("x-test-user");
+        return id === null ? null : { sub: id };
+      },
+      subjects: subjectFreshness({ source: store(), maxAgeMs: 0 }),
+      decisionLog,
+      onError: () => undefined,
+    });
+    await authz.check(orgAdmin, request("u-dave"), { org: "globex" }); // allowed
+    await authz.check(orgAdmin, request("u-dave"), { org: "acme" }); // 403 org_role_required
+    await authz.check(orgMember, request("u-vic"), { org: "globex" }); // 404: not a member
+    await authz.check(orgMember, request(), { org: "acme" }); // 401 before the org rule
+    await decisionLog.drain();
+    const events = [...(await decisionLog.recent(10))].reverse();
+    expect(events.map((e) => [e.outcome, e.status, e.subject ?? null, e.org ?? null])).toEqual([
+      ["allow", 200, "u-dave", "globex"],
+      ["deny", 403, "u-dave", "acme"],
+      ["deny", 404, "u-vic", "globex"],
+      ["deny", 401, null, null],
+    ]);
+    expect(decisionSpanAttributes(events[1]!)).toMatchObject({ "authz.org": "acme" });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import { authJsSession } from "@/lib/authz/session";
 import { sessionCookie } from "@/lib/authz/testing";

@@ -9,7 +9,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
 import type { Subject } from "@/lib/authz/types";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { expectConfigError } from "../support/config-error";
 
 const access = defineAccess({

@@ -68,6 +68,7 @@ it("the public entry points and their runtime exports", async () => {
         "authorizationMiddleware",
         "clientIpFrom",
         "createAuthz",
+        "createChecker",
         "defineAccess",
         "definePathRules",
         "denialResponse",

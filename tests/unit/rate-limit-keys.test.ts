@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { clientIpFrom } from "@/lib/authz/ip";
 import {
   rateLimitAddress,

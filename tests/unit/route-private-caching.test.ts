@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 

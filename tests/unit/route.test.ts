@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
 import { defineAccess } from "@/lib/authz/access";
 import type { Subject } from "@/lib/authz/types";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import { guardOf } from "@/lib/authz/route";
 import { authJsSession } from "@/lib/authz/session";

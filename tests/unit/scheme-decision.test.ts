@@ -7,7 +7,7 @@
 import { NextRequest } from "next/server";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/authz";
+import { createAuthz } from "@/lib/authz/create-authz";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
 import { isHttpsRequest } from "@/lib/authz/scheme";
 import { authJsSession } from "@/lib/authz/session";
