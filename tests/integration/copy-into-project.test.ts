@@ -7,12 +7,13 @@
  * `next build`, started with `next start`, and checked over HTTP with sessions from a real sign-in
  * against its own auth endpoints and from the copied testing.ts.
  *
- * Mappings, all stated in the README: a `src/` layout puts the files under `src/` (except
- * `next.config.ts` and `.env.local`); `middleware.ts` becomes `proxy.ts` where a project tests that;
- * next.config.ts gets the project's basePath and what its symlinked node_modules need (below).
- * What the test writes itself is what a user already has or writes for their own app: package.json,
- * tsconfig, the root layout, `app/forbidden.tsx` (the 403 page's look), the Auth.js v5 setup, the
- * user lookup the v4 recipe's `verifyUser` stands for, and the API routes it checks.
+ * Mappings, all stated in the README: a `src/` layout puts the files under `src/` (except the root's
+ * config files); `middleware.ts` becomes `proxy.ts` where a project tests that. next.config.ts
+ * gets the project's basePath and what its symlinked node_modules need (below), and NEXTAUTH_URL
+ * the server's port at start. What the test writes itself is what a user already has or writes for
+ * their own app: package.json (the packages are linked, not installed), tsconfig, the root layout,
+ * `app/forbidden.tsx` (the 403 page's look), the user lookup the README's `verifyUser` stands for,
+ * and the API routes it checks.
  *
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
  *   a. Next 16 + Auth.js v5, the kit in lib/authz
@@ -137,7 +138,12 @@ const NEXTAUTH_V4 = "### NextAuth v4";
 
 /** The files the README tells a project of this kind to write, by the path it names. */
 function readmeFiles(p: ProjectSpec): Map<string, string> {
-  const files = new Map(filesUnder(readme, QUICK_START).map((f) => [f.target, f.code]));
+  const files = new Map(
+    [...filesUnder(readme, QUICK_START), ...filesUnder(readme, INSTALL_BY_COPY)].map((f) => [
+      f.target,
+      f.code,
+    ]),
+  );
   // The v4 recipe's files, its lib/authz-edge.ts in place of the quick start's.
   if (p.authVersion === 4)
     for (const f of filesUnder(readme, NEXTAUTH_V4)) files.set(f.target, f.code);
@@ -173,7 +179,7 @@ function copyKit(p: ProjectSpec, dir: string): void {
 // ---------------------------------------------------------------------------------------------
 // What the user has or writes for their own app: the test's routes, on the README's wiring.
 
-function userFiles(p: ProjectSpec): Record<string, string> {
+function userFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   // Declared public, as the README's entry-point section asks of a layout.
   files["app/layout.tsx"] = `import type { ReactNode } from "react";
@@ -231,9 +237,8 @@ export const GET = withAuthorization(policies.signedIn, async (_request, { subje
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
 `;
-  if (p.authVersion === 4) {
-    // What the v4 recipe's `verifyUser` stands for: the app's own user lookup.
-    files["lib/users.ts"] = `const users = [
+  // What the README's `verifyUser` stands for: the app's own user lookup.
+  files["lib/users.ts"] = `const users = [
   { id: "user-alice", email: "alice@example.com", name: "Alice", role: "admin" },
   { id: "user-bob", email: "bob@example.com", name: "Bob", role: "member" },
 ];
@@ -243,7 +248,6 @@ export async function verifyUser(email?: string, password?: string) {
   return user && password === ${JSON.stringify(PASSWORD)} ? user : null;
 }
 `;
-  }
   return files;
 }
 
@@ -264,18 +268,18 @@ function readmeFilesInProject(p: ProjectSpec, dir: string): Record<string, strin
 
 function createProject(p: ProjectSpec): string {
   const dir = makeProjectDir(`authz-copy-${p.id}-`);
-  // package.json, tsconfig and (Auth.js v5) the auth setup; the v4 recipe brings v4's.
+  // package.json and tsconfig; the README brings the auth setup.
   writeFiles(
     dir,
     nextAppFiles(p, dir, {
       name: `authz-copy-${p.id}`,
       // The README's coverage test runs with Vitest.
       devDependencies: ["vitest"],
-      auth: p.authVersion === 5,
+      auth: false, // the README's auth.ts and route handler
     }),
   );
   copyKit(p, dir);
-  const own = userFiles(p);
+  const own = userFiles();
   writeFiles(
     dir,
     Object.fromEntries(Object.entries(own).map(([file, text]) => [inLayout(file, p.src), text])),
@@ -326,7 +330,6 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("writes the files the README names, in the project's layout", () => {
-    const v4 = ["auth.ts"];
     expect([...readmeFiles(p).keys()].sort()).toEqual(
       [
         "lib/access.ts",
@@ -339,7 +342,7 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "app/api/auth/[...nextauth]/route.ts",
         "__tests__/authz-route-coverage.test.ts",
         "vitest.config.mts",
-        ...(p.authVersion === 4 ? v4 : []),
+        "auth.ts",
       ].sort(),
     );
     const edge = readFileSync(path.join(dir, inLayout("lib/authz-edge.ts", p.src)), "utf8");
