@@ -44,6 +44,8 @@ import {
   nextBuild,
   nextStart,
   type NextAppSpec,
+  PROJECT_VITEST_TIMEOUT_MS,
+  expectCoverageTestGreenThenRed,
   removeProjects,
   repo,
   START_TIMEOUT_MS,
@@ -263,7 +265,15 @@ function readmeFilesInProject(p: ProjectSpec, dir: string): Record<string, strin
 function createProject(p: ProjectSpec): string {
   const dir = makeProjectDir(`authz-copy-${p.id}-`);
   // package.json, tsconfig and (Auth.js v5) the auth setup; the v4 recipe brings v4's.
-  writeFiles(dir, nextAppFiles(p, dir, { name: `authz-copy-${p.id}`, auth: p.authVersion === 5 }));
+  writeFiles(
+    dir,
+    nextAppFiles(p, dir, {
+      name: `authz-copy-${p.id}`,
+      // The README's coverage test runs with Vitest.
+      devDependencies: ["vitest"],
+      auth: p.authVersion === 5,
+    }),
+  );
   copyKit(p, dir);
   const own = userFiles(p);
   writeFiles(
@@ -271,7 +281,7 @@ function createProject(p: ProjectSpec): string {
     Object.fromEntries(Object.entries(own).map(([file, text]) => [inLayout(file, p.src), text])),
   );
   writeFiles(dir, readmeFilesInProject(p, dir));
-  linkNodeModules(dir, p);
+  linkNodeModules(dir, p, ["vitest"]);
   return dir;
 }
 
@@ -316,7 +326,7 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
   });
 
   it("writes the files the README names, in the project's layout", () => {
-    const v4 = ["auth.ts", "app/api/auth/[...nextauth]/route.ts"];
+    const v4 = ["auth.ts"];
     expect([...readmeFiles(p).keys()].sort()).toEqual(
       [
         "lib/access.ts",
@@ -326,6 +336,9 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "app/403/page.tsx",
         "app/admin/page.tsx",
         "middleware.ts",
+        "app/api/auth/[...nextauth]/route.ts",
+        "__tests__/authz-route-coverage.test.ts",
+        "vitest.config.mts",
         ...(p.authVersion === 4 ? v4 : []),
       ].sort(),
     );
@@ -472,6 +485,12 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     expect(serverOutput()).not.toMatch(/\[authz\](?! proxy trust:)|Error:/);
   });
 
+  it(
+    "runs the README's route coverage test with the project's Vitest: green on the app, red on an unguarded route",
+    () => expectCoverageTestGreenThenRed(dir, inLayout("app", p.src)),
+    2 * PROJECT_VITEST_TIMEOUT_MS,
+  );
+
   // Last: the probe runs its own server, and ours would sit idle past its keep-alive timeout (a
   // request after that may meet a socket the server is closing). The tools address the app at its
   // root, so project e leaves them out.
@@ -486,10 +505,9 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
 
 /**
  * The entry-point report and probe, run from the copy (`<kit>/tools/`) as its user would: every
- * route and page is listed with its policy and middleware rule; only Auth.js v5's own handlers,
- * exported as Auth.js makes them (not wrapped in `publicRoute`), are reported unguarded (the v4
- * recipe marks NextAuth's public), and they are the only entries whose answers the probe finds
- * differ from a declaration.
+ * route and page is listed with its policy and middleware rule, none unguarded (the README's auth
+ * route handlers are public with a reason), and the probe finds every answer as declared except
+ * the auth library's own endpoints'.
  */
 function checkEntryPointTools(dir: string, p: ProjectSpec): void {
   const tools = path.join(dir, p.src ? "src/lib/authz/tools" : "lib/authz/tools");
@@ -504,24 +522,23 @@ function checkEntryPointTools(dir: string, p: ProjectSpec): void {
       env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     });
 
-  // Auth.js v5's handlers are the project's own, exported as Auth.js makes them; the v4 recipe's
-  // route marks NextAuth's public.
-  const unguarded =
-    p.authVersion === 5 ? ["GET /api/auth/[...nextauth]", "POST /api/auth/[...nextauth]"] : [];
+  // Every entry guarded or public with a reason: the README's auth route handlers say why.
   const report = run("report-node.mjs", ["--json"]);
-  expect(report.status, report.stderr).toBe(unguarded.length > 0 ? 1 : 0);
+  expect(report.status, report.stderr).toBe(0);
   const listed = JSON.parse(report.stdout) as {
     entries: {
       kind: string;
       path: string;
       method?: string;
       policy?: string;
+      public?: string;
       middleware?: string;
     }[];
     unguarded: { method?: string; path: string }[];
   };
-  expect(listed.unguarded.map((u) => `${u.method} ${u.path}`).sort()).toEqual(unguarded);
+  expect(listed.unguarded).toEqual([]);
   const route = (path: string) => listed.entries.find((e) => e.kind === "route" && e.path === path);
+  expect(route("/api/auth/[...nextauth]")?.public).toMatch(/sign-in endpoints/);
   expect(route("/api/admin/users")).toMatchObject({
     policy: "admin",
     middleware: "admin (/api/admin/**)",

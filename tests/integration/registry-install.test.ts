@@ -20,7 +20,7 @@
  * KEEP_REGISTRY_PROJECTS=1 keeps the folders.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,7 @@ import {
   nextBuild,
   nextStart,
   type NextAppSpec,
+  expectCoverageTestGreenThenRed,
   removeProjects,
   repo,
   START_TIMEOUT_MS,
@@ -157,36 +158,6 @@ function shadcn(
       resolve({ code, output });
     });
     if (answer === undefined) child.stdin.end();
-  });
-}
-
-/** This process's environment without what the running Vitest set for its own workers. */
-function runnerFreeEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NODE_ENV: "test" };
-  for (const [name, value] of Object.entries(process.env))
-    if (!/^(__)?VITEST|^NODE_OPTIONS$|^NODE_ENV$/.test(name)) env[name] = value;
-  return env;
-}
-
-/** Runs the project's Vitest (the installed __tests__/authz-route-coverage.test.ts). */
-function vitest(dir: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(dir, "node_modules/vitest/vitest.mjs"), "run", "--color=false"],
-      { cwd: dir, env: runnerFreeEnv(), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`vitest timed out in ${dir}:\n${output}`));
-    }, CLI_TIMEOUT_MS);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
   });
 }
 
@@ -454,25 +425,7 @@ describe.each(selected)("shadcn add into $title", (p) => {
 
   it(
     "runs the installed route-coverage test with Vitest: green on the app, red on an unguarded route",
-    async () => {
-      const green = await vitest(dir);
-      expect(green.code, green.output).toBe(0);
-      expect(green.output).toMatch(/1 passed/);
-
-      const leak = path.join(dir, src, "app/api/leak/route.ts");
-      mkdirSync(path.dirname(leak), { recursive: true });
-      writeFileSync(
-        leak,
-        "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n",
-      );
-      try {
-        const red = await vitest(dir);
-        expect(red.code).toBe(1);
-        expect(red.output).toContain("api/leak/route.ts");
-      } finally {
-        rmSync(path.dirname(leak), { recursive: true, force: true });
-      }
-    },
+    () => expectCoverageTestGreenThenRed(dir, `${src}app`),
     2 * CLI_TIMEOUT_MS,
   );
 

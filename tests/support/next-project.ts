@@ -22,6 +22,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { expect } from "vitest";
 import { freePort } from "./next-server";
 
 export const repo = path.resolve(__dirname, "../..");
@@ -433,6 +434,58 @@ export async function nextStart(
         `next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output()}`,
       );
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** This process's environment without what the running Vitest set for its own workers. */
+function runnerFreeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "test" };
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(__)?VITEST|^NODE_OPTIONS$|^NODE_ENV$/.test(name)) env[name] = value;
+  return env;
+}
+
+export const PROJECT_VITEST_TIMEOUT_MS = 120_000;
+
+/** Runs the project's own Vitest (`vitest run`, its vitest.config): exit code and output. */
+export function projectVitest(dir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(dir, "node_modules/vitest/vitest.mjs"), "run", "--color=false"],
+      { cwd: dir, env: runnerFreeEnv(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`vitest timed out in ${dir}:\n${output}`));
+    }, PROJECT_VITEST_TIMEOUT_MS);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * The project's route coverage test, run by its own Vitest: green on the app as it is, then red,
+ * naming the file, once a route handler neither wrapped nor public is added under `appDir`.
+ */
+export async function expectCoverageTestGreenThenRed(dir: string, appDir: string): Promise<void> {
+  const green = await projectVitest(dir);
+  expect(green.code, green.output).toBe(0);
+  expect(green.output).toMatch(/1 passed/);
+  const leak = path.join(dir, appDir, "api/leak/route.ts");
+  mkdirSync(path.dirname(leak), { recursive: true });
+  writeFileSync(leak, "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n");
+  try {
+    const red = await projectVitest(dir);
+    expect(red.code).toBe(1);
+    expect(red.output).toContain("api/leak/route.ts");
+  } finally {
+    rmSync(path.dirname(leak), { recursive: true, force: true });
   }
 }
 

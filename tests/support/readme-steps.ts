@@ -5,7 +5,7 @@
  * projects, so a README step that does not work as written fails there.
  *
  * The only mappings are the ones the README states itself: a `src/` layout puts every named file
- * under `src/` except `next.config.ts` and `.env.local`, and `middleware.ts` may be `proxy.ts`.
+ * under `src/` except the root's config files, and `middleware.ts` may be `proxy.ts`.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -113,9 +113,12 @@ export function commandsUnder(markdown: string, heading: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
+/** The files that stay at the project's root in a src/ layout, as the README says. */
+const ROOT_FILES = new Set(["next.config.ts", "vitest.config.mts", ".env.local"]);
+
 /** Where a file the README names lands: under `src/` in a src/ layout, as the README says. */
 export function inLayout(target: string, src: boolean): string {
-  return src && target !== "next.config.ts" && target !== ".env.local" ? `src/${target}` : target;
+  return src && !ROOT_FILES.has(target) ? `src/${target}` : target;
 }
 
 /**

@@ -1,10 +1,8 @@
-/**
- * Route coverage: every HTTP method a `route.ts` under app/ exports is wrapped in
- * `withAuthorization` or marked public with `publicRoute(reason)`. A route that forgets both fails
- * here, before it ships. Runs with Vitest, configured so that it can import your routes:
- *   resolve: { tsconfigPaths: true },                   // their `@/` imports
- *   test: { server: { deps: { inline: ["next-auth"] } } } // next-auth's extensionless ESM imports
- */
+// __tests__/authz-route-coverage.test.ts: every HTTP method a `route.ts` under app/ exports is
+// wrapped in `withAuthorization` or marked public with `publicRoute(reason)`. A route that forgets
+// both fails here, before it ships. Runs with Vitest, configured so that it can import your routes:
+//   resolve: { tsconfigPaths: true },                   // their `@/` imports
+//   test: { server: { deps: { inline: ["next-auth"] } } } // next-auth's extensionless ESM imports
 import path from "node:path";
 import { expect, it } from "vitest";
 import { expectRouteCoverage } from "../lib/authz/route-coverage-node";
