@@ -15,7 +15,7 @@
  * The one change this test makes to the items: registryDependencies name the registry's homepage
  * (http://localhost:3000/r/<item>.json), which the CLI would fetch; here they name the local copies,
  * so nothing leaves the machine. The CLI installs no npm package either: the projects already list
- * `redis` and `vitest` (the items' only dependencies), and the CLI skips what package.json has.
+ * `redis`, `@opentelemetry/api` and `vitest` (the items' only dependencies), and the CLI skips what package.json has.
  * REGISTRY_PROJECTS=n16,n15 runs some of them (none: only the second-add case; refused under CI);
  * KEEP_REGISTRY_PROJECTS=1 keeps the folders.
  */
@@ -49,7 +49,7 @@ type TestingModule = typeof import("../../lib/authz/testing");
 const CLI = path.join(repo, "node_modules/shadcn/dist/index.js");
 const CLI_TIMEOUT_MS = 120_000;
 /** What a user adds; `authz` and `authz-starter` come with them through registryDependencies. */
-const ADDED = ["authz-middleware", "authz-testing", "authz-redis"] as const;
+const ADDED = ["authz-middleware", "authz-testing", "authz-redis", "authz-otel"] as const;
 
 /** The smallest components.json the CLI accepts, for a project without UI components. */
 const SMALLEST_COMPONENTS_JSON = {
@@ -283,14 +283,14 @@ describe.each(selected)("shadcn add into $title", (p) => {
         dir,
         nextAppFiles(p, dir, {
           name: `authz-registry-${p.id}`,
-          dependencies: ["redis"],
+          dependencies: ["redis", "@opentelemetry/api"],
           devDependencies: ["vitest"],
           nextConfig: "experimental: { authInterrupts: true },",
         }),
       );
       if (p.componentsJson)
         writeFileSync(path.join(dir, "components.json"), JSON.stringify(SMALLEST_COMPONENTS_JSON));
-      linkNodeModules(dir, p, ["redis", "vitest"]);
+      linkNodeModules(dir, p, ["redis", "@opentelemetry/api", "vitest"]);
 
       add = await shadcn(dir, ["add", ...ADDED.map(itemPath), "--yes"]);
       if (add.code !== 0) throw new Error(`shadcn add failed (${add.code}):\n${add.output}`);

@@ -45,12 +45,13 @@ const item = (name: string): RegistryItem => {
 };
 
 describe("registry.json", () => {
-  it("has the five items", () => {
+  it("has the six items", () => {
     expect(registry.items.map((i) => i.name)).toEqual([
       "authz",
       "authz-starter",
       "authz-middleware",
       "authz-redis",
+      "authz-otel",
       "authz-testing",
     ]);
   });
@@ -106,7 +107,7 @@ describe("registry.json", () => {
       return (deps.get(name) ?? []).flatMap((d) => [d, ...closure(d, [...seen, name])]);
     };
     expect(new Set(closure("authz-middleware"))).toEqual(new Set(["authz-starter", "authz"]));
-    for (const name of ["authz-starter", "authz-redis", "authz-testing"])
+    for (const name of ["authz-starter", "authz-redis", "authz-otel", "authz-testing"])
       expect(closure(name)).toContain("authz");
     expect(deps.get("authz")).toEqual([]);
   });
@@ -114,6 +115,7 @@ describe("registry.json", () => {
   it("asks for AUTH_SECRET without shipping a value, for redis with the Redis store and vitest with the tests", () => {
     expect(item("authz-starter").envVars).toEqual({ AUTH_SECRET: "" });
     expect(item("authz-redis").dependencies).toEqual(["redis"]);
+    expect(item("authz-otel").dependencies).toEqual(["@opentelemetry/api"]);
     for (const name of ["authz", "authz-starter", "authz-middleware", "authz-testing"])
       expect(item(name).dependencies ?? [], name).toEqual([]);
     // The route-coverage test runs with Vitest, a dev dependency the CLI installs when missing.
