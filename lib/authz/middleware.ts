@@ -52,28 +52,19 @@ const isCompiled = <D extends AccessDeclaration>(
   typeof (rule as Partial<CompiledPathRule<D>>).applies === "function";
 
 /**
- * Builds the middleware for a configured kit and its path rules. For each request it runs, in
- * order, the claims checks of every rule whose path and method match (all must allow), and:
+ * Builds the middleware for a configured kit and its path rules: an early 401/403 (or a sign-in
+ * redirect and the 403 page, for page rules) from the claims checks; a bad option throws
+ * `AuthzConfigError` when `middleware.ts` loads.
  *
- * - passes the request on (`undefined`) when every rule allows or none applies;
- * - API rules: answers the kit's JSON refusal (401 with `WWW-Authenticate`, 403, ...);
- * - page rules, GET/HEAD: redirects an anonymous visitor (307) to `signInPath?callbackUrl=<path>`
- *   and rewrites a refused signed-in one to `forbiddenPath` (403 page); other methods get the
- *   JSON refusal.
- *
- * It never sets or refreshes a cookie, and any error inside it refuses. Options are checked here,
- * once: a bad pattern or path throws a TypeError when `middleware.ts` loads.
- *
- * @param authz the kit from `createAuthz` (only `check` and `denialResponse` are used)
- * @param options rules, `signInPath`, `forbiddenPath`, `callbackParam`
  * @example
- * // middleware.ts (Edge) — or proxy.ts (Node) with the same two exports
- * export default authorizationMiddleware(createAuthz(authzOptions), {
+ * // middleware.ts (Edge), or proxy.ts (Node) with the same two exports
+ * export default authorizationMiddleware(createChecker(authzOptions), {
  *   rules: pathRules,
  *   signInPath: "/signin",
  *   forbiddenPath: "/403",
  * });
  * export const config = { matcher: ["/admin/:path*", "/api/admin/:path*"] };
+ * @see docs/middleware.md#what-it-checks-and-what-it-answers
  */
 export function authorizationMiddleware<D extends AccessDeclaration>(
   authz: Checker,
@@ -83,7 +74,7 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     throw new AuthzConfigError(
       "invalid_middleware_options",
       "middleware options",
-      "the first argument must be the kit from createAuthz()",
+      "the first argument must be the kit from createChecker() or createAuthz()",
     );
   const rules: readonly CompiledPathRule<D>[] = options.rules.every(isCompiled)
     ? (options.rules as readonly CompiledPathRule<D>[])
