@@ -25,7 +25,7 @@
  *
  * The projects' node_modules are made from this repo's (no install, no network): symlinks, except
  * for next and next-auth in the Next 15.5 project, which are copied (see linkNodeModules). Symlinks
- * out of the project need `turbopack.root` in next.config (a real install does not). About 3 minutes
+ * out of the project need `turbopack.root` in next.config (a real install does not). About 5 minutes
  * in all on two idle cores. COPY_PROJECTS=a,c runs some of them; KEEP_COPY_PROJECTS=1 keeps the
  * folders (with next-build.log) for a look.
  */
