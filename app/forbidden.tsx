@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requestId } from "@/lib/authz-node";
+import { ActionsBar } from "./_components/actions-bar";
 
 export const metadata: Metadata = { title: "Forbidden" };
 
@@ -20,14 +20,12 @@ export default async function Forbidden() {
           Request id: <code data-testid="request-id">{id}</code>
         </p>
       ) : null}
-      <div className="actions">
-        <Link className="button" href="/">
-          Back to the console
-        </Link>
-        <Link className="button button--quiet" href="/signin">
-          Sign in as someone else
-        </Link>
-      </div>
+      <ActionsBar
+        links={[
+          { href: "/", label: "Back to the console", primary: true },
+          { href: "/signin", label: "Sign in as someone else" },
+        ]}
+      />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { ActionsBar } from "./_components/actions-bar";
 
 export const metadata: Metadata = { title: "Not found" };
 
@@ -9,11 +9,7 @@ export default function NotFound() {
       <p className="error-code">404 NOT FOUND</p>
       <h1>There is nothing here</h1>
       <p className="lede">The page does not exist, or it is not yours to see.</p>
-      <div className="actions">
-        <Link className="button" href="/">
-          Back to the console
-        </Link>
-      </div>
+      <ActionsBar links={[{ href: "/", label: "Back to the console", primary: true }]} />
     </div>
   );
 }

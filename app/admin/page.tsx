@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { policies } from "@/lib/access";
 import { userStore } from "@/lib/demo/store";
 import { authorize } from "@/lib/authz-node";
 import { deleteUserAction } from "../_actions/admin";
 import { DeleteForm } from "../_components/delete-form";
-import { SignOutButton } from "../_components/sign-out-button";
+import { ActionsBar } from "../_components/actions-bar";
+import { DataTable } from "../_components/data-table";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -24,43 +24,30 @@ export default async function AdminPage() {
       </p>
       <section className="panel" aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Tenant</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id}>
-                  <td>{user.name}</td>
-                  <td>{user.email}</td>
-                  <td>{user.role}</td>
-                  <td>{user.tenant}</td>
-                  <td>{user.plan}</td>
-                  <td>
-                    <DeleteForm action={deleteUserAction} id={user.id} label={user.name} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="actions">
-          <Link className="button" href="/admin/decisions">
-            Decision log
-          </Link>
-          <Link className="button button--quiet" href="/">
-            Console
-          </Link>
-          <SignOutButton />
-        </div>
+        <DataTable
+          rows={users}
+          rowKey={(user) => user.id}
+          columns={[
+            { header: "Name", cell: (user) => user.name },
+            { header: "Email", cell: (user) => user.email },
+            { header: "Role", cell: (user) => user.role },
+            { header: "Tenant", cell: (user) => user.tenant },
+            { header: "Plan", cell: (user) => user.plan },
+            {
+              header: "Actions",
+              cell: (user) => (
+                <DeleteForm action={deleteUserAction} id={user.id} label={user.name} />
+              ),
+            },
+          ]}
+        />
+        <ActionsBar
+          links={[
+            { href: "/admin/decisions", label: "Decision log", primary: true },
+            { href: "/", label: "Console" },
+          ]}
+          signOut
+        />
       </section>
     </>
   );

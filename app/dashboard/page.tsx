@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { policies } from "@/lib/access";
 import { documentStore } from "@/lib/demo/store";
 import { authorize } from "@/lib/authz-node";
 import { deleteDocumentAction } from "../_actions/documents";
 import { DeleteForm } from "../_components/delete-form";
-import { SignOutButton } from "../_components/sign-out-button";
+import { ActionsBar } from "../_components/actions-bar";
+import { DataTable } from "../_components/data-table";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -41,41 +41,28 @@ export default async function DashboardPage() {
           Delete is a guarded server action: the owner may delete a document, an admin any document
           of the tenant; anyone else gets the kit&apos;s refusal back in the form.
         </p>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Id</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {documents.map((doc) => (
-                <tr key={doc.id}>
-                  <td>{doc.title}</td>
-                  <td>
-                    <code>{doc.id}</code>
-                  </td>
-                  <td>{doc.ownerId === user.id ? "you" : doc.ownerId}</td>
-                  <td>
-                    <DeleteForm action={deleteDocumentAction} id={doc.id} label={doc.title} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="actions">
-          <Link className="button button--quiet" href="/admin">
-            Admin page
-          </Link>
-          <Link className="button button--quiet" href="/">
-            Console
-          </Link>
-          <SignOutButton />
-        </div>
+        <DataTable
+          rows={documents}
+          rowKey={(doc) => doc.id}
+          columns={[
+            { header: "Title", cell: (doc) => doc.title },
+            { header: "Id", cell: (doc) => <code>{doc.id}</code> },
+            { header: "Owner", cell: (doc) => (doc.ownerId === user.id ? "you" : doc.ownerId) },
+            {
+              header: "Actions",
+              cell: (doc) => (
+                <DeleteForm action={deleteDocumentAction} id={doc.id} label={doc.title} />
+              ),
+            },
+          ]}
+        />
+        <ActionsBar
+          links={[
+            { href: "/admin", label: "Admin page" },
+            { href: "/", label: "Console" },
+          ]}
+          signOut
+        />
       </section>
     </>
   );

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { policies } from "@/lib/access";
 import type { DecisionEvent } from "@/lib/authz/decision-log";
 import { decisionLog } from "@/lib/decision-log-node";
 import { demoUsers } from "@/lib/demo/users";
 import { authorize } from "@/lib/authz-node";
+import { ActionsBar } from "../../_components/actions-bar";
+import { DataTable } from "../../_components/data-table";
 
 export const metadata: Metadata = { title: "Decisions" };
 export const dynamic = "force-dynamic";
@@ -74,53 +75,44 @@ export default async function DecisionsPage({
         <h2 id="decisions-heading">
           {shown.length} decision{shown.length === 1 ? "" : "s"}
         </h2>
-        <div className="table-wrap">
-          <table data-testid="decisions">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Layer</th>
-                <th scope="col">User</th>
-                <th scope="col">Path</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Message</th>
-                <th scope="col">Request id</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((d, i) => (
-                <tr key={`${d.requestId}-${d.layer}-${i}`} data-outcome={d.outcome}>
-                  <td>
-                    <time dateTime={d.time}>{d.time.replace("T", " ").replace("Z", "")}</time>
-                  </td>
-                  <td>{d.layer}</td>
-                  <td>{userLabel(d.subject)}</td>
-                  <td>
-                    <code>
-                      {d.method} {d.path}
-                    </code>
-                  </td>
-                  <td>
-                    {d.outcome === "allow" ? "allowed" : `refused ${d.status}`}
-                    {d.shadow ? ` (shadow ${d.shadow.policy}: ${d.shadow.outcome})` : ""}
-                  </td>
-                  <td>{d.rule ?? ""}</td>
-                  <td>{d.message ?? ""}</td>
-                  <td>
-                    <code>{d.requestId}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="decisions"
+          rows={shown}
+          rowKey={(d, i) => `${d.requestId}-${d.layer}-${i}`}
+          rowData={(d) => ({ "data-outcome": d.outcome })}
+          columns={[
+            {
+              header: "Time",
+              cell: (d) => (
+                <time dateTime={d.time}>{d.time.replace("T", " ").replace("Z", "")}</time>
+              ),
+            },
+            { header: "Layer", cell: (d) => d.layer },
+            { header: "User", cell: (d) => userLabel(d.subject) },
+            {
+              header: "Path",
+              cell: (d) => (
+                <code>
+                  {d.method} {d.path}
+                </code>
+              ),
+            },
+            {
+              header: "Outcome",
+              cell: (d) => (
+                <>
+                  {d.outcome === "allow" ? "allowed" : `refused ${d.status}`}
+                  {d.shadow ? ` (shadow ${d.shadow.policy}: ${d.shadow.outcome})` : ""}
+                </>
+              ),
+            },
+            { header: "Rule", cell: (d) => d.rule ?? "" },
+            { header: "Message", cell: (d) => d.message ?? "" },
+            { header: "Request id", cell: (d) => <code>{d.requestId}</code> },
+          ]}
+        />
       </section>
-      <div className="actions">
-        <Link className="button button--quiet" href="/admin">
-          Back to admin
-        </Link>
-      </div>
+      <ActionsBar links={[{ href: "/admin", label: "Back to admin" }]} />
     </>
   );
 }

@@ -8,7 +8,8 @@ import { demoUsers } from "@/lib/demo/users";
 import type { ServerAction } from "@/lib/authz/action";
 import { authorize } from "@/lib/authz-node";
 import { removeMember, saveMember } from "../../_actions/members";
-import { SignOutButton } from "../../_components/sign-out-button";
+import { ActionsBar } from "../../_components/actions-bar";
+import { DataTable } from "../../_components/data-table";
 import { AddMemberForm, MemberControls } from "./member-forms";
 
 export const dynamic = "force-dynamic";
@@ -64,72 +65,48 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
 
       <section className="panel" aria-labelledby="documents-heading">
         <h2 id="documents-heading">Documents of {active.id}</h2>
-        <div className="table-wrap">
-          <table data-testid="org-documents">
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">Title</th>
-                <th scope="col">Owner</th>
-              </tr>
-            </thead>
-            <tbody>
-              {documents.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <code>{d.id}</code>
-                  </td>
-                  <td>{d.title}</td>
-                  <td>{d.ownerId}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="org-documents"
+          rows={documents}
+          rowKey={(d) => d.id}
+          columns={[
+            { header: "Id", cell: (d) => <code>{d.id}</code> },
+            { header: "Title", cell: (d) => d.title },
+            { header: "Owner", cell: (d) => d.ownerId },
+          ]}
+        />
       </section>
 
       {isAdmin ? (
         <section className="panel" aria-labelledby="members-heading">
           <h2 id="members-heading">Members of {active.id}</h2>
-          <div className="table-wrap">
-            <table data-testid="org-members">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.map((m) => (
-                  <tr key={m.userId}>
-                    <td>{m.email ?? m.userId}</td>
-                    <td>{m.role}</td>
-                    <td>
-                      <MemberControls
-                        userId={m.userId}
-                        email={m.email ?? ""}
-                        role={m.role}
-                        save={bindOrg(saveMember, active.id)}
-                        remove={bindOrg(removeMember, active.id)}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="org-members"
+            rows={members}
+            rowKey={(m) => m.userId}
+            columns={[
+              { header: "Email", cell: (m) => m.email ?? m.userId },
+              { header: "Role", cell: (m) => m.role },
+              {
+                header: "Change",
+                cell: (m) => (
+                  <MemberControls
+                    userId={m.userId}
+                    email={m.email ?? ""}
+                    role={m.role}
+                    save={bindOrg(saveMember, active.id)}
+                    remove={bindOrg(removeMember, active.id)}
+                  />
+                ),
+              },
+            ]}
+          />
           <h3>Add a member</h3>
           <AddMemberForm candidates={candidates} save={bindOrg(saveMember, active.id)} />
         </section>
       ) : null}
 
-      <div className="actions">
-        <Link className="button button--quiet" href="/">
-          Console
-        </Link>
-        <SignOutButton />
-      </div>
+      <ActionsBar links={[{ href: "/", label: "Console" }]} signOut />
     </>
   );
 }
