@@ -1,7 +1,7 @@
-import { demoUsers } from "@/lib/demo/users";
 import { currentUser } from "./_components/current-user";
 import { EndpointConsole } from "./_components/endpoint-console";
 import { QuickSignIn } from "./_components/quick-sign-in";
+import { quickUsers } from "./_components/quick-users";
 import { SignOutButton } from "./_components/sign-out-button";
 import { publicPage } from "@/lib/authz";
 
@@ -10,13 +10,6 @@ export const dynamic = "force-dynamic";
 
 async function ConsolePage() {
   const user = await currentUser();
-  const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({
-    email,
-    name,
-    role,
-    tenant,
-    plan,
-  }));
 
   return (
     <>
@@ -52,7 +45,7 @@ async function ConsolePage() {
         <div>
           <h3 id="quick-heading">Sign in with one click</h3>
           <QuickSignIn
-            users={users}
+            users={quickUsers}
             currentEmail={user?.email ?? null}
             callbackUrl="/"
             headingId="quick-heading"

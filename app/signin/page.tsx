@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { sameOriginPath } from "@/lib/authz/server";
-import { demoUsers } from "@/lib/demo/users";
 import { currentUser } from "../_components/current-user";
 import { QuickSignIn } from "../_components/quick-sign-in";
+import { quickUsers } from "../_components/quick-users";
 import { SignInForm } from "../_components/sign-in-form";
 import { publicPage } from "@/lib/authz";
 
@@ -22,13 +22,6 @@ async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
   // Auth.js's own callback endpoint sends failed attempts here with `?error=CredentialsSignin`.
   const initialError = first(params.error) ? "Wrong email or password" : null;
   const user = await currentUser();
-  const users = demoUsers.map(({ email, name, role, tenant, plan }) => ({
-    email,
-    name,
-    role,
-    tenant,
-    plan,
-  }));
 
   return (
     <div className="narrow">
@@ -59,7 +52,7 @@ async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
           Demo users
         </h2>
         <QuickSignIn
-          users={users}
+          users={quickUsers}
           currentEmail={user?.email ?? null}
           callbackUrl={callbackUrl}
           headingId="quick-heading"
