@@ -13,6 +13,7 @@ import {
   statusText,
   statusTone,
   type Endpoint,
+  type SelectOption,
 } from "./endpoints";
 
 interface CallResult {
@@ -52,6 +53,45 @@ function upgradeLink(json: unknown): string | null {
   const url = json.upgrade_url;
   // Only a path on this site becomes a link.
   return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : null;
+}
+
+/**
+ * A labelled select of the card's form. `marker` names the empty `data-*` attribute by which the
+ * console's tests find it (`select[data-org]`).
+ */
+function SelectField({
+  id,
+  label,
+  marker,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  marker: "org" | "param" | "role";
+  value: string;
+  options: readonly SelectOption[];
+  onChange: (value: string) => void;
+}) {
+  const markerAttribute = { [`data-${marker}`]: "" };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        {...markerAttribute}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 export function EndpointCard({
@@ -144,21 +184,14 @@ export function EndpointCard({
         }}
       >
         {hasOrg ? (
-          <div className="field">
-            <label htmlFor={`${paramId}-org`}>Organization</label>
-            <select
-              id={`${paramId}-org`}
-              data-org=""
-              value={org}
-              onChange={(event) => setOrg(event.target.value)}
-            >
-              {ORG_OPTIONS.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${paramId}-org`}
+            label="Organization"
+            marker="org"
+            value={org}
+            options={ORG_OPTIONS}
+            onChange={setOrg}
+          />
         ) : null}
         {param.kind === "text" ? (
           <div className="field">
@@ -180,38 +213,24 @@ export function EndpointCard({
           </div>
         ) : null}
         {param.kind === "select" ? (
-          <div className="field">
-            <label htmlFor={paramId}>{param.label}</label>
-            <select
-              id={paramId}
-              data-param=""
-              value={value}
-              onChange={(event) => setValue(event.target.value)}
-            >
-              {param.options.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={paramId}
+            label={param.label}
+            marker="param"
+            value={value}
+            options={param.options}
+            onChange={setValue}
+          />
         ) : null}
         {endpoint.body === "role" ? (
-          <div className="field">
-            <label htmlFor={`${paramId}-role`}>Org role</label>
-            <select
-              id={`${paramId}-role`}
-              data-role=""
-              value={role}
-              onChange={(event) => setRole(event.target.value)}
-            >
-              {ORG_ROLE_OPTIONS.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${paramId}-role`}
+            label="Org role"
+            marker="role"
+            value={role}
+            options={ORG_ROLE_OPTIONS}
+            onChange={setRole}
+          />
         ) : null}
         <button type="submit" className="button" aria-disabled={busy}>
           {busy ? "Sending…" : "Send request"}
