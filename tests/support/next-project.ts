@@ -198,6 +198,19 @@ export default nextConfig;
   { id: "user-bob", email: "bob@example.com", name: "Bob", role: "member" },
 ];
 const PASSWORD = ${JSON.stringify(APP_PASSWORD)};`;
+  // The Credentials provider's fields and the jwt callback, the same for v4 and v5.
+  const credentials = `      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const user = users.find((u) => u.email === credentials?.email);
+        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
+      },`;
+  const callbacks = `  callbacks: {
+    // The kit reads \`sub\` and \`role\` from the session token.
+    jwt({ token, user }) {
+      if (user) token.role = users.find((u) => u.id === user.id)?.role;
+      return token;
+    },
+  },`;
 
   if (v4) {
     files[`${src}auth.ts`] = `import type { NextAuthOptions } from "next-auth";
@@ -211,20 +224,10 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Credentials",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const user = users.find((u) => u.email === credentials?.email);
-        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
-      },
+${credentials}
     }),
   ],
-  callbacks: {
-    // The kit reads \`sub\` and \`role\` from the session token.
-    jwt({ token, user }) {
-      if (user) token.role = users.find((u) => u.id === user.id)?.role;
-      return token;
-    },
-  },
+${callbacks}
 };
 `;
     files[`${src}app/api/auth/[...nextauth]/route.ts`] = `import NextAuth from "next-auth";
@@ -245,20 +248,10 @@ export const { handlers, auth } = NextAuth({
   trustHost: true,
   providers: [
     Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const user = users.find((u) => u.email === credentials?.email);
-        return user && credentials?.password === PASSWORD ? { id: user.id, email: user.email, name: user.name } : null;
-      },
+${credentials}
     }),
   ],
-  callbacks: {
-    // The kit reads \`sub\` and \`role\` from the session token.
-    jwt({ token, user }) {
-      if (user) token.role = users.find((u) => u.id === user.id)?.role;
-      return token;
-    },
-  },
+${callbacks}
 });
 `;
     files[`${src}app/api/auth/[...nextauth]/route.ts`] = `import { handlers } from "@/auth";
