@@ -64,7 +64,9 @@ async function updateDocs(record) {
     const options = { ...(await prettier.resolveConfig(full)), filepath: full };
     writeFileSync(full, await prettier.format(updated, options));
   }
-  log(`bench/last-run.json, docs/performance.md and docs/middleware.md now quote the run of ${record.date}.`);
+  log(
+    `bench/last-run.json, docs/performance.md and docs/middleware.md now quote the run of ${record.date}.`,
+  );
 }
 
 // `--update-docs-from-latest`: the docs from the run bench-results/latest.json recorded, unchanged.
