@@ -90,6 +90,23 @@ if (only.has("micro")) {
     ratio_session_decode_vs_kit_cold: r.decodeUs / r.kitColdUs,
     ratio_session_decode_vs_kit_warm: r.decodeUs / r.kitWarmUs,
   });
+
+  log(
+    "\n# Credential sources beside their libraries (µs per call: kit cold · kit cached · library)",
+  );
+  const { benchSessionSources } = await load("bench/session-sources.bench.ts");
+  for (const [name, f] of Object.entries(await benchSessionSources())) {
+    log(
+      `${name.padEnd(14)} ${f.coldUs.toFixed(1)} · ${f.cachedUs.toFixed(2)} · ${f.libraryUs.toFixed(1)}`,
+    );
+    Object.assign(results, {
+      [`source_${name}_cold_us`]: f.coldUs,
+      [`source_${name}_cached_us`]: f.cachedUs,
+      [`source_${name}_library_us`]: f.libraryUs,
+      [`ratio_source_${name}_library_vs_cached`]: f.libraryUs / f.cachedUs,
+      [`ratio_source_${name}_library_vs_cold`]: f.libraryUs / f.coldUs,
+    });
+  }
 }
 
 // ---- rate limits: memory and Redis decisions per second --------------------------------------

@@ -13,18 +13,29 @@ export const IRON_SKEW_SEC = 60;
 const MAC_PREFIX = "Fe26.2";
 const encoder = new TextEncoder();
 
+// The PBKDF2 base key of each password, imported once: a seal's salts are its own, the password is not.
+const baseKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_BASE_KEYS = 16;
+
+function baseKey(password: string): Promise<CryptoKey> {
+  let key = baseKeys.get(password);
+  if (!key) {
+    if (baseKeys.size >= MAX_BASE_KEYS) baseKeys.clear();
+    key = crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveKey"]);
+    baseKeys.set(password, key);
+  }
+  return key;
+}
+
 async function pbkdf2Key(
   password: string,
   salt: string,
   algorithm: HmacImportParams | AesKeyAlgorithm,
   usage: KeyUsage,
 ): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, [
-    "deriveKey",
-  ]);
   return crypto.subtle.deriveKey(
     { name: "PBKDF2", salt: encoder.encode(salt), iterations: 1, hash: "SHA-1" },
-    base,
+    await baseKey(password),
     algorithm,
     false,
     [usage],
@@ -84,15 +95,13 @@ export async function unsealIron(
     return null;
   }
   try {
-    const macKey = await pbkdf2Key(
-      password,
-      macSalt,
-      { name: "HMAC", hash: "SHA-256", length: 256 },
-      "verify",
-    );
+    // Both keys are derived at once; nothing is decrypted before the MAC has been checked.
+    const [macKey, aesKey] = await Promise.all([
+      pbkdf2Key(password, macSalt, { name: "HMAC", hash: "SHA-256", length: 256 }, "verify"),
+      pbkdf2Key(password, encSalt, { name: "AES-CBC", length: 256 }, "decrypt"),
+    ]);
     const macInput = encoder.encode(parts.slice(0, 6).join("*"));
     if (!(await crypto.subtle.verify("HMAC", macKey, mac, macInput))) return null;
-    const aesKey = await pbkdf2Key(password, encSalt, { name: "AES-CBC", length: 256 }, "decrypt");
     const plaintext = await crypto.subtle.decrypt({ name: "AES-CBC", iv }, aesKey, data);
     const value: unknown = JSON.parse(new TextDecoder().decode(plaintext));
     return expiresAtMs === undefined ? { value } : { value, expiresAtMs };

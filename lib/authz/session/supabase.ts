@@ -195,13 +195,14 @@ export function supabaseSession(options: SupabaseSessionOptions): CredentialSour
       );
       if (value === null) return { status: "none" };
       if (value === false) return INVALID_SESSION;
+      // Keyed by the cookie value itself: a repeat skips the decoding as well as the signature.
+      const nowSec = Math.floor(Date.now() / 1000);
+      const identity = secrets.join("\u0000");
+      const hit = cache.get(value, identity, nowSec);
+      if (hit) return hit;
       // Chunks of different writes, or any value auth-js would not parse, is no session there.
       const token = accessTokenOf(value);
       if (token === null) return { status: "none" };
-      const nowSec = Math.floor(Date.now() / 1000);
-      const identity = secrets.join("\u0000");
-      const hit = cache.get(token, identity, nowSec);
-      if (hit) return hit;
 
       const resolver: JwsKeyResolver = async (header) => {
         if (header.alg === "HS256") {
@@ -246,7 +247,7 @@ export function supabaseSession(options: SupabaseSessionOptions): CredentialSour
         ...(amr.last === undefined ? {} : { authTime: amr.last }),
         ...(typeof claims.aal === "string" ? { acr: claims.aal } : {}),
       });
-      cache.set(token, identity, outcome, claims.exp, nowSec);
+      cache.set(value, identity, outcome, claims.exp, nowSec);
       return outcome;
     },
   };
