@@ -340,6 +340,20 @@ describe("verifyJws agrees with jose jwtVerify", () => {
 });
 
 describe("verifyJws where it is deliberately stricter than jose", () => {
+  it("refuses a header whose kid or typ is not a string, which jose ignores", async () => {
+    const keys = [await importHmacSecret(SECRET)];
+    for (const header of [
+      { alg: "HS256", kid: 7 },
+      { alg: "HS256", typ: ["JWT"] },
+    ]) {
+      const token = forge(header, { sub: "u" }, "HS256", SECRET);
+      await expect(
+        jwtVerify(token, new TextEncoder().encode(SECRET), { algorithms: ["HS256"] }),
+      ).resolves.toBeTruthy();
+      expect(await verifyJws(token, async () => keys, { algorithms: ["HS256"] })).toBeNull();
+    }
+  });
+
   it("refuses a token over maxTokenBytes that jose would accept", async () => {
     const token = await mint("HS256", { sub: "u", pad: "x".repeat(20_000) });
     const key = new TextEncoder().encode(SECRET);
