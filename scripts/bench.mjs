@@ -374,6 +374,13 @@ if (only.has("http")) {
 // Each variant is its own tiny app (bench/bundle-app + bench/bundle-variants/<name>.middleware.ts),
 // built here so no size is a remembered literal.
 const BUNDLE_VARIANTS = ["noop", "zod-mini", "zod", "authjs"];
+// One credential source each, imported from a copy of lib/authz/: each source's share of a bundle.
+const SOURCE_VARIANTS = [
+  "source-supabase",
+  "source-clerk",
+  "source-signed-cookie",
+  "source-sealed-cookie",
+];
 
 function prepareBundleApp(variant) {
   const dir = path.join(root, ".tmp", `bench-bundle-${variant}`);
@@ -388,6 +395,8 @@ function prepareBundleApp(variant) {
     JSON.stringify({ name: `next-authz-kit-bundle-${variant}`, private: true }, null, 2),
   );
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (variant.startsWith("source-"))
+    cpSync(path.join(root, "lib", "authz"), path.join(dir, "lib", "authz"), { recursive: true });
   return dir;
 }
 
@@ -411,6 +420,14 @@ if (only.has("bundle")) {
   }
   for (const name of ["demo", "zod_mini", "zod", "authjs"])
     results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+  for (const variant of SOURCE_VARIANTS) {
+    log(`building the ${variant} middleware ...`);
+    const dir = prepareBundleApp(variant);
+    build(dir);
+    await weigh(variant, dir);
+    const name = variant.replace(/-/g, "_");
+    results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+  }
 }
 
 // ---- entry points: the report of a finished build, and the probe's whole matrix -----------------
