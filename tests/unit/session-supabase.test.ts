@@ -208,9 +208,10 @@ async function sign(
   alg: "ES256" | "RS256" | "HS256",
   key: KeyObject | string,
   kid?: string,
+  typ = "JWT",
 ): Promise<string> {
   return new SignJWT(payload)
-    .setProtectedHeader({ alg, typ: "JWT", ...(kid ? { kid } : {}) })
+    .setProtectedHeader({ alg, typ, ...(kid ? { kid } : {}) })
     .sign(typeof key === "string" ? new TextEncoder().encode(key) : key);
 }
 
@@ -246,7 +247,6 @@ async function corpus(project: Project): Promise<Case[]> {
     ["expires in 1 s", { exp: NOW + 1 }],
     ["expires in 60 s (inside auth-js's refresh margin)", { exp: NOW + 60 }],
     ["expired an hour ago", { exp: NOW - 3600 }],
-    ["typ at+jwt (not checked by either)", {}],
     ["big user_metadata: four chunks", { user_metadata: { bio: "x".repeat(8000) } }],
     ["amr as strings", { amr: ["password", "totp"] }],
     ["anonymous sign-in user", { is_anonymous: true, email: "" }],
@@ -255,6 +255,14 @@ async function corpus(project: Project): Promise<Case[]> {
     await write(label, payload, await main(payload));
   }
   const valid = await main(claims());
+  // Neither getClaims nor the kit checks `typ`: an at+jwt and a typ-less token read alike.
+  await write(
+    "typ at+jwt",
+    claims(),
+    project.hsSecret
+      ? await sign(claims(), "HS256", project.hsSecret, undefined, "at+jwt")
+      : await sign(claims(), "ES256", ec1.privateKey, "k1", "at+jwt"),
+  );
   const [h, p, s] = valid.split(".");
   const forged = Buffer.from(JSON.stringify(claims({ sub: "someone-else" }))).toString("base64url");
   await write("tampered payload", claims(), `${h}.${forged}.${s}`);
