@@ -9,6 +9,8 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SignJWT, jwtVerify, type JWTVerifyOptions } from "jose";
+import * as kitJws from "../../lib/authz/session/jws";
+import { loadInEdgeSandbox } from "../support/edge-sandbox";
 import {
   importHmacSecret,
   importJwsKey,
@@ -336,6 +338,32 @@ describe("verifyJws agrees with jose jwtVerify", () => {
     // Both sides of the corpus are populated: it is not all refusals or all accepts.
     expect(accepted).toBeGreaterThan(60);
     expect(corpus.length - accepted).toBeGreaterThan(100);
+  });
+});
+
+describe("verifyJws in a Web-APIs-only sandbox (standing in for the Edge runtime)", () => {
+  it("answers the whole corpus exactly as on Node", async () => {
+    const { exports } = await loadInEdgeSandbox("lib/authz/session/jws.ts");
+    const edge = exports as unknown as typeof kitJws;
+    const corpus = await buildCorpus();
+    const differences: string[] = [];
+    for (const c of corpus) {
+      // The same keys, imported inside the sandbox by its own import functions.
+      const keys = await Promise.all(
+        (await c.setup.kitKeys()).map(async (k) => {
+          if (k.alg === "HS256") return edge.importHmacSecret(SECRET);
+          const jwk = (await crypto.subtle.exportKey("jwk", k.key)) as Record<string, unknown>;
+          return edge.importJwsKey(jwk, k.alg).catch(() => ({ ...k }));
+        }),
+      );
+      const options = { nowSec: NOW, ...c.options };
+      const onEdge = await edge.verifyJws(c.token, async () => keys, options);
+      const onNode = await kit(c);
+      if (JSON.stringify(onEdge ? { ...onEdge.claims } : null) !== JSON.stringify(onNode)) {
+        differences.push(c.label);
+      }
+    }
+    expect(differences).toEqual([]);
   });
 });
 

@@ -9,11 +9,8 @@
  * budget, not quoted.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import vm from "node:vm";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { rolldown } from "rolldown";
 import { SignJWT, exportJWK } from "jose";
 import { sealData } from "iron-session";
 import { signedCookie } from "../../lib/authz/session/signed-cookie";
@@ -21,52 +18,14 @@ import { sealedCookie } from "../../lib/authz/session/sealed-cookie";
 import { clerkSession } from "../../lib/authz/session/clerk";
 import { supabaseSession } from "../../lib/authz/session/supabase";
 import type { CredentialSource } from "../../lib/authz/session/credential";
-
-const root = path.resolve(__dirname, "../..");
-
-/** The source file bundled alone, as an IIFE that leaves its exports on `globalThis.kit`. */
-async function bundle(file: string): Promise<string> {
-  const build = await rolldown({
-    input: path.join(root, file),
-    platform: "browser",
-    logLevel: "silent",
-  });
-  const { output } = await build.generate({ format: "iife", name: "kit", minify: true });
-  await build.close();
-  return output[0].code;
-}
-
-/** A context with Web APIs only: what an Edge function may use. */
-function edgeContext(): vm.Context {
-  return vm.createContext({
-    crypto: globalThis.crypto,
-    fetch: globalThis.fetch,
-    Request,
-    Response,
-    Headers,
-    URL,
-    TextEncoder,
-    TextDecoder,
-    AbortController,
-    atob,
-    btoa,
-    setTimeout,
-    clearTimeout,
-    console,
-  });
-}
+import { loadInEdgeSandbox } from "../support/edge-sandbox";
 
 async function inEdge(file: string): Promise<{ kit: Record<string, unknown>; gzipBytes: number }> {
-  const code = await bundle(file);
-  const context = edgeContext();
-  vm.runInContext(code, context);
+  const { exports, gzipBytes, context } = await loadInEdgeSandbox(file);
   for (const name of ["process", "require", "Buffer", "module", "__dirname"]) {
     expect(vm.runInContext(`typeof ${name}`, context)).toBe("undefined");
   }
-  return {
-    kit: context.kit as Record<string, unknown>,
-    gzipBytes: gzipSync(code, { level: 9 }).length,
-  };
+  return { kit: exports, gzipBytes };
 }
 
 const NOW = Math.floor(Date.now() / 1000);
