@@ -85,6 +85,37 @@ describe.skipIf(skip)("redisStreamSink (real redis-server)", () => {
     expect((await sink.recent!(10)).map((e) => e.requestId)).toEqual(["ok-7"]);
   });
 
+  test("an over-long field is cut and counted on the way in and on the read path, never dropped", async () => {
+    const key = "test:decisions:bounds";
+    const c = await client();
+    const sink = redisStreamSink({ client: c, key });
+    const log = createDecisionLog({ sinks: [sink] });
+    const longPath = `/api/orgs/acme/${"p".repeat(5000)}`;
+    // Through the log: bounded before the write.
+    log.accept({ ...event(1, "log"), path: longPath, subject: "s".repeat(300) });
+    await log.drain();
+    // Written raw by another writer (an older kit, a script): bounded when read back.
+    await c.xAdd(key, "*", {
+      e: JSON.stringify({ ...event(2, "raw"), path: longPath, org: "o".repeat(200) }),
+    });
+    const [raw, viaLog] = await sink.recent!(10);
+    expect(raw).toMatchObject({
+      requestId: "raw-2",
+      path: longPath.slice(0, 2048),
+      org: "o".repeat(128),
+      truncated: { path: longPath.length - 2048, org: 72 },
+    });
+    expect(viaLog).toMatchObject({
+      requestId: "log-1",
+      path: longPath.slice(0, 2048),
+      subject: "s".repeat(256),
+      truncated: { path: longPath.length - 2048, subject: 44 },
+    });
+    // What Redis holds is already bounded: the stream never stores an unbounded event.
+    const stored = await c.xRevRange(key, "+", "-", { COUNT: 10 });
+    expect(JSON.parse(stored![1]!.message.e!).path).toHaveLength(2048);
+  });
+
   test("through the log: Redis down is reported, the request path never waits or throws", async () => {
     const key = "test:decisions:down";
     const c = await client();
