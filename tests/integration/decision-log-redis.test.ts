@@ -116,6 +116,28 @@ describe.skipIf(skip)("redisStreamSink (real redis-server)", () => {
     expect(JSON.parse(stored![1]!.message.e!).path).toHaveLength(2048);
   });
 
+  test("the demo's collector batch ids in Redis: a batch one instance took, every other refuses", async () => {
+    const previous = process.env.REDIS_URL;
+    process.env.REDIS_URL = server.url;
+    try {
+      const { decisionBatchIds } = await import("@/lib/decision-log-node");
+      const instanceA = decisionBatchIds()!;
+      const instanceB = decisionBatchIds()!;
+      const id = crypto.randomUUID();
+      expect(await instanceA.firstSeen(id, 60_000)).toBe(true);
+      expect(await instanceB.firstSeen(id, 60_000)).toBe(false);
+      expect(await instanceA.firstSeen(id, 60_000)).toBe(false);
+      // Remembered only while the batch could pass the age check.
+      const short = crypto.randomUUID();
+      expect(await instanceA.firstSeen(short, 50)).toBe(true);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(await instanceB.firstSeen(short, 50)).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = previous;
+    }
+  });
+
   test("through the log: Redis down is reported, the request path never waits or throws", async () => {
     const key = "test:decisions:down";
     const c = await client();
