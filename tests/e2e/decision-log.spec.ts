@@ -337,15 +337,18 @@ test("tenant scope: alice reads acme's events only; the operator reads every ten
 test("a refused server action: its build id, POST, no path from the client's Referer", async ({
   baseURL,
 }) => {
-  // The build's id of app/_actions/admin.ts#deleteUserAction, as `npm run authz:report` reads it.
+  // The build's id of app/_actions/documents.ts#deleteDocumentAction (the dashboard's delete form),
+  // as `npm run authz:report` reads it.
   const manifest = JSON.parse(
     readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
   ) as { node: Record<string, { exportedName?: string; filename?: string }> };
   const [actionId] = Object.entries(manifest.node).find(
     ([, info]) =>
-      info.exportedName === "deleteUserAction" && info.filename?.endsWith("_actions/admin.ts"),
+      info.exportedName === "deleteDocumentAction" &&
+      info.filename?.endsWith("_actions/documents.ts"),
   )!;
-  const res = await call(baseURL!, "/admin", "bob", {
+  // Bob deletes alice's document: refused (owner rule) before the action runs.
+  const res = await call(baseURL!, "/dashboard", "bob", {
     method: "POST",
     headers: {
       "next-action": actionId,
@@ -354,7 +357,7 @@ test("a refused server action: its build id, POST, no path from the client's Ref
       referer: `${baseURL}/harmless/looking/page`,
       origin: baseURL!,
     },
-    body: JSON.stringify([{ id: "user-carol" }]),
+    body: JSON.stringify([{ id: "doc-acme-2" }]),
   });
   await res.arrayBuffer();
   let event: Event | undefined;
@@ -365,9 +368,10 @@ test("a refused server action: its build id, POST, no path from the client's Ref
     if (!event) await new Promise((r) => setTimeout(r, 100));
   }
   expect(event).toMatchObject({
-    policy: "manage-user",
+    policy: "delete-document",
     outcome: "deny",
     status: 403,
+    code: "owner_required",
     method: "POST",
     path: "",
     action: { id: actionId },
@@ -375,7 +379,7 @@ test("a refused server action: its build id, POST, no path from the client's Ref
   expect(JSON.stringify(event)).not.toContain("harmless");
 });
 
-test("the collector answers a forged or replayed batch like the kit (JSON, code, challenge)", async ({
+test("the collector answers a forged batch like the kit (JSON, code, challenge) and logs it", async ({
   baseURL,
 }) => {
   const forged = await fetch(`${baseURL}/api/authz/collect`, {
