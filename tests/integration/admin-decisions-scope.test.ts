@@ -137,6 +137,24 @@ describe("what each reader sees", () => {
     for (const { id, what, who } of made) expect(view.has(id), `${who} ${what}`).toBe(true);
   });
 
+  it("the reader: admin orgs from the current memberships (role admin only), the grant from the role", async () => {
+    const { readerOf } = await import("@/lib/decision-log-scope-node");
+    const { access } = await import("@/lib/access");
+    const dave = access.parseSubject({ ...DEMO_CLAIMS.dave })!;
+    const asMember = readerOf({
+      ...dave,
+      memberships: [
+        { org: "acme", role: "member" },
+        { org: "globex", role: "admin" },
+      ],
+    });
+    expect([...asMember.adminOrgs]).toEqual(["globex"]);
+    expect(asMember).toMatchObject({ tenant: "acme", operator: false });
+    expect(readerOf(access.parseSubject({ ...DEMO_CLAIMS.alice })!).operator).toBe(false);
+    const operator = access.parseSubject({ ...DEMO_CLAIMS.alice, role: "operator" })!;
+    expect(readerOf(operator).operator).toBe(true);
+  });
+
   it("the admin page reads through the same rule (lib/decision-log-scope-node.ts)", async () => {
     const { decisionsFor } = await import("@/lib/decision-log-scope-node");
     const { access } = await import("@/lib/access");

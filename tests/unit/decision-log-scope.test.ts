@@ -114,6 +114,12 @@ const CORPUS: [string, DecisionEvent, boolean, boolean][] = [
   // Ids the app does not know, or that were cut, cannot be attributed.
   ["an unknown user id", ev({ subject: "user-mallory", path: "/api/me" }), false, false],
   ["a cut subject id", ev({ subject: "user-bob", truncated: { subject: 10 } }), false, false],
+  [
+    "a cut subject inside an org",
+    ev({ subject: "user-bob", org: "acme", truncated: { subject: 4 } }),
+    false,
+    false,
+  ],
   ["a cut org", ev({ subject: "user-alice", org: "acme", truncated: { org: 3 } }), false, false],
   [
     "anonymous, a cut path ending in its org segment",
