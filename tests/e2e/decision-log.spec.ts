@@ -461,6 +461,24 @@ test.describe("in Chromium", () => {
     await expect(row.locator("td").nth(6)).toHaveText("Requires admin role");
   });
 
+  test("/admin/decisions as alice: acme's decisions only, and the page says so", async ({
+    page,
+    baseURL,
+  }) => {
+    const refused = await call(baseURL!, "/api/admin/users", "carol");
+    await eventsOf(baseURL!, refused.headers.get("x-request-id")!, 1);
+    const [name, value] = cookies.alice!.split(/=(.*)/s) as [string, string];
+    await page.context().addCookies([{ name, value, url: baseURL! }]);
+    await page.goto("/admin/decisions");
+    await expect(page.getByTestId("decisions-scope")).toHaveText(
+      "Showing the decisions of tenant acme and of the organizations you administer.",
+    );
+    const rows = page.getByTestId("decisions").locator("tbody tr");
+    await expect(rows.first()).toBeVisible();
+    await expect(page.getByTestId("decisions")).not.toContainText("carol@example.com");
+    await expect(page.getByTestId("decisions")).not.toContainText("user-carol");
+  });
+
   test("the console shows X-Request-Id with each answer, the id of its events", async ({
     page,
     baseURL,
