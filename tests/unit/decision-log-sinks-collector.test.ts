@@ -359,3 +359,34 @@ describe("collectorRoute refuses a replayed batch", () => {
     expect(await log.recent(10)).toHaveLength(5);
   });
 });
+
+describe("collectorSink: a split flush", () => {
+  it("a batch that fails loses that batch only; the flush's other batches still arrive", async () => {
+    const { log, fetchToRoute } = wire();
+    const errors: unknown[] = [];
+    let posts = 0;
+    const sink = collectorSink({
+      url: () => "http://x.test/c",
+      secret: () => SECRET,
+      batchSize: 100,
+      intervalMs: 5,
+      fetch: async (input, init) => {
+        if (posts++ === 0) throw new Error("connection reset");
+        return fetchToRoute(input, init);
+      },
+      onError: (e) => errors.push(e),
+    });
+    // About 1.2 MB of JSON in one flush: three or more batches.
+    for (let i = 0; i < 100; i++)
+      sink.write({ ...event(i), message: "\u0001".repeat(500), path: `/${'"'.repeat(2000)}` });
+    await until(() => posts >= 3);
+    await new Promise((r) => setTimeout(r, 50));
+    await log.drain();
+    expect(errors).toHaveLength(1);
+    const kept = await log.recent(1000);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(100);
+    // The lost ones are the first batch's, in order: what arrived is the rest of the flush.
+    expect(kept.map((e) => e.requestId).at(-1)).toBe(`req-${100 - kept.length}`);
+  });
+});

@@ -67,6 +67,8 @@ export interface ActionRef {
  * The longest each text field of an event may be, in UTF-16 code units. A longer value is cut to
  * this bound and the cut counted in the event's `truncated`, on every sink and on the read path.
  *
+ * @example
+ * DECISION_FIELD_BOUNDS.path; // 2048
  * @see docs/decision-log.md#field-bounds
  */
 export const DECISION_FIELD_BOUNDS = {

@@ -136,6 +136,10 @@ export function parseDecisionEvent(value: unknown): DecisionEvent | null {
 /**
  * The event with every text field within its bound (cuts counted in `truncated`); the event itself
  * when nothing is too long. What the log applies to each event it builds, before any sink.
+ *
+ * @example
+ * boundDecisionEvent({ ...event, path: "/x".repeat(2000) }).truncated; // { path: 1952 }
+ * @see docs/decision-log.md#field-bounds
  */
 export function boundDecisionEvent(event: DecisionEvent): DecisionEvent {
   // The common case costs one length comparison per field.

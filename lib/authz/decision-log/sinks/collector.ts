@@ -81,6 +81,17 @@ export function collectorSink(options: CollectorSinkOptions): DecisionSink {
     if (!response.ok) throw new Error(`collector answered ${response.status}`);
   };
 
+  const report = (error: unknown) => {
+    try {
+      onError(error);
+    } catch {
+      // nothing more to do
+    }
+  };
+  /** One batch; a failure loses that batch only, the flush's other batches still go. */
+  const deliver = (url: string, serialized: readonly string[]) =>
+    post(url, serialized).catch(report);
+
   const flush = async () => {
     timer = undefined;
     const events = buffer;
@@ -97,20 +108,16 @@ export function collectorSink(options: CollectorSinkOptions): DecisionSink {
         const text = JSON.stringify(event);
         const size = text.length * 3 + 1;
         if (chunk.length > 0 && bytes + size > MAX_BODY_BYTES) {
-          await post(url, chunk);
+          await deliver(url, chunk);
           chunk = [];
           bytes = BATCH_OVERHEAD_BYTES;
         }
         chunk.push(text);
         bytes += size;
       }
-      await post(url, chunk);
+      await deliver(url, chunk);
     } catch (error) {
-      try {
-        onError(error);
-      } catch {
-        // nothing more to do
-      }
+      report(error);
     }
   };
 
@@ -152,6 +159,12 @@ async function readUpTo(request: Request, max: number): Promise<string | null> {
  * Remembers batch ids until they could no longer pass the freshness check: `firstSeen` answers true
  * the first time it is given an id, false on every later call while the id lives (`ttlMs`).
  * Across several instances, back it by a shared store (Redis `SET key 1 NX PX ttl`).
+ *
+ * @example
+ * const batchIds: BatchIdStore = {
+ *   firstSeen: async (id, ttlMs) =>
+ *     (await redis.set(`app:batch:${id}`, "1", { NX: true, PX: ttlMs })) === "OK",
+ * };
  */
 export interface BatchIdStore {
   firstSeen(id: string, ttlMs: number): boolean | Promise<boolean>;
@@ -176,7 +189,12 @@ function memoryBatchIds(now: () => number): BatchIdStore {
   };
 }
 
-/** Options of {@link collectorRoute}. */
+/**
+ * Options of {@link collectorRoute}.
+ *
+ * @example
+ * collectorRoute(decisionLog, { secret: () => process.env.AUTH_SECRET, batchIds });
+ */
 export interface CollectorRouteOptions {
   /** The secret both sides share. */
   readonly secret: () => string | undefined;
