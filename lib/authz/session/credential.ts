@@ -6,10 +6,10 @@
  *
  * @see docs/sessions.md#credential-sources
  */
-import type { SessionClaims, SessionSource } from "./source";
+import type { CredentialKind, SessionClaims, SessionSource } from "./source";
 
-/** The kinds of credential a policy may accept (`accepts`): a browser session, or a program's. */
-export type CredentialKind = "session" | "bearer" | "api_key";
+// Declared in the leaf source.ts, so types.ts can name it and stay a leaf.
+export type { CredentialKind } from "./source";
 
 /** Where a source can run: Web APIs only, Node (a database, Node crypto), or Next's request scope. */
 export type SourceRuntime = "edge" | "node" | "request-scope";
