@@ -160,7 +160,11 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
 
 /** A subject read from a request, or the middleware's "let it through, the handler decides". */
 type SubjectReading<D extends AccessDeclaration> =
-  | { readonly subject: Subject<D> | null; readonly deferred?: false }
+  | {
+      readonly subject: Subject<D> | null;
+      readonly deferred?: false;
+      readonly auth?: Authenticated;
+    }
   | { readonly subject: null; readonly deferred: true };
 
 /** `createChecker` for a runtime: `createAuthz` builds its checks with `"server"`. */
@@ -295,8 +299,15 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       );
     if (refused) return refused;
     // A machine (an org's API key) has no account of its own to keep current.
-    if (!options.subjects || auth.kind === "machine") return { subject };
-    return freshen(policy, subject, options.subjects);
+    if (!options.subjects || auth.kind === "machine") return { subject, auth };
+    const fresh = await freshen(policy, subject, options.subjects);
+    if ("allowed" in fresh) {
+      // An account that no longer exists: for a program's credential, that is an invalid one.
+      return fresh.code === "session_invalid" && source.kind !== "session"
+        ? invalidCredential(source, { status: "invalid", error: "invalid_token" })
+        : fresh;
+    }
+    return { ...fresh, auth };
   }
 
   /** The refusal for a present, invalid credential, with its kind's standard answer. */
@@ -361,6 +372,34 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     }
     const memberships = parseMemberships(record.memberships, policy.access.orgRoles.isRole);
     return { subject: { ...subject, memberships } };
+  }
+
+  /** The credential's own limit (an API key's), counted apart from every policy's. */
+  async function credentialLimit<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    own: NonNullable<Authenticated["rateLimit"]>,
+  ): Promise<Deny | null> {
+    let result;
+    try {
+      result = await store.consume(`credential:${encodeURIComponent(own.id)}`, {
+        limit: own.limit,
+        windowMs: own.windowMs,
+      });
+    } catch (error) {
+      report(error, "rateLimit", policy.name);
+      return unavailable("rateLimit");
+    }
+    if (result.success) return null;
+    const at = now();
+    const retryAfter = Math.max(1, Math.ceil((result.reset - at) / 1000));
+    return deny("rate_limited", "Rate limit of this API key exceeded", {
+      rule: "credentialRateLimit",
+      headers: {
+        "Retry-After": String(retryAfter),
+        ...rateLimitHeaders("api-key", result, own.windowMs, at),
+      },
+      details: { limit: result.limit, retry_after: retryAfter },
+    });
   }
 
   /** One decision to the log, with the shadow's verdict where it disagrees. Never throws. */
@@ -491,6 +530,12 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         const limited = policy.checkRateLimit(result, at);
         if (limited) return limited;
         headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
+      }
+      const own = read.auth?.rateLimit;
+      if (own) {
+        stage = "rateLimit";
+        const limited = await credentialLimit(policy, own);
+        if (limited) return limited;
       }
 
       stage = "resource";

@@ -35,6 +35,8 @@ export interface Authenticated {
   readonly sessionId?: string;
   /** A non-secret label for the decision log: an API key's visible prefix, an OAuth client id. */
   readonly label?: string;
+  /** The credential's own rate limit (an API key's), counted by the kit beside the policy's. */
+  readonly rateLimit?: { readonly id: string; readonly limit: number; readonly windowMs: number };
 }
 
 /** Why a present credential was refused, in RFC 6750's words where one fits. */
