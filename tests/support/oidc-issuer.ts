@@ -83,9 +83,7 @@ export async function startTestIssuer(algs: readonly IssuerAlg[] = ["ES256"]): P
       const header: Record<string, unknown> = { alg: key.alg };
       if (options.typ !== null) header.typ = options.typ ?? "at+jwt";
       if (options.kid !== null) header.kid = options.kid ?? key.kid;
-      return new SignJWT(claims)
-        .setProtectedHeader(header as { alg: string })
-        .sign(key.privateKey);
+      return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
     },
     async rotate(alg = algs[0] ?? "ES256", retire = false) {
       const key = await newKey(alg);
