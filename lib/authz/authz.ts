@@ -288,15 +288,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       credential: auth.credential,
       scopes: auth.scopes ?? [],
     };
-    const refused =
-      checkScopes(policy.credentials, auth, challengeWith(source)) ??
-      checkFresh(
-        policy.credentials,
-        auth,
-        now() / 1000,
-        challengeOf("session"),
-        challengeWith(source),
-      );
+    const refused = checkScopes(policy.credentials, auth, challengeWith(source));
     if (refused) return refused;
     // A machine (an org's API key) has no account of its own to keep current.
     if (!options.subjects || auth.kind === "machine") return { subject, auth };
@@ -308,6 +300,19 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         : fresh;
     }
     return { ...fresh, auth };
+  }
+
+  /** The policy's fresh sign-in rule on a verified credential, with its kind's answer. */
+  function freshRefusal<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    auth: Authenticated,
+  ): Deny | null {
+    const source = sources.find((s) => s.kind === auth.credential);
+    const bearer = source
+      ? challengeWith(source)
+      : (params: Readonly<Record<string, string>>) =>
+          formatChallenge(defaultChallenge("bearer"), params);
+    return checkFresh(policy.credentials, auth, now() / 1000, challengeOf("session"), bearer);
   }
 
   /** The refusal for a present, invalid credential, with its kind's standard answer. */
@@ -472,6 +477,9 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       if (facts) facts.subject = read.subject;
       const refused = policy.checkSubject(read.subject);
       if (refused) return byPolicy(withChallenge(policy, refused));
+      // After role and plan: signing in again is no use to a caller those refuse anyway.
+      const stale = read.auth && freshRefusal(policy, read.auth);
+      if (stale) return byPolicy(stale);
       // checkSubject has refused a null subject wherever the policy requires one.
       let subject = read.subject as SubjectFor<D, R>;
 

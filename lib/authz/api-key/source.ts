@@ -198,3 +198,28 @@ export function apiKeySource(options: ApiKeySourceOptions): ApiKeySource {
     },
   };
 }
+
+/**
+ * A stand-in for the API key source where it cannot run (Edge middleware with a Redis or Better
+ * Auth store): a request with a key is left to the route handler ("unknown"), never decided by
+ * a cookie that rides along, and never refused for a key the middleware cannot check.
+ *
+ * @example
+ * createChecker({ ...options, session: [apiKeyPresence(), authJsSession({ secret })] });
+ */
+export function apiKeyPresence(options: { readonly header?: string } = {}): CredentialSource {
+  const header = (options.header ?? "x-api-key").toLowerCase();
+  if (!/^[a-z0-9-]{1,64}$/.test(header))
+    throw new AuthzConfigError("invalid_api_key_options", "apiKeyPresence", "bad header name");
+  return {
+    name: "api-key (checked by the route handler)",
+    kind: "api_key",
+    runtime: "edge",
+    challenge: { scheme: "ApiKey", params: { header: options.header ?? "X-API-Key" } },
+    async read(request) {
+      return request.headers.has(header)
+        ? { status: "unknown", reason: "API keys are checked where their store is" }
+        : { status: "none" };
+    },
+  };
+}

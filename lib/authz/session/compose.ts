@@ -126,7 +126,8 @@ export class SourceError extends Error {
 
 /**
  * Asks the sources in order: the first that decides (`invalid` or `ok`) wins and nothing falls
- * back from it; `none` and `unknown` go on to the next. A throw becomes a `SourceError`.
+ * back from it; `none` and `unknown` go on to the next, except that an `unknown` header
+ * credential (bearer, API key) is never decided by a cookie. A throw becomes a `SourceError`.
  *
  * @example
  * const reading = await readCredential(sources, request);
@@ -136,7 +137,10 @@ export async function readCredential(
   request: Request,
 ): Promise<CredentialReading> {
   let unknown: string | undefined;
+  let headerUnknown = false;
   for (const source of sources) {
+    // A header credential that could not be decided here still rules out every cookie.
+    if (headerUnknown && source.kind === "session") continue;
     let outcome: SourceOutcome;
     try {
       outcome = await source.read(request);
@@ -145,8 +149,10 @@ export async function readCredential(
     }
     if (outcome.status === "ok" || outcome.status === "invalid")
       return { status: "decided", source, outcome };
-    if (outcome.status === "unknown") unknown ??= outcome.reason;
-    else if (outcome.status !== "none")
+    if (outcome.status === "unknown") {
+      unknown ??= outcome.reason;
+      if (source.kind !== "session") headerUnknown = true;
+    } else if (outcome.status !== "none")
       throw new TypeError(`source "${source.name}" answered an unknown outcome`);
   }
   return unknown === undefined ? { status: "none" } : { status: "unknown", reason: unknown };
