@@ -90,7 +90,7 @@ export type {
 } from "./session/credential";
 export { apiKeyPresence, apiKeySource } from "./api-key/source";
 export type { ApiKeySource, ApiKeySourceOptions } from "./api-key/source";
-export { createApiKey, hashApiKey } from "./api-key/key";
+export { createApiKey } from "./api-key/key";
 export type {
   ApiKeyOwner,
   ApiKeyRecord,

@@ -2,7 +2,7 @@
  * OAuth 2.0 Protected Resource Metadata (RFC 9728), generated from the policies themselves, so
  * the scopes a client is told about are exactly the scopes the routes check.
  *
- * @see docs/api-keys.md#protected-resource-metadata
+ * @see docs/credentials.md#protected-resource-metadata
  */
 import { AuthzConfigError } from "./errors";
 import type { Policy } from "./types";

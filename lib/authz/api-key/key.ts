@@ -2,7 +2,7 @@
  * API keys: what a store keeps (a SHA-256 hash, never the key), how a key is made (once, shown
  * once), and the comparison the source makes. Edge-safe: Web Crypto only.
  *
- * @see docs/api-keys.md
+ * @see docs/credentials.md
  */
 import { AuthzConfigError } from "../errors";
 import { base64UrlEncode } from "../session/base64url";

@@ -8,7 +8,7 @@
  * 5 s), unknown keys are remembered briefly, and failed lookups are rate limited per client, so
  * guessing keys costs the guesser and not the store.
  *
- * @see docs/api-keys.md
+ * @see docs/credentials.md
  */
 import { AuthzConfigError } from "../errors";
 import type { CredentialSource, SourceOutcome, SourceRuntime } from "../session/credential";
@@ -73,7 +73,7 @@ function boundedSet<V>(map: Map<string, V>, key: string, value: V): void {
  * @example
  * const apiKeys = apiKeySource({ store: memoryApiKeyStore(), users: (id) => accounts.claims(id) });
  * export const authz = createAuthz({ session: [apiKeys, authJsSession({ secret })] });
- * @see docs/api-keys.md
+ * @see docs/credentials.md
  */
 export function apiKeySource(options: ApiKeySourceOptions): ApiKeySource {
   const invalid = (why: string): never => {

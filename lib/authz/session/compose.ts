@@ -2,7 +2,7 @@
  * Composes the credential sources a kit is given: the order they are asked in, where they may
  * run, and the `WWW-Authenticate` challenge each kind answers a 401 with. Edge-safe.
  *
- * @see docs/access.md#credential-kinds
+ * @see docs/credentials.md#credential-kinds
  */
 import { AuthzConfigError } from "../errors";
 import {
