@@ -302,6 +302,22 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     return { ...fresh, auth };
   }
 
+  /** Whether a header source (bearer, API key) the policy accepts finds its credential here. */
+  async function carriesHeaderCredential<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    request: Request,
+  ): Promise<boolean> {
+    const headerSources = sources.filter(
+      (s) => s.kind !== "session" && policy.credentials.accepts.includes(s.kind),
+    );
+    if (headerSources.length === 0) return false;
+    try {
+      return (await readCredential(headerSources, request)).status !== "none";
+    } catch {
+      return false; // a source that fails cannot vouch for the request: the refusal stands
+    }
+  }
+
   /** The policy's fresh sign-in rule on a verified credential, with its kind's answer. */
   function freshRefusal<D extends AccessDeclaration>(
     policy: Policy<D>,
@@ -453,7 +469,9 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     let stage: AuthzStage = "ip";
     try {
       const early = checkOptions.before?.();
-      if (early) return early;
+      // A cross-site post is refused for the cookie it could ride on; a request that a header
+      // credential decides never uses a cookie, so an API client on another origin may call.
+      if (early && !(await carriesHeaderCredential(policy, request))) return early;
       let ip: string | null = null;
       if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
         ip = clientIp(request);

@@ -158,8 +158,10 @@ export async function readCredential(
   return unknown === undefined ? { status: "none" } : { status: "unknown", reason: unknown };
 }
 
-// RFC 9110 §11.2: auth-param values are tokens or quoted strings; quoting always is valid.
-const quoted = (value: string): string => `"${value.replace(/["\\]/g, "\\$&")}"`;
+// RFC 9110 §11.2: auth-param values are tokens or quoted strings. Numbers go bare, as RFC 9470
+// writes max_age=600; everything else is quoted, as RFC 6750 writes error="invalid_token".
+const quoted = (value: string): string =>
+  /^\d+$/.test(value) ? value : `"${value.replace(/["\\]/g, "\\$&")}"`;
 
 /**
  * One `WWW-Authenticate` challenge as a header value; `first` params go before the source's own
