@@ -304,7 +304,6 @@ describe("GET /.well-known/oauth-protected-resource (RFC 9728)", () => {
   it("names the issuer and the scopes the bearer routes check", async () => {
     const response = await demo.metadata.GET(
       requestFor("/api/well-known/oauth-protected-resource"),
-      routeContext(),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
