@@ -138,6 +138,12 @@ function authoritativeSources(
   return [...sources.filter((s) => s.kind !== "session"), source];
 }
 
+// A credential's non-secret label (an OAuth client id, an API key's prefix) for the decision log,
+// kept beside the subject object rather than on it (handlers have no use for it).
+const clientLabels = new WeakMap<object, string>();
+const labelOf = (subject: object | null | undefined): string | undefined =>
+  subject ? clientLabels.get(subject) : undefined;
+
 const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) => {
   // The log is for the operator: the stage and policy say where, the error says what.
   console.error(
@@ -288,10 +294,14 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       credential: auth.credential,
       scopes: auth.scopes ?? [],
     };
+    const labelled = <S extends object | null>(value: S): S => {
+      if (value !== null && auth.label !== undefined) clientLabels.set(value, auth.label);
+      return value;
+    };
     const refused = checkScopes(policy.credentials, auth, challengeWith(source));
     if (refused) return refused;
     // A machine (an org's API key) has no account of its own to keep current.
-    if (!options.subjects || auth.kind === "machine") return { subject, auth };
+    if (!options.subjects || auth.kind === "machine") return { subject: labelled(subject), auth };
     const fresh = await freshen(policy, subject, options.subjects);
     if ("allowed" in fresh) {
       // An account that no longer exists: for a program's credential, that is an invalid one.
@@ -299,7 +309,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         ? invalidCredential(source, { status: "invalid", error: "invalid_token" })
         : fresh;
     }
-    return { ...fresh, auth };
+    return { subject: labelled(fresh.subject), auth };
   }
 
   /** Whether a header source (bearer, API key) the policy accepts finds its credential here. */
@@ -443,6 +453,8 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         request,
         refusal,
         subject: facts.subject?.id ?? null,
+        ...(facts.subject?.credential ? { credential: facts.subject.credential } : {}),
+        ...(labelOf(facts.subject) !== undefined ? { client: labelOf(facts.subject) } : {}),
         // The org the call named, once the policy's org rule has read it (absent before that stage).
         ...(typeof facts.org === "string" ? { org: facts.org } : {}),
         ip: facts.ip,

@@ -21,6 +21,7 @@ import {
   memoryApiKeyStore,
   type CredentialSource,
 } from "@/lib/authz";
+import { createDecisionLog, type DecisionEvent } from "@/lib/authz/decision-log";
 import { credentialSources, readCredential } from "@/lib/authz/session/compose";
 import { clearJwksCaches } from "@/lib/authz/session/jwks";
 import { sessionCookie } from "@/lib/authz/testing";
@@ -228,6 +229,32 @@ describe("deciding on the reading", () => {
     );
     expect(await middleware(withKey)).toBeUndefined();
     expect((await middleware(request({}, "/api/admin/x")))?.status).toBe(401);
+  });
+});
+
+describe("the decision log", () => {
+  it("records the credential's kind and its client id or key prefix, never the token or key", async () => {
+    const events: DecisionEvent[] = [];
+    const decisionLog = createDecisionLog({ onDecision: (e) => events.push(e), onError: () => {} });
+    const kit = createAuthz({
+      session: [cookieSource(), bearerSource(), keySource()],
+      decisionLog,
+    });
+    const value = await token({ client_id: "mobile-app" });
+    await kit.check(policies.api, request({ authorization: `Bearer ${value}` }));
+    await kit.check(policies.api, request({ "x-api-key": carolKey }));
+    await kit.check(policies.api, request({ cookie: aliceCookie }));
+    await kit.check(policies.sessionOnly, request({ "x-api-key": carolKey }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events.map((e) => [e.outcome, e.subject, e.credential, e.client])).toEqual([
+      ["allow", "user-alice", "bearer", "mobile-app"],
+      ["allow", "user-carol", "api_key", carolKey.slice(0, 7)],
+      ["allow", "user-alice", "session", undefined],
+      ["deny", null, undefined, undefined],
+    ]);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(value);
+    expect(text).not.toContain(carolKey);
   });
 });
 

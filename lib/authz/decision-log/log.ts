@@ -58,6 +58,9 @@ export interface DecisionReport {
   readonly refusal: Deny | null;
   readonly subject: string | null;
   readonly org?: string;
+  /** The credential's kind, and its non-secret label (OAuth client id, API key prefix). */
+  readonly credential?: DecisionEvent["credential"];
+  readonly client?: string;
   readonly ip: string | null;
   readonly startedAt: number;
   readonly shadow?: ShadowOutcome | null;
@@ -209,6 +212,8 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
             : {}),
           subject: r.subject,
           ...(r.org !== undefined ? { org: r.org } : {}),
+          ...(r.credential !== undefined ? { credential: r.credential } : {}),
+          ...(r.client !== undefined ? { client: r.client.slice(0, 128) } : {}),
           method: r.request.method.toUpperCase(),
           path: logPath(r.path ?? r.request.url),
           ...(ip !== undefined ? { ip } : {}),

@@ -58,6 +58,10 @@ export function parseDecisionEvent(value: unknown): DecisionEvent | null {
     ...(str(v.message, 512) ? { message: v.message } : {}),
     subject: v.subject,
     ...(str(v.org, 128) ? { org: v.org } : {}),
+    ...(v.credential === "session" || v.credential === "bearer" || v.credential === "api_key"
+      ? { credential: v.credential }
+      : {}),
+    ...(str(v.client, 128) ? { client: v.client } : {}),
     method: v.method,
     path: v.path,
     ...(str(v.ip, 64) ? { ip: v.ip } : {}),
