@@ -3,6 +3,7 @@
  * middleware.ts and lib/authz-node.ts (which adds the rate-limit store for the Node runtime).
  */
 import {
+  apiKeyPresence,
   authJsSecrets,
   authJsSession,
   clientIpFrom,
@@ -10,11 +11,19 @@ import {
   type AuthzOptions,
 } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
+import { demoBearerSource } from "./demo/machine";
+
+// Read per request, exactly as lib/auth.ts hands them to Auth.js: AUTH_SECRET, rotated by
+// setting the new secret as AUTH_SECRET_1 (Auth.js's own convention).
+export const demoSession = authJsSession({ secret: () => authJsSecrets(process.env) });
+
+/** Bearer access tokens from OIDC_ISSUER (edge-safe: the JWKS over fetch); null while unset. */
+export const demoBearer = demoBearerSource(process.env);
 
 export const authzOptions = {
-  // Read per request, exactly as lib/auth.ts hands them to Auth.js: AUTH_SECRET, rotated by
-  // setting the new secret as AUTH_SECRET_1 (Auth.js's own convention).
-  session: authJsSession({ secret: () => authJsSecrets(process.env) }),
+  // Header credentials first: a request with a token or key is decided by it, never by a cookie.
+  // API keys live in a Node store (lib/authz-node.ts); here a key only defers to the handler.
+  session: [...(demoBearer ? [demoBearer] : []), apiKeyPresence(), demoSession],
   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
   response: {
     challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="authjs.session-token"`,

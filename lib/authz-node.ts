@@ -5,12 +5,13 @@
  * which is right for development and a single server only. The same goes for accounts and org
  * memberships (lib/demo/accounts.ts).
  */
-import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
+import { createAuthz, credentialSource, memoryRateLimitStore } from "@/lib/authz";
 import { createActionGuard } from "@/lib/authz/action";
 import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createPageGuard } from "@/lib/authz/server";
 import { SIGN_IN_PATH } from "./auth.config";
-import { authzOptions } from "./authz-edge";
+import { authzOptions, demoBearer, demoSession } from "./authz-edge";
+import { demoApiKeySource } from "./demo/api-keys";
 import { decisionLog } from "./decision-log-node";
 import { demoAccounts } from "./demo/accounts";
 import { createRedisClientFromUrl } from "./redis-node";
@@ -19,6 +20,10 @@ const redisUrl = process.env.REDIS_URL;
 
 export const authz = createAuthz({
   ...authzOptions,
+  session: [...(demoBearer ? [demoBearer] : []), demoApiKeySource, demoSession],
+  // Auth.js JWT sessions have no server-side record: the cookie, with the account store's check
+  // that the account still exists, is as authoritative as this provider gets.
+  authoritativeSession: credentialSource(demoSession, "authjs"),
   // Every session's account (deleted? which orgs?) from the store, never only from the cookie.
   subjects: demoAccounts.subjects,
   rateLimitStore: redisUrl

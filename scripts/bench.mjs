@@ -30,7 +30,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "micro,ratelimit,freshness,http,bundle,entries").split(","),
+  (process.env.BENCH_ONLY ?? "micro,credentials,ratelimit,freshness,http,bundle,entries").split(
+    ",",
+  ),
 );
 const results = {};
 // The machine's 1-minute load when the run starts and ends: a figure from a busy machine says so.
@@ -107,6 +109,33 @@ if (only.has("micro")) {
       [`ratio_source_${name}_library_vs_cold`]: f.libraryUs / f.coldUs,
     });
   }
+}
+
+// ---- credentials: bearer tokens and API keys (checks per second, one process) ---------------
+if (only.has("credentials")) {
+  log("\n# Programs as callers (one process, checks per second; µs per verification)");
+  const { benchCredentials } = await load("bench/credentials.bench.ts");
+  const r = await benchCredentials();
+  log(
+    `plain ${Math.round(r.plainChecksPerSec)}/s · bearer (key cached) ${Math.round(r.bearerChecksPerSec)}/s · API key warm ${Math.round(r.apiKeyWarmChecksPerSec)}/s · cold ${Math.round(r.apiKeyColdChecksPerSec)}/s (${r.apiKeyColdRoundTripsPerCheck.toFixed(2)} store round trips per check)`,
+  );
+  for (const [alg, us] of Object.entries(r.verifyUs))
+    log(`verify ${alg}: kit ${us.kit} µs · jose jwtVerify ${us.jose} µs`);
+  Object.assign(results, {
+    credentials_plain_checks: r.plainChecksPerSec,
+    credentials_bearer_checks: r.bearerChecksPerSec,
+    credentials_apikey_warm_checks: r.apiKeyWarmChecksPerSec,
+    credentials_apikey_cold_checks: r.apiKeyColdChecksPerSec,
+    credentials_apikey_cold_roundtrips_per_check: r.apiKeyColdRoundTripsPerCheck,
+    ratio_bearer_vs_plain: r.bearerChecksPerSec / r.plainChecksPerSec,
+    ratio_apikey_warm_vs_plain: r.apiKeyWarmChecksPerSec / r.plainChecksPerSec,
+    ...Object.fromEntries(
+      Object.entries(r.verifyUs).flatMap(([alg, us]) => [
+        [`verify_${alg.toLowerCase()}_kit_us`, us.kit],
+        [`verify_${alg.toLowerCase()}_jose_us`, us.jose],
+      ]),
+    ),
+  });
 }
 
 // ---- rate limits: memory and Redis decisions per second --------------------------------------

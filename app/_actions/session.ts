@@ -7,6 +7,8 @@
 import { AuthError } from "next-auth";
 import * as z from "zod";
 import { signIn, signOut } from "@/lib/auth";
+import { policies } from "@/lib/access";
+import { withAuthorizationAction } from "@/lib/authz-node";
 import { publicAction, type ActionRefusal } from "@/lib/authz/action";
 import { sameOriginPath } from "@/lib/authz/server";
 import { DEMO_PASSWORD, findDemoUser } from "@/lib/demo/users";
@@ -77,5 +79,29 @@ export const signOutAction = publicAction(
   {},
   async (): Promise<void> => {
     await signOut({ redirectTo: "/" });
+  },
+);
+
+/** What the "confirm it's you" form shows: confirmed (the caller then retries), or why not. */
+export type ConfirmResult =
+  { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/**
+ * "Confirm it's you": the signed-in user signs in again with their password, which renews the
+ * session's auth_time, so a policy with a fresh sign-in rule (the admin delete: 10 minutes)
+ * passes on the next try. The email is the session's own, never a form field.
+ */
+export const confirmIdentity = withAuthorizationAction(
+  policies.signedIn,
+  { input: z.object({ password: z.string().max(1024) }) },
+  async ({ password }, { subject }): Promise<ConfirmResult> => {
+    if (!subject.email) return { ok: false, message: WRONG_CREDENTIALS };
+    try {
+      await signIn("credentials", { email: subject.email, password, redirect: false });
+    } catch (error) {
+      if (error instanceof AuthError) return { ok: false, message: WRONG_CREDENTIALS };
+      throw error;
+    }
+    return { ok: true };
   },
 );

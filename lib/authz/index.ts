@@ -10,7 +10,9 @@ export type {
   AccessDeclaration,
   Checker,
   CheckOptions,
+  CredentialRules,
   FeatureOf,
+  FreshOptions,
   Granted,
   OrgPermissionOf,
   OrgRoleOf,
@@ -90,6 +92,34 @@ export type {
   SupabaseSessionOptions,
   ToClaims,
 } from "./session";
+export { bearerTokenSource } from "./session/bearer";
+export type { BearerTokenSourceOptions } from "./session/bearer";
+export { credentialSource } from "./session/credential";
+export type {
+  Authenticated,
+  Challenge,
+  CredentialKind,
+  CredentialSource,
+  SessionInput,
+  SourceOutcome,
+  SourceRuntime,
+} from "./session/credential";
+export { apiKeyPresence, apiKeySource } from "./api-key/source";
+export type { ApiKeySource, ApiKeySourceOptions } from "./api-key/source";
+export { createApiKey } from "./api-key/key";
+export type {
+  ApiKeyOwner,
+  ApiKeyRecord,
+  ApiKeyStore,
+  ApiKeyVerifier,
+  CreateApiKeyOptions,
+} from "./api-key/key";
+export { memoryApiKeyStore } from "./api-key/memory";
+export type { MemoryApiKeyStore } from "./api-key/memory";
+export { redisApiKeyStore } from "./api-key/redis";
+export type { RedisApiKeyStoreOptions } from "./api-key/redis";
+export { PROTECTED_RESOURCE_PATH, protectedResourceMetadata } from "./resource-metadata";
+export type { ProtectedResourceMetadata, ProtectedResourceOptions } from "./resource-metadata";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
