@@ -13,9 +13,9 @@ export interface BetterAuthSessionRow {
   readonly userId: string;
   /** The opaque session token: the database key, and a working credential. Never log it. */
   readonly token: string;
-  /** An ISO date string (or a number) after which the session is over. */
-  readonly expiresAt: string | number;
-  readonly createdAt?: string | number;
+  /** When the session is over: an ISO string in the cookie cache, a `Date` from `getSession`. */
+  readonly expiresAt: string | number | Date;
+  readonly createdAt?: string | number | Date;
   readonly activeOrganizationId?: string | null;
   readonly [field: string]: unknown;
 }
@@ -30,10 +30,14 @@ export interface BetterAuthUserRow {
   readonly [field: string]: unknown;
 }
 
-/** What every cookie cache strategy carries: Better Auth's payload `{ session, user, updatedAt, version }`. */
-export interface BetterAuthCachePayload {
+/** A session and its user, as `auth.api.getSession` answers and as the cookie cache carries them. */
+export interface BetterAuthSessionLike {
   readonly session: BetterAuthSessionRow;
   readonly user: BetterAuthUserRow;
+}
+
+/** What every cookie cache strategy carries: Better Auth's payload `{ session, user, updatedAt, version }`. */
+export interface BetterAuthCachePayload extends BetterAuthSessionLike {
   readonly updatedAt: number;
   readonly version?: string;
 }

@@ -14,6 +14,7 @@ import {
   decodeJweCache,
   hmacKey,
   type BetterAuthCachePayload,
+  type BetterAuthSessionLike,
   type BetterAuthSessionRow,
   type BetterAuthUserRow,
   type DecodedCache,
@@ -23,7 +24,12 @@ import type { Authenticated, CredentialSource, SourceOutcome } from "./credentia
 import { DEFAULT_MAX_TOKEN_BYTES } from "./jwe";
 import type { SessionClaims } from "./source";
 
-export type { BetterAuthCachePayload, BetterAuthSessionRow, BetterAuthUserRow };
+export type {
+  BetterAuthCachePayload,
+  BetterAuthSessionLike,
+  BetterAuthSessionRow,
+  BetterAuthUserRow,
+};
 
 /** How the app's Better Auth encodes its cookie cache (`session.cookieCache.strategy`). */
 export type BetterAuthCacheStrategy = "compact" | "jwe";
@@ -64,7 +70,7 @@ export interface BetterAuthSessionOptions {
    * Maps the cached rows into the kit's claims (roles, tenant, plan); `null` refuses the session.
    * @default betterAuthClaims
    */
-  readonly toClaims?: (payload: BetterAuthCachePayload) => SessionClaims | null;
+  readonly toClaims?: (payload: BetterAuthSessionLike) => SessionClaims | null;
   /** Largest cache (after chunks are joined), in characters. @default 16384 */
   readonly maxTokenBytes?: number;
   /** Verified-result cache; `false` turns it off. @default { max: 1000 } */
@@ -100,7 +106,7 @@ export function parseBetterAuthRoles(role: unknown): string[] {
  * @example
  * betterAuthSession({ secret, secure, toClaims: (p) => ({ ...betterAuthClaims(p), plan: planOf(p.user.id) }) });
  */
-export function betterAuthClaims(payload: BetterAuthCachePayload): SessionClaims {
+export function betterAuthClaims(payload: BetterAuthSessionLike): SessionClaims {
   const roles = parseBetterAuthRoles(payload.user.role);
   return {
     sub: payload.user.id,
@@ -117,8 +123,18 @@ function fail(why: string): never {
   throw new AuthzConfigError("invalid_session_options", "betterAuthSession options", why);
 }
 
-const toMs = (value: unknown): number =>
-  typeof value === "string" || typeof value === "number" ? new Date(value).getTime() : Number.NaN;
+/**
+ * A Better Auth date (ISO string in the cache, `Date` from `getSession`) in Unix ms; NaN otherwise.
+ *
+ * @example
+ * betterAuthDateMs("2026-12-07T16:00:00.000Z"); // 1796659200000
+ */
+export function betterAuthDateMs(value: unknown): number {
+  return typeof value === "string" || typeof value === "number" || value instanceof Date
+    ? new Date(value).getTime()
+    : Number.NaN;
+}
+const toMs = betterAuthDateMs;
 
 /**
  * The signed `session_token` value's token, or null: `<token>.<base64 HMAC-SHA-256>`, the
