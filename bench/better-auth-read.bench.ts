@@ -34,7 +34,7 @@ export interface BetterAuthReadFigures {
   readonly getSessionUs: number;
 }
 
-async function signedUpCookie(strategy: "compact" | "jwe") {
+async function signedUpCookie(strategy: "compact" | "jwt" | "jwe") {
   const auth = betterAuth({
     secret: SECRET,
     baseURL: "http://localhost:3000",
@@ -64,10 +64,10 @@ async function signedUpCookie(strategy: "compact" | "jwe") {
  */
 export async function benchBetterAuthRead(
   scale = 1,
-): Promise<Record<"compact" | "jwe", BetterAuthReadFigures>> {
+): Promise<Record<"compact" | "jwt" | "jwe", BetterAuthReadFigures>> {
   const n = (count: number) => Math.max(1, Math.round(count * scale));
-  const out = {} as Record<"compact" | "jwe", BetterAuthReadFigures>;
-  for (const strategy of ["compact", "jwe"] as const) {
+  const out = {} as Record<"compact" | "jwt" | "jwe", BetterAuthReadFigures>;
+  for (const strategy of ["compact", "jwt", "jwe"] as const) {
     const { auth, cookie } = await signedUpCookie(strategy);
     const request = new Request("http://localhost:3000/api/me", { headers: { cookie } });
     const headers = new Headers({ cookie });

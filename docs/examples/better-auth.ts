@@ -27,7 +27,7 @@ export const auth = betterAuth({
 // request goes on to the handler.
 export const edgeSession = betterAuthSession({
   secret: () => process.env.BETTER_AUTH_SECRET,
-  strategy: "compact", // or "jwe", as session.cookieCache.strategy
+  strategy: "compact", // or "jwt" or "jwe", as session.cookieCache.strategy
   cookiePrefix: BETTER_AUTH_COOKIE_PREFIX,
   secure,
   // Roles from user.role (a comma list); tenant and plan from your own account data.

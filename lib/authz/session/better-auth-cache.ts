@@ -1,10 +1,11 @@
 /**
- * Better Auth's cookie cache (`session_data`) in its `compact` and `jwe` strategies, decoded and
+ * Better Auth's cookie cache (`session_data`) in its `compact`, `jwt` and `jwe` strategies, decoded and
  * checked on Web Crypto alone, exactly as `better-auth` 1.7 decodes them in `getSession`. Internal:
  * apps use `betterAuthSession`. Every malformed or inauthentic value is `null`, never a throw.
  */
 import { base64UrlDecode } from "./base64url";
 import { decryptJwt, type JweKey } from "./jwe";
+import { importHmacSecret, verifyJws, type JwsKey } from "./jws";
 import { deriveJweKey } from "./key-derivation";
 
 /** The session row Better Auth keeps in its cache: the fields the kit reads, and any others. */
@@ -185,4 +186,38 @@ export async function decodeJweCache(
   // The kit does not serve it at all: the handler asks Better Auth.
   if (typeof claims.exp !== "number") return null;
   return { payload, expiresAtMs: claims.exp * 1000 };
+}
+
+const jwsKeys = new Map<string, Promise<JwsKey>>();
+
+/**
+ * Decodes a `jwt` cache: a JWS `{"alg":"HS256"}` over the payload, keyed by the current secret's
+ * raw bytes, no clock tolerance (Better Auth's `jwtVerify` with jose's defaults).
+ *
+ * @example
+ * const cache = await decodeJwtCache(cookieValue, secret, 16384);
+ */
+export async function decodeJwtCache(
+  value: string,
+  secret: string,
+  maxTokenBytes: number,
+): Promise<DecodedCache | null> {
+  let key = jwsKeys.get(secret);
+  if (!key) {
+    key = importHmacSecret(secret);
+    key.catch(() => jwsKeys.delete(secret));
+    if (jwsKeys.size >= HMAC_KEYS_MAX) {
+      const oldest = jwsKeys.keys().next();
+      if (!oldest.done) jwsKeys.delete(oldest.value);
+    }
+    jwsKeys.set(secret, key);
+  }
+  const resolved = await key;
+  const verified = await verifyJws(value, async () => [resolved], {
+    algorithms: ["HS256"],
+    maxTokenBytes,
+  });
+  if (!verified || typeof verified.claims.exp !== "number") return null;
+  const payload = toPayload(verified.claims);
+  return payload ? { payload, expiresAtMs: verified.claims.exp * 1000 } : null;
 }

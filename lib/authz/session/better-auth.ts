@@ -1,6 +1,6 @@
 /**
  * Reads Better Auth sessions at the Edge, without Better Auth and without its database: the
- * HMAC-signed `session_token` cookie plus the `session_data` cookie cache (`compact` or `jwe`),
+ * HMAC-signed `session_token` cookie plus the `session_data` cookie cache (`compact`, `jwt`, `jwe`),
  * with Better Auth's own cookie names, `__Secure-` rule, chunking and clock rules. A valid token
  * whose cache is absent, expired or stale is "unknown": middleware lets it through and the handler
  * asks Better Auth (`sessionFromBetterAuth`). tests/unit/session-better-auth.test.ts proves the
@@ -12,6 +12,7 @@ import { AuthzConfigError } from "../errors";
 import {
   decodeCompactCache,
   decodeJweCache,
+  decodeJwtCache,
   hmacKey,
   type BetterAuthCachePayload,
   type BetterAuthSessionLike,
@@ -32,7 +33,7 @@ export type {
 };
 
 /** How the app's Better Auth encodes its cookie cache (`session.cookieCache.strategy`). */
-export type BetterAuthCacheStrategy = "compact" | "jwe";
+export type BetterAuthCacheStrategy = "compact" | "jwt" | "jwe";
 
 /** One entry of Better Auth's versioned `secrets` option; the first entry is the current one. */
 export interface BetterAuthSecret {
@@ -209,8 +210,8 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
   }
   if (secret !== undefined && typeof secret !== "string" && typeof secret !== "function")
     fail(`"secret" must be a string or a function returning one`);
-  if (strategy !== "compact" && strategy !== "jwe")
-    fail(`"strategy" must be "compact" or "jwe", not ${JSON.stringify(strategy)}`);
+  if (strategy !== "compact" && strategy !== "jwt" && strategy !== "jwe")
+    fail(`"strategy" must be "compact", "jwt" or "jwe", not ${JSON.stringify(strategy)}`);
   if (typeof cookiePrefix !== "string" || !COOKIE_PREFIX.test(cookiePrefix))
     fail(`invalid "cookiePrefix": ${String(cookiePrefix)}`);
   if (typeof secure !== "boolean")
@@ -251,7 +252,9 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
   const decode = (value: string, all: readonly string[]): Promise<DecodedCache | null> =>
     strategy === "jwe"
       ? decodeJweCache(value, all, maxBytes)
-      : decodeCompactCache(value, all[0] ?? "");
+      : strategy === "jwt"
+        ? decodeJwtCache(value, all[0] ?? "", maxBytes)
+        : decodeCompactCache(value, all[0] ?? "");
 
   async function read(request: Request): Promise<SourceOutcome> {
     // Secrets first: a missing secret is a misconfiguration to report even for anonymous requests.
