@@ -1,5 +1,5 @@
 /**
- * The console's view of the demo API (the README's endpoint table): one entry per card, and how to explain an
+ * The console's view of the demo API (docs/demo.md's endpoint table): one entry per card, and how to explain an
  * answer in one line. Plain data and pure functions, shared by the client cards.
  */
 import type { DenyCode } from "@/lib/authz";

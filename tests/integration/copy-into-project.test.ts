@@ -135,14 +135,15 @@ const readme = readReadme();
 const QUICK_START = "## Quick start in your project";
 const INSTALL_BY_COPY = "## Install by copy";
 const NEXTAUTH_V4 = "### NextAuth v4";
+const MIDDLEWARE = "## Early answers in `middleware.ts`";
+const ROUTE_COVERAGE = "## Route coverage";
 
 /** The files the README tells a project of this kind to write, by the path it names. */
 function readmeFiles(p: ProjectSpec): Map<string, string> {
   const files = new Map(
-    [...filesUnder(readme, QUICK_START), ...filesUnder(readme, INSTALL_BY_COPY)].map((f) => [
-      f.target,
-      f.code,
-    ]),
+    [QUICK_START, INSTALL_BY_COPY, MIDDLEWARE, ROUTE_COVERAGE]
+      .flatMap((heading) => filesUnder(readme, heading))
+      .map((f) => [f.target, f.code]),
   );
   // The v4 recipe's files, its lib/authz-edge.ts in place of the quick start's.
   if (p.authVersion === 4)

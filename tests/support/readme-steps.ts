@@ -24,8 +24,18 @@ export interface ReadmeFile {
 
 export const README_PATH = path.resolve(__dirname, "../../README.md");
 
+/**
+ * The guides the README's quick start sends a reader to for the rest of the steps: installing by
+ * copy (with NextAuth v4), early answers in middleware.ts, and the route coverage test.
+ */
+export const STEP_GUIDES = ["docs/install.md", "docs/middleware.md", "docs/testing.md"] as const;
+
+/** The README followed by the guides its steps link to, as one text a reader goes through. */
 export function readReadme(): string {
-  return readFileSync(README_PATH, "utf8");
+  const root = path.dirname(README_PATH);
+  return [README_PATH, ...STEP_GUIDES.map((g) => path.join(root, g))]
+    .map((file) => readFileSync(file, "utf8"))
+    .join("\n");
 }
 
 const FENCE = /^(\s*)```(\w*)\s*$/;
