@@ -1,3 +1,4 @@
+import { compileCredentialRules } from "./credential-policy";
 import { AuthzConfigError } from "./errors";
 import { deny, notFound } from "./decision";
 import { parseDuration } from "./duration";
@@ -147,6 +148,9 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
   }
 
   const org = rules.org ? compileOrgRule(access.orgRoles, rules.org, invalid) : undefined;
+  const credentials = compileCredentialRules(rules, invalid);
+  if (rules.signedIn === false && (rules.scopes || rules.fresh || rules.authoritative))
+    invalid("signedIn: false conflicts with scopes, fresh and authoritative, which need a caller");
 
   const resource = rules.resource;
   const overrides = asList(resource?.ownerOverride);
@@ -178,6 +182,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     requiresSubject,
     rateLimitWindowMs,
     org,
+    credentials,
 
     checkAddress(ip) {
       if (!rules.ip) return null;
