@@ -43,6 +43,9 @@ export const policies = {
   manageUser: access.policy({
     name: "manage-user",
     role: "admin",
+    // Asks the sign-in library itself: a signed-out session is refused at once, not after the
+    // cookie cache's 300 s (Better Auth); under Auth.js the JWT cookie is all there is.
+    authoritative: true,
     resource: { tenant: "tenant", conceal: "cross-tenant" },
   }),
   readDocument: access.policy({
@@ -90,7 +93,11 @@ export const policies = {
     org: { segment: "org", permission: "org:documents:delete-own" },
     resource: { org: "tenantId", owner: "ownerId", orgRoleOverride: "admin" },
   }),
-  orgMembers: access.policy({ name: "org-members", org: { segment: "org", role: "admin" } }),
+  orgMembers: access.policy({
+    name: "org-members",
+    org: { segment: "org", role: "admin" },
+    authoritative: true,
+  }),
   opsMetrics: access.policy({ name: "ops-metrics", signedIn: false, ip: { allow: opsAllowedIps } }),
 };
 

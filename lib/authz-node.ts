@@ -5,20 +5,46 @@
  * which is right for development and a single server only. The same goes for accounts and org
  * memberships (lib/demo/accounts.ts).
  */
-import { createAuthz, memoryRateLimitStore } from "@/lib/authz";
+import {
+  createAuthz,
+  memoryRateLimitStore,
+  sessionFromBetterAuth,
+  type SessionSource,
+} from "@/lib/authz";
+import { credentialSource } from "@/lib/authz/session/credential";
 import { createActionGuard } from "@/lib/authz/action";
 import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createPageGuard } from "@/lib/authz/server";
 import { SIGN_IN_PATH } from "./auth.config";
+import { AUTH_PROVIDER, demoClaimsFromBetterAuth } from "./auth-provider";
 import { authzOptions } from "./authz-edge";
+import { betterAuthApi } from "./better-auth";
 import { decisionLog } from "./decision-log-node";
 import { demoAccounts } from "./demo/accounts";
 import { createRedisClientFromUrl } from "./redis-node";
 
 const redisUrl = process.env.REDIS_URL;
 
+// Under Better Auth, handlers, pages and actions ask Better Auth itself (its cookie cache first,
+// then its database); `authoritative` policies skip the cache, so a sign-out is refused at once.
+// Under Auth.js the JWT cookie is all there is: both are the cookie source.
+const sessions =
+  AUTH_PROVIDER === "better-auth"
+    ? {
+        session: sessionFromBetterAuth(betterAuthApi, { toClaims: demoClaimsFromBetterAuth }),
+        authoritativeSession: sessionFromBetterAuth(betterAuthApi, {
+          authoritative: true,
+          toClaims: demoClaimsFromBetterAuth,
+        }),
+      }
+    : {
+        session: authzOptions.session,
+        authoritativeSession: credentialSource(authzOptions.session as SessionSource, "authjs"),
+      };
+
 export const authz = createAuthz({
   ...authzOptions,
+  ...sessions,
   // Every session's account (deleted? which orgs?) from the store, never only from the cookie.
   subjects: demoAccounts.subjects,
   rateLimitStore: redisUrl
