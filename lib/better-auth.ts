@@ -7,6 +7,7 @@
  * bundle must see the same sessions.
  */
 import { betterAuth } from "better-auth";
+import { nextCookies } from "better-auth/next-js";
 import {
   BETTER_AUTH_CACHE_SECONDS,
   BETTER_AUTH_SECURE,
@@ -36,6 +37,8 @@ function create() {
       },
     },
     advanced: { useSecureCookies: BETTER_AUTH_SECURE },
+    // Server actions (the demo's sign-in forms) set Better Auth's cookies through next/headers.
+    plugins: [nextCookies()],
   });
 }
 
