@@ -23,6 +23,12 @@ function create() {
     ...(secret ? { secret } : {}),
     ...(process.env.BETTER_AUTH_URL ? { baseURL: process.env.BETTER_AUTH_URL } : {}),
     basePath: "/api/auth",
+    // Without BETTER_AUTH_URL, the demo's own origin is whatever host it is served on (a free port
+    // in the tests, a preview URL): a form may post from exactly that origin, as the browser names it.
+    trustedOrigins: (request?: Request) => {
+      const host = request?.headers.get("host");
+      return host ? [`http://${host}`, `https://${host}`] : [];
+    },
     database: betterAuthDatabase(),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 4, disableSignUp: true },
