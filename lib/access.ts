@@ -50,11 +50,13 @@ export const policies = {
   manageUser: access.policy({
     name: "manage-user",
     role: "admin",
+    // Asks the sign-in library itself: a signed-out session is refused at once, not after the
+    // cookie cache's 300 s (Better Auth); under Auth.js the JWT cookie is all there is.
+    authoritative: true,
     resource: { tenant: "tenant", conceal: "cross-tenant" },
     accepts: ["session", "bearer"],
     scopes: ["users:delete"],
     fresh: "10m",
-    authoritative: true,
   }),
   // What middleware can check of manage-user from claims alone (no account, no resource).
   adminApi: access.policy({ name: "admin-api", role: "admin", accepts: ["session", "bearer"] }),

@@ -138,6 +138,28 @@ if (only.has("credentials")) {
   });
 }
 
+// ---- micro: Better Auth session reads (µs per call), beside getCookieCache and getSession -------
+if (only.has("micro")) {
+  log("\n# Better Auth session read cost (one process, µs per call)");
+  const { benchBetterAuthRead } = await load("bench/better-auth-read.bench.ts");
+  const figures = await benchBetterAuthRead();
+  for (const [strategy, r] of Object.entries(figures)) {
+    log(
+      `${strategy}: kit cold ${r.kitColdUs.toFixed(1)} µs · kit warm ${r.kitWarmUs.toFixed(2)} µs · getCookieCache ${r.getCookieCacheUs.toFixed(1)} µs · auth.api.getSession ${r.getSessionUs.toFixed(1)} µs`,
+    );
+    Object.assign(results, {
+      [`better_auth_${strategy}_cold_us`]: r.kitColdUs,
+      [`better_auth_${strategy}_warm_us`]: r.kitWarmUs,
+      [`better_auth_${strategy}_get_cookie_cache_us`]: r.getCookieCacheUs,
+      [`better_auth_${strategy}_get_session_us`]: r.getSessionUs,
+      [`ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_cold`]:
+        r.getCookieCacheUs / r.kitColdUs,
+      [`ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_warm`]:
+        r.getCookieCacheUs / r.kitWarmUs,
+    });
+  }
+}
+
 // ---- rate limits: memory and Redis decisions per second --------------------------------------
 if (only.has("ratelimit")) {
   log("\n# Rate-limit decisions per second");

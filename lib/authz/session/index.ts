@@ -10,6 +10,25 @@ export {
   type NextAuthV4SessionOptions,
 } from "./nextauth-v4";
 export { sessionFromAuth, type AuthFunction, type AuthSessionLike } from "./auth-adapter";
+export {
+  BETTER_AUTH_COOKIE_PREFIX,
+  betterAuthClaims,
+  betterAuthSession,
+  parseBetterAuthRoles,
+  type BetterAuthCachePayload,
+  type BetterAuthCacheStrategy,
+  type BetterAuthCacheVersion,
+  type BetterAuthSecret,
+  type BetterAuthSessionLike,
+  type BetterAuthSessionOptions,
+} from "./better-auth";
+export {
+  sessionFromBetterAuth,
+  type BetterAuthGetSessionResult,
+  type BetterAuthLike,
+  type BetterAuthNodeSource,
+  type SessionFromBetterAuthOptions,
+} from "./better-auth-adapter";
 export { parseCookieHeader, readChunkedCookie } from "./cookies";
 export { authJsSecrets } from "./secrets";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
