@@ -45,6 +45,9 @@ export const policies = {
     role: "admin",
     resource: { tenant: "tenant", conceal: "cross-tenant" },
   }),
+  // GET /api/documents: any signed-in user may ask; the rows come from readDocument or
+  // deleteDocument's list filter (lib/demo/lists.ts), so the list and the single check agree.
+  listDocuments: access.policy({ name: "list-documents" }),
   readDocument: access.policy({
     name: "read-document",
     permission: "documents:read",
