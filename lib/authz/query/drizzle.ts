@@ -57,9 +57,9 @@ export function drizzleWhere(filter: Filter, table: Table): SQL {
         return sql`(${isNotNull(column)} and ${ne(column, "")})`;
       }
       case "and":
-        return f.of.length === 0 ? sql`true` : sql`(${and(...f.of.map(build))})`;
+        return f.of.length === 0 ? sql`true` : (and(...f.of.map(build)) ?? sql`true`);
       case "or":
-        return f.of.length === 0 ? sql`false` : sql`(${or(...f.of.map(build))})`;
+        return f.of.length === 0 ? sql`false` : (or(...f.of.map(build)) ?? sql`false`);
     }
   };
   return build(filter);

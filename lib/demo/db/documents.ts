@@ -95,7 +95,12 @@ export async function documentPage(
   const shown = more ? rows.slice(0, page.limit) : rows;
   const last = shown[shown.length - 1];
   return {
-    documents: shown.map(({ createdAt: _createdAt, ...doc }) => doc),
+    documents: shown.map((row) => ({
+      id: row.id,
+      title: row.title,
+      tenantId: row.tenantId,
+      ownerId: row.ownerId,
+    })),
     nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
   };
 }
