@@ -5,7 +5,9 @@ import { withAuthorizationConfig } from "@/lib/authz/next-config";
 // forbidden() in pages and server actions (app/forbidden.tsx renders the 403 page), and the
 // refusal's caching on /403, where middleware.ts rewrites refused page visits.
 const nextConfig: NextConfig = withAuthorizationConfig(
-  { poweredByHeader: false },
+  // PGlite (the demo database without DATABASE_URL) loads its WebAssembly from its own folder:
+  // Node requires it from node_modules instead of a bundle.
+  { poweredByHeader: false, serverExternalPackages: ["@electric-sql/pglite"] },
   { forbiddenPath: "/403" },
 );
 
