@@ -24,6 +24,12 @@ const ENTRY_POINTS = [
   "decision-log/index.ts",
   "route-coverage-node.ts",
   "next-config.ts",
+  // Lists from policies (docs/lists.md): the ORM-neutral core, then one adapter per ORM.
+  "query/filter.ts",
+  "query/fields.ts",
+  "query/drizzle.ts",
+  "query/kysely.ts",
+  "query/prisma.ts",
 ] as const;
 
 it("the public entry points and their runtime exports", async () => {
@@ -94,6 +100,29 @@ it("the public entry points and their runtime exports", async () => {
       ],
       "next-config.ts": [
         "withAuthorizationConfig",
+      ],
+      "query/drizzle.ts": [
+        "drizzleColumns",
+        "drizzleWhere",
+      ],
+      "query/fields.ts": [
+        "compileFields",
+        "pickFields",
+      ],
+      "query/filter.ts": [
+        "MATCH_NOTHING",
+        "allOf",
+        "anyOf",
+        "listFilter",
+        "matches",
+      ],
+      "query/kysely.ts": [
+        "kyselyColumns",
+        "kyselyWhere",
+      ],
+      "query/prisma.ts": [
+        "prismaSelect",
+        "prismaWhere",
       ],
       "rate-limit/redis.ts": [
         "RATE_LIMIT_SCRIPT",

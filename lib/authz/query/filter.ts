@@ -28,7 +28,12 @@ export type Filter =
   | { readonly kind: "and"; readonly of: readonly Filter[] }
   | { readonly kind: "or"; readonly of: readonly Filter[] };
 
-/** The filter that matches no row: what a subject without access gets. */
+/**
+ * The filter that matches no row: what a subject without access gets.
+ *
+ * @example
+ * listFilter(policies.readDocument).where(null); // MATCH_NOTHING
+ */
 export const MATCH_NOTHING: Filter = Object.freeze({ kind: "never" });
 const MATCH_ALL: Filter = Object.freeze({ kind: "always" });
 
@@ -50,7 +55,12 @@ export interface ListFilter<D extends AccessDeclaration> {
 const eq = (field: string, value: string | undefined): Filter =>
   typeof value === "string" && value !== "" ? { kind: "eq", field, value } : MATCH_NOTHING;
 
-/** `and` of conditions, simplified: a `never` wins, `always` drops out. */
+/**
+ * `and` of conditions, simplified: a `never` wins, `always` drops out.
+ *
+ * @example
+ * allOf([{ kind: "always" }, { kind: "eq", field: "tenantId", value: "acme" }]); // the eq alone
+ */
 export function allOf(filters: readonly Filter[]): Filter {
   const kept: Filter[] = [];
   for (const f of filters) {
@@ -60,7 +70,12 @@ export function allOf(filters: readonly Filter[]): Filter {
   return kept.length === 0 ? MATCH_ALL : kept.length === 1 ? kept[0]! : { kind: "and", of: kept };
 }
 
-/** `or` of conditions, simplified: an `always` wins, `never` drops out. */
+/**
+ * `or` of conditions, simplified: an `always` wins, `never` drops out.
+ *
+ * @example
+ * anyOf([MATCH_NOTHING, MATCH_NOTHING]); // MATCH_NOTHING
+ */
 export function anyOf(filters: readonly Filter[]): Filter {
   const kept: Filter[] = [];
   for (const f of filters) {
