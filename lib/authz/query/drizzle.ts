@@ -72,13 +72,20 @@ export function drizzleWhere(filter: Filter, table: Table): SQL {
  * @example
  * const rows = await db.select(drizzleColumns(documents, readable.fields(subject))).from(documents);
  */
-export function drizzleColumns(
-  table: Table,
+export function drizzleColumns<T extends Table>(
+  table: T,
   selection: FieldSelection,
-): Readonly<Record<string, Column>> {
-  const columns = columnsOf(table);
+): Readonly<Record<string, T["_"]["columns"][keyof T["_"]["columns"]]>> {
+  const columns = getTableColumns(table) as Readonly<
+    Record<string, T["_"]["columns"][keyof T["_"]["columns"]]>
+  >;
   if (selection === "*") return columns;
   if (selection.length === 0)
     throw new TypeError("the field selection is empty: nothing to select");
-  return Object.fromEntries(selection.map((name) => [name, columnOf(columns, name)]));
+  return Object.fromEntries(
+    selection.map((name) => {
+      columnOf(columns, name);
+      return [name, columns[name]!];
+    }),
+  );
 }
