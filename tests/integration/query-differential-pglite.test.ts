@@ -50,3 +50,38 @@ describe("list filters agree with the single check on PGlite", () => {
     expect(again.disagreements).toBe(0);
   }, 600_000);
 });
+
+describe("fields: the list selects what the single view keeps", () => {
+  it("for every subject, the columns drizzleColumns selects equal pickFields of the loaded row", async () => {
+    const { access } = await import("@/lib/access");
+    const { listFilter } = await import("@/lib/authz/query/filter");
+    const { pickFields } = await import("@/lib/authz/query/fields");
+    const { drizzleColumns, drizzleWhere } = await import("@/lib/authz/query/drizzle");
+    const { diffDocs, SUBJECTS } = await import("../support/list-differential");
+    const policy = access.policy({
+      name: "read-with-fields",
+      permission: "documents:read",
+      resource: { tenant: "tenantId" },
+      fields: { member: ["id", "tenantId"], admin: "*" },
+    });
+    const lists = listFilter(policy);
+    let compared = 0;
+    for (const [label, who] of SUBJECTS) {
+      const fields = lists.fields(who);
+      const where = drizzleWhere(lists.where(who), diffDocs);
+      if (Array.isArray(fields) && fields.length === 0) {
+        expect(await db.select({ id: diffDocs.id }).from(diffDocs).where(where), label).toEqual([]);
+        continue;
+      }
+      const listed = await db
+        .select(drizzleColumns(diffDocs, fields))
+        .from(diffDocs)
+        .where(where)
+        .orderBy(diffDocs.id);
+      const loaded = await db.select().from(diffDocs).where(where).orderBy(diffDocs.id);
+      expect(listed, label).toEqual(loaded.map((row) => pickFields(row, fields)));
+      compared += listed.length;
+    }
+    expect(compared).toBeGreaterThan(0);
+  }, 300_000);
+});
