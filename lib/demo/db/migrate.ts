@@ -16,6 +16,14 @@ export const MIGRATIONS: readonly string[] = [
   )`,
   `create index if not exists documents_tenant_created_idx
     on documents (tenant_id, created_at desc, id desc)`,
+  `create table if not exists accounts (user_id text primary key)`,
+  `create table if not exists memberships (
+    user_id text not null references accounts (user_id) on delete cascade,
+    org text not null,
+    role text not null,
+    primary key (user_id, org)
+  )`,
+  `create index if not exists memberships_org_idx on memberships (org)`,
 ];
 
 /** Runs every migration on `db`, in order. */

@@ -2,6 +2,8 @@
  * The demo's seed (DESIGN §1.2 and §1.4): the documents every fresh start and `npm run db:reset`
  * restore. Creation times are fixed so "newest first" is the same on every run.
  */
+import { demoMemberships } from "../users";
+import { seedAccounts } from "./accounts";
 import { documents } from "./schema";
 import type { DemoDb } from "./types";
 
@@ -17,10 +19,11 @@ export const SEED_DOCUMENTS = [
   { id: "doc-globex-3", title: "Globex partner list", tenantId: "globex", ownerId: "user-dave" },
 ].map((d, i) => ({ ...d, createdAt: at(i) }));
 
-/** Replaces every document with the seed, in one transaction. */
+/** Replaces every document, account and membership with the seed. */
 export async function seed(db: DemoDb): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(documents);
     await tx.insert(documents).values(SEED_DOCUMENTS);
   });
+  await seedAccounts(db, demoMemberships);
 }
