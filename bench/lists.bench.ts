@@ -9,7 +9,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
-import { drizzleWhere } from "../lib/authz/query/drizzle";
+import { drizzleWhere } from "../lib/authz-drizzle";
 import { documentLists } from "../lib/demo/lists";
 import { migrate } from "../lib/demo/db/migrate";
 import { documents, schema } from "../lib/demo/db/schema";

@@ -1,8 +1,8 @@
 // Lists from policies: one policy gives the single check and the list's WHERE clause (docs/lists.md).
-import { drizzleColumns, drizzleWhere } from "@/lib/authz/query/drizzle";
+import { drizzleColumns, drizzleWhere } from "@/lib/authz-drizzle";
 import { listFilter } from "@/lib/authz/query/filter";
 import { pickFields } from "@/lib/authz/query/fields";
-import { kyselyWhere } from "@/lib/authz/query/kysely";
+import { kyselyWhere } from "@/lib/authz-kysely";
 import { prismaSelect, prismaWhere, type PrismaWhere } from "@/lib/authz/query/prisma";
 import { desc } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";

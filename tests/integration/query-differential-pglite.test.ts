@@ -56,7 +56,7 @@ describe("fields: the list selects what the single view keeps", () => {
     const { access } = await import("@/lib/access");
     const { listFilter } = await import("@/lib/authz/query/filter");
     const { pickFields } = await import("@/lib/authz/query/fields");
-    const { drizzleColumns, drizzleWhere } = await import("@/lib/authz/query/drizzle");
+    const { drizzleColumns, drizzleWhere } = await import("@/lib/authz-drizzle");
     const { diffDocs, SUBJECTS } = await import("../support/list-differential");
     const policy = access.policy({
       name: "read-with-fields",

@@ -101,7 +101,7 @@ describe.skipIf(skip)("lists on a real Postgres server", () => {
       on conflict (id) do nothing`);
     await pool.query("analyze documents");
     const { documentLists } = await import("@/lib/demo/lists");
-    const { drizzleWhere } = await import("@/lib/authz/query/drizzle");
+    const { drizzleWhere } = await import("@/lib/authz-drizzle");
     const { documents } = await import("@/lib/demo/db/schema");
     const { desc } = await import("drizzle-orm");
     const db = drizzle(pool);

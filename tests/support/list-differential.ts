@@ -17,9 +17,9 @@ import {
 } from "kysely";
 import { access, policies } from "@/lib/access";
 import type { Policy, Subject } from "@/lib/authz";
-import { drizzleWhere } from "@/lib/authz/query/drizzle";
+import { drizzleWhere } from "@/lib/authz-drizzle";
 import { listFilter, matches, type Filter, type ListScope } from "@/lib/authz/query/filter";
-import { kyselyWhere } from "@/lib/authz/query/kysely";
+import { kyselyWhere } from "@/lib/authz-kysely";
 
 type Declaration = typeof access.declaration;
 type AnyPolicy = Policy<Declaration>;

@@ -23,16 +23,11 @@ const kitDir = path.join(root, "lib/authz");
  * kit is for (zod is not here: the Edge bundle cannot afford it, claims.ts validates by hand);
  * `next-auth` only in testing.ts (it signs test cookies with
  * Auth.js's own `encode`: the readers themselves never import it). `redis` is NOT here: the Redis
- * store (rate-limit/redis.ts) takes any client with the two calls it uses. `drizzle-orm` and
- * `kysely` only in their list adapters (query/drizzle.ts, query/kysely.ts); the Prisma adapter is
- * typed structurally and imports nothing.
+ * store (rate-limit/redis.ts) takes any client with the two calls it uses.
  */
 const ALLOWED_PACKAGES: Readonly<Record<string, (file: string) => boolean>> = {
   next: () => true,
   "next-auth": (file) => file === "testing.ts",
-  // The list adapters, each its own registry item that installs its ORM: only that file imports it.
-  "drizzle-orm": (file) => file === "query/drizzle.ts",
-  kysely: (file) => file === "query/kysely.ts",
 };
 
 /** Files that may use Node built-ins: marked `-node` by name, and the test helpers. */
@@ -144,11 +139,9 @@ describe("lib/authz/ imports only itself and its declared dependencies", () => {
   it("declares every allowed package as a dependency of this repo", () => {
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
       dependencies?: Record<string, string>;
-      devDependencies?: Record<string, string>;
     };
-    // kysely is a dev dependency here: only the tests run the Kysely adapter.
-    const declared = { ...pkg.devDependencies, ...pkg.dependencies };
-    for (const name of Object.keys(ALLOWED_PACKAGES)) expect(declared, name).toHaveProperty([name]);
+    for (const name of Object.keys(ALLOWED_PACKAGES))
+      expect(pkg.dependencies, name).toHaveProperty([name]);
   });
 
   it.each(files)("%s", (file) => {

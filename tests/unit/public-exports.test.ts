@@ -24,11 +24,11 @@ const ENTRY_POINTS = [
   "decision-log/index.ts",
   "route-coverage-node.ts",
   "next-config.ts",
-  // Lists from policies (docs/lists.md): the ORM-neutral core, then one adapter per ORM.
+  // Lists from policies (docs/lists.md): the ORM-neutral core and the Prisma adapter, which
+  // imports nothing. The Drizzle and Kysely adapters live beside the kit (lib/authz-drizzle.ts,
+  // lib/authz-kysely.ts), as lib/authz-otel.ts does: a copied folder needs no ORM installed.
   "query/filter.ts",
   "query/fields.ts",
-  "query/drizzle.ts",
-  "query/kysely.ts",
   "query/prisma.ts",
 ] as const;
 
@@ -101,10 +101,6 @@ it("the public entry points and their runtime exports", async () => {
       "next-config.ts": [
         "withAuthorizationConfig",
       ],
-      "query/drizzle.ts": [
-        "drizzleColumns",
-        "drizzleWhere",
-      ],
       "query/fields.ts": [
         "compileFields",
         "pickFields",
@@ -115,10 +111,6 @@ it("the public entry points and their runtime exports", async () => {
         "anyOf",
         "listFilter",
         "matches",
-      ],
-      "query/kysely.ts": [
-        "kyselyColumns",
-        "kyselyWhere",
       ],
       "query/prisma.ts": [
         "prismaSelect",

@@ -1,5 +1,5 @@
 /**
- * lib/authz/query/drizzle.ts, kysely.ts and prisma.ts: what each adapter makes of every filter
+ * lib/authz-drizzle.ts, kysely.ts and prisma.ts: what each adapter makes of every filter
  * node, and that "match nothing" is a condition in the query, never a missing WHERE. The rows
  * these conditions select are proven on PGlite and Postgres by the differential suites.
  */
@@ -12,9 +12,9 @@ import {
   PostgresQueryCompiler,
 } from "kysely";
 import { describe, expect, it } from "vitest";
-import { drizzleColumns, drizzleWhere } from "@/lib/authz/query/drizzle";
+import { drizzleColumns, drizzleWhere } from "@/lib/authz-drizzle";
 import type { Filter } from "@/lib/authz/query/filter";
-import { kyselyColumns, kyselyWhere } from "@/lib/authz/query/kysely";
+import { kyselyColumns, kyselyWhere } from "@/lib/authz-kysely";
 import { prismaSelect, prismaWhere } from "@/lib/authz/query/prisma";
 
 const docs = pgTable("docs", {

@@ -1,8 +1,8 @@
 /**
  * List filters: the rows a policy lets a subject see, as a small ORM-neutral condition tree built
  * from the same compiled resource and org rules the single check (`checkResource`) uses. Adapters
- * (`query/drizzle.ts`, `query/kysely.ts`, `query/prisma.ts`) turn a tree into their ORM's `where`.
- * Edge-safe and free of ORM imports.
+ * turn a tree into their ORM's `where`: `query/prisma.ts` here, `lib/authz-drizzle.ts` and
+ * `lib/authz-kysely.ts` beside the kit (they import their ORM). Edge-safe, free of ORM imports.
  */
 import { AuthzConfigError } from "../errors";
 import type { ActiveOrg } from "../org/membership";

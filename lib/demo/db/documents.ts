@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Filter } from "../../authz/query/filter";
-import { drizzleWhere } from "../../authz/query/drizzle";
+import { drizzleWhere } from "../../authz-drizzle";
 import { documents } from "./schema";
 import type { DemoDb } from "./types";
 

@@ -1,11 +1,13 @@
 /**
  * The Kysely adapter of list filters: a filter tree as a Kysely boolean expression for `.where()`,
- * and a field selection as column names. Imports `kysely` only. Filter fields are the policy's
- * resource keys; `columns` maps them to column names when they differ (`tenantId` to `tenant_id`).
+ * and a field selection as column names. It lives beside the kit folder, not in it, so a copied
+ * `lib/authz/` needs no ORM (its own registry item: `authz-kysely`). Imports `kysely` only. Filter
+ * fields are the policy's resource keys; `columns` maps them to column names (`tenantId` to
+ * `tenant_id`) when they differ.
  */
 import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
-import type { Filter } from "./filter";
-import type { FieldSelection } from "../types";
+import type { Filter } from "./authz/query/filter";
+import type { FieldSelection } from "./authz/types";
 
 /** Options of the Kysely adapter. */
 export interface KyselyFilterOptions {

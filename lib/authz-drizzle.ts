@@ -1,7 +1,8 @@
 /**
  * The Drizzle ORM adapter of list filters: a filter tree as a Drizzle `where`, and a field
- * selection as the columns of a `select`. Imports `drizzle-orm` only; field names are the table's
- * property names (the keys the policy's resource rule declares).
+ * selection as the columns of a `select`. It lives beside the kit folder, not in it, so a copied
+ * `lib/authz/` needs no ORM (its own registry item: `authz-drizzle`). Imports `drizzle-orm` only;
+ * field names are the table's property names (the keys the policy's resource rule declares).
  */
 import {
   and,
@@ -16,8 +17,8 @@ import {
   type SQL,
   type Table,
 } from "drizzle-orm";
-import type { Filter } from "./filter";
-import type { FieldSelection } from "../types";
+import type { Filter } from "./authz/query/filter";
+import type { FieldSelection } from "./authz/types";
 
 function columnsOf(table: Table): Readonly<Record<string, Column>> {
   return getTableColumns(table) as Readonly<Record<string, Column>>;
