@@ -137,6 +137,29 @@ describe("GET /api/documents", () => {
     },
   );
 
+  it("one query per page: the WHERE does the filtering, no row is loaded and then dropped", async () => {
+    const db = (await demo.db.demoDb()) as unknown as {
+      $client: { query: (...args: unknown[]) => Promise<{ rows: unknown[] }> };
+    };
+    const spy = vi.spyOn(db.$client, "query");
+    try {
+      for (const who of ["bob", "carol"] as const) {
+        spy.mockClear();
+        const response = await get("/api/documents?limit=5&can=delete", who);
+        const body = (await response.json()) as {
+          documents: unknown[];
+          nextCursor: string | null;
+        };
+        expect(spy).toHaveBeenCalledTimes(1);
+        // The page's rows, plus one when a next page exists (limit + 1 tells): nothing dropped.
+        const result = (await spy.mock.results[0]!.value) as { rows: unknown[] };
+        expect(result.rows.length).toBe(body.documents.length + (body.nextCursor ? 1 : 0));
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("the cursor is stable: rows added before or deleted behind it neither repeat nor vanish", async () => {
     const first = (await (await get("/api/documents?limit=5", "alice")).json()) as {
       documents: { id: string }[];
