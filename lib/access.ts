@@ -60,6 +60,9 @@ export const policies = {
   }),
   // What middleware can check of manage-user from claims alone (no account, no resource).
   adminApi: access.policy({ name: "admin-api", role: "admin", accepts: ["session", "bearer"] }),
+  // GET /api/documents: any signed-in user may ask; the rows come from readDocument or
+  // deleteDocument's list filter (lib/demo/lists.ts), so the list and the single check agree.
+  listDocuments: access.policy({ name: "list-documents" }),
   readDocument: access.policy({
     name: "read-document",
     permission: "documents:read",

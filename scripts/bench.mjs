@@ -30,9 +30,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "micro,credentials,ratelimit,freshness,http,bundle,entries").split(
-    ",",
-  ),
+  (
+    process.env.BENCH_ONLY ?? "micro,credentials,ratelimit,freshness,lists,http,bundle,entries"
+  ).split(","),
 );
 const results = {};
 // The machine's 1-minute load when the run starts and ends: a figure from a busy machine says so.
@@ -186,6 +186,27 @@ if (only.has("ratelimit")) {
       await redis.stop();
     }
   }
+}
+
+// ---- lists: the kit's filtered list query vs the same query by hand, on embedded PGlite --------
+if (only.has("lists")) {
+  log("\n# Lists from policies (embedded PGlite, one process)");
+  const { benchLists } = await load("bench/lists.bench.ts");
+  const r = await benchLists({
+    rows: Number(process.env.BENCH_LIST_ROWS ?? 20_000),
+    rounds,
+    ms: seconds * 250,
+  });
+  log(
+    `filtered ${Math.round(r.filteredQps)} queries/s · hand-written ${Math.round(r.handWrittenQps)} queries/s · ratio ${r.ratio.toFixed(3)} · filter ${r.filterBuildUs.toFixed(2)} µs · filter + Drizzle where ${r.filterAndWhereUs.toFixed(2)} µs`,
+  );
+  Object.assign(results, {
+    lists_filtered_qps: r.filteredQps,
+    lists_hand_written_qps: r.handWrittenQps,
+    ratio_lists_filtered_vs_hand_written: r.ratio,
+    lists_filter_build_us: r.filterBuildUs,
+    lists_filter_and_where_us: r.filterAndWhereUs,
+  });
 }
 
 // ---- subject freshness: Redis round trips per org-guarded check, cold and warm ----------------
