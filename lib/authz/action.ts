@@ -208,7 +208,7 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
 
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
-      const request = await currentRequest();
+      const request = await currentRequest({ action: true });
       const named = options.org?.(args);
       const decision = await authz.check(policy, request, {
         ...(options.org ? { org: typeof named === "string" ? named : null } : {}),

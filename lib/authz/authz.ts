@@ -1,7 +1,7 @@
 import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { AuthzConfigError } from "./errors";
 import { parseMemberships, type ActiveOrg } from "./org/membership";
-import { trustedOriginSet } from "./origin";
+import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "./origin";
 import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
@@ -56,6 +56,12 @@ export interface AuthzOptions {
    * with a session, e.g. `["https://admin.example.com"]`. Others get 403 `cross_site_request`.
    */
   readonly trustedOrigins?: readonly string[];
+  /**
+   * The host the browser addressed, which a same-origin `Origin` names, under the deployment's
+   * proxy trust model: `requestHostFrom(proxyTrustFromEnv(process.env))`. Default: the `Host`
+   * header, never a client-sent `X-Forwarded-Host`.
+   */
+  readonly requestHost?: RequestHost;
   /** The 401 challenge and problem-details type base. */
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
@@ -102,7 +108,7 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
   const now = options.now ?? Date.now;
   const log = options.decisionLog;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
-  trustedOriginSet(options.trustedOrigins); // a malformed entry fails here, at start-up
+  const trusted = trustedOriginSet(options.trustedOrigins); // a malformed entry fails here
 
   const unavailable = (rule: string): Deny =>
     deny("authorization_unavailable", "Service temporarily unavailable; try again shortly", {
@@ -211,8 +217,6 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
     };
     let stage: AuthzStage = "ip";
     try {
-      const early = checkOptions.before?.();
-      if (early) return early;
       let ip: string | null = null;
       if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
         ip = clientIp(request);
@@ -225,6 +229,12 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
       const read = await readSubject(policy, request);
       if ("allowed" in read) return read;
       if (facts) facts.subject = read.subject;
+      // 401 before 403: a session rides along on a cross-site post, so one is refused once the
+      // caller is known to be signed in, in every layer alike (docs/cross-site-requests.md).
+      if (read.subject !== null && policy.requiresSubject) {
+        const crossSite = crossSiteRefusal(request, trusted, options.requestHost);
+        if (crossSite) return crossSite;
+      }
       const refused = policy.checkSubject(read.subject);
       if (refused) return byPolicy(refused);
       // checkSubject has refused a null subject wherever the policy requires one.

@@ -74,7 +74,7 @@ export {
   sessionFromAuth,
 } from "./session";
 export type { SessionClaims, SessionSource } from "./session";
-export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
+export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv, requestHostFrom } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
 export { fromUpstashLimiter, upstashRateLimitStore } from "./rate-limit/upstash";

@@ -167,7 +167,7 @@ export function createPageGuard(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
     actionOptions: { readonly org?: string } = {},
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const request = await currentRequest();
+    const request = await currentRequest({ action: true });
     const decision = await authz.check(policy, request, {
       ...(actionOptions.org !== undefined ? { org: actionOptions.org } : {}),
       layer: "action",

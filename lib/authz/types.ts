@@ -292,11 +292,6 @@ export interface CheckOptions<S, Res> {
   readonly layer?: "middleware" | "route" | "page" | "action";
   /** The path the decision log records where the request's URL lacks it (pages, actions). */
   readonly logPath?: string;
-  /**
-   * A refusal that comes before every rule (a cross-site post), checked first; null lets the
-   * request on. Made here, not around the check, so the decision log records it like any other.
-   */
-  readonly before?: () => Deny | null;
 }
 
 /**
@@ -317,8 +312,8 @@ export interface Checker {
     };
   };
   /**
-   * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
-   * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
+   * Evaluates a policy for a request, in order: IP, session, cross-site (unsafe methods under a
+   * session policy), role, permission, feature, (validate), rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
    */
   check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
     policy: Policy<D, R>,

@@ -87,6 +87,7 @@ it("the public entry points and their runtime exports", async () => {
         "publicPage",
         "publicRoute",
         "redisMembershipStore",
+        "requestHostFrom",
         "sessionFromAuth",
         "subjectFreshness",
         "upstashRateLimitStore",
