@@ -37,7 +37,8 @@ export type { OrgRuleOptions } from "./org/rule";
 export { subjectFreshness } from "./subject/freshness";
 export type { SubjectFreshness, SubjectFreshnessOptions } from "./subject/freshness";
 export { memoryMembershipStore } from "./subject/memory";
-export type { MemoryMembershipStore } from "./subject/memory";
+export type { MemoryMembershipStore, MemoryMembershipStoreOptions } from "./subject/memory";
+export { LastOrgAdminError, lastOrgAdmin } from "./subject/last-admin";
 export { redisMembershipStore } from "./subject/redis";
 export type { RedisMembershipStoreOptions, RedisScriptClient } from "./subject/redis";
 export type {
