@@ -1,6 +1,7 @@
 import { AuthzConfigError } from "./errors";
 import { badRequest, readJsonBody } from "./body";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
+import { orgFromSegment } from "./org/segment";
 import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type {
   AccessDeclaration,
@@ -128,11 +129,10 @@ export function publicRoute<
   return mark(handler, { kind: "public", reason });
 }
 
-/** The segment's value; null when it is not one string (a catch-all), undefined when absent. */
+/** The segment's org id (decoded as pages decode it); null when unusable, undefined when absent. */
 function orgSegment(raw: RawParams, segment: string): string | null | undefined {
   if (!Object.hasOwn(raw, segment)) return undefined;
-  const value = raw[segment];
-  return typeof value === "string" ? value : null;
+  return orgFromSegment(raw[segment], "route");
 }
 
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
