@@ -56,9 +56,10 @@ export interface ActionOptions<S, IS, Res> {
     readonly subject: S;
   }) => Promise<Res | null | undefined> | Res | null | undefined;
   /**
-   * For an org policy: which argument names the active org, the page's `[org]` segment bound to
-   * the action (`action.bind(null, org)` → `(args) => args[0]`). Required with an org rule. The
-   * caller's own memberships decide, so naming another org gains nothing.
+   * For an org policy: which argument names the active org, the org id the page's `authorize`
+   * resolved bound to the action (`action.bind(null, subject.org.id)` → `(args) => args[0]`;
+   * already decoded, unlike the page's raw `[org]` param). Required with an org rule. The caller's
+   * own memberships decide, so naming another org gains nothing.
    */
   readonly org?: (args: readonly unknown[]) => unknown;
   /** The action's name in its decision events. Default: the action function's own name, if any. */
@@ -211,7 +212,7 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
     const actionName = options.name ?? (action.name || undefined);
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
-      const request = await currentRequest();
+      const request = await currentRequest({ action: true });
       const named = options.org?.(args);
       const decision = await authz.check(policy, request, {
         ...(options.org ? { org: typeof named === "string" ? named : null } : {}),

@@ -1,7 +1,7 @@
 import { AuthzConfigError } from "./errors";
 import { badRequest, readJsonBody } from "./body";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
-import { crossSiteRefusal, trustedOriginSet } from "./origin";
+import { orgFromSegment } from "./org/segment";
 import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type {
   AccessDeclaration,
@@ -129,11 +129,10 @@ export function publicRoute<
   return mark(handler, { kind: "public", reason });
 }
 
-/** The segment's value; null when it is not one string (a catch-all), undefined when absent. */
+/** The segment's org id (decoded as pages decode it); null when unusable, undefined when absent. */
 function orgSegment(raw: RawParams, segment: string): string | null | undefined {
   if (!Object.hasOwn(raw, segment)) return undefined;
-  const value = raw[segment];
-  return typeof value === "string" ? value : null;
+  return orgFromSegment(raw[segment], "route");
 }
 
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
@@ -210,7 +209,6 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
       );
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    const trusted = trustedOriginSet(authz.options?.trustedOrigins);
     // A session policy's answers belong to one user: no shared cache may keep them.
     const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);
 
@@ -225,8 +223,6 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
         (error: unknown) => ((failed = { error }), {}),
       );
       const decision = await authz.check(policy, request, {
-        // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
-        ...(policy.requiresSubject ? { before: () => crossSiteRefusal(request, trusted) } : {}),
         // The active org is the route segment, as Next parsed it from the path: nothing else.
         ...(policy.org ? { org: orgSegment(raw, policy.org.segment) } : {}),
         validate: async () => {

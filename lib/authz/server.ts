@@ -6,6 +6,7 @@ import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { actionRefusal, type ActionRefusal } from "./action-refusal";
 import { actionRef, currentRequest } from "./next-request";
+import { orgFromSegment } from "./org/segment";
 import { sameOriginPath, signInRedirectPath } from "./sign-in";
 import type {
   AccessDeclaration,
@@ -28,7 +29,11 @@ export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } 
 export interface PageAuthorizeOptions {
   /** The page's own path, where sign-in sends the visitor back to. @default "/" */
   readonly path?: string;
-  /** For an org policy: the page's `[org]` segment, the active org (required with an org rule). */
+  /**
+   * For an org policy: the page's `[org]` param as Next passed it (still percent-encoded; the kit
+   * decodes it once, as a route handler's, lib/authz/org/segment.ts), the active org. Required with
+   * an org rule.
+   */
   readonly org?: string;
 }
 
@@ -140,7 +145,7 @@ export function createPageGuard(
     );
     const decision = await authz.check(policy, await currentRequest(), {
       layer: "page",
-      ...(pageOptions.org !== undefined ? { org: pageOptions.org } : {}),
+      ...(pageOptions.org !== undefined ? { org: orgFromSegment(pageOptions.org, "page") } : {}),
       ...(pageOptions.path !== undefined ? { logPath: pageOptions.path } : {}),
       ...(load ? { load: async (subject: unknown) => (await load(subject)) ?? null } : {}),
     });
@@ -165,9 +170,10 @@ export function createPageGuard(
    */
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
+    /** `org`: the active org's id, as `authorize` resolved it on the page (`subject.org.id`). */
     actionOptions: { readonly org?: string } = {},
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const request = await currentRequest();
+    const request = await currentRequest({ action: true });
     // Inside an action: the id Next resolved the call to (the Next-Action it ran), never a path.
     const logAction = actionRef(request);
     const decision = await authz.check(policy, request, {
