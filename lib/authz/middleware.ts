@@ -10,7 +10,7 @@ import { internalError, type Deny } from "./decision";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
 import { REFUSAL_CACHE_CONTROL } from "./respond";
-import { callbackPath, signInRedirectPath } from "./sign-in";
+import { callbackParamOption, callbackPath, signInRedirectPath } from "./sign-in";
 import type { AccessDeclaration, Checker } from "./types";
 
 /** Options of {@link authorizationMiddleware}. */
@@ -24,7 +24,10 @@ export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
    * rewrite refused signed-in visits to it. Required when any rule is a page rule.
    */
   readonly forbiddenPath?: string;
-  /** The query parameter carrying the path to return to. @default "callbackUrl" (Auth.js's) */
+  /**
+   * The query parameter carrying the path to return to; give `createPageGuard` the same.
+   * @default "callbackUrl" (Auth.js's)
+   */
   readonly callbackParam?: string;
 }
 
@@ -92,13 +95,11 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       "page rules need forbiddenPath, a page that calls forbidden()",
     );
   }
-  const callbackParam = options.callbackParam ?? "callbackUrl";
-  if (!/^[\w.-]{1,64}$/.test(callbackParam))
-    throw new AuthzConfigError(
-      "invalid_middleware_options",
-      `middleware option callbackParam`,
-      `${JSON.stringify(callbackParam)}`,
-    );
+  const callbackParam = callbackParamOption(
+    options.callbackParam,
+    "invalid_middleware_options",
+    "middleware",
+  );
   // The sign-in and 403 pages must stay reachable by whoever a rule refuses, or visits loop.
   for (const [name, path] of [
     ["signInPath", signInPath],
