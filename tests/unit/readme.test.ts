@@ -56,6 +56,12 @@ describe("README examples", () => {
       .map((f) => `docs/examples/${f}`);
     expect(files.filter((f) => !blocks.some((b) => b.file === f))).toEqual([]);
   });
+
+  it("the quick start's app/forbidden.tsx is the file the registry's starter installs", () => {
+    const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+    expect(blocks.some((b) => b.file === "docs/examples/forbidden.tsx")).toBe(true);
+    expect(read("registry/project/app/forbidden.tsx")).toBe(read("docs/examples/forbidden.tsx"));
+  });
 });
 
 describe("README API reference", () => {
