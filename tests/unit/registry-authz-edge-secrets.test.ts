@@ -4,7 +4,8 @@
  * for byte, rotation by AUTH_SECRET_1..3, no comma lists), as docs/sessions.md says. The starter
  * once split AUTH_SECRET on commas, so a secret with a comma, which Auth.js uses whole, read every
  * session as signed out. Cookies are Auth.js's own (`encode` from next-auth/jwt); the starter file
- * runs as installed, beside a link to the kit (the item keeps `./authz` relative).
+ * runs as installed, beside a link to the kit (the item keeps `./authz` relative). The demo's
+ * decision-log HMAC key follows the same reading.
  */
 import { copyFileSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
@@ -61,5 +62,16 @@ describe.each([
     expect(await reads(options(), "new-secret-0123456789abcdef0123456789")).toBe("user-1");
     expect(await reads(options(), "old-secret-0123456789abcdef0123456789")).toBe("user-1");
     expect(await reads(options(), "other-secret-0123456789abcdef012345")).toBeNull();
+  });
+});
+
+describe("the demo's decision-log key (lib/decision-log-edge.ts) is Auth.js's current secret", () => {
+  it("AUTH_SECRET whole, comma and all; AUTH_SECRET_1 once rotating", async () => {
+    const { decisionLogSecret } = await import("@/lib/decision-log-edge");
+    vi.stubEnv("AUTH_SECRET", "one,secret-0123456789abcdef");
+    vi.stubEnv("AUTH_SECRET_1", "");
+    expect(decisionLogSecret()).toBe("one,secret-0123456789abcdef");
+    vi.stubEnv("AUTH_SECRET_1", "new-secret-0123456789abcdef");
+    expect(decisionLogSecret()).toBe("new-secret-0123456789abcdef");
   });
 });
