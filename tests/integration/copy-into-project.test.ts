@@ -332,6 +332,7 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "lib/authz-node.ts",
         "next.config.ts",
         "app/403/page.tsx",
+        "app/forbidden.tsx",
         "app/admin/page.tsx",
         "middleware.ts",
         "app/api/auth/[...nextauth]/route.ts",
@@ -465,7 +466,8 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     const bob = await signIn("bob@example.com", PASSWORD);
     const refused = await get("/admin", bob ?? "");
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain("403: you may not see this page");
+    // The README's app/forbidden.tsx.
+    expect(await refused.text()).toContain("403: you don’t have access to this page");
     const caching = refused.headers.get("cache-control") ?? "";
     expect(caching).toMatch(/\bprivate\b/);
     expect(caching).toMatch(/\bno-store\b/);
