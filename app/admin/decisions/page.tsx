@@ -91,6 +91,7 @@ export default async function DecisionsPage({
             { header: "User", cell: (d) => userLabel(d.subject) },
             {
               header: "Path",
+              wrap: true,
               cell: (d) => (
                 <code>
                   {d.method} {d.path}
@@ -99,6 +100,7 @@ export default async function DecisionsPage({
             },
             {
               header: "Outcome",
+              wrap: true,
               cell: (d) => (
                 <>
                   {d.outcome === "allow" ? "allowed" : `refused ${d.status}`}
@@ -106,8 +108,9 @@ export default async function DecisionsPage({
                 </>
               ),
             },
-            { header: "Rule", cell: (d) => d.rule ?? "" },
-            { header: "Message", cell: (d) => d.message ?? "" },
+            { header: "Rule", wrap: true, cell: (d) => d.rule ?? "" },
+            { header: "Message", wrap: true, cell: (d) => d.message ?? "" },
+            // Whole, never wrapped or cut: it is what a user quotes to support.
             { header: "Request id", cell: (d) => <code>{d.requestId}</code> },
           ]}
         />
