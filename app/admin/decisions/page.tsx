@@ -82,9 +82,12 @@ export default async function DecisionsPage({
           rowData={(d) => ({ "data-outcome": d.outcome })}
           columns={[
             {
-              header: "Time",
+              // The time of day; the whole timestamp is in the title (the log keeps recent events).
+              header: "Time (UTC)",
               cell: (d) => (
-                <time dateTime={d.time}>{d.time.replace("T", " ").replace("Z", "")}</time>
+                <time dateTime={d.time} title={d.time}>
+                  {d.time.slice(11).replace("Z", "")}
+                </time>
               ),
             },
             { header: "Layer", cell: (d) => d.layer },
