@@ -4,7 +4,12 @@
  */
 import { AuthzConfigError, type AuthzConfigErrorCode } from "./errors";
 
-/** The query parameter Auth.js reads the path to return to from. */
+/**
+ * The query parameter Auth.js reads the path to return to from: the default of `callbackParam`.
+ *
+ * @example
+ * new URL(location.href).searchParams.get(DEFAULT_CALLBACK_PARAM); // "/admin"
+ */
 export const DEFAULT_CALLBACK_PARAM = "callbackUrl";
 
 /**
