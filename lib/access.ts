@@ -13,6 +13,9 @@ const declaration = {
       inherits: ["member"],
       permissions: ["users:read", "users:delete", "documents:delete-any"],
     },
+    // The explicit grant to read every tenant's decision events (docs/decision-log.md, "Who reads
+    // the log"); an admin reads only their own tenant's and admin orgs'. No demo user holds it.
+    operator: { inherits: ["admin"], permissions: ["decisions:read-all"] },
   },
   plans: {
     free: { features: [], label: "free" },

@@ -47,7 +47,7 @@ const load = async (file) =>
   ).module;
 const log = (...args) => console.log(...args);
 
-/** Writes bench/last-run.json and the generated blocks of README.md and docs/middleware.md. */
+/** Writes bench/last-run.json and the generated blocks of docs/performance.md and docs/middleware.md. */
 async function updateDocs(record) {
   const { PERFORMANCE_ROWS, BUNDLE_ROWS, renderBlocks, replaceBlocks } =
     await load("bench/report.ts");
@@ -58,13 +58,15 @@ async function updateDocs(record) {
   const prettier = await import("prettier");
   const blocks = renderBlocks(record);
   writeFileSync(path.join(benchDir, "last-run.json"), `${JSON.stringify(record, null, 2)}\n`);
-  for (const file of ["README.md", "docs/middleware.md"]) {
+  for (const file of ["docs/performance.md", "docs/middleware.md"]) {
     const full = path.join(root, file);
     const updated = replaceBlocks(readFileSync(full, "utf8"), blocks);
     const options = { ...(await prettier.resolveConfig(full)), filepath: full };
     writeFileSync(full, await prettier.format(updated, options));
   }
-  log(`bench/last-run.json, README.md and docs/middleware.md now quote the run of ${record.date}.`);
+  log(
+    `bench/last-run.json, docs/performance.md and docs/middleware.md now quote the run of ${record.date}.`,
+  );
 }
 
 // `--update-docs-from-latest`: the docs from the run bench-results/latest.json recorded, unchanged.

@@ -77,7 +77,12 @@ export function ensureSystemPackages() {
  */
 export function ensureNext15Fixture() {
   const fixture = path.join(root, "tests/fixtures/next15");
-  if (existsSync(path.join(fixture, "node_modules/next/package.json"))) return true;
+  // Every package the fixture lists, so a fixture installed before one was added is brought up to date.
+  const { dependencies } = JSON.parse(readFileSync(path.join(fixture, "package.json"), "utf8"));
+  const installed = Object.keys(dependencies).every((pkg) =>
+    existsSync(path.join(fixture, "node_modules", pkg, "package.json")),
+  );
+  if (installed) return true;
   return step("install the Next 15.5 fixture (tests/fixtures/next15)", "npm", [
     "ci",
     "--prefix",

@@ -171,7 +171,11 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
     decisionLog: DecisionLog,
     policy: Policy<D>,
     request: Request,
-    checkOptions: { readonly layer?: DecisionLayer; readonly logPath?: string },
+    checkOptions: {
+      readonly layer?: DecisionLayer;
+      readonly logPath?: string;
+      readonly logAction?: { readonly id: string; readonly name?: string };
+    },
     facts: CheckFacts<D>,
     refusal: Deny | null,
     startedAt: number,
@@ -191,6 +195,7 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
         ip: facts.ip,
         startedAt,
         ...(checkOptions.logPath !== undefined ? { path: checkOptions.logPath } : {}),
+        ...(checkOptions.logAction !== undefined ? { action: checkOptions.logAction } : {}),
         ...(candidate ? { shadow: shadowVerdict(candidate, facts, refusal) } : {}),
       });
     } catch (error) {

@@ -290,8 +290,10 @@ export interface CheckOptions<S, Res> {
   readonly load?: (subject: S) => Promise<Res | null>;
   /** Which layer decides, for the decision log. Default `"route"`. */
   readonly layer?: "middleware" | "route" | "page" | "action";
-  /** The path the decision log records where the request's URL lacks it (pages, actions). */
+  /** The path the decision log records where the request's URL lacks it (pages): server-known. */
   readonly logPath?: string;
+  /** The server action decided on, for the decision log (its build id and name). */
+  readonly logAction?: { readonly id: string; readonly name?: string };
   /**
    * A refusal that comes before every rule (a cross-site post), checked first; null lets the
    * request on. Made here, not around the check, so the decision log records it like any other.

@@ -60,6 +60,7 @@ import {
   filesUnder,
   inLayout,
   inProject,
+  packagesInstalledBy,
   readReadme,
 } from "../support/readme-steps";
 import { selectProjects } from "../support/select-projects";
@@ -135,14 +136,15 @@ const readme = readReadme();
 const QUICK_START = "## Quick start in your project";
 const INSTALL_BY_COPY = "## Install by copy";
 const NEXTAUTH_V4 = "### NextAuth v4";
+const MIDDLEWARE = "## Early answers in `middleware.ts`";
+const ROUTE_COVERAGE = "## Route coverage";
 
 /** The files the README tells a project of this kind to write, by the path it names. */
 function readmeFiles(p: ProjectSpec): Map<string, string> {
   const files = new Map(
-    [...filesUnder(readme, QUICK_START), ...filesUnder(readme, INSTALL_BY_COPY)].map((f) => [
-      f.target,
-      f.code,
-    ]),
+    [QUICK_START, INSTALL_BY_COPY, MIDDLEWARE, ROUTE_COVERAGE]
+      .flatMap((heading) => filesUnder(readme, heading))
+      .map((f) => [f.target, f.code]),
   );
   // The v4 recipe's files, its lib/authz-edge.ts in place of the quick start's.
   if (p.authVersion === 4)
@@ -170,6 +172,12 @@ function envFile(p: ProjectSpec): string {
 /** The README's copy command, run in the project as written (the clone is this repo). */
 function copyKit(p: ProjectSpec, dir: string): void {
   for (const command of commandsUnder(readme, INSTALL_BY_COPY)) {
+    // Packages come from the repo's install (linkNodeModules), never the network.
+    const packages = packagesInstalledBy(command);
+    if (packages) {
+      expect(packages.filter((pkg) => !["next-auth", "zod"].includes(pkg))).toEqual([]);
+      continue;
+    }
     const placed = inProject(command, repo, p.src);
     const run = spawnSync("sh", ["-c", placed], { cwd: dir, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`README command failed: ${placed}\n${run.stderr}`);
@@ -334,6 +342,10 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "app/403/page.tsx",
         "app/forbidden.tsx",
         "app/admin/page.tsx",
+        "app/admin/actions.ts",
+        "app/api/admin/reports/route.ts",
+        "app/layout.tsx",
+        "app/page.tsx",
         "middleware.ts",
         "app/api/auth/[...nextauth]/route.ts",
         "__tests__/authz-route-coverage.test.ts",
