@@ -7,7 +7,7 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { actionRefusal, type ActionRefusal } from "./action-refusal";
 import { actionRef, currentRequest } from "./next-request";
 import { orgFromSegment } from "./org/segment";
-import { sameOriginPath, signInRedirectPath } from "./sign-in";
+import { callbackParamOption, sameOriginPath, signInRedirectPath } from "./sign-in";
 import type {
   AccessDeclaration,
   Checker,
@@ -115,9 +115,19 @@ export function createPageGuard(
      * itself, not the callback inside it). @default the `basePath` Next was built with
      */
     readonly basePath?: string;
+    /**
+     * The query parameter carrying the page to return to, as the middleware's option of the
+     * same name (give both the same). @default "callbackUrl" (Auth.js's)
+     */
+    readonly callbackParam?: string;
   } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
+  const callbackParam = callbackParamOption(
+    options.callbackParam,
+    "invalid_page_guard",
+    "createPageGuard",
+  );
   // Next inlines its basePath into server code under this name at build time.
   const basePath = options.basePath ?? process.env.__NEXT_ROUTER_BASEPATH ?? "";
 
@@ -153,7 +163,9 @@ export function createPageGuard(
       return load ? { subject: decision.subject, resource: decision.resource } : decision.subject;
     }
     if (decision.status === 401)
-      redirect(signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`));
+      redirect(
+        signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`, callbackParam),
+      );
     if (decision.status === 404) notFound();
     // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
     forbidden();

@@ -112,7 +112,7 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
         </section>
       ) : null}
 
-      <ActionsBar links={[{ href: "/", label: "Console" }]} signOut />
+      <ActionsBar links={[{ href: "/", label: "Console" }]} />
     </>
   );
 }
