@@ -43,7 +43,7 @@ async function loadDemo() {
     import("@/lib/demo/store"),
   ]);
   store.userStore.reset();
-  store.documentStore.reset();
+  await store.documentStore.reset();
   return { me, adminUsers, adminUser, document, reports, metadata };
 }
 type Demo = Awaited<ReturnType<typeof loadDemo>>;
