@@ -1,5 +1,6 @@
 import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { AuthzConfigError } from "./errors";
+import { rethrowNextControlFlow } from "./next-control-flow";
 import { parseMemberships, type ActiveOrg } from "./org/membership";
 import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "./origin";
 import { rateLimitHeaders } from "./policy";
@@ -243,6 +244,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     try {
       reading = await readCredential(sourcesFor(policy, layer), request);
     } catch (error) {
+      rethrowNextControlFlow(error); // a prerender that must stop is Next's, not a refusal
       const failed = error instanceof SourceError ? error.source : undefined;
       report(failed ? (error as SourceError).cause : error, "session", policy.name);
       // A public policy grants nothing on the subject, so it may go on as anonymous.
@@ -383,6 +385,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     try {
       record = await subjects.read(subject.id);
     } catch (error) {
+      rethrowNextControlFlow(error);
       report(error, "account", policy.name);
       return policy.requiresSubject ? unavailable("account") : { subject: null };
     }
@@ -594,6 +597,8 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       }
       return { allowed: true, subject, headers, resource };
     } catch (error) {
+      // Next's own control flow (a loader's notFound(), a prerender bail-out) goes back to Next.
+      rethrowNextControlFlow(error);
       report(error, stage, policy.name);
       return internalError(stage);
     } finally {
@@ -629,7 +634,10 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     requestId: async (request) => (log ? log.requestId(request) : null),
 
     async subject(policy, request) {
-      const read = await readSubject(policy, request, "route").catch(() => null);
+      const read = await readSubject(policy, request, "route").catch((error: unknown) => {
+        rethrowNextControlFlow(error);
+        return null;
+      });
       return read && !("allowed" in read) ? read.subject : null;
     },
   };
