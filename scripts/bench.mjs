@@ -90,6 +90,23 @@ if (only.has("micro")) {
     ratio_session_decode_vs_kit_cold: r.decodeUs / r.kitColdUs,
     ratio_session_decode_vs_kit_warm: r.decodeUs / r.kitWarmUs,
   });
+
+  log(
+    "\n# Credential sources beside their libraries (µs per call: kit cold · kit cached · library)",
+  );
+  const { benchSessionSources } = await load("bench/session-sources.bench.ts");
+  for (const [name, f] of Object.entries(await benchSessionSources())) {
+    log(
+      `${name.padEnd(14)} ${f.coldUs.toFixed(1)} · ${f.cachedUs.toFixed(2)} · ${f.libraryUs.toFixed(1)}`,
+    );
+    Object.assign(results, {
+      [`source_${name}_cold_us`]: f.coldUs,
+      [`source_${name}_cached_us`]: f.cachedUs,
+      [`source_${name}_library_us`]: f.libraryUs,
+      [`ratio_source_${name}_library_vs_cached`]: f.libraryUs / f.cachedUs,
+      [`ratio_source_${name}_library_vs_cold`]: f.libraryUs / f.coldUs,
+    });
+  }
 }
 
 // ---- rate limits: memory and Redis decisions per second --------------------------------------
@@ -357,6 +374,13 @@ if (only.has("http")) {
 // Each variant is its own tiny app (bench/bundle-app + bench/bundle-variants/<name>.middleware.ts),
 // built here so no size is a remembered literal.
 const BUNDLE_VARIANTS = ["noop", "zod-mini", "zod", "authjs"];
+// One credential source each, imported from a copy of lib/authz/: each source's share of a bundle.
+const SOURCE_VARIANTS = [
+  "source-supabase",
+  "source-clerk",
+  "source-signed-cookie",
+  "source-sealed-cookie",
+];
 
 function prepareBundleApp(variant) {
   const dir = path.join(root, ".tmp", `bench-bundle-${variant}`);
@@ -371,6 +395,8 @@ function prepareBundleApp(variant) {
     JSON.stringify({ name: `next-authz-kit-bundle-${variant}`, private: true }, null, 2),
   );
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (variant.startsWith("source-"))
+    cpSync(path.join(root, "lib", "authz"), path.join(dir, "lib", "authz"), { recursive: true });
   return dir;
 }
 
@@ -394,6 +420,14 @@ if (only.has("bundle")) {
   }
   for (const name of ["demo", "zod_mini", "zod", "authjs"])
     results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+  for (const variant of SOURCE_VARIANTS) {
+    log(`building the ${variant} middleware ...`);
+    const dir = prepareBundleApp(variant);
+    build(dir);
+    await weigh(variant, dir);
+    const name = variant.replace(/-/g, "_");
+    results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+  }
 }
 
 // ---- entry points: the report of a finished build, and the probe's whole matrix -----------------

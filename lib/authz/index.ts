@@ -74,6 +74,22 @@ export {
   sessionFromAuth,
 } from "./session";
 export type { SessionClaims, SessionSource } from "./session";
+export {
+  clerkSession,
+  jwksCache,
+  JwksUnavailableError,
+  sealedCookie,
+  signedCookie,
+  supabaseSession,
+} from "./session";
+export type {
+  ClerkSessionOptions,
+  JwksCacheOptions,
+  SealedCookieOptions,
+  SignedCookieOptions,
+  SupabaseSessionOptions,
+  ToClaims,
+} from "./session";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
