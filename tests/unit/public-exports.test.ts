@@ -124,6 +124,7 @@ it("the public entry points and their runtime exports", async () => {
         "sessionCookie",
         "sessionCookieName",
         "signInWithCredentials",
+        "signedSessionCookie",
       ],
     }
   `);
