@@ -64,6 +64,7 @@ it("the public entry points and their runtime exports", async () => {
         "JwksUnavailableError",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
+        "accountClaims",
         "authJsSecrets",
         "authJsSession",
         "authorizationMiddleware",
