@@ -37,6 +37,12 @@ export type { ActiveOrg, Membership } from "./org/membership";
 export type { OrgRoleDeclaration } from "./org/roles";
 export type { OrgRuleOptions } from "./org/rule";
 export { subjectFreshness } from "./subject/freshness";
+export { accountClaims } from "./session/account-claims";
+export type {
+  AccountClaimsOptions,
+  AccountClaimsRecord,
+  AccountClaimsSource,
+} from "./session/account-claims";
 export type { SubjectFreshness, SubjectFreshnessOptions } from "./subject/freshness";
 export { memoryMembershipStore } from "./subject/memory";
 export type { MemoryMembershipStore, MemoryMembershipStoreOptions } from "./subject/memory";

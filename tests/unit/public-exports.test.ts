@@ -73,6 +73,7 @@ it("the public entry points and their runtime exports", async () => {
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
         "PROTECTED_RESOURCE_PATH",
+        "accountClaims",
         "apiKeyPresence",
         "apiKeySource",
         "authJsSecrets",
@@ -163,6 +164,7 @@ it("the public entry points and their runtime exports", async () => {
         "sessionCookie",
         "sessionCookieName",
         "signInWithCredentials",
+        "signedSessionCookie",
       ],
     }
   `);
