@@ -295,6 +295,17 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   invalid_signature: () => "Collector rule: the event batch is unsigned or wrongly signed.",
   stale_request: () => "Collector rule: the event batch is older than its freshness window.",
   replayed_request: () => "Collector rule: this event batch was delivered before (a replay).",
+  credential_not_accepted: (f) =>
+    `Credential rule: this endpoint takes ${Array.isArray(f.accepted) ? f.accepted.join(", ") : "other credentials"} only.`,
+  invalid_token: () =>
+    "Credential rule: the bearer token is expired, badly signed, for another audience, or for no known user.",
+  invalid_api_key: () => "Credential rule: the API key is unknown, revoked or expired.",
+  insufficient_scope: (f) =>
+    `Scope rule: the token or key lacks ${stringField(f, "scope") ?? "a required scope"}.`,
+  insufficient_user_authentication: (f) =>
+    `Fresh sign-in rule: the token's sign-in is older than ${stringField(f, "max_age") ?? "allowed"} s.`,
+  reauthentication_required: (f) =>
+    `Fresh sign-in rule: sign in again (within ${stringField(f, "max_age") ?? "a few"} s) to confirm it’s you.`,
   ip_not_allowed: () =>
     "IP rule: the client address is not in OPS_ALLOWED_IPS, or cannot be known under this proxy trust model.",
   address_unknown: () =>

@@ -6,8 +6,26 @@ import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
 import type { RateLimitStore } from "./rate-limit/store";
-import { denialResponse, type ResponseOptions } from "./respond";
-import type { SessionSource } from "./session/source";
+import { checkFresh, checkScopes, notAccepted } from "./credential-policy";
+import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "./respond";
+import {
+  assertRunnable,
+  credentialSources,
+  defaultChallenge,
+  formatChallenge,
+  isAdaptedSource,
+  readCredential,
+  SourceError,
+  type CheckerRuntime,
+} from "./session/compose";
+import {
+  isCredentialSource,
+  type Authenticated,
+  type CredentialKind,
+  type CredentialSource,
+  type SessionInput,
+  type SourceOutcome,
+} from "./session/credential";
 import type { SubjectFreshness } from "./subject/freshness";
 import type { DecisionLayer } from "./decision-log/event";
 import type { DecisionLog } from "./decision-log/log";
@@ -29,8 +47,22 @@ export type AuthzStage =
 
 /** How the kit gets its facts and reports its errors: everything a policy does not say. */
 export interface AuthzOptions {
-  /** Reads the session of a request, e.g. `authJsSession({ secret })`. */
-  readonly session: SessionSource;
+  /**
+   * Reads who is asking: a source (`authJsSession({ secret })`), or a list asked in order, header
+   * credentials (bearer tokens, API keys) before cookies. A request with a bearer token or API key
+   * is decided by it alone; which kinds a policy takes is its `accepts`.
+   */
+  readonly session: SessionInput;
+  /**
+   * The session source `authoritative: true` policies ask in handlers, pages and actions instead
+   * of the cookie sources (e.g. Better Auth's `getSession`, which sees a sign-out at once).
+   */
+  readonly authoritativeSession?: CredentialSource;
+  /**
+   * Where `createChecker`'s checks run: `"edge"` (default, `middleware.ts`) takes edge sources
+   * only; `"nodejs"` (`proxy.ts`) also node ones. `createAuthz` is server code and takes every kind.
+   */
+  readonly runtime?: "edge" | "nodejs";
   /**
    * The client address under the deployment's proxy trust model, or null when it cannot be known.
    * Default: always null, so IP rules refuse until a trust model is configured (`clientIpFrom`).
@@ -85,6 +117,39 @@ export interface AuthzChecker extends Checker {
   requestId(request: Request): Promise<string | null>;
 }
 
+/** The kinds a layer takes: pages and server actions run on browser sessions only. */
+function acceptedIn(
+  accepts: readonly CredentialKind[],
+  layer: DecisionLayer,
+): readonly CredentialKind[] {
+  return layer === "page" || layer === "action" ? accepts.filter((k) => k === "session") : accepts;
+}
+
+/** The authoritative session source as a list, checked once; middleware never asks it. */
+function authoritativeSources(
+  options: AuthzOptions,
+  sources: readonly CredentialSource[],
+  runtime: CheckerRuntime,
+): readonly CredentialSource[] | undefined {
+  const source = options.authoritativeSession;
+  if (source === undefined) return undefined;
+  if (!isCredentialSource(source) || source.kind !== "session")
+    throw new AuthzConfigError(
+      "invalid_authz_options",
+      "authoritativeSession",
+      "expected a credential source of kind session, such as sessionFromBetterAuth(auth)",
+    );
+  if (runtime !== "edge") assertRunnable([source], runtime);
+  // Header credentials keep their own sources; only the cookie session is asked authoritatively.
+  return [...sources.filter((s) => s.kind !== "session"), source];
+}
+
+// A credential's non-secret label (an OAuth client id, an API key's prefix) for the decision log,
+// kept beside the subject object rather than on it (handlers have no use for it).
+const clientLabels = new WeakMap<object, string>();
+const labelOf = (subject: object | null | undefined): string | undefined =>
+  subject ? clientLabels.get(subject) : undefined;
+
 const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) => {
   // The log is for the operator: the stage and policy say where, the error says what.
   console.error(
@@ -102,6 +167,23 @@ const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) =>
  * export default authorizationMiddleware(createChecker(authzOptions), { rules, signInPath });
  */
 export function createChecker(options: AuthzOptions): AuthzChecker {
+  return checkerFor(options, options.runtime ?? "edge");
+}
+
+/** A subject read from a request, or the middleware's "let it through, the handler decides". */
+type SubjectReading<D extends AccessDeclaration> =
+  | {
+      readonly subject: Subject<D> | null;
+      readonly deferred?: false;
+      readonly auth?: Authenticated;
+    }
+  | { readonly subject: null; readonly deferred: true };
+
+/** `createChecker` for a runtime: `createAuthz` builds its checks with `"server"`. */
+export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): AuthzChecker {
+  const sources = credentialSources(options.session);
+  assertRunnable(sources, runtime);
+  const authoritative = authoritativeSources(options, sources, runtime);
   const clientIp = options.clientIp ?? (() => null);
   const store = options.rateLimitStore ?? memoryRateLimitStore();
   const onError = options.onError ?? defaultOnError;
@@ -129,26 +211,167 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
     }
   };
 
+  /** The challenge of one kind: its first source's own, else the app's (cookies) or a default. */
+  const challengeOf = (kind: CredentialKind): string => {
+    const source = sources.find((s) => s.kind === kind && s.challenge);
+    if (source?.challenge) return formatChallenge(source.challenge);
+    if (kind === "session") return options.response?.challenge ?? DEFAULT_CHALLENGE;
+    return formatChallenge(defaultChallenge(kind));
+  };
+  /** A source's challenge with error params first (RFC 6750 §3). */
+  const challengeWith =
+    (source: CredentialSource) =>
+    (params: Readonly<Record<string, string>>): string =>
+      formatChallenge(source.challenge ?? defaultChallenge(source.kind), params);
+
+  /** The sources a layer asks: `authoritative` policies use the authoritative one for sessions. */
+  const sourcesFor = <D extends AccessDeclaration>(policy: Policy<D>, layer: DecisionLayer) =>
+    policy.credentials.authoritative && layer !== "middleware" ? (authoritative ?? []) : sources;
+
   async function readSubject<D extends AccessDeclaration>(
     policy: Policy<D>,
     request: Request,
-  ): Promise<{ subject: Subject<D> | null } | Deny> {
-    let claims;
+    layer: DecisionLayer,
+  ): Promise<SubjectReading<D> | Deny> {
+    if (policy.credentials.authoritative && layer !== "middleware" && !authoritative)
+      throw new AuthzConfigError(
+        "invalid_policy",
+        `policy "${policy.name}"`,
+        "it is authoritative, but the kit has no authoritativeSession",
+      );
+    let reading;
     try {
-      claims = await options.session(request);
+      reading = await readCredential(sourcesFor(policy, layer), request);
     } catch (error) {
-      report(error, "session", policy.name);
+      const failed = error instanceof SourceError ? error.source : undefined;
+      report(failed ? (error as SourceError).cause : error, "session", policy.name);
       // A public policy grants nothing on the subject, so it may go on as anonymous.
-      return policy.requiresSubject ? internalError("session") : { subject: null };
+      if (!policy.requiresSubject) return { subject: null };
+      return failed && !isAdaptedSource(failed) ? unavailable("session") : internalError("session");
     }
-    if (claims === null) return { subject: null };
-    const subject = policy.access.parseSubject(claims);
-    if (subject === null && policy.requiresSubject) {
-      return deny("session_invalid", "Session is not valid; sign in again", { rule: "session" });
+    if (reading.status === "none") return { subject: null };
+    if (reading.status === "unknown") {
+      // Present but not decidable here (an expired cookie cache at the Edge): the handler decides.
+      if (layer === "middleware") return { subject: null, deferred: true };
+      return policy.requiresSubject
+        ? deny("unauthenticated", "Session could not be verified; sign in again", {
+            rule: "session",
+          })
+        : { subject: null };
     }
-    if (subject === null || !options.subjects) return { subject };
-    return freshen(policy, subject, options.subjects);
+    const { source, outcome } = reading;
+    const accepts = acceptedIn(policy.credentials.accepts, layer);
+    // A public policy grants nothing on a credential: one it does not take leaves it anonymous.
+    if (!policy.requiresSubject && (!accepts.includes(source.kind) || outcome.status !== "ok"))
+      return { subject: null };
+    if (!accepts.includes(source.kind)) {
+      const message =
+        layer === "action" && source.kind !== "session"
+          ? "Server actions accept browser sessions only; call a route handler with this credential"
+          : undefined;
+      return notAccepted(
+        source.kind,
+        accepts,
+        challengeOf(accepts[0] ?? policy.credentials.accepts[0] ?? "session"),
+        message,
+      );
+    }
+    if (outcome.status === "invalid") return invalidCredential(source, outcome);
+    return authenticated(policy, source, outcome.auth);
   }
+
+  /** A verified credential as the policy's subject: claims, scopes, fresh sign-in, account. */
+  async function authenticated<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    source: CredentialSource,
+    auth: Authenticated,
+  ): Promise<SubjectReading<D> | Deny> {
+    if (auth.credential !== source.kind)
+      throw new TypeError(`source "${source.name}" answered a ${auth.credential} credential`);
+    const parsed = policy.access.parseSubject(auth.claims);
+    if (parsed === null) {
+      return policy.requiresSubject
+        ? invalidCredential(source, { status: "invalid", error: "invalid_token" })
+        : { subject: null };
+    }
+    const subject: Subject<D> = {
+      ...parsed,
+      kind: auth.kind,
+      credential: auth.credential,
+      scopes: auth.scopes ?? [],
+    };
+    const labelled = <S extends object | null>(value: S): S => {
+      if (value !== null && auth.label !== undefined) clientLabels.set(value, auth.label);
+      return value;
+    };
+    const refused = checkScopes(policy.credentials, auth, challengeWith(source));
+    if (refused) return refused;
+    // A machine (an org's API key) has no account of its own to keep current.
+    if (!options.subjects || auth.kind === "machine") return { subject: labelled(subject), auth };
+    const fresh = await freshen(policy, subject, options.subjects);
+    if ("allowed" in fresh) {
+      // An account that no longer exists: for a program's credential, that is an invalid one.
+      return fresh.code === "session_invalid" && source.kind !== "session"
+        ? invalidCredential(source, { status: "invalid", error: "invalid_token" })
+        : fresh;
+    }
+    return { subject: labelled(fresh.subject), auth };
+  }
+
+  /** The policy's fresh sign-in rule on a verified credential, with its kind's answer. */
+  function freshRefusal<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    auth: Authenticated,
+  ): Deny | null {
+    const source = sources.find((s) => s.kind === auth.credential);
+    const bearer = source
+      ? challengeWith(source)
+      : (params: Readonly<Record<string, string>>) =>
+          formatChallenge(defaultChallenge("bearer"), params);
+    return checkFresh(policy.credentials, auth, now() / 1000, challengeOf("session"), bearer);
+  }
+
+  /** The refusal for a present, invalid credential, with its kind's standard answer. */
+  function invalidCredential(
+    source: CredentialSource,
+    outcome: Extract<SourceOutcome, { status: "invalid" }>,
+  ): Deny {
+    if (source.kind === "session")
+      return deny("session_invalid", "Session is not valid; sign in again", {
+        rule: "session",
+        headers: { "WWW-Authenticate": challengeOf("session") },
+      });
+    const params = (error: string) => ({
+      error,
+      ...(outcome.description ? { error_description: outcome.description } : {}),
+    });
+    const headers = (error: string) => ({
+      "WWW-Authenticate": challengeWith(source)(params(error)),
+    });
+    if (outcome.error === "invalid_request")
+      return deny("invalid_request", "Authorization header is malformed", {
+        rule: "credential",
+        headers: headers("invalid_request"),
+      });
+    if (source.kind === "api_key")
+      return deny("invalid_api_key", "API key is not valid", {
+        rule: "credential",
+        headers: headers("invalid_token"),
+      });
+    return deny("invalid_token", "Access token is not valid", {
+      rule: "credential",
+      headers: headers("invalid_token"),
+    });
+  }
+
+  /** A 401 without its own challenge gets the one of the first kind the policy accepts. */
+  const withChallenge = <D extends AccessDeclaration>(policy: Policy<D>, refusal: Deny): Deny => {
+    if (refusal.status !== 401 || refusal.headers["WWW-Authenticate"] !== undefined) return refusal;
+    const challenge = challengeOf(policy.credentials.accepts[0] ?? "session");
+    // What denialResponse sets anyway stays out of the decision (its bytes are unchanged).
+    if (challenge === (options.response?.challenge ?? DEFAULT_CHALLENGE)) return refusal;
+    return { ...refusal, headers: { ...refusal.headers, "WWW-Authenticate": challenge } };
+  };
 
   /** The subject with its account's current state: gone is a 401, a source that fails a 503. */
   async function freshen<D extends AccessDeclaration>(
@@ -170,6 +393,34 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
     }
     const memberships = parseMemberships(record.memberships, policy.access.orgRoles.isRole);
     return { subject: { ...subject, memberships } };
+  }
+
+  /** The credential's own limit (an API key's), counted apart from every policy's. */
+  async function credentialLimit<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    own: NonNullable<Authenticated["rateLimit"]>,
+  ): Promise<Deny | null> {
+    let result;
+    try {
+      result = await store.consume(`credential:${encodeURIComponent(own.id)}`, {
+        limit: own.limit,
+        windowMs: own.windowMs,
+      });
+    } catch (error) {
+      report(error, "rateLimit", policy.name);
+      return unavailable("rateLimit");
+    }
+    if (result.success) return null;
+    const at = now();
+    const retryAfter = Math.max(1, Math.ceil((result.reset - at) / 1000));
+    return deny("rate_limited", "Rate limit of this API key exceeded", {
+      rule: "credentialRateLimit",
+      headers: {
+        "Retry-After": String(retryAfter),
+        ...rateLimitHeaders("api-key", result, own.windowMs, at),
+      },
+      details: { limit: result.limit, retry_after: retryAfter },
+    });
   }
 
   /** One decision to the log, with the shadow's verdict where it disagrees. Never throws. */
@@ -196,6 +447,8 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
         request,
         refusal,
         subject: facts.subject?.id ?? null,
+        ...(facts.subject?.credential ? { credential: facts.subject.credential } : {}),
+        ...(labelOf(facts.subject) !== undefined ? { client: labelOf(facts.subject) } : {}),
         // The org the call named, once the policy's org rule has read it (absent before that stage).
         ...(typeof facts.org === "string" ? { org: facts.org } : {}),
         ip: facts.ip,
@@ -231,17 +484,35 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
       }
 
       stage = "session";
-      const read = await readSubject(policy, request);
-      if ("allowed" in read) return read;
+      const read = await readSubject(policy, request, checkOptions.layer ?? "route");
+      if ("allowed" in read) return withChallenge(policy, read);
+      if (read.deferred) {
+        // The middleware cannot decide this credential; the handler checks everything again.
+        return {
+          allowed: true,
+          subject: null as SubjectFor<D, R>,
+          headers: {},
+          resource: undefined as Res,
+        };
+      }
       if (facts) facts.subject = read.subject;
-      // 401 before 403: a session rides along on a cross-site post, so one is refused once the
-      // caller is known to be signed in, in every layer alike (docs/cross-site-requests.md).
-      if (read.subject !== null && policy.requiresSubject) {
+      // 401 before 403: a cookie session rides along on a cross-site post, so one is refused once
+      // the caller is known to be signed in with it, in every layer alike. A header credential
+      // (bearer, API key) is never ambient: an API client on another origin may call.
+      // (docs/cross-site-requests.md)
+      if (
+        read.subject !== null &&
+        policy.requiresSubject &&
+        (read.auth === undefined || read.auth.credential === "session")
+      ) {
         const crossSite = crossSiteRefusal(request, trusted, options.requestHost);
         if (crossSite) return crossSite;
       }
       const refused = policy.checkSubject(read.subject);
-      if (refused) return byPolicy(refused);
+      if (refused) return byPolicy(withChallenge(policy, refused));
+      // After role and plan: signing in again is no use to a caller those refuse anyway.
+      const stale = read.auth && freshRefusal(policy, read.auth);
+      if (stale) return byPolicy(stale);
       // checkSubject has refused a null subject wherever the policy requires one.
       let subject = read.subject as SubjectFor<D, R>;
 
@@ -301,6 +572,12 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
         if (limited) return limited;
         headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
       }
+      const own = read.auth?.rateLimit;
+      if (own) {
+        stage = "rateLimit";
+        const limited = await credentialLimit(policy, own);
+        if (limited) return limited;
+      }
 
       stage = "resource";
       let resource = undefined as Res;
@@ -356,7 +633,7 @@ export function createChecker(options: AuthzOptions): AuthzChecker {
     requestId: async (request) => (log ? log.requestId(request) : null),
 
     async subject(policy, request) {
-      const read = await readSubject(policy, request).catch(() => null);
+      const read = await readSubject(policy, request, "route").catch(() => null);
       return read && !("allowed" in read) ? read.subject : null;
     },
   };

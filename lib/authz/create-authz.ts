@@ -2,7 +2,7 @@
  * The configured kit for route handlers: the checks (`createChecker`) plus `withAuthorization`.
  * Kept apart from the checks so that `middleware.ts`, which needs only them, bundles no route code.
  */
-import { createChecker, type AuthzChecker, type AuthzOptions } from "./authz";
+import { checkerFor, type AuthzChecker, type AuthzOptions } from "./authz";
 import { createWithAuthorization, type WithAuthorization } from "./route";
 
 /** A configured kit: evaluate policies, guard route handlers. */
@@ -22,6 +22,6 @@ export interface Authz extends AuthzChecker {
  * export const { withAuthorization } = authz;
  */
 export function createAuthz(options: AuthzOptions): Authz {
-  const checker = createChecker(options);
+  const checker = checkerFor(options, "server");
   return { ...checker, withAuthorization: createWithAuthorization(checker) };
 }

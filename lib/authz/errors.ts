@@ -28,7 +28,9 @@ export type AuthzConfigErrorCode =
   | "invalid_decision_log_options"
   | "invalid_shadow_policy"
   | "invalid_subject_options"
-  | "invalid_next_config";
+  | "invalid_next_config"
+  | "invalid_api_key_options"
+  | "invalid_bearer_options";
 
 /**
  * A configuration mistake: a `TypeError` with a stable `code` and the message `Invalid <what>: <why>`.

@@ -65,7 +65,8 @@ export function denialResponse(
   const title = STATUS_TEXT[decision.status];
   const headers = new Headers(decision.headers);
   headers.set("Cache-Control", "no-store");
-  if (decision.status === 401)
+  // A refusal that names its own challenge (a bearer token's RFC 6750 error) keeps it.
+  if (decision.status === 401 && !headers.has("WWW-Authenticate"))
     headers.set("WWW-Authenticate", options.challenge ?? DEFAULT_CHALLENGE);
 
   if (wantsProblemJson(request)) {

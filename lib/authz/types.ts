@@ -8,7 +8,7 @@ import type { Duration } from "./duration";
 import type { ActiveOrg, Membership } from "./org/membership";
 import type { OrgRoleDeclaration, OrgRoles } from "./org/roles";
 import type { RateLimitResult } from "./rate-limit/store";
-import type { SessionClaims } from "./session/source";
+import type { CredentialKind, SessionClaims } from "./session/source";
 
 /**
  * The app's one declaration of its roles, permissions, plans and features. Everything else in the
@@ -78,6 +78,12 @@ export interface Subject<D extends AccessDeclaration = AccessDeclaration> {
    * cache bound), never from the cookie. Absent when the kit has no account source.
    */
   readonly memberships?: readonly Membership<OrgRoleOf<D>>[];
+  /** A person, or a program acting for itself (an org-owned API key, a client-credentials token). */
+  readonly kind?: "user" | "machine";
+  /** The credential the request was decided by (the kit sets it on every subject it checks). */
+  readonly credential?: CredentialKind;
+  /** The bearer token's scopes or the API key's permissions; empty for a browser session. */
+  readonly scopes?: readonly string[];
 }
 
 /**
@@ -181,6 +187,28 @@ export interface ResourceOptions<D extends AccessDeclaration> {
   readonly conceal?: "none" | "cross-tenant" | "all";
 }
 
+/** How recent the last interactive sign-in must be, and optionally how strong. */
+export interface FreshOptions {
+  /** The longest time since the sign-in, e.g. `"10m"`. */
+  readonly maxAge: Duration;
+  /** Authentication context classes accepted (any one; RFC 9470 `acr_values`). */
+  readonly acr?: string | readonly string[];
+  /** Authentication methods that must all have been used (`amr`, e.g. `["mfa"]`). */
+  readonly amr?: readonly string[];
+}
+
+/** The credential rules of a policy, checked and parsed (`credential-policy.ts` compiles them). */
+export interface CredentialRules {
+  /** The kinds accepted, in the order given (the first one's challenge answers a bare 401). */
+  readonly accepts: readonly CredentialKind[];
+  readonly scopes: readonly string[];
+  /** Seconds since the sign-in, at most; absent without a `fresh` rule. */
+  readonly freshMaxAge: number | undefined;
+  readonly freshAcr: readonly string[];
+  readonly freshAmr: readonly string[];
+  readonly authoritative: boolean;
+}
+
 /** What a policy requires. Checked in the order IP, session, role, permission, feature, rate limit, resource. */
 export interface PolicyRules<D extends AccessDeclaration> {
   /** A name for logs and the demo console. */
@@ -210,6 +238,40 @@ export interface PolicyRules<D extends AccessDeclaration> {
    * same 404 as for an org that does not exist.
    */
   readonly org?: OrgRuleOptions<OrgRoleOf<D>, OrgPermissionOf<D>>;
+  /**
+   * The kinds of credential that may call it: `"session"` (a browser's cookie), `"bearer"` (an
+   * OAuth access token), `"api_key"`. Default `["session"]`, so adding a source never opens a
+   * session route to programs. Another kind gets 401 `credential_not_accepted`.
+   */
+  readonly accepts?: readonly CredentialKind[];
+  /** Scopes a bearer token (or permissions an API key) must all hold; 403 `insufficient_scope`. */
+  readonly scopes?: readonly string[];
+  /** A sign-in at most this long ago (`"10m"`), optionally with `acr`/`amr`: for sensitive operations. */
+  readonly fresh?: Duration | FreshOptions;
+  /** Always ask the kit's `authoritativeSession` (revocation at once) instead of a cookie cache. */
+  readonly authoritative?: boolean;
+  /**
+   * Which fields of the resource each role may read (`{ member: ["id", "title"], admin: "*" }`):
+   * a subject reads the union of its roles' lists (inheritance counts). Lists select these columns
+   * and single views strip the rest (`query/fields.ts`). Omit to let every reader see every field.
+   */
+  readonly fields?: { readonly [K in RoleOf<D>]?: "*" | readonly string[] };
+}
+
+/** The fields a subject may read of a resource: every one (`"*"`) or these names. */
+export type FieldSelection = "*" | readonly string[];
+
+/**
+ * A compiled resource rule: the keys it reads and who acts on resources they do not own. The single
+ * check (`checkResource`) and the list filter (`query/filter.ts`) both read this one object.
+ */
+export interface ResourceRule<D extends AccessDeclaration = AccessDeclaration> {
+  readonly tenant: string | undefined;
+  readonly owner: string | undefined;
+  readonly org: string | undefined;
+  readonly conceal: "none" | "cross-tenant" | "all";
+  /** Whether the subject acts on resources it does not own: `ownerOverride`, or `orgRoleOverride` in the active org. */
+  overridesOwner(subject: Subject<D>, active?: ActiveOrg<OrgRoleOf<D>>): boolean;
 }
 
 /** Whether a policy's handler sees a subject for sure: every policy but `signedIn: false`. */
@@ -240,6 +302,13 @@ export interface Policy<
   readonly rateLimitWindowMs: number | undefined;
   /** The compiled `rules.org`: which segment names the org, and the membership check (pure). */
   readonly org: OrgRule<OrgRoleOf<D>> | undefined;
+  /** The compiled credential rules: accepted kinds, scopes, fresh sign-in, authoritative. */
+  readonly credentials: CredentialRules;
+  /**
+  /** The compiled `rules.resource` (undefined without one): what both the check and lists read. */
+  readonly resource: ResourceRule<D> | undefined;
+  /** The fields `rules.fields` lets a subject read (`"*"` without a fields rule; none for null). */
+  fieldsFor(subject: Subject<D> | null): FieldSelection;
   /** Evaluates the IP rule (pure). */
   checkAddress(ip: string | null): Deny | null;
   /** Evaluates the session, role, permission and feature rules (pure). */

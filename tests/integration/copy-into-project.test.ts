@@ -245,6 +245,28 @@ export const GET = withAuthorization(policies.signedIn, async (_request, { subje
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
 `;
+  // A list from a policy (docs/lists.md): the copied query folder's filter selects exactly the
+  // rows the policy's owner rule allows, in memory here (the adapters turn it into SQL).
+  files["app/api/documents/route.ts"] = `import { access } from "@/lib/access";
+import { listFilter, matches } from "@/lib/authz/query/filter";
+import { withAuthorization } from "@/lib/authz-node";
+
+const rows = [
+  { id: "d1", ownerId: "user-bob" },
+  { id: "d2", ownerId: "user-alice" },
+  { id: "d3", ownerId: "user-bob" },
+  { id: "d4", ownerId: "" },
+];
+const listDocuments = access.policy({ name: "list-documents" });
+const editable = listFilter(
+  access.policy({ name: "edit-document", resource: { owner: "ownerId", ownerOverride: "admin" } }),
+);
+
+export const GET = withAuthorization(listDocuments, async (_request, { subject }) => {
+  const where = editable.where(subject);
+  return Response.json({ documents: rows.filter((row) => matches(where, row)).map((row) => row.id) });
+});
+`;
   // What the README's `verifyUser` stands for: the app's own user lookup.
   files["lib/users.ts"] = `const users = [
   { id: "user-alice", email: "alice@example.com", name: "Alice", role: "admin" },
@@ -421,6 +443,18 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         message: "Requires admin role",
       });
     }
+  });
+
+  it("lists from a policy: the owner's rows for a member, every owned row for the admin", async () => {
+    expect((await get("/api/documents")).status).toBe(401);
+    const bob = await signIn("bob@example.com", PASSWORD);
+    const alice = await signIn("alice@example.com", PASSWORD);
+    expect(await (await get("/api/documents", bob ?? "")).json()).toEqual({
+      documents: ["d1", "d3"],
+    });
+    expect(await (await get("/api/documents", alice ?? "")).json()).toEqual({
+      documents: ["d1", "d2", "d3"],
+    });
   });
 
   it("answers 200 to the admin, with route params awaited and validated", async () => {

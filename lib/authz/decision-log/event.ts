@@ -39,6 +39,10 @@ export interface DecisionEvent {
   readonly subject: string | null;
   /** The organization the decision was about, when a policy checks one. */
   readonly org?: string;
+  /** The kind of credential that decided (`session`, `bearer`, `api_key`); absent when anonymous. */
+  readonly credential?: "session" | "bearer" | "api_key";
+  /** A bearer token's OAuth client id or an API key's visible prefix: never the token or key. */
+  readonly client?: string;
   readonly method: string;
   /** The request path, without the query string. */
   readonly path: string;
@@ -80,6 +84,7 @@ export const DECISION_FIELD_BOUNDS = {
   message: 512,
   subject: 256,
   org: 128,
+  client: 128,
   method: 16,
   path: 2048,
   ip: 64,

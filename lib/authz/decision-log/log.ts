@@ -59,6 +59,9 @@ export interface DecisionReport {
   readonly refusal: Deny | null;
   readonly subject: string | null;
   readonly org?: string;
+  /** The credential's kind, and its non-secret label (OAuth client id, API key prefix). */
+  readonly credential?: DecisionEvent["credential"];
+  readonly client?: string;
   readonly ip: string | null;
   readonly startedAt: number;
   readonly shadow?: ShadowOutcome | null;
@@ -215,6 +218,8 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
             : {}),
           subject: r.subject,
           ...(r.org !== undefined ? { org: r.org } : {}),
+          ...(r.credential !== undefined ? { credential: r.credential } : {}),
+          ...(r.client !== undefined ? { client: r.client } : {}),
           // A server action is always a POST, whatever the rebuilt request says; the page it was
           // posted from is known only to the client, so an action event has no path of its own.
           method: r.layer === "action" ? "POST" : r.request.method.toUpperCase(),

@@ -109,6 +109,7 @@ export function parseDecisionEvent(value: unknown): DecisionEvent | null {
   const message = cut.text(v.message, "message");
   const org = cut.text(v.org, "org");
   const ip = cut.text(v.ip, "ip");
+  const client = cut.text(v.client, "client");
   const shadow = v.shadow === undefined ? null : parseShadow(v.shadow, cut);
   const action = v.action === undefined ? null : parseAction(v.action, cut);
   return {
@@ -123,6 +124,10 @@ export function parseDecisionEvent(value: unknown): DecisionEvent | null {
     ...(message !== undefined ? { message } : {}),
     subject,
     ...(org !== undefined ? { org } : {}),
+    ...(v.credential === "session" || v.credential === "bearer" || v.credential === "api_key"
+      ? { credential: v.credential }
+      : {}),
+    ...(client !== undefined ? { client } : {}),
     method,
     path,
     ...(ip !== undefined ? { ip } : {}),

@@ -6,10 +6,10 @@
  *
  * @see docs/sessions.md#credential-sources
  */
-import type { SessionClaims, SessionSource } from "./source";
+import type { CredentialKind, SessionClaims, SessionSource } from "./source";
 
-/** The kinds of credential a policy may accept (`accepts`): a browser session, or a program's. */
-export type CredentialKind = "session" | "bearer" | "api_key";
+// Declared in the leaf source.ts, so types.ts can name it and stay a leaf.
+export type { CredentialKind } from "./source";
 
 /** Where a source can run: Web APIs only, Node (a database, Node crypto), or Next's request scope. */
 export type SourceRuntime = "edge" | "node" | "request-scope";
@@ -35,6 +35,8 @@ export interface Authenticated {
   readonly sessionId?: string;
   /** A non-secret label for the decision log: an API key's visible prefix, an OAuth client id. */
   readonly label?: string;
+  /** The credential's own rate limit (an API key's), counted by the kit beside the policy's. */
+  readonly rateLimit?: { readonly id: string; readonly limit: number; readonly windowMs: number };
 }
 
 /** Why a present credential was refused, in RFC 6750's words where one fits. */
@@ -70,7 +72,8 @@ export interface CredentialSource {
 }
 
 /** What `AuthzOptions.session` takes: a source, several (asked in order), or today's function shape. */
-export type SessionInput = SessionSource | CredentialSource | readonly CredentialSource[];
+export type SessionInput =
+  SessionSource | CredentialSource | readonly (CredentialSource | SessionSource)[];
 
 /** Whether a value is a `CredentialSource` rather than today's function shape. */
 export function isCredentialSource(value: unknown): value is CredentialSource {

@@ -7,3 +7,6 @@ export type SessionSource = (request: Request) => Promise<SessionClaims | null>;
 
 /** The decrypted payload of a session (an Auth.js JWT: `sub`, `email`, `exp`, custom claims). */
 export type SessionClaims = Readonly<Record<string, unknown>>;
+
+/** The kinds of credential a policy may accept (`accepts`): a browser session, or a program's. */
+export type CredentialKind = "session" | "bearer" | "api_key";
