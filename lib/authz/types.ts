@@ -354,6 +354,8 @@ export interface Checker {
     readonly trustedOrigins?: readonly string[];
     /** The credential sources, which the middleware checks can run where it runs. */
     readonly session?: unknown;
+    /** The source `authoritative: true` policies ask; guards refuse such a policy without it. */
+    readonly authoritativeSession?: unknown;
     /** Where the checks run: `"edge"` (middleware.ts, the default) or `"nodejs"` (proxy.ts). */
     readonly runtime?: "edge" | "nodejs";
     /** The decision log, whose request ids the middleware hands on to the handler. */
