@@ -7,6 +7,9 @@ import { withAuthorizationConfig } from "@/lib/authz/next-config";
 const nextConfig: NextConfig = withAuthorizationConfig(
   {
     poweredByHeader: false,
+    // PGlite (the demo database without DATABASE_URL) loads its WebAssembly from its own folder:
+    // Node requires it from node_modules instead of a bundle.
+    serverExternalPackages: ["@electric-sql/pglite"],
     // RFC 9728's well-known URL; Next does not route dot folders, so the handler lives under /api.
     async rewrites() {
       return [

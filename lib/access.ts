@@ -13,6 +13,9 @@ const declaration = {
       inherits: ["member"],
       permissions: ["users:read", "users:delete", "documents:delete-any"],
     },
+    // The explicit grant to read every tenant's decision events (docs/decision-log.md, "Who reads
+    // the log"); an admin reads only their own tenant's and admin orgs'. No demo user holds it.
+    operator: { inherits: ["admin"], permissions: ["decisions:read-all"] },
   },
   plans: {
     free: { features: [], label: "free" },
@@ -47,14 +50,19 @@ export const policies = {
   manageUser: access.policy({
     name: "manage-user",
     role: "admin",
+    // Asks the sign-in library itself: a signed-out session is refused at once, not after the
+    // cookie cache's 300 s (Better Auth); under Auth.js the JWT cookie is all there is.
+    authoritative: true,
     resource: { tenant: "tenant", conceal: "cross-tenant" },
     accepts: ["session", "bearer"],
     scopes: ["users:delete"],
     fresh: "10m",
-    authoritative: true,
   }),
   // What middleware can check of manage-user from claims alone (no account, no resource).
   adminApi: access.policy({ name: "admin-api", role: "admin", accepts: ["session", "bearer"] }),
+  // GET /api/documents: any signed-in user may ask; the rows come from readDocument or
+  // deleteDocument's list filter (lib/demo/lists.ts), so the list and the single check agree.
+  listDocuments: access.policy({ name: "list-documents" }),
   readDocument: access.policy({
     name: "read-document",
     permission: "documents:read",

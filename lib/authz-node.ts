@@ -5,12 +5,21 @@
  * which is right for development and a single server only. The same goes for accounts and org
  * memberships (lib/demo/accounts.ts).
  */
-import { createAuthz, credentialSource, memoryRateLimitStore } from "@/lib/authz";
+import {
+  authJsSecrets,
+  authJsSession,
+  createAuthz,
+  credentialSource,
+  memoryRateLimitStore,
+  sessionFromBetterAuth,
+} from "@/lib/authz";
 import { createActionGuard } from "@/lib/authz/action";
 import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createPageGuard } from "@/lib/authz/server";
 import { SIGN_IN_PATH } from "./auth.config";
-import { authzOptions, demoBearer, demoSession } from "./authz-edge";
+import { AUTH_PROVIDER, demoClaimsFromBetterAuth } from "./auth-provider";
+import { authzOptions, demoBearer } from "./authz-edge";
+import { betterAuthApi } from "./better-auth";
 import { demoApiKeySource } from "./demo/api-keys";
 import { decisionLog } from "./decision-log-node";
 import { demoAccounts } from "./demo/accounts";
@@ -18,12 +27,27 @@ import { createRedisClientFromUrl } from "./redis-node";
 
 const redisUrl = process.env.REDIS_URL;
 
+// Under Better Auth, handlers, pages and actions ask Better Auth itself (its cookie cache first,
+// then its database); `authoritative` policies skip the cache, so a sign-out is refused at once.
+// Auth.js JWT sessions have no server-side record: the cookie, with the account store's check that
+// the account still exists, is as authoritative as that provider gets.
+const authJsCookie = authJsSession({ secret: () => authJsSecrets(process.env) });
+const cookie =
+  AUTH_PROVIDER === "better-auth"
+    ? {
+        session: sessionFromBetterAuth(betterAuthApi, { toClaims: demoClaimsFromBetterAuth }),
+        authoritative: sessionFromBetterAuth(betterAuthApi, {
+          authoritative: true,
+          toClaims: demoClaimsFromBetterAuth,
+        }),
+      }
+    : { session: authJsCookie, authoritative: credentialSource(authJsCookie, "authjs") };
+
 export const authz = createAuthz({
   ...authzOptions,
-  session: [...(demoBearer ? [demoBearer] : []), demoApiKeySource, demoSession],
-  // Auth.js JWT sessions have no server-side record: the cookie, with the account store's check
-  // that the account still exists, is as authoritative as this provider gets.
-  authoritativeSession: credentialSource(demoSession, "authjs"),
+  // Header credentials first (bearer tokens, API keys), then the cookie session.
+  session: [...(demoBearer ? [demoBearer] : []), demoApiKeySource, cookie.session],
+  authoritativeSession: cookie.authoritative,
   // Every session's account (deleted? which orgs?) from the store, never only from the cookie.
   subjects: demoAccounts.subjects,
   rateLimitStore: redisUrl

@@ -1,14 +1,19 @@
 "use server";
 /**
  * Sign-in and sign-out for the demo's pages, through Auth.js's own `signIn`/`signOut` (the real
- * Credentials provider and JWT cookie, not a shortcut). Every redirect target is reduced to a
- * same-origin path here on the server: form fields are client input.
+ * Credentials provider and JWT cookie, not a shortcut), or Better Auth's own `signInEmail` and
+ * `signOut` with AUTH_PROVIDER=better-auth. Every redirect target is reduced to a same-origin path
+ * here on the server: form fields are client input.
  */
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import * as z from "zod";
 import { signIn, signOut } from "@/lib/auth";
 import { policies } from "@/lib/access";
 import { withAuthorizationAction } from "@/lib/authz-node";
+import { AUTH_PROVIDER } from "@/lib/auth-provider";
+import { demoBetterAuth } from "@/lib/better-auth";
 import { publicAction, type ActionRefusal } from "@/lib/authz/action";
 import { sameOriginPath } from "@/lib/authz/server";
 import { DEMO_PASSWORD, findDemoUser } from "@/lib/demo/users";
@@ -40,6 +45,16 @@ async function signInWithCredentials(
   password: string,
   callbackUrl: string,
 ): Promise<SignInState> {
+  if (AUTH_PROVIDER === "better-auth") {
+    try {
+      // Better Auth's cookies reach the browser through its nextCookies() plugin.
+      const auth = await demoBetterAuth();
+      await auth.api.signInEmail({ body: { email, password }, headers: await headers() });
+    } catch {
+      return { error: WRONG_CREDENTIALS };
+    }
+    redirect(sameOriginPath(callbackUrl));
+  }
   try {
     // Throws Next's redirect on success: it must propagate, so only Auth.js errors are caught.
     await signIn("credentials", { email, password, redirectTo: sameOriginPath(callbackUrl) });
@@ -78,6 +93,11 @@ export const signOutAction = publicAction(
   "signs the caller out: ending a session needs none",
   {},
   async (): Promise<void> => {
+    if (AUTH_PROVIDER === "better-auth") {
+      const auth = await demoBetterAuth();
+      await auth.api.signOut({ headers: await headers() });
+      redirect("/");
+    }
     await signOut({ redirectTo: "/" });
   },
 );

@@ -1,5 +1,5 @@
 /**
- * The console's view of the demo API (the README's endpoint table): one entry per card, and how to explain an
+ * The console's view of the demo API (docs/demo.md's endpoint table): one entry per card, and how to explain an
  * answer in one line. Plain data and pure functions, shared by the client cards.
  */
 import type { DenyCode } from "@/lib/authz";
@@ -291,6 +291,9 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   unauthenticated: () => "Session rule: sign-in required (no session cookie).",
   session_invalid: () =>
     "Session rule: the session cookie could not be read, or its account no longer exists.",
+  invalid_signature: () => "Collector rule: the event batch is unsigned or wrongly signed.",
+  stale_request: () => "Collector rule: the event batch is older than its freshness window.",
+  replayed_request: () => "Collector rule: this event batch was delivered before (a replay).",
   credential_not_accepted: (f) =>
     `Credential rule: this endpoint takes ${Array.isArray(f.accepted) ? f.accepted.join(", ") : "other credentials"} only.`,
   invalid_token: () =>

@@ -1,14 +1,8 @@
+// app/admin/actions.ts: server actions are public POST endpoints (their ids ship to the browser),
+// so each one runs its whole policy and answers a refusal as data for its form.
 "use server";
-// app/_actions/documents.ts: server actions are public POST endpoints (their ids ship to the
-// browser), so each one runs its whole policy and answers a refusal as data for its form.
 import * as z from "zod";
-import {
-  actionRefusal,
-  createActionGuard,
-  isActionRefusal,
-  publicAction,
-} from "@/lib/authz/action";
-import { notFound } from "@/lib/authz";
+import { createActionGuard } from "@/lib/authz/action";
 import { policies } from "@/lib/access";
 import { authz } from "@/lib/authz-node";
 
@@ -28,23 +22,3 @@ export const deleteDocument = withAuthorizationAction(
     return { ok: true as const, deleted: resource.id };
   },
 );
-
-export const deleteUser = withAuthorizationAction(
-  policies.deleteUsers,
-  { input: z.object({ id: z.string() }) },
-  async ({ id }) => (id === "nobody" ? actionRefusal(notFound()) : { ok: true as const }),
-);
-
-// Public on purpose, with the reason the entry-point report shows; its input is still checked, so
-// a raw `Next-Action` POST with `[]` as arguments answers a 400 refusal, not a crash.
-export const subscribe = publicAction(
-  "newsletter sign-up: anyone may subscribe",
-  { input: z.object({ email: z.email() }) },
-  async ({ email }) => ({ ok: true as const, email }),
-);
-
-// In a client component: const [state, action] = useActionState(deleteDocument, null); a plain
-// <form action={deleteDocument}> works too (React ignores the result there).
-export async function describe(result: unknown) {
-  return isActionRefusal(result) ? `${result.status}: ${result.message}` : "deleted";
-}

@@ -7,7 +7,7 @@
  */
 import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
-import { actionPath, currentRequest } from "./next-request";
+import { actionRef, currentRequest } from "./next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import { actionRefusal, type ActionRefusal } from "./action-refusal";
 import type {
@@ -61,6 +61,8 @@ export interface ActionOptions<S, IS, Res> {
    * caller's own memberships decide, so naming another org gains nothing.
    */
   readonly org?: (args: readonly unknown[]) => unknown;
+  /** The action's name in its decision events. Default: the action function's own name, if any. */
+  readonly name?: string;
 }
 
 type InputOf<IS> = IS extends StandardSchemaV1 ? OutputOf<IS> : undefined;
@@ -206,6 +208,7 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
       );
     }
 
+    const actionName = options.name ?? (action.name || undefined);
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
       const request = await currentRequest();
@@ -213,7 +216,7 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
       const decision = await authz.check(policy, request, {
         ...(options.org ? { org: typeof named === "string" ? named : null } : {}),
         layer: "action",
-        logPath: actionPath(request),
+        logAction: actionRef(request, guarded, actionName),
         validate: async () => {
           const result = await validateInput(options.input, args);
           if (!("ok" in result)) return result;

@@ -438,7 +438,11 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     decisionLog: DecisionLog,
     policy: Policy<D>,
     request: Request,
-    checkOptions: { readonly layer?: DecisionLayer; readonly logPath?: string },
+    checkOptions: {
+      readonly layer?: DecisionLayer;
+      readonly logPath?: string;
+      readonly logAction?: { readonly id: string; readonly name?: string };
+    },
     facts: CheckFacts<D>,
     refusal: Deny | null,
     startedAt: number,
@@ -460,6 +464,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         ip: facts.ip,
         startedAt,
         ...(checkOptions.logPath !== undefined ? { path: checkOptions.logPath } : {}),
+        ...(checkOptions.logAction !== undefined ? { action: checkOptions.logAction } : {}),
         ...(candidate ? { shadow: shadowVerdict(candidate, facts, refusal) } : {}),
       });
     } catch (error) {

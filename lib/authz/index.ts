@@ -41,6 +41,12 @@ export type { SubjectFreshness, SubjectFreshnessOptions } from "./subject/freshn
 export { memoryMembershipStore } from "./subject/memory";
 export type { MemoryMembershipStore } from "./subject/memory";
 export { redisMembershipStore } from "./subject/redis";
+export { betterAuthMembers } from "./subject/better-auth";
+export type {
+  BetterAuthDbAdapter,
+  BetterAuthMembersOptions,
+  BetterAuthWhere,
+} from "./subject/better-auth";
 export type { RedisMembershipStoreOptions, RedisScriptClient } from "./subject/redis";
 export type {
   AccountRecord,
@@ -71,11 +77,42 @@ export {
   AUTHJS_COOKIE_NAME,
   authJsSecrets,
   authJsSession,
+  BETTER_AUTH_COOKIE_PREFIX,
+  betterAuthClaims,
+  betterAuthSession,
   NEXTAUTH_V4_COOKIE_NAME,
   nextAuthV4Session,
+  parseBetterAuthRoles,
   sessionFromAuth,
+  sessionFromBetterAuth,
 } from "./session";
-export type { SessionClaims, SessionSource } from "./session";
+export type {
+  BetterAuthCacheStrategy,
+  BetterAuthLike,
+  BetterAuthNodeSource,
+  BetterAuthSecret,
+  BetterAuthSessionLike,
+  BetterAuthSessionOptions,
+  SessionClaims,
+  SessionFromBetterAuthOptions,
+  SessionSource,
+} from "./session";
+export {
+  clerkSession,
+  jwksCache,
+  JwksUnavailableError,
+  sealedCookie,
+  signedCookie,
+  supabaseSession,
+} from "./session";
+export type {
+  ClerkSessionOptions,
+  JwksCacheOptions,
+  SealedCookieOptions,
+  SignedCookieOptions,
+  SupabaseSessionOptions,
+  ToClaims,
+} from "./session";
 export { bearerTokenSource } from "./session/bearer";
 export type { BearerTokenSourceOptions } from "./session/bearer";
 export { credentialSource } from "./session/credential";

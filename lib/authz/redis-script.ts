@@ -9,8 +9,9 @@ import { AuthzConfigError } from "./errors";
 
 /**
  * The two script commands the Redis stores use, in node-redis's shape (client and cluster both
- * fit; an ioredis adapter is in the README). A NOSCRIPT failure must reject with an error whose
- * message starts with "NOSCRIPT".
+ * fit). A NOSCRIPT failure must reject with an error whose message starts with "NOSCRIPT".
+ *
+ * @see docs/rate-limits.md#other-redis-clients
  */
 export interface RedisScriptClient {
   evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;

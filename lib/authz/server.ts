@@ -5,7 +5,7 @@
 import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { actionRefusal, type ActionRefusal } from "./action-refusal";
-import { actionPath, currentRequest } from "./next-request";
+import { actionRef, currentRequest } from "./next-request";
 import { sameOriginPath, signInRedirectPath } from "./sign-in";
 import type {
   AccessDeclaration,
@@ -168,10 +168,12 @@ export function createPageGuard(
     actionOptions: { readonly org?: string } = {},
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
     const request = await currentRequest();
+    // Inside an action: the id Next resolved the call to (the Next-Action it ran), never a path.
+    const logAction = actionRef(request);
     const decision = await authz.check(policy, request, {
       ...(actionOptions.org !== undefined ? { org: actionOptions.org } : {}),
       layer: "action",
-      logPath: actionPath(request),
+      ...(logAction ? { logAction } : {}),
     });
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return actionRefusal(decision, await refusalId(request));

@@ -1,7 +1,7 @@
 import type { OrgRoleOf, PlanOf, RoleOf } from "@/lib/authz";
 import type { AccessDeclarationOfDemo } from "../access";
 
-/** A demo account: the claims it signs in with. Passwords are all "demo" (the README's demo users). */
+/** A demo account: the claims it signs in with. Passwords are all "demo" (docs/demo.md). */
 export interface DemoUser {
   readonly id: string;
   readonly email: string;

@@ -60,6 +60,7 @@ import {
   filesUnder,
   inLayout,
   inProject,
+  packagesInstalledBy,
   readReadme,
 } from "../support/readme-steps";
 import { selectProjects } from "../support/select-projects";
@@ -135,14 +136,15 @@ const readme = readReadme();
 const QUICK_START = "## Quick start in your project";
 const INSTALL_BY_COPY = "## Install by copy";
 const NEXTAUTH_V4 = "### NextAuth v4";
+const MIDDLEWARE = "## Early answers in `middleware.ts`";
+const ROUTE_COVERAGE = "## Route coverage";
 
 /** The files the README tells a project of this kind to write, by the path it names. */
 function readmeFiles(p: ProjectSpec): Map<string, string> {
   const files = new Map(
-    [...filesUnder(readme, QUICK_START), ...filesUnder(readme, INSTALL_BY_COPY)].map((f) => [
-      f.target,
-      f.code,
-    ]),
+    [QUICK_START, INSTALL_BY_COPY, MIDDLEWARE, ROUTE_COVERAGE]
+      .flatMap((heading) => filesUnder(readme, heading))
+      .map((f) => [f.target, f.code]),
   );
   // The v4 recipe's files, its lib/authz-edge.ts in place of the quick start's.
   if (p.authVersion === 4)
@@ -170,6 +172,12 @@ function envFile(p: ProjectSpec): string {
 /** The README's copy command, run in the project as written (the clone is this repo). */
 function copyKit(p: ProjectSpec, dir: string): void {
   for (const command of commandsUnder(readme, INSTALL_BY_COPY)) {
+    // Packages come from the repo's install (linkNodeModules), never the network.
+    const packages = packagesInstalledBy(command);
+    if (packages) {
+      expect(packages.filter((pkg) => !["next-auth", "zod"].includes(pkg))).toEqual([]);
+      continue;
+    }
     const placed = inProject(command, repo, p.src);
     const run = spawnSync("sh", ["-c", placed], { cwd: dir, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`README command failed: ${placed}\n${run.stderr}`);
@@ -236,6 +244,28 @@ export const GET = withAuthorization(policies.signedIn, async (_request, { subje
   files["app/api/admin/probe/route.ts"] = `import { publicRoute } from "@/lib/authz";
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
+`;
+  // A list from a policy (docs/lists.md): the copied query folder's filter selects exactly the
+  // rows the policy's owner rule allows, in memory here (the adapters turn it into SQL).
+  files["app/api/documents/route.ts"] = `import { access } from "@/lib/access";
+import { listFilter, matches } from "@/lib/authz/query/filter";
+import { withAuthorization } from "@/lib/authz-node";
+
+const rows = [
+  { id: "d1", ownerId: "user-bob" },
+  { id: "d2", ownerId: "user-alice" },
+  { id: "d3", ownerId: "user-bob" },
+  { id: "d4", ownerId: "" },
+];
+const listDocuments = access.policy({ name: "list-documents" });
+const editable = listFilter(
+  access.policy({ name: "edit-document", resource: { owner: "ownerId", ownerOverride: "admin" } }),
+);
+
+export const GET = withAuthorization(listDocuments, async (_request, { subject }) => {
+  const where = editable.where(subject);
+  return Response.json({ documents: rows.filter((row) => matches(where, row)).map((row) => row.id) });
+});
 `;
   // What the README's `verifyUser` stands for: the app's own user lookup.
   files["lib/users.ts"] = `const users = [
@@ -338,6 +368,10 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "next.config.ts",
         "app/403/page.tsx",
         "app/admin/page.tsx",
+        "app/admin/actions.ts",
+        "app/api/admin/reports/route.ts",
+        "app/layout.tsx",
+        "app/page.tsx",
         "middleware.ts",
         "app/api/auth/[...nextauth]/route.ts",
         "__tests__/authz-route-coverage.test.ts",
@@ -409,6 +443,18 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         message: "Requires admin role",
       });
     }
+  });
+
+  it("lists from a policy: the owner's rows for a member, every owned row for the admin", async () => {
+    expect((await get("/api/documents")).status).toBe(401);
+    const bob = await signIn("bob@example.com", PASSWORD);
+    const alice = await signIn("alice@example.com", PASSWORD);
+    expect(await (await get("/api/documents", bob ?? "")).json()).toEqual({
+      documents: ["d1", "d3"],
+    });
+    expect(await (await get("/api/documents", alice ?? "")).json()).toEqual({
+      documents: ["d1", "d2", "d3"],
+    });
   });
 
   it("answers 200 to the admin, with route params awaited and validated", async () => {

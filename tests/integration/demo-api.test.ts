@@ -176,9 +176,9 @@ describe("demo API (no proxy trust model)", () => {
   beforeAll(async () => {
     demo = await loadDemo();
   });
-  beforeEach(() => {
-    // In-memory demo state: every test starts from the seed.
-    demo.store.documentStore.reset();
+  beforeEach(async () => {
+    // Demo state (documents in the demo database, users in memory): every test starts from the seed.
+    await demo.store.documentStore.reset();
     demo.store.userStore.reset();
   });
 

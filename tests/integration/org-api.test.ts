@@ -169,8 +169,8 @@ describe("organizations API: every row of the contract, for every user, in every
   beforeAll(async () => {
     demo = await loadDemo();
   });
-  beforeEach(() => {
-    demo.store.documentStore.reset();
+  beforeEach(async () => {
+    await demo.store.documentStore.reset();
     demo.store.userStore.reset(); // also resets the memberships to the seed
   });
 
@@ -183,10 +183,12 @@ describe("organizations API: every row of the contract, for every user, in every
     expect(response.status).toBe(200);
     const body = (await response.json()) as { org: string; documents: { id: string }[] };
     expect(body.org).toBe(org);
+    // Newest first: the seed's documents were created in the order DOCS lists them.
     expect(body.documents.map((d) => d.id)).toEqual(
       Object.entries(DOCS)
         .filter(([, d]) => d.org === org)
-        .map(([id]) => id),
+        .map(([id]) => id)
+        .reverse(),
     );
   });
 
@@ -208,7 +210,7 @@ describe("organizations API: every row of the contract, for every user, in every
     "DELETE /api/orgs/[org]/documents/[id] as %s in %s, every id",
     async (who, org) => {
       for (const id of DOC_IDS) {
-        demo.store.documentStore.reset();
+        await demo.store.documentStore.reset();
         const response = await api.deleteDocument(demo, who, org, id);
         const doc = DOCS[id as keyof typeof DOCS];
         const role = roleIn(who, org);

@@ -41,6 +41,11 @@ export interface NextServerOptions {
    * TLS-terminating proxy (tests/e2e/https.spec.ts).
    */
   readonly hostname?: string | null;
+  /**
+   * A path that answers 2xx once the server is up (default Auth.js's `/api/auth/csrf`; Better
+   * Auth's is `/api/auth/ok`).
+   */
+  readonly readyPath?: string;
 }
 
 export async function startNextServer(options: NextServerOptions = {}): Promise<NextServer> {
@@ -76,7 +81,7 @@ export async function startNextServer(options: NextServerOptions = {}): Promise<
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${url}/api/auth/csrf`);
+      const res = await fetch(`${url}${options.readyPath ?? "/api/auth/csrf"}`);
       if (res.ok) break;
     } catch {
       // not listening yet

@@ -24,8 +24,18 @@ export interface ReadmeFile {
 
 export const README_PATH = path.resolve(__dirname, "../../README.md");
 
+/**
+ * The guides the README's quick start sends a reader to for the rest of the steps: installing by
+ * copy (with NextAuth v4), early answers in middleware.ts, and the route coverage test.
+ */
+export const STEP_GUIDES = ["docs/install.md", "docs/middleware.md", "docs/testing.md"] as const;
+
+/** The README followed by the guides its steps link to, as one text a reader goes through. */
 export function readReadme(): string {
-  return readFileSync(README_PATH, "utf8");
+  const root = path.dirname(README_PATH);
+  return [README_PATH, ...STEP_GUIDES.map((g) => path.join(root, g))]
+    .map((file) => readFileSync(file, "utf8"))
+    .join("\n");
 }
 
 const FENCE = /^(\s*)```(\w*)\s*$/;
@@ -111,6 +121,20 @@ export function commandsUnder(markdown: string, heading: string): string[] {
     .flatMap((b) => b.code.split("\n"))
     .map((line) => line.replace(/\s+#.*$/, "").trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/**
+ * The packages an `npm install` line of the README installs (`next-auth@5.0.0-beta.32 zod` →
+ * `["next-auth", "zod"]`), or null for any other command. The tests link these from the repo's own
+ * install instead of downloading them: the one mapping between a typed command and what runs.
+ */
+export function packagesInstalledBy(command: string): string[] | null {
+  const words = command.split(/\s+/);
+  if (words[0] !== "npm" || (words[1] !== "install" && words[1] !== "i")) return null;
+  return words
+    .slice(2)
+    .filter((w) => !w.startsWith("-"))
+    .map((w) => w.replace(/(?<=.)@[^@/]*$/, ""));
 }
 
 /** The files that stay at the project's root in a src/ layout, as the README says. */

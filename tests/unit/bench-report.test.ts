@@ -1,5 +1,5 @@
 /**
- * The README and docs/middleware.md quote one bench run: their generated tables are exactly what
+ * docs/performance.md and docs/middleware.md quote one bench run: their generated tables are exactly what
  * bench/report.ts renders from bench/last-run.json, every stated target is in bench/targets.ts (the
  * table `npm run bench -- --check` enforces), and the check itself fails a missed target.
  */
@@ -61,14 +61,14 @@ describe("the recorded run", () => {
     expect(missing).toEqual([]);
   });
 
-  it("shows every target of bench/targets.ts in the README's table", () => {
+  it("shows every target of bench/targets.ts in docs/performance.md's table", () => {
     const shown = PERFORMANCE_ROWS.flatMap((row) => (row.target ? [row.target] : []));
     expect([...new Set(shown)].sort()).toEqual(Object.keys(BENCH_TARGETS).sort());
   });
 });
 
 describe.each([
-  ["README.md", ["performance-table"]],
+  ["docs/performance.md", ["performance-table"]],
   ["docs/middleware.md", ["bundle-table", "middleware-throughput"]],
 ])("%s quotes bench/last-run.json", (file, names) => {
   const document = read(file);

@@ -24,6 +24,12 @@ const ENTRY_POINTS = [
   "decision-log/index.ts",
   "route-coverage-node.ts",
   "next-config.ts",
+  // Lists from policies (docs/lists.md): the ORM-neutral core and the Prisma adapter, which
+  // imports nothing. The Drizzle and Kysely adapters live beside the kit (lib/authz-drizzle.ts,
+  // lib/authz-kysely.ts), as lib/authz-otel.ts does: a copied folder needs no ORM installed.
+  "query/filter.ts",
+  "query/fields.ts",
+  "query/prisma.ts",
 ] as const;
 
 it("the public entry points and their runtime exports", async () => {
@@ -59,8 +65,10 @@ it("the public entry points and their runtime exports", async () => {
       "index.ts": [
         "AUTHJS_COOKIE_NAME",
         "AuthzConfigError",
+        "BETTER_AUTH_COOKIE_PREFIX",
         "DEFAULT_CHALLENGE",
         "DenyStatus",
+        "JwksUnavailableError",
         "MIDDLEWARE_LAYER_HEADER",
         "NEXTAUTH_V4_COOKIE_NAME",
         "PROTECTED_RESOURCE_PATH",
@@ -70,6 +78,10 @@ it("the public entry points and their runtime exports", async () => {
         "authJsSession",
         "authorizationMiddleware",
         "bearerTokenSource",
+        "betterAuthClaims",
+        "betterAuthMembers",
+        "betterAuthSession",
+        "clerkSession",
         "clientIpFrom",
         "createApiKey",
         "createAuthz",
@@ -82,11 +94,13 @@ it("the public entry points and their runtime exports", async () => {
         "fromUpstashLimiter",
         "guardOf",
         "ipMatcher",
+        "jwksCache",
         "memoryApiKeyStore",
         "memoryMembershipStore",
         "memoryRateLimitStore",
         "nextAuthV4Session",
         "notFound",
+        "parseBetterAuthRoles",
         "parseDuration",
         "parseIp",
         "protectedResourceMetadata",
@@ -96,13 +110,32 @@ it("the public entry points and their runtime exports", async () => {
         "publicRoute",
         "redisApiKeyStore",
         "redisMembershipStore",
+        "sealedCookie",
         "sessionFromAuth",
+        "sessionFromBetterAuth",
+        "signedCookie",
         "subjectFreshness",
+        "supabaseSession",
         "upstashRateLimitStore",
         "wantsProblemJson",
       ],
       "next-config.ts": [
         "withAuthorizationConfig",
+      ],
+      "query/fields.ts": [
+        "compileFields",
+        "pickFields",
+      ],
+      "query/filter.ts": [
+        "MATCH_NOTHING",
+        "allOf",
+        "anyOf",
+        "listFilter",
+        "matches",
+      ],
+      "query/prisma.ts": [
+        "prismaSelect",
+        "prismaWhere",
       ],
       "rate-limit/redis.ts": [
         "RATE_LIMIT_SCRIPT",

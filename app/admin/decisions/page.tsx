@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { policies } from "@/lib/access";
 import type { DecisionEvent } from "@/lib/authz/decision-log";
-import { decisionLog } from "@/lib/decision-log-node";
+import { decisionsFor, readerOf } from "@/lib/decision-log-scope-node";
 import { demoUsers } from "@/lib/demo/users";
 import { authorize } from "@/lib/authz-node";
 import { ActionsBar } from "../../_components/actions-bar";
@@ -22,7 +22,7 @@ export default async function DecisionsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await authorize(policies.admin, { path: "/admin/decisions" });
+  const subject = await authorize(policies.admin, { path: "/admin/decisions" });
   const params = await searchParams;
   const outcome = one(params.outcome);
   const user = one(params.user).toLowerCase();
@@ -30,7 +30,7 @@ export default async function DecisionsPage({
   let decisions: readonly DecisionEvent[] = [];
   let unavailable = false;
   try {
-    decisions = await decisionLog.recent(200);
+    decisions = await decisionsFor(subject, 200);
   } catch {
     unavailable = true;
   }
@@ -48,6 +48,11 @@ export default async function DecisionsPage({
       <p className="lede">
         The latest authorization decisions of every layer (middleware, route handlers, pages and
         server actions), newest first. A user who quotes a request id finds it here.
+      </p>
+      <p data-testid="decisions-scope">
+        {readerOf(subject).operator
+          ? "Showing every tenant's decisions (operator)."
+          : `Showing the decisions of tenant ${subject.tenant ?? "(none)"} and of the organizations you administer.`}
       </p>
       <form className="toolbar" method="get" aria-label="Filter decisions">
         <div className="field">
@@ -93,7 +98,10 @@ export default async function DecisionsPage({
               header: "Path",
               cell: (d) => (
                 <code>
-                  {d.method} {d.path}
+                  {d.action
+                    ? `${d.method} action ${d.action.name ?? d.action.id}`
+                    : `${d.method} ${d.path}`}
+                  {d.truncated ? " (truncated)" : ""}
                 </code>
               ),
             },

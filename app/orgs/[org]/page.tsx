@@ -3,6 +3,7 @@ import Link from "next/link";
 import { access, policies } from "@/lib/access";
 import { demoAccounts } from "@/lib/demo/accounts";
 import { memberView } from "@/lib/demo/members";
+import { documentLists, PAGE_LIMIT } from "@/lib/demo/lists";
 import { documentStore } from "@/lib/demo/store";
 import { demoUsers } from "@/lib/demo/users";
 import type { ServerAction } from "@/lib/authz/action";
@@ -32,7 +33,13 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
     org,
   });
   const active = subject.org;
-  const documents = await documentStore.listByTenant(active.id);
+  // The org-document policy's list filter for this org: what each document's own page would allow.
+  const { documents } = await documentStore.page(
+    documentLists.org.where(subject, { org: active.id }),
+    {
+      limit: PAGE_LIMIT.max,
+    },
+  );
   const isAdmin = access.orgRoles.satisfies(active.role, "admin");
   const members = isAdmin ? (await demoAccounts.members(active.id)).map(memberView) : [];
   const candidates = demoUsers

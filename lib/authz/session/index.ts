@@ -10,6 +10,25 @@ export {
   type NextAuthV4SessionOptions,
 } from "./nextauth-v4";
 export { sessionFromAuth, type AuthFunction, type AuthSessionLike } from "./auth-adapter";
+export {
+  BETTER_AUTH_COOKIE_PREFIX,
+  betterAuthClaims,
+  betterAuthSession,
+  parseBetterAuthRoles,
+  type BetterAuthCachePayload,
+  type BetterAuthCacheStrategy,
+  type BetterAuthCacheVersion,
+  type BetterAuthSecret,
+  type BetterAuthSessionLike,
+  type BetterAuthSessionOptions,
+} from "./better-auth";
+export {
+  sessionFromBetterAuth,
+  type BetterAuthGetSessionResult,
+  type BetterAuthLike,
+  type BetterAuthNodeSource,
+  type SessionFromBetterAuthOptions,
+} from "./better-auth-adapter";
 export { parseCookieHeader, readChunkedCookie } from "./cookies";
 export { authJsSecrets } from "./secrets";
 export type { JwtSessionOptions, SecretInput } from "./jwt-cookie-source";
@@ -25,3 +44,23 @@ export {
   type KeyResolver,
 } from "./jwe";
 export { deriveJweKey, type KeyDerivation } from "./key-derivation";
+export {
+  verifyJws,
+  importJwsKey,
+  importSpkiPem,
+  importHmacSecret,
+  JWS_ALGORITHMS,
+  DEFAULT_MAX_JWS_BYTES,
+  type JwsAlgorithm,
+  type JwsHeader,
+  type JwsKey,
+  type JwsKeyResolver,
+  type VerifiedJws,
+  type VerifyJwsOptions,
+} from "./jws";
+export { jwksCache, clearJwksCaches, JwksUnavailableError, type JwksCacheOptions } from "./jwks";
+export type { ToClaims } from "./token-source";
+export { signedCookie, defaultSignedCookieClaims, type SignedCookieOptions } from "./signed-cookie";
+export { sealedCookie, defaultSealedCookieClaims, type SealedCookieOptions } from "./sealed-cookie";
+export { clerkSession, defaultClerkClaims, type ClerkSessionOptions } from "./clerk";
+export { supabaseSession, defaultSupabaseClaims, type SupabaseSessionOptions } from "./supabase";

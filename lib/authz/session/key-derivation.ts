@@ -1,6 +1,6 @@
 /**
- * The content keys of Auth.js v5 and NextAuth v4 session tokens: HKDF-SHA-256 over the secret with
- * each library's salt and info, imported into Web Crypto once and cached for the process.
+ * The content keys of Auth.js v5, NextAuth v4 and Better Auth session tokens: HKDF-SHA-256 over the
+ * secret with each library's salt and info, imported into Web Crypto once and cached for the process.
  */
 import { base64UrlEncode } from "./base64url";
 import { ENC_PARAMS, type Bytes, type JweEncryption, type JweKey } from "./jwe";
@@ -10,22 +10,31 @@ const encoder = new TextEncoder();
 /**
  * Which library's HKDF parameters to derive a key with.
  */
-export type KeyDerivation = "authjs" | "nextauth-v4";
+export type KeyDerivation = "authjs" | "nextauth-v4" | "better-auth";
 
-/** HKDF-SHA-256 parameters of each library: the same secret yields unrelated keys in v4 and v5. */
+/** HKDF-SHA-256 parameters of each library: the same secret yields unrelated keys in each. */
 function derivationParams(derivation: KeyDerivation, salt: string, enc: JweEncryption) {
   const length = ENC_PARAMS[enc].keyBytes;
-  return derivation === "authjs"
-    ? { salt, info: `Auth.js Generated Encryption Key (${salt})`, length }
-    : // v4 appends ` (${salt})` only for a non-empty salt; its session cookies always use "".
-      { salt, info: `NextAuth.js Generated Encryption Key${salt ? ` (${salt})` : ""}`, length };
+  if (derivation === "authjs")
+    return { salt, info: `Auth.js Generated Encryption Key (${salt})`, length };
+  // Better Auth's info has no salt suffix, and it always derives 64 bytes (so an `A256GCM` token,
+  // which its decrypt lists, can never decrypt: jose refuses the key size).
+  if (derivation === "better-auth")
+    return { salt, info: "BetterAuth.js Generated Encryption Key", length: 64 };
+  // v4 appends ` (${salt})` only for a non-empty salt; its session cookies always use "".
+  return { salt, info: `NextAuth.js Generated Encryption Key${salt ? ` (${salt})` : ""}`, length };
 }
 
-async function importJweKey(raw: Bytes, enc: JweEncryption): Promise<JweKey> {
+async function importJweKey(
+  raw: Bytes,
+  enc: JweEncryption,
+  derivation: KeyDerivation,
+): Promise<JweKey> {
   const kidInput = encoder.encode(`{"k":"${base64UrlEncode(raw)}","kty":"oct"}`);
-  const kid = base64UrlEncode(
-    new Uint8Array(await crypto.subtle.digest(raw.length === 64 ? "SHA-512" : "SHA-256", kidInput)),
-  );
+  // Auth.js writes a SHA-512 thumbprint for its 64-byte keys; Better Auth a SHA-256 one always.
+  const kidHash = raw.length === 64 && derivation !== "better-auth" ? "SHA-512" : "SHA-256";
+  const kid = base64UrlEncode(new Uint8Array(await crypto.subtle.digest(kidHash, kidInput)));
+  if (raw.length !== ENC_PARAMS[enc].keyBytes) throw new Error("key size does not fit enc");
   if (enc === "A256CBC-HS512") {
     const [macKey, aesKey] = await Promise.all([
       crypto.subtle.importKey("raw", raw.slice(0, 32), { name: "HMAC", hash: "SHA-512" }, false, [
@@ -74,7 +83,7 @@ export function deriveJweKey(
       ikm,
       params.length * 8,
     );
-    return importJweKey(new Uint8Array(bits), enc);
+    return importJweKey(new Uint8Array(bits), enc, derivation);
   })();
   // A failed import must not poison the cache for the next request.
   pending.catch(() => keyCache.delete(cacheKey));
