@@ -1,5 +1,6 @@
 /**
- * EDGE-SAFE. How the demo's kit reads facts: the session cookie and the client address. Shared by
+ * EDGE-SAFE. How the demo's kit reads facts: the session cookie, and the client address and host
+ * under the deployment's proxy trust model. Shared by
  * middleware.ts and lib/authz-node.ts (which adds the rate-limit store for the Node runtime).
  */
 import {
@@ -8,6 +9,7 @@ import {
   authJsSession,
   clientIpFrom,
   proxyTrustFromEnv,
+  requestHostFrom,
   type AuthzOptions,
 } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
@@ -27,11 +29,15 @@ export const demoSession = AUTH_PROVIDER === "better-auth" ? betterAuthEdgeSessi
 /** Bearer access tokens from OIDC_ISSUER (edge-safe: the JWKS over fetch); null while unset. */
 export const demoBearer = demoBearerSource(process.env);
 
+const proxyTrust = proxyTrustFromEnv(process.env);
+
 export const authzOptions = {
   // Header credentials first: a request with a token or key is decided by it, never by a cookie.
   // API keys live in a Node store (lib/authz-node.ts); here a key only defers to the handler.
   session: [...(demoBearer ? [demoBearer] : []), apiKeyPresence(), demoSession],
-  clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
+  clientIp: clientIpFrom(proxyTrust),
+  // The host a same-origin Origin names: X-Forwarded-Host only from a trusted proxy.
+  requestHost: requestHostFrom(proxyTrust),
   response: {
     challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="authjs.session-token"`,
   },

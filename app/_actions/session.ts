@@ -14,17 +14,17 @@ import { policies } from "@/lib/access";
 import { withAuthorizationAction } from "@/lib/authz-node";
 import { AUTH_PROVIDER } from "@/lib/auth-provider";
 import { demoBetterAuth } from "@/lib/better-auth";
-import { publicAction, type ActionRefusal } from "@/lib/authz/action";
+import { publicAction } from "@/lib/authz/action";
 import { sameOriginPath } from "@/lib/authz/server";
 import { DEMO_PASSWORD, findDemoUser } from "@/lib/demo/users";
 
-/** What the sign-in form shows after a failed attempt (a success redirects instead). */
+/**
+ * What the sign-in form shows after a failed attempt (a success redirects instead). The kit's
+ * refusal of malformed input (400) fits it as it is: it carries `error` too.
+ */
 export interface SignInState {
   readonly error: string | null;
 }
-
-/** The sign-in forms' state: their own message, or the kit's refusal of malformed input (400). */
-export type SignInResult = SignInState | ActionRefusal;
 
 const WRONG_CREDENTIALS = "Wrong email or password";
 
@@ -91,7 +91,6 @@ export const signInAsDemoUser = publicAction(
 /** Signs out and returns to the console. */
 export const signOutAction = publicAction(
   "signs the caller out: ending a session needs none",
-  {},
   async (): Promise<void> => {
     if (AUTH_PROVIDER === "better-auth") {
       const auth = await demoBetterAuth();

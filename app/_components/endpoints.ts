@@ -252,6 +252,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  409: "Conflict",
   413: "Content Too Large",
   429: "Too Many Requests",
   500: "Internal Server Error",
@@ -324,6 +325,8 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
     `Org rule: ${stringField(f, "required_org_permission") ?? "a permission"} in this organization required.`,
   not_found: () =>
     "Resource rule: not found. A missing id and another tenant’s resource look exactly alike, as do an org you are not in and one that does not exist.",
+  last_org_admin: (f) =>
+    `Org rule: ${stringField(f, "org") ?? "the organization"} must keep at least one admin; name another admin first.`,
   rate_limited: (f) => {
     const retry = stringField(f, "retry_after");
     return `Rate-limit rule: ${stringField(f, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;

@@ -65,7 +65,6 @@ export default async function DashboardPage() {
             { href: "/admin", label: "Admin page" },
             { href: "/", label: "Console" },
           ]}
-          signOut
         />
       </section>
     </>

@@ -1,7 +1,8 @@
 import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { AuthzConfigError } from "./errors";
+import { rethrowNextControlFlow } from "./next-control-flow";
 import { parseMemberships, type ActiveOrg } from "./org/membership";
-import { trustedOriginSet } from "./origin";
+import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "./origin";
 import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
@@ -88,6 +89,12 @@ export interface AuthzOptions {
    * with a session, e.g. `["https://admin.example.com"]`. Others get 403 `cross_site_request`.
    */
   readonly trustedOrigins?: readonly string[];
+  /**
+   * The host the browser addressed, which a same-origin `Origin` names, under the deployment's
+   * proxy trust model: `requestHostFrom(proxyTrustFromEnv(process.env))`. Default: the `Host`
+   * header, never a client-sent `X-Forwarded-Host`.
+   */
+  readonly requestHost?: RequestHost;
   /** The 401 challenge and problem-details type base. */
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
@@ -184,7 +191,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
   const now = options.now ?? Date.now;
   const log = options.decisionLog;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
-  trustedOriginSet(options.trustedOrigins); // a malformed entry fails here, at start-up
+  const trusted = trustedOriginSet(options.trustedOrigins); // a malformed entry fails here
 
   const unavailable = (rule: string): Deny =>
     deny("authorization_unavailable", "Service temporarily unavailable; try again shortly", {
@@ -237,6 +244,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     try {
       reading = await readCredential(sourcesFor(policy, layer), request);
     } catch (error) {
+      rethrowNextControlFlow(error); // a prerender that must stop is Next's, not a refusal
       const failed = error instanceof SourceError ? error.source : undefined;
       report(failed ? (error as SourceError).cause : error, "session", policy.name);
       // A public policy grants nothing on the subject, so it may go on as anonymous.
@@ -312,22 +320,6 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     return { subject: labelled(fresh.subject), auth };
   }
 
-  /** Whether a header source (bearer, API key) the policy accepts finds its credential here. */
-  async function carriesHeaderCredential<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    request: Request,
-  ): Promise<boolean> {
-    const headerSources = sources.filter(
-      (s) => s.kind !== "session" && policy.credentials.accepts.includes(s.kind),
-    );
-    if (headerSources.length === 0) return false;
-    try {
-      return (await readCredential(headerSources, request)).status !== "none";
-    } catch {
-      return false; // a source that fails cannot vouch for the request: the refusal stands
-    }
-  }
-
   /** The policy's fresh sign-in rule on a verified credential, with its kind's answer. */
   function freshRefusal<D extends AccessDeclaration>(
     policy: Policy<D>,
@@ -393,6 +385,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     try {
       record = await subjects.read(subject.id);
     } catch (error) {
+      rethrowNextControlFlow(error);
       report(error, "account", policy.name);
       return policy.requiresSubject ? unavailable("account") : { subject: null };
     }
@@ -485,10 +478,6 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     };
     let stage: AuthzStage = "ip";
     try {
-      const early = checkOptions.before?.();
-      // A cross-site post is refused for the cookie it could ride on; a request that a header
-      // credential decides never uses a cookie, so an API client on another origin may call.
-      if (early && !(await carriesHeaderCredential(policy, request))) return early;
       let ip: string | null = null;
       if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
         ip = clientIp(request);
@@ -510,6 +499,14 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         };
       }
       if (facts) facts.subject = read.subject;
+      // 401 before 403: a session rides along on a cross-site post, so one is refused once the
+      // caller is known to be signed in, in every layer alike (docs/cross-site-requests.md). A
+      // request a header credential decided carries no cookie that could ride: an API client on
+      // another origin may call.
+      if (read.subject !== null && policy.requiresSubject && !decidedByHeader(read.auth)) {
+        const crossSite = crossSiteRefusal(request, trusted, options.requestHost);
+        if (crossSite) return crossSite;
+      }
       const refused = policy.checkSubject(read.subject);
       if (refused) return byPolicy(withChallenge(policy, refused));
       // After role and plan: signing in again is no use to a caller those refuse anyway.
@@ -600,6 +597,8 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       }
       return { allowed: true, subject, headers, resource };
     } catch (error) {
+      // Next's own control flow (a loader's notFound(), a prerender bail-out) goes back to Next.
+      rethrowNextControlFlow(error);
       report(error, stage, policy.name);
       return internalError(stage);
     } finally {
@@ -635,8 +634,16 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     requestId: async (request) => (log ? log.requestId(request) : null),
 
     async subject(policy, request) {
-      const read = await readSubject(policy, request, "route").catch(() => null);
+      const read = await readSubject(policy, request, "route").catch((error: unknown) => {
+        rethrowNextControlFlow(error);
+        return null;
+      });
       return read && !("allowed" in read) ? read.subject : null;
     },
   };
+}
+
+/** Whether a bearer token or an API key decided the request (no cookie took part). */
+function decidedByHeader(auth: Authenticated | undefined): boolean {
+  return auth?.credential === "bearer" || auth?.credential === "api_key";
 }

@@ -27,6 +27,7 @@ export const DenyStatus = {
   org_role_required: 403,
   org_permission_required: 403,
   not_found: 404,
+  last_org_admin: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

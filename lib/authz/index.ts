@@ -37,9 +37,16 @@ export type { ActiveOrg, Membership } from "./org/membership";
 export type { OrgRoleDeclaration } from "./org/roles";
 export type { OrgRuleOptions } from "./org/rule";
 export { subjectFreshness } from "./subject/freshness";
+export { accountClaims } from "./session/account-claims";
+export type {
+  AccountClaimsOptions,
+  AccountClaimsRecord,
+  AccountClaimsSource,
+} from "./session/account-claims";
 export type { SubjectFreshness, SubjectFreshnessOptions } from "./subject/freshness";
 export { memoryMembershipStore } from "./subject/memory";
-export type { MemoryMembershipStore } from "./subject/memory";
+export type { MemoryMembershipStore, MemoryMembershipStoreOptions } from "./subject/memory";
+export { LastOrgAdminError, lastOrgAdmin } from "./subject/last-admin";
 export { redisMembershipStore } from "./subject/redis";
 export { betterAuthMembers } from "./subject/better-auth";
 export type {
@@ -141,7 +148,7 @@ export { redisApiKeyStore } from "./api-key/redis";
 export type { RedisApiKeyStoreOptions } from "./api-key/redis";
 export { PROTECTED_RESOURCE_PATH, protectedResourceMetadata } from "./resource-metadata";
 export type { ProtectedResourceMetadata, ProtectedResourceOptions } from "./resource-metadata";
-export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
+export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv, requestHostFrom } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
 export { fromUpstashLimiter, upstashRateLimitStore } from "./rate-limit/upstash";

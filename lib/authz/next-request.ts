@@ -10,15 +10,21 @@ const rebuilt = new WeakMap<object, Request>();
 /**
  * The request being rendered or the action being called, rebuilt from `next/headers` once per
  * incoming request, so every check of one render reads the same cookie and logs one request id.
+ * `{ action: true }` rebuilds it as the POST a server action is, so unsafe-method checks (the
+ * cross-site check) see what the browser sent.
  *
  * @example
  * const decision = await authz.check(policy, await currentRequest());
  * @see docs/sessions.md#one-scheme-decision
  */
-export async function currentRequest(): Promise<Request> {
+export async function currentRequest(
+  options: { readonly action?: boolean } = {},
+): Promise<Request> {
   const incoming = await headers();
   const known = rebuilt.get(incoming);
-  if (known) return known;
+  const method = options.action ? "POST" : "GET";
+  // A page rendered after an action in the same request keeps the action's POST.
+  if (known && (method === "GET" || known.method === method)) return known;
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
   const proto = isHttpsRequest({ headers: incoming }) ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
@@ -28,7 +34,7 @@ export async function currentRequest(): Promise<Request> {
   } catch {
     url = `${proto}://localhost/`;
   }
-  const request = new Request(url, { headers: incoming });
+  const request = new Request(url, { method, headers: incoming });
   rebuilt.set(incoming, request);
   return request;
 }

@@ -4,7 +4,43 @@
  *
  * @see docs/testing.md#session-cookies-for-tests
  */
-import { encode } from "next-auth/jwt";
+
+/** The part of `next-auth/jwt` the cookie helpers use (v5's `salt` is required, v4's optional). */
+interface NextAuthJwt {
+  encode(params: {
+    token: Record<string, unknown>;
+    secret: string;
+    salt: string;
+    maxAge: number;
+  }): Promise<string>;
+}
+
+// A specifier TypeScript and bundlers do not resolve: a project without next-auth still compiles.
+const NEXT_AUTH_JWT: string = "next-auth/jwt";
+let nextAuthJwt: Promise<NextAuthJwt> | undefined;
+
+/**
+ * The project's `next-auth/jwt`, loaded on the first Auth.js cookie asked for, never before: an app
+ * that signs its own session copies this file without next-auth. Not installed: one clear error.
+ */
+function loadNextAuthJwt(): Promise<NextAuthJwt> {
+  nextAuthJwt ??= (import(NEXT_AUTH_JWT) as Promise<Partial<NextAuthJwt>>).then(
+    (module) => {
+      if (typeof module.encode !== "function")
+        throw new Error("testing.ts: next-auth/jwt has no encode()");
+      return module as NextAuthJwt;
+    },
+    (cause: unknown) => {
+      throw new Error(
+        "sessionCookie makes an Auth.js or NextAuth session cookie and needs next-auth, which this project does not have. For a session your app signs itself, mint it with your own source's signer (see docs/testing.md#your-own-session-in-tests).",
+        { cause },
+      );
+    },
+  );
+  // A failed load is not remembered: the next call asks again.
+  nextAuthJwt.catch(() => (nextAuthJwt = undefined));
+  return nextAuthJwt;
+}
 
 /** Which next-auth made (and reads) a session: 5 is Auth.js (`next-auth@5`), 4 is NextAuth v4. */
 export type NextAuthVersion = 4 | 5;
@@ -66,19 +102,23 @@ let installedVersion: Promise<NextAuthVersion> | undefined;
  * `salt` is optional, v5's required), so this works whichever types the project compiles against.
  */
 function detectVersion(): Promise<NextAuthVersion> {
-  installedVersion ??= encode({
-    token: {},
-    secret: "version-probe",
-    salt: "version-probe",
-    maxAge: 60,
-  }).then((token) => {
-    const enc = jweEnc(token);
-    if (enc === "A256GCM") return 4;
-    if (enc === "A256CBC-HS512") return 5;
-    throw new Error(
-      `testing.ts: next-auth/jwt wrote a token with enc "${String(enc)}"; expected Auth.js v5 or NextAuth v4`,
-    );
-  });
+  installedVersion ??= loadNextAuthJwt()
+    .then(({ encode }) =>
+      encode({
+        token: {},
+        secret: "version-probe",
+        salt: "version-probe",
+        maxAge: 60,
+      }),
+    )
+    .then((token) => {
+      const enc = jweEnc(token);
+      if (enc === "A256GCM") return 4;
+      if (enc === "A256CBC-HS512") return 5;
+      throw new Error(
+        `testing.ts: next-auth/jwt wrote a token with enc "${String(enc)}"; expected Auth.js v5 or NextAuth v4`,
+      );
+    });
   // A failed probe is not remembered: the next call asks again.
   installedVersion.catch(() => (installedVersion = undefined));
   return installedVersion;
@@ -105,6 +145,7 @@ export async function sessionCookie(
   const name = options.cookieName ?? sessionCookieName(options.secure, installed);
   // A negative maxAge gives an already expired token: encode() sets exp = now + maxAge.
   // v4 derives session keys with an empty salt whatever the cookie is called; v5 with its name.
+  const { encode } = await loadNextAuthJwt();
   const token = await encode({
     token: { ...claims },
     secret: options.secret,
@@ -112,6 +153,53 @@ export async function sessionCookie(
     maxAge: options.maxAge ?? 3600,
   });
   return `${name}=${token}`;
+}
+
+/** Options of {@link signedSessionCookie}. */
+export interface SignedSessionCookieOptions {
+  /** The HS256 secret the app signs with (and `signedCookie({ secret })` reads with). */
+  readonly secret: string;
+  /** The cookie's name. Default `"session"` (the Next.js docs and nextjs/saas-starter). */
+  readonly cookieName?: string;
+  /** Seconds until `exp`. Default 3600; negative for an already expired token. */
+  readonly maxAge?: number;
+}
+
+const base64Url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+
+/**
+ * A `Cookie` header value holding an app's own session as jose's `SignJWT` writes it (HS256,
+ * `iat` and `exp` added), for an app read by `signedCookie`. Web Crypto only: no next-auth needed.
+ *
+ * @example
+ * const cookie = await signedSessionCookie({ user: { id: 1 } }, { secret: process.env.AUTH_SECRET! });
+ * @see docs/testing.md#your-own-session-in-tests
+ */
+export async function signedSessionCookie(
+  payload: Readonly<Record<string, unknown>>,
+  options: SignedSessionCookieOptions,
+): Promise<string> {
+  if (typeof options?.secret !== "string" || options.secret === "")
+    throw new Error("signedSessionCookie: a non-empty secret is required");
+  const encoder = new TextEncoder();
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iat: now, exp: now + (options.maxAge ?? 3600), ...payload };
+  const input = `${base64Url(encoder.encode(JSON.stringify({ alg: "HS256" })))}.${base64Url(
+    encoder.encode(JSON.stringify(claims)),
+  )}`;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(options.secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(input)));
+  return `${options.cookieName ?? "session"}=${input}.${base64Url(signature)}`;
 }
 
 /**

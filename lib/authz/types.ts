@@ -363,11 +363,6 @@ export interface CheckOptions<S, Res> {
   readonly logPath?: string;
   /** The server action decided on, for the decision log (its build id and name). */
   readonly logAction?: { readonly id: string; readonly name?: string };
-  /**
-   * A refusal that comes before every rule (a cross-site post), checked first; null lets the
-   * request on. Made here, not around the check, so the decision log records it like any other.
-   */
-  readonly before?: () => Deny | null;
 }
 
 /**
@@ -394,8 +389,8 @@ export interface Checker {
     };
   };
   /**
-   * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
-   * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
+   * Evaluates a policy for a request, in order: IP, session, cross-site (unsafe methods under a
+   * session policy), role, permission, feature, (validate), rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
    */
   check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
     policy: Policy<D, R>,

@@ -34,10 +34,14 @@ export const userStore = {
   list: async (tenant: string): Promise<readonly DemoUser[]> =>
     [...users.values()].filter((u) => u.tenant === tenant),
   get: async (id: string): Promise<DemoUser | null> => users.get(id) ?? null,
-  /** Deletes the user and their account in the shared store, so their session stops working. */
+  /**
+   * Deletes the user and their account in the shared store, so their session stops working. The
+   * account goes first: the store refuses (LastOrgAdminError) when the user is an org's last admin,
+   * and then nothing is deleted.
+   */
   delete: async (id: string): Promise<boolean> => {
-    const listed = users.delete(id);
     const revoked = await demoAccounts.removeAccount(id);
+    const listed = users.delete(id);
     return listed || revoked;
   },
   reset: (): void => {

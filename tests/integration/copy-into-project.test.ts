@@ -12,7 +12,7 @@
  * gets the project's basePath and what its symlinked node_modules need (below), and NEXTAUTH_URL
  * the server's port at start. What the test writes itself is what a user already has or writes for
  * their own app: package.json (the packages are linked, not installed), tsconfig, the root layout,
- * `app/forbidden.tsx` (the 403 page's look), the user lookup the README's `verifyUser` stands for,
+ * the user lookup the README's `verifyUser` stands for,
  * and the API routes it checks.
  *
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
@@ -203,11 +203,6 @@ function RootLayout({ children }: { children: ReactNode }) {
 
 export default publicLayout("the HTML shell: renders no user data", RootLayout);
 `;
-  // The 403 page's look ("your app/forbidden.tsx" in the README).
-  files["app/forbidden.tsx"] = `export default function Forbidden() {
-  return <h1>403: you may not see this page</h1>;
-}
-`;
   files["app/api/me/route.ts"] = `import { policies } from "@/lib/access";
 import { withAuthorization } from "@/lib/authz-node";
 
@@ -367,6 +362,7 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "lib/authz-node.ts",
         "next.config.ts",
         "app/403/page.tsx",
+        "app/forbidden.tsx",
         "app/admin/page.tsx",
         "app/admin/actions.ts",
         "app/api/admin/reports/route.ts",
@@ -516,7 +512,8 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     const bob = await signIn("bob@example.com", PASSWORD);
     const refused = await get("/admin", bob ?? "");
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain("403: you may not see this page");
+    // The README's app/forbidden.tsx.
+    expect(await refused.text()).toContain("403: you don’t have access to this page");
     const caching = refused.headers.get("cache-control") ?? "";
     expect(caching).toMatch(/\bprivate\b/);
     expect(caching).toMatch(/\bno-store\b/);

@@ -5,6 +5,7 @@
  * cookies riding along, and with none. Every answer is checked: status, code, body and the
  * `WWW-Authenticate` challenge RFC 6750 / RFC 9470 ask for.
  */
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 import { DEMO_CLAIMS } from "../support/demo-sessions";
@@ -42,7 +43,7 @@ async function loadDemo() {
     import("@/lib/demo/store"),
   ]);
   store.userStore.reset();
-  store.documentStore.reset();
+  await store.documentStore.reset();
   return { me, adminUsers, adminUser, document, reports, metadata };
 }
 type Demo = Awaited<ReturnType<typeof loadDemo>>;
@@ -303,7 +304,7 @@ describe("every other endpoint takes neither", () => {
 describe("GET /.well-known/oauth-protected-resource (RFC 9728)", () => {
   it("names the issuer and the scopes the bearer routes check", async () => {
     const response = await demo.metadata.GET(
-      requestFor("/api/well-known/oauth-protected-resource"),
+      new NextRequest(requestFor("/api/well-known/oauth-protected-resource")),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({

@@ -49,8 +49,9 @@ function exportIsTypeOnly(node: ts.ExportDeclaration): boolean {
 
 /**
  * Every module a source refers to: static and type-only imports, `export ... from`, `import()`
- * (also in type positions), `import x = require()` and `require()`. Non-literal dynamic imports are
- * reported with the specifier `<non-literal>`.
+ * (also in type positions), `import x = require()` and `require()`. A specifier named by a top-level
+ * `const` holding a string literal (a lazy `import(NAME)` TypeScript does not resolve) counts as
+ * that literal; other non-literal dynamic imports are reported with the specifier `<non-literal>`.
  */
 export function moduleReferences(fileName: string, text: string): ModuleReference[] {
   const source = ts.createSourceFile(
@@ -61,13 +62,26 @@ export function moduleReferences(fileName: string, text: string): ModuleReferenc
     scriptKind(fileName),
   );
   const found: ModuleReference[] = [];
+  const constants = new Map<string, string>();
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    if (!(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of statement.declarationList.declarations)
+      if (ts.isIdentifier(d.name) && d.initializer && ts.isStringLiteralLike(d.initializer))
+        constants.set(d.name.text, d.initializer.text);
+  }
   const add = (
     node: ts.Node,
     expr: ts.Node | undefined,
     kind: ModuleReference["kind"],
     typeOnly: boolean,
   ) => {
-    const specifier = expr && ts.isStringLiteralLike(expr) ? expr.text : "<non-literal>";
+    const specifier =
+      expr && ts.isStringLiteralLike(expr)
+        ? expr.text
+        : expr && ts.isIdentifier(expr)
+          ? (constants.get(expr.text) ?? "<non-literal>")
+          : "<non-literal>";
     const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
     found.push({ specifier, kind, line, typeOnly });
   };

@@ -99,9 +99,11 @@ describe("withAuthorizationAction: claims, then input, then rate limit, then res
     await as("anonymous");
     expect(await deleteUser(form({ id: "u-bob" }))).toEqual({
       ok: false,
+      success: false,
       status: 401,
       code: "unauthenticated",
       message: "Authentication required",
+      error: "Authentication required",
       details: {},
     });
     expect(ran).not.toHaveBeenCalled();
@@ -314,9 +316,11 @@ describe("a refusal names its request id when the kit keeps a decision log", () 
     const refusal = await withAuthorizationAction(policies.admin, async () => "ran")();
     expect(refusal).toEqual({
       ok: false,
+      success: false,
       status: 403,
       code: "role_required",
       message: "Requires admin role",
+      error: "Requires admin role",
       details: expect.anything(),
     });
     expect("requestId" in (refusal as object)).toBe(false);

@@ -30,6 +30,10 @@ describe("moduleReferences", () => {
       `import h = require("h");`,
       `type I = import("i").I;`,
       `const j = import(name);`,
+      `const K: string = "k";`,
+      `let L = "l";`,
+      `const k = import(K);`,
+      `const l = import(L);`,
       `/** @example import { x } from "in-a-comment"; */`,
       `// import y from "in-a-line-comment";`,
       `const s = 'import z from "in-a-string"';`,
@@ -44,6 +48,8 @@ describe("moduleReferences", () => {
       "g",
       "h",
       "i",
+      "<non-literal>",
+      "k",
       "<non-literal>",
     ]);
   });

@@ -87,15 +87,19 @@ export default async function DecisionsPage({
           rowData={(d) => ({ "data-outcome": d.outcome })}
           columns={[
             {
-              header: "Time",
+              // The time of day; the whole timestamp is in the title (the log keeps recent events).
+              header: "Time (UTC)",
               cell: (d) => (
-                <time dateTime={d.time}>{d.time.replace("T", " ").replace("Z", "")}</time>
+                <time dateTime={d.time} title={d.time}>
+                  {d.time.slice(11).replace("Z", "")}
+                </time>
               ),
             },
             { header: "Layer", cell: (d) => d.layer },
             { header: "User", cell: (d) => userLabel(d.subject) },
             {
               header: "Path",
+              wrap: true,
               cell: (d) => (
                 <code>
                   {d.action
@@ -107,6 +111,7 @@ export default async function DecisionsPage({
             },
             {
               header: "Outcome",
+              wrap: true,
               cell: (d) => (
                 <>
                   {d.outcome === "allow" ? "allowed" : `refused ${d.status}`}
@@ -114,8 +119,9 @@ export default async function DecisionsPage({
                 </>
               ),
             },
-            { header: "Rule", cell: (d) => d.rule ?? "" },
-            { header: "Message", cell: (d) => d.message ?? "" },
+            { header: "Rule", wrap: true, cell: (d) => d.rule ?? "" },
+            { header: "Message", wrap: true, cell: (d) => d.message ?? "" },
+            // Whole, never wrapped or cut: it is what a user quotes to support.
             { header: "Request id", cell: (d) => <code>{d.requestId}</code> },
           ]}
         />

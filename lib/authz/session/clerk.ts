@@ -53,9 +53,12 @@ function permissionBits(decimal: string): boolean[] {
   if (!/^\d+$/.test(decimal)) return [];
   const bits: boolean[] = [];
   let value = BigInt(decimal);
-  while (value > 0n) {
-    bits.push((value & 1n) === 1n);
-    value >>= 1n;
+  // BigInt(n), not n-literals: create-next-app's tsconfig targets ES2017, where literals do not compile.
+  const zero = BigInt(0);
+  const one = BigInt(1);
+  while (value > zero) {
+    bits.push((value & one) === one);
+    value >>= one;
   }
   return bits;
 }

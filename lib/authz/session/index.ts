@@ -64,3 +64,9 @@ export { signedCookie, defaultSignedCookieClaims, type SignedCookieOptions } fro
 export { sealedCookie, defaultSealedCookieClaims, type SealedCookieOptions } from "./sealed-cookie";
 export { clerkSession, defaultClerkClaims, type ClerkSessionOptions } from "./clerk";
 export { supabaseSession, defaultSupabaseClaims, type SupabaseSessionOptions } from "./supabase";
+export {
+  accountClaims,
+  type AccountClaimsOptions,
+  type AccountClaimsRecord,
+  type AccountClaimsSource,
+} from "./account-claims";

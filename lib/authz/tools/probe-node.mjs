@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run authz:probe -- --users lib/demo/users.ts#demoUsers [--url http://host:port]`: calls every
-// entry point the report lists on a running server, anonymously and as each user, and compares each
-// answer with what the declared policies say. Exit 1 on any mismatch, 2 when it cannot run.
+// `npm run authz:probe -- --users lib/demo/users.ts#demoUsers [--url http://host:port]
+// [--mint lib/x.ts#mint | --sign-in lib/x.ts#signIn]`: calls every entry point the report lists on a
+// running server, anonymously and as each user (sessions made as the app makes them), and compares
+// each answer with what the declared policies say. Exit 1 on any mismatch, 2 when it cannot run.
 // @see docs/entry-points.md#what-the-probe-calls
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -27,6 +28,8 @@ function parseArgs(argv) {
     dist: ".next",
     url: null,
     users: null,
+    mint: null,
+    signIn: null,
     secretEnv: null,
     clientIp: null,
     json: false,
@@ -42,6 +45,8 @@ function parseArgs(argv) {
     else if (a === "--dist") args.dist = next();
     else if (a === "--url") args.url = next().replace(/\/+$/, "");
     else if (a === "--users") args.users = next();
+    else if (a === "--mint") args.mint = next();
+    else if (a === "--sign-in") args.signIn = next();
     else if (a === "--secret-env") args.secretEnv = next();
     else if (a === "--client-ip") args.clientIp = next();
     else if (a === "--json") args.json = true;
@@ -51,6 +56,7 @@ function parseArgs(argv) {
     throw new CannotRun(
       "--users <module>#<export> is required (the users to probe as, with their session claims)",
     );
+  if (args.mint && args.signIn) throw new CannotRun("give --mint or --sign-in, not both");
   return args;
 }
 
@@ -65,14 +71,74 @@ export async function loadUsers(ts, projectDir, spec) {
     throw new CannotRun(`${file} has no export ${exportName} with users`);
   const items = Array.isArray(value) ? value.map((v) => [null, v]) : Object.entries(value);
   return items.map(([key, u]) => {
-    const sub = u.sub ?? u.id;
-    if (typeof sub !== "string") throw new CannotRun(`a user in ${spec} has neither sub nor id`);
+    const raw = u.sub ?? u.id;
+    // A numeric id (saas-starter's users.id) is the subject its decimal string, as sources map it.
+    const sub = Number.isSafeInteger(raw) ? String(raw) : raw;
+    if (typeof sub !== "string" || sub === "")
+      throw new CannotRun(`a user in ${spec} has neither sub nor id`);
     // The claims a session carries: the user's fields, with `sub` for `id`; never a password.
     const claims = Object.fromEntries(
       Object.entries(u).filter(([k]) => k !== "id" && k !== "password"),
     );
-    return { label: String(u.name ?? key ?? u.email ?? sub), claims: { ...claims, sub } };
+    return { label: String(u.name ?? key ?? u.email ?? sub), claims: { ...claims, sub }, user: u };
   });
+}
+
+/** An export of a project module that must be a function (`--mint`, `--sign-in`). */
+async function loadFunction(ts, projectDir, spec, option) {
+  const [file, exportName = "default"] = spec.split("#");
+  const mod = await importProjectModule(ts, projectDir, file).catch((error) => {
+    throw new CannotRun(`cannot import ${file} (${option}): ${error.message}`);
+  });
+  if (typeof mod[exportName] !== "function")
+    throw new CannotRun(`${option} ${spec}: ${file} has no function export ${exportName}`);
+  return mod[exportName];
+}
+
+/**
+ * Each user's \`Cookie\` header, made the way the app makes sessions: \`--mint\` calls the app's
+ * \`mint(claims, { secret })\`, \`--sign-in\` its \`signIn({ baseUrl, user })\` against the running
+ * server; neither: an Auth.js / NextAuth cookie from the kit's testing.ts. A user who gets no
+ * cookie stops the probe (2): probing them as anonymous would prove nothing.
+ */
+export async function sessionCookies(ts, projectDir, args, users, { secret, baseUrl }) {
+  // Each user as just signed in: auth_time now, as a sign-in writes it, so a policy's fresh
+  // sign-in rule (`fresh: "10m"`) sees a recent sign-in and the table's outcome is the one probed.
+  const signedInAt = Math.floor(Date.now() / 1000);
+  const claimsOf = (u) => ({ ...u.claims, auth_time: signedInAt });
+  let make;
+  if (args.mint) {
+    const mint = await loadFunction(ts, projectDir, args.mint, "--mint");
+    make = (u) => mint(claimsOf(u), { secret });
+  } else if (args.signIn) {
+    const signIn = await loadFunction(ts, projectDir, args.signIn, "--sign-in");
+    make = (u) => signIn({ baseUrl, user: u.user });
+  } else {
+    const testing = await importProjectModule(
+      ts,
+      projectDir,
+      path.relative(projectDir, path.join(KIT_DIR, "testing.ts")),
+    );
+    make = (u) => testing.sessionCookie(claimsOf(u), { secret });
+  }
+  const how = args.mint ? `--mint ${args.mint}` : args.signIn ? `--sign-in ${args.signIn}` : "";
+  const cookies = new Map();
+  for (const u of users) {
+    let cookie;
+    try {
+      cookie = await make(u);
+    } catch (error) {
+      throw new CannotRun(
+        `no session for ${u.label}${how ? ` from ${how}` : ""}: ${error.message}`,
+      );
+    }
+    if (typeof cookie !== "string" || !/^[^=;\s]+=[^;]/.test(cookie))
+      throw new CannotRun(
+        `no session for ${u.label}${how ? ` from ${how}` : ""}: expected a Cookie header ("name=value"), got ${cookie === null ? "null" : typeof cookie}`,
+      );
+    cookies.set(u.label, cookie);
+  }
+  return cookies;
 }
 
 /** Every policy value the entries point at, imported from where it is declared. */
@@ -261,15 +327,12 @@ export async function main(argv = process.argv.slice(2), out = console) {
     const { entries } = await collectEntries({ projectDir, distDir: args.dist });
     await loadPolicies(ts, projectDir, entries);
     const users = await loadUsers(ts, projectDir, args.users);
-    const testing = await importProjectModule(
-      ts,
-      projectDir,
-      path.relative(projectDir, path.join(KIT_DIR, "testing.ts")),
-    );
 
     const secretEnvNames = args.secretEnv ? [args.secretEnv] : ["AUTH_SECRET", "NEXTAUTH_SECRET"];
     let secret;
-    if (args.url) {
+    if (args.url && args.signIn) {
+      secret = null; // signing in over HTTP needs no secret
+    } else if (args.url) {
       secret = secretEnvNames
         .map((n) => process.env[n])
         .find(Boolean)
@@ -282,15 +345,7 @@ export async function main(argv = process.argv.slice(2), out = console) {
       server = await startServer(projectDir, secretEnvNames, secret);
     }
     const base = args.url ?? server.url;
-    const cookies = new Map();
-    // Each user as just signed in: auth_time now, as a sign-in writes it, so a policy's fresh
-    // sign-in rule (`fresh: "10m"`) sees a recent sign-in and the table's outcome is the one probed.
-    const signedInAt = Math.floor(Date.now() / 1000);
-    for (const u of users)
-      cookies.set(
-        u.label,
-        await testing.sessionCookie({ ...u.claims, auth_time: signedInAt }, { secret }),
-      );
+    const cookies = await sessionCookies(ts, projectDir, args, users, { secret, baseUrl: base });
 
     // The least privileged user: the one the fewest declared policies allow.
     const policies = new Set(
