@@ -115,6 +115,19 @@ export const confirmIdentity = withAuthorizationAction(
   { input: z.object({ password: z.string().max(1024) }) },
   async ({ password }, { subject }): Promise<ConfirmResult> => {
     if (!subject.email) return { ok: false, message: WRONG_CREDENTIALS };
+    if (AUTH_PROVIDER === "better-auth") {
+      try {
+        // A new session (its createdAt is the sign-in time); nextCookies() hands its cookies on.
+        const auth = await demoBetterAuth();
+        await auth.api.signInEmail({
+          body: { email: subject.email, password },
+          headers: await headers(),
+        });
+      } catch {
+        return { ok: false, message: WRONG_CREDENTIALS };
+      }
+      return { ok: true };
+    }
     try {
       await signIn("credentials", { email: subject.email, password, redirect: false });
     } catch (error) {

@@ -9,6 +9,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { internalError, type Deny } from "./decision";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
+import { assertRunnable, credentialSources } from "./session/compose";
 import { REFUSAL_CACHE_CONTROL } from "./respond";
 import { callbackParamOption, callbackPath, signInRedirectPath } from "./sign-in";
 import type { AccessDeclaration, Checker } from "./types";
@@ -89,6 +90,11 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       "middleware options",
       "the first argument must be the kit from createChecker() or createAuthz()",
     );
+  // A kit built by createAuthz (server code) may hold Node-only sources: not here, unless this
+  // middleware is proxy.ts's and its options say runtime "nodejs".
+  const kitOptions = authz.options;
+  if (kitOptions?.session !== undefined)
+    assertRunnable(credentialSources(kitOptions.session), kitOptions.runtime ?? "edge");
   const rules: readonly CompiledPathRule<D>[] = options.rules.every(isCompiled)
     ? (options.rules as readonly CompiledPathRule<D>[])
     : definePathRules(options.rules as readonly PathRule<D>[]);

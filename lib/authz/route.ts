@@ -229,6 +229,13 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
         `the policy counts per client address (rateLimit.by "ip"), so createAuthz needs a clientIp, e.g. clientIpFrom(proxyTrustFromEnv(process.env))`,
       );
     }
+    if (policy.credentials.authoritative && authz.options && !authz.options.authoritativeSession) {
+      throw new AuthzConfigError(
+        "invalid_route",
+        where,
+        "the policy is authoritative, so createAuthz needs an authoritativeSession (e.g. Better Auth's getSession source)",
+      );
+    }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     // A session policy's answers belong to one user: no shared cache may keep them.
     const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);

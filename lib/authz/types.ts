@@ -376,6 +376,12 @@ export interface Checker {
     readonly clientIp?: unknown;
     /** Origins besides the request's own that may send unsafe methods with a session. */
     readonly trustedOrigins?: readonly string[];
+    /** The credential sources, which the middleware checks can run where it runs. */
+    readonly session?: unknown;
+    /** The source `authoritative: true` policies ask; guards refuse such a policy without it. */
+    readonly authoritativeSession?: unknown;
+    /** Where the checks run: `"edge"` (middleware.ts, the default) or `"nodejs"` (proxy.ts). */
+    readonly runtime?: "edge" | "nodejs";
     /** The decision log, whose request ids the middleware hands on to the handler. */
     readonly decisionLog?: {
       requestId(request: Request): Promise<string>;

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { access, policies } from "@/lib/access";
-import { createAuthz, memoryRateLimitStore, type Policy } from "@/lib/authz";
+import { createAuthz, credentialSource, memoryRateLimitStore, type Policy } from "@/lib/authz";
 import {
   createDecisionLog,
   memorySink,
@@ -31,9 +31,12 @@ beforeAll(async () => {
 // A document of acme owned by bob: tenant and owner rules both have something to decide.
 const doc = { id: "doc-acme-1", tenantId: "acme", ownerId: "user-bob", tenant: "acme" };
 
+const session = authJsSession({ secret: () => SECRET });
 const kit = (decisionLog?: DecisionLog) =>
   createAuthz({
-    session: authJsSession({ secret: () => SECRET }),
+    session,
+    // The demo's authoritative policies (manage-user, org-members) ask it, as lib/authz-node.ts.
+    authoritativeSession: credentialSource(session, "authjs"),
     clientIp: () => "203.0.113.9",
     // One fixed clock: Retry-After must not tick between the runs compared.
     rateLimitStore: memoryRateLimitStore({ now: () => 1_800_000_030_000 }),

@@ -59,8 +59,8 @@ describe("route coverage of the demo's app/, through expectRouteCoverage", () =>
       "app/api/admin/users/[id]/route.ts": { DELETE: { kind: "policy", policy: "manage-user" } },
       "app/api/admin/users/route.ts": { GET: { kind: "policy", policy: "admin" } },
       "app/api/auth/[...nextauth]/route.ts": {
-        GET: { kind: "public", reason: "Auth.js sign-in endpoints" },
-        POST: { kind: "public", reason: "Auth.js sign-in endpoints" },
+        GET: { kind: "public", reason: "sign-in library endpoints" },
+        POST: { kind: "public", reason: "sign-in library endpoints" },
       },
       "app/api/documents/[id]/route.ts": {
         GET: { kind: "policy", policy: "read-document" },

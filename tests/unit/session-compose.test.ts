@@ -140,6 +140,20 @@ describe("where a source can run", () => {
     );
   });
 
+  it("the middleware refuses a server kit's node source, unless it is proxy.ts's (nodejs)", () => {
+    const rules = [{ path: "/x/**", policy: policies.sessionOnly, kind: "api" as const }];
+    expectConfigError(
+      () =>
+        authorizationMiddleware(createAuthz({ session: [nodeSource] }), {
+          rules,
+          signInPath: "/s",
+        }),
+      "invalid_authz_options",
+    );
+    const proxy = createAuthz({ session: [nodeSource], runtime: "nodejs" });
+    expect(() => authorizationMiddleware(proxy, { rules, signInPath: "/s" })).not.toThrow();
+  });
+
   it("server code (createAuthz) takes every kind; the authoritative source must be a session", () => {
     expect(() =>
       createAuthz({ session: [nodeSource, scoped], authoritativeSession: nodeSource }),

@@ -42,7 +42,7 @@ const rank = (source: CredentialSource): number => (source.kind === "session" ? 
  * @example
  * const sources = credentialSources([authJsSession({ secret }), bearerSource]); // [bearer, session]
  */
-export function credentialSources(input: SessionInput): readonly CredentialSource[] {
+export function credentialSources(input: SessionInput | unknown): readonly CredentialSource[] {
   const list: readonly unknown[] = Array.isArray(input) ? input : [input];
   if (list.length === 0)
     throw new AuthzConfigError("invalid_authz_options", "session", "the source list is empty");
