@@ -180,6 +180,9 @@ type SubjectReading<D extends AccessDeclaration> =
     }
   | { readonly subject: null; readonly deferred: true };
 
+/** A reading the kit can decide on: not deferred to the handler. */
+type DecidedReading<D extends AccessDeclaration> = Exclude<SubjectReading<D>, { deferred: true }>;
+
 /** `createChecker` for a runtime: `createAuthz` builds its checks with `"server"`. */
 export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): AuthzChecker {
   const sources = credentialSources(options.session);
@@ -465,7 +468,12 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     }
   }
 
-  /** The checks themselves; `facts`, when given, collects what the decision log and a shadow need. */
+  /**
+   * The request path, one named step after another in the order the kit decides: address,
+   * credential, cross-site, role/permission/plan, fresh sign-in, org, validation, rate limit,
+   * resource. The first refusal answers. `facts`, when given, collects what the decision log and a
+   * shadow need.
+   */
   async function evaluate<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
     policy: Policy<D, R>,
     request: Request,
@@ -478,124 +486,50 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     };
     let stage: AuthzStage = "ip";
     try {
-      let ip: string | null = null;
-      if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
-        ip = clientIp(request);
-        if (facts) facts.ip = ip;
-        const refused = policy.checkAddress(ip);
-        if (refused) return byPolicy(refused);
-      }
+      const address = addressStep(policy, request, facts);
+      if (typeof address === "object" && address !== null) return byPolicy(address);
+      const ip = address;
 
       stage = "session";
       const read = await readSubject(policy, request, checkOptions.layer ?? "route");
       if ("allowed" in read) return withChallenge(policy, read);
-      if (read.deferred) {
-        // The middleware cannot decide this credential; the handler checks everything again.
-        return {
-          allowed: true,
-          subject: null as SubjectFor<D, R>,
-          headers: {},
-          resource: undefined as Res,
-        };
-      }
+      // The middleware cannot decide this credential; the handler checks everything again.
+      if (read.deferred) return allowed(null as SubjectFor<D, R>, {}, undefined as Res);
       if (facts) facts.subject = read.subject;
-      // 401 before 403: a session rides along on a cross-site post, so one is refused once the
-      // caller is known to be signed in, in every layer alike (docs/cross-site-requests.md). A
-      // request a header credential decided carries no cookie that could ride: an API client on
-      // another origin may call.
-      if (read.subject !== null && policy.requiresSubject && !decidedByHeader(read.auth)) {
-        const crossSite = crossSiteRefusal(request, trusted, options.requestHost);
-        if (crossSite) return crossSite;
-      }
-      const refused = policy.checkSubject(read.subject);
-      if (refused) return byPolicy(withChallenge(policy, refused));
-      // After role and plan: signing in again is no use to a caller those refuse anyway.
-      const stale = read.auth && freshRefusal(policy, read.auth);
-      if (stale) return byPolicy(stale);
-      // checkSubject has refused a null subject wherever the policy requires one.
-      let subject = read.subject as SubjectFor<D, R>;
+      const crossSite = crossSiteStep(policy, request, read);
+      if (crossSite) return crossSite;
+      const refused = claimsStep(policy, read);
+      if (refused) return byPolicy(refused);
 
-      let org: ActiveOrg<OrgRoleOf<D>> | undefined;
-      if (policy.org) {
-        stage = "org";
-        if (facts) facts.org = checkOptions.org;
-        if (!options.subjects || checkOptions.org === undefined)
-          throw new AuthzConfigError(
-            "invalid_policy",
-            `policy "${policy.name}"`,
-            "it has an org rule, but the kit has no account source or the call names no org",
-          );
-        const active = policy.org.check(read.subject?.memberships, checkOptions.org);
-        if ("allowed" in active) return byPolicy(active);
-        org = active;
-        subject = { ...read.subject, org } as SubjectFor<D, R>;
-      }
-      if (checkOptions.stages === "claims") {
-        return { allowed: true, subject, headers: {}, resource: undefined as Res };
-      }
+      if (policy.org) stage = "org";
+      const active = orgStep(policy, read.subject, checkOptions.org, facts);
+      if (active !== undefined && "allowed" in active) return byPolicy(active);
+      // claimsStep has refused a null subject wherever the policy requires one.
+      const subject = (active ? { ...read.subject, org: active } : read.subject) as SubjectFor<
+        D,
+        R
+      >;
+      if (checkOptions.stages === "claims") return allowed(subject, {}, undefined as Res);
 
       stage = "validation";
       const invalid = await checkOptions.validate?.(subject);
       if (invalid) return invalid;
 
-      let headers: Record<string, string> = {};
-      const limit = policy.rules.rateLimit;
-      if (limit && policy.rateLimitWindowMs !== undefined) {
-        stage = "rateLimit";
-        let key: string;
-        if (limit.by === "ip") {
-          // Unknown addresses must not share one bucket (one client would exhaust it for all):
-          // without a known address there is nothing to count, so the request is refused.
-          const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
-          if (network === null) {
-            return deny("address_unknown", "Client address cannot be determined", {
-              rule: "rateLimit",
-            });
-          }
-          key = rateLimitKeyForAddress(limit.operation, network);
-        } else {
-          key = rateLimitKeyForUser(limit.operation, read.subject?.id ?? "");
-        }
-        let result;
-        try {
-          result = await store.consume(key, {
-            limit: limit.limit,
-            windowMs: policy.rateLimitWindowMs,
-          });
-        } catch (error) {
-          report(error, "rateLimit", policy.name);
-          return unavailable("rateLimit");
-        }
-        const at = now();
-        const limited = policy.checkRateLimit(result, at);
-        if (limited) return limited;
-        headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
-      }
-      const own = read.auth?.rateLimit;
-      if (own) {
-        stage = "rateLimit";
-        const limited = await credentialLimit(policy, own);
-        if (limited) return limited;
-      }
+      if (policy.rules.rateLimit || read.auth?.rateLimit) stage = "rateLimit";
+      const counted = await rateLimitStep(policy, read, ip);
+      if ("allowed" in counted) return counted;
 
       stage = "resource";
-      let resource = undefined as Res;
-      if (checkOptions.load) {
-        const loaded = await checkOptions.load(subject);
-        if (loaded === null || loaded === undefined) return notFound("resource");
-        if (facts) facts.resource = { value: loaded };
-        const refusedResource = policy.checkResource(read.subject, loaded, org);
-        if (refusedResource) return byPolicy(refusedResource);
-        resource = loaded;
-      } else if (policy.rules.resource) {
-        // A resource rule with nothing to check it against must not pass by default.
-        throw new AuthzConfigError(
-          "invalid_policy",
-          `policy "${policy.name}"`,
-          "it has a resource rule, but the check gives no loader",
-        );
-      }
-      return { allowed: true, subject, headers, resource };
+      const loaded = await resourceStep(
+        policy,
+        read.subject,
+        active,
+        checkOptions.load,
+        subject,
+        facts,
+      );
+      if (loaded.refusal) return loaded.byPolicy ? byPolicy(loaded.refusal) : loaded.refusal;
+      return allowed(subject, counted.headers, loaded.resource as Res);
     } catch (error) {
       // Next's own control flow (a loader's notFound(), a prerender bail-out) goes back to Next.
       rethrowNextControlFlow(error);
@@ -604,6 +538,139 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     } finally {
       if (facts) facts.stage = stage;
     }
+  }
+
+  /** Step 1, address: the client address where a rule needs it, and the IP rule's refusal. */
+  function addressStep<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    request: Request,
+    facts: CheckFacts<D> | undefined,
+  ): string | null | Deny {
+    if (!policy.rules.ip && policy.rules.rateLimit?.by !== "ip") return null;
+    const ip = clientIp(request);
+    if (facts) facts.ip = ip;
+    return policy.checkAddress(ip) ?? ip;
+  }
+
+  /**
+   * Step 3, cross-site: 401 before 403, so a session riding along on a cross-site post is refused
+   * once the caller is known to be signed in with it, in every layer alike
+   * (docs/cross-site-requests.md). A request a header credential decided carries no cookie that
+   * could ride: an API client on another origin may call.
+   */
+  function crossSiteStep<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    request: Request,
+    read: DecidedReading<D>,
+  ): Deny | null {
+    if (read.subject === null || !policy.requiresSubject || decidedByHeader(read.auth)) return null;
+    return crossSiteRefusal(request, trusted, options.requestHost);
+  }
+
+  /** Steps 4 and 5, the claims: role, permission and plan, then a fresh enough sign-in. */
+  function claimsStep<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    read: DecidedReading<D>,
+  ): Deny | null {
+    const refused = policy.checkSubject(read.subject);
+    if (refused) return withChallenge(policy, refused);
+    // After role and plan: signing in again is no use to a caller those refuse anyway.
+    return (read.auth && freshRefusal(policy, read.auth)) || null;
+  }
+
+  /** Step 6, org: the active org the call names, against the caller's memberships. */
+  function orgStep<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    subject: Subject<D> | null,
+    named: string | null | undefined,
+    facts: CheckFacts<D> | undefined,
+  ): ActiveOrg<OrgRoleOf<D>> | Deny | undefined {
+    if (!policy.org) return undefined;
+    if (facts) facts.org = named;
+    if (!options.subjects || named === undefined)
+      throw new AuthzConfigError(
+        "invalid_policy",
+        `policy "${policy.name}"`,
+        "it has an org rule, but the kit has no account source or the call names no org",
+      );
+    return policy.org.check(subject?.memberships, named);
+  }
+
+  /** Step 8, rate limit: the policy's counter, then the credential's own (an API key's). */
+  async function rateLimitStep<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    read: DecidedReading<D>,
+    ip: string | null,
+  ): Promise<{ readonly headers: Record<string, string> } | Deny> {
+    const limit = policy.rules.rateLimit;
+    let headers: Record<string, string> = {};
+    if (limit && policy.rateLimitWindowMs !== undefined) {
+      const key = rateLimitKey(limit, read.subject?.id ?? "", ip);
+      if (key === null) {
+        // Unknown addresses must not share one bucket (one client would exhaust it for all):
+        // without a known address there is nothing to count, so the request is refused.
+        return deny("address_unknown", "Client address cannot be determined", {
+          rule: "rateLimit",
+        });
+      }
+      let result;
+      try {
+        result = await store.consume(key, {
+          limit: limit.limit,
+          windowMs: policy.rateLimitWindowMs,
+        });
+      } catch (error) {
+        report(error, "rateLimit", policy.name);
+        return unavailable("rateLimit");
+      }
+      const at = now();
+      const limited = policy.checkRateLimit(result, at);
+      if (limited) return limited;
+      headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
+    }
+    const own = read.auth?.rateLimit;
+    const limited = own ? await credentialLimit(policy, own) : null;
+    return limited ?? { headers };
+  }
+
+  /**
+   * Step 9, resource: the loader's result checked against the resource rule (tenant, owner, org;
+   * concealed as a 404 where the policy says so). A missing resource is the kit's one 404.
+   */
+  async function resourceStep<D extends AccessDeclaration, S>(
+    policy: Policy<D>,
+    subject: Subject<D> | null,
+    active: ActiveOrg<OrgRoleOf<D>> | undefined,
+    load: ((subject: S) => unknown) | undefined,
+    loadFor: S,
+    facts: CheckFacts<D> | undefined,
+  ): Promise<{
+    readonly refusal?: Deny;
+    readonly byPolicy?: boolean;
+    readonly found: boolean;
+    readonly resource?: unknown;
+  }> {
+    if (!load) {
+      // A resource rule with nothing to check it against must not pass by default.
+      if (policy.rules.resource)
+        throw new AuthzConfigError(
+          "invalid_policy",
+          `policy "${policy.name}"`,
+          "it has a resource rule, but the check gives no loader",
+        );
+      return { found: false };
+    }
+    const loaded = await load(loadFor);
+    if (loaded === null || loaded === undefined)
+      return { refusal: notFound("resource"), byPolicy: false, found: false };
+    // What was loaded is a fact for the log and a shadow, refused or not.
+    if (facts) facts.resource = { value: loaded };
+    const refused = policy.checkResource(subject, loaded, active);
+    return {
+      found: true,
+      resource: loaded,
+      ...(refused ? { refusal: refused, byPolicy: true } : {}),
+    };
   }
 
   return {
@@ -646,4 +713,20 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
 /** Whether a bearer token or an API key decided the request (no cookie took part). */
 function decidedByHeader(auth: Authenticated | undefined): boolean {
   return auth?.credential === "bearer" || auth?.credential === "api_key";
+}
+
+/** An allowed decision. */
+function allowed<S, Res>(subject: S, headers: Record<string, string>, resource: Res) {
+  return { allowed: true as const, subject, headers, resource };
+}
+
+/** The rate-limit counter's key: per user, or per client network (null when it cannot be known). */
+function rateLimitKey(
+  limit: NonNullable<PolicyRules<AccessDeclaration>["rateLimit"]>,
+  subjectId: string,
+  ip: string | null,
+): string | null {
+  if (limit.by !== "ip") return rateLimitKeyForUser(limit.operation, subjectId);
+  const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
+  return network === null ? null : rateLimitKeyForAddress(limit.operation, network);
 }
