@@ -5,8 +5,7 @@
  * and the canary: the whole demo contract replayed with recognisable secrets (cookie, password,
  * query string, body, client address) leaves none of them in any event or console line.
  */
-import { signInWithCredentials } from "../../lib/authz/testing";
-import { CARDS, ConsolePage, expect, testWithServer } from "./fixtures";
+import { CARDS, ConsolePage, expect, signInOverHttp, testWithServer } from "./fixtures";
 
 // One proxy in front: the client address is known, so the log has one to truncate.
 // Tracing on: instrumentation.ts prints the spans that carry authz.* attributes.
@@ -38,7 +37,7 @@ interface Event {
 
 test.beforeAll(async ({ server }) => {
   for (const who of ["alice", "bob", "carol"] as const) {
-    const cookie = await signInWithCredentials(server.url, `${who}@example.com`, "demo");
+    const cookie = await signInOverHttp(server.url, `${who}@example.com`, "demo");
     expect(cookie, `sign-in as ${who}`).toBeTruthy();
     cookies[who] = cookie!;
   }
@@ -207,7 +206,7 @@ test("canary: the demo contract replayed with secrets leaves none in any event",
     header: `${CANARY}-bearer`,
   };
   // A wrong password through Auth.js's own sign-in: it never yields a session.
-  expect(await signInWithCredentials(baseURL!, "alice@example.com", secrets.password)).toBeFalsy();
+  expect(await signInOverHttp(baseURL!, "alice@example.com", secrets.password)).toBeFalsy();
 
   const paths = [
     ["GET", "/api/me"],
@@ -299,10 +298,16 @@ test("shadow: exactly the free plan's export calls disagree with the candidate",
   }
 });
 
+/** A `Cookie` header as browser cookies: one (Auth.js) or two (Better Auth's token and cache). */
+const browserCookies = (header: string, url: string) =>
+  header.split("; ").map((pair) => {
+    const [name, value] = pair.split(/=(.*)/s) as [string, string];
+    return { name, value, url };
+  });
+
 test.describe("in Chromium", () => {
   test("the 403 page shows the request id the response carries", async ({ page, baseURL }) => {
-    const [name, value] = cookies.bob!.split(/=(.*)/s) as [string, string];
-    await page.context().addCookies([{ name, value, url: baseURL! }]);
+    await page.context().addCookies(browserCookies(cookies.bob!, baseURL!));
     const response = await page.goto("/admin");
     expect(response?.status()).toBe(403);
     const id = response?.headers()["x-request-id"];
@@ -318,8 +323,7 @@ test.describe("in Chromium", () => {
     page,
     baseURL,
   }) => {
-    const [name, value] = cookies.alice!.split(/=(.*)/s) as [string, string];
-    await page.context().addCookies([{ name, value, url: baseURL! }]);
+    await page.context().addCookies(browserCookies(cookies.alice!, baseURL!));
     const refused = await call(baseURL!, "/api/admin/users", "carol");
     const id = refused.headers.get("x-request-id")!;
     await eventsOf(baseURL!, id, 1);
