@@ -5,7 +5,21 @@ import { withAuthorizationConfig } from "@/lib/authz/next-config";
 // forbidden() in pages and server actions (app/forbidden.tsx renders the 403 page), and the
 // refusal's caching on /403, where middleware.ts rewrites refused page visits.
 const nextConfig: NextConfig = withAuthorizationConfig(
-  { poweredByHeader: false },
+  {
+    poweredByHeader: false,
+    // PGlite (the demo database without DATABASE_URL) loads its WebAssembly from its own folder:
+    // Node requires it from node_modules instead of a bundle.
+    serverExternalPackages: ["@electric-sql/pglite"],
+    // RFC 9728's well-known URL; Next does not route dot folders, so the handler lives under /api.
+    async rewrites() {
+      return [
+        {
+          source: "/.well-known/oauth-protected-resource",
+          destination: "/api/well-known/oauth-protected-resource",
+        },
+      ];
+    },
+  },
   { forbiddenPath: "/403" },
 );
 

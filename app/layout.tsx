@@ -27,6 +27,6 @@ function RootLayout({ children }: { children: ReactNode }) {
 }
 
 export default publicLayout(
-  "the HTML shell and static navigation: renders no user data",
+  "the HTML shell and navigation: shows only the visitor's own name and a sign-out",
   RootLayout,
 );

@@ -2,7 +2,6 @@ import { currentUser } from "./_components/current-user";
 import { EndpointConsole } from "./_components/endpoint-console";
 import { QuickSignIn } from "./_components/quick-sign-in";
 import { quickUsers } from "./_components/quick-users";
-import { SignOutButton } from "./_components/sign-out-button";
 import { publicPage } from "@/lib/authz";
 
 // The console shows the visitor's own session: never prerendered or cached.
@@ -34,7 +33,6 @@ async function ConsolePage() {
                   <li className="chip">plan: {user.plan ?? "none"}</li>
                 </ul>
               </div>
-              <SignOutButton />
             </div>
           ) : (
             <p className="whoami" data-testid="whoami">

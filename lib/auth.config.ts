@@ -22,6 +22,9 @@ export const authConfig = {
         token.role = u.role;
         token.tenant = u.tenant;
         token.plan = u.plan;
+        // The time of this interactive sign-in (OIDC's auth_time): fresh sign-in rules read it.
+        // Set here only, so a session refresh (which renews iat) never makes it newer.
+        token.auth_time = Math.floor(Date.now() / 1000);
       }
       return token;
     },

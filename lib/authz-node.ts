@@ -6,19 +6,21 @@
  * memberships (lib/demo/accounts.ts).
  */
 import {
+  authJsSecrets,
+  authJsSession,
   createAuthz,
+  credentialSource,
   memoryRateLimitStore,
   sessionFromBetterAuth,
-  type SessionSource,
 } from "@/lib/authz";
-import { credentialSource } from "@/lib/authz/session/credential";
 import { createActionGuard } from "@/lib/authz/action";
 import { redisRateLimitStore } from "@/lib/authz/rate-limit/redis";
 import { createPageGuard } from "@/lib/authz/server";
 import { SIGN_IN_PATH } from "./auth.config";
 import { AUTH_PROVIDER, demoClaimsFromBetterAuth } from "./auth-provider";
-import { authzOptions } from "./authz-edge";
+import { authzOptions, demoBearer } from "./authz-edge";
 import { betterAuthApi } from "./better-auth";
+import { demoApiKeySource } from "./demo/api-keys";
 import { decisionLog } from "./decision-log-node";
 import { demoAccounts } from "./demo/accounts";
 import { createRedisClientFromUrl } from "./redis-node";
@@ -27,24 +29,25 @@ const redisUrl = process.env.REDIS_URL;
 
 // Under Better Auth, handlers, pages and actions ask Better Auth itself (its cookie cache first,
 // then its database); `authoritative` policies skip the cache, so a sign-out is refused at once.
-// Under Auth.js the JWT cookie is all there is: both are the cookie source.
-const sessions =
+// Auth.js JWT sessions have no server-side record: the cookie, with the account store's check that
+// the account still exists, is as authoritative as that provider gets.
+const authJsCookie = authJsSession({ secret: () => authJsSecrets(process.env) });
+const cookie =
   AUTH_PROVIDER === "better-auth"
     ? {
         session: sessionFromBetterAuth(betterAuthApi, { toClaims: demoClaimsFromBetterAuth }),
-        authoritativeSession: sessionFromBetterAuth(betterAuthApi, {
+        authoritative: sessionFromBetterAuth(betterAuthApi, {
           authoritative: true,
           toClaims: demoClaimsFromBetterAuth,
         }),
       }
-    : {
-        session: authzOptions.session,
-        authoritativeSession: credentialSource(authzOptions.session as SessionSource, "authjs"),
-      };
+    : { session: authJsCookie, authoritative: credentialSource(authJsCookie, "authjs") };
 
 export const authz = createAuthz({
   ...authzOptions,
-  ...sessions,
+  // Header credentials first (bearer tokens, API keys), then the cookie session.
+  session: [...(demoBearer ? [demoBearer] : []), demoApiKeySource, cookie.session],
+  authoritativeSession: cookie.authoritative,
   // Every session's account (deleted? which orgs?) from the store, never only from the cookie.
   subjects: demoAccounts.subjects,
   rateLimitStore: redisUrl

@@ -5,11 +5,13 @@
  * same log as the handlers' (lib/decision-log-node.ts). Edge-safe.
  */
 import { collectorSink, createDecisionLog, type DecisionLog } from "@/lib/authz/decision-log";
-import { proxyTrustFromEnv } from "@/lib/authz";
+import { authJsSecrets, proxyTrustFromEnv } from "@/lib/authz";
 
-/** The key both sides derive their HMACs from: the first (current) AUTH_SECRET. */
-export const decisionLogSecret = (): string | undefined =>
-  process.env.AUTH_SECRET?.split(",")[0]?.trim() || undefined;
+/**
+ * The key both sides derive their HMACs from: the current Auth.js secret, read as Auth.js reads
+ * it (AUTH_SECRET byte for byte, or AUTH_SECRET_1..3 when rotating; no comma lists).
+ */
+export const decisionLogSecret = (): string | undefined => authJsSecrets(process.env)[0];
 
 /**
  * Where the middleware posts its events: AUTHZ_COLLECT_URL, else this server's own origin as

@@ -10,6 +10,7 @@ import {
   memorySink,
   redisStreamSink,
   type DecisionLog,
+  type BatchIdStore,
   type DecisionSink,
   type RedisStreamClient,
 } from "@/lib/authz/decision-log";
@@ -28,6 +29,26 @@ function redisStream(url: string): RedisStreamClient {
     xRevRange: async (...args) => {
       await redis.connect();
       return redis.client.xRevRange(...args);
+    },
+  };
+}
+
+/**
+ * The collector's batch ids (replay refusal): in Redis when REDIS_URL is set, so a batch one
+ * instance took is refused by every other; undefined (the route's memory) otherwise.
+ */
+export function decisionBatchIds(): BatchIdStore | undefined {
+  const url = process.env.REDIS_URL;
+  if (!url) return undefined;
+  const redis = createRedisClientFromUrl(url);
+  return {
+    async firstSeen(id, ttlMs) {
+      await redis.connect();
+      const set = await redis.client.set(`next-authz-kit:decision-batch:${id}`, "1", {
+        NX: true,
+        PX: Math.max(1, Math.ceil(ttlMs)),
+      });
+      return set === "OK";
     },
   };
 }

@@ -30,7 +30,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "micro,ratelimit,freshness,http,bundle,entries").split(","),
+  (
+    process.env.BENCH_ONLY ?? "micro,credentials,ratelimit,freshness,lists,http,bundle,entries"
+  ).split(","),
 );
 const results = {};
 // The machine's 1-minute load when the run starts and ends: a figure from a busy machine says so.
@@ -90,6 +92,50 @@ if (only.has("micro")) {
     ratio_session_decode_vs_kit_cold: r.decodeUs / r.kitColdUs,
     ratio_session_decode_vs_kit_warm: r.decodeUs / r.kitWarmUs,
   });
+
+  log(
+    "\n# Credential sources beside their libraries (µs per call: kit cold · kit cached · library)",
+  );
+  const { benchSessionSources } = await load("bench/session-sources.bench.ts");
+  for (const [name, f] of Object.entries(await benchSessionSources())) {
+    log(
+      `${name.padEnd(14)} ${f.coldUs.toFixed(1)} · ${f.cachedUs.toFixed(2)} · ${f.libraryUs.toFixed(1)}`,
+    );
+    Object.assign(results, {
+      [`source_${name}_cold_us`]: f.coldUs,
+      [`source_${name}_cached_us`]: f.cachedUs,
+      [`source_${name}_library_us`]: f.libraryUs,
+      [`ratio_source_${name}_library_vs_cached`]: f.libraryUs / f.cachedUs,
+      [`ratio_source_${name}_library_vs_cold`]: f.libraryUs / f.coldUs,
+    });
+  }
+}
+
+// ---- credentials: bearer tokens and API keys (checks per second, one process) ---------------
+if (only.has("credentials")) {
+  log("\n# Programs as callers (one process, checks per second; µs per verification)");
+  const { benchCredentials } = await load("bench/credentials.bench.ts");
+  const r = await benchCredentials();
+  log(
+    `plain ${Math.round(r.plainChecksPerSec)}/s · bearer (key cached) ${Math.round(r.bearerChecksPerSec)}/s · API key warm ${Math.round(r.apiKeyWarmChecksPerSec)}/s · cold ${Math.round(r.apiKeyColdChecksPerSec)}/s (${r.apiKeyColdRoundTripsPerCheck.toFixed(2)} store round trips per check)`,
+  );
+  for (const [alg, us] of Object.entries(r.verifyUs))
+    log(`verify ${alg}: kit ${us.kit} µs · jose jwtVerify ${us.jose} µs`);
+  Object.assign(results, {
+    credentials_plain_checks: r.plainChecksPerSec,
+    credentials_bearer_checks: r.bearerChecksPerSec,
+    credentials_apikey_warm_checks: r.apiKeyWarmChecksPerSec,
+    credentials_apikey_cold_checks: r.apiKeyColdChecksPerSec,
+    credentials_apikey_cold_roundtrips_per_check: r.apiKeyColdRoundTripsPerCheck,
+    ratio_bearer_vs_plain: r.bearerChecksPerSec / r.plainChecksPerSec,
+    ratio_apikey_warm_vs_plain: r.apiKeyWarmChecksPerSec / r.plainChecksPerSec,
+    ...Object.fromEntries(
+      Object.entries(r.verifyUs).flatMap(([alg, us]) => [
+        [`verify_${alg.toLowerCase()}_kit_us`, us.kit],
+        [`verify_${alg.toLowerCase()}_jose_us`, us.jose],
+      ]),
+    ),
+  });
 }
 
 // ---- micro: Better Auth session reads (µs per call), beside getCookieCache and getSession -------
@@ -140,6 +186,27 @@ if (only.has("ratelimit")) {
       await redis.stop();
     }
   }
+}
+
+// ---- lists: the kit's filtered list query vs the same query by hand, on embedded PGlite --------
+if (only.has("lists")) {
+  log("\n# Lists from policies (embedded PGlite, one process)");
+  const { benchLists } = await load("bench/lists.bench.ts");
+  const r = await benchLists({
+    rows: Number(process.env.BENCH_LIST_ROWS ?? 20_000),
+    rounds,
+    ms: seconds * 250,
+  });
+  log(
+    `filtered ${Math.round(r.filteredQps)} queries/s · hand-written ${Math.round(r.handWrittenQps)} queries/s · ratio ${r.ratio.toFixed(3)} · filter ${r.filterBuildUs.toFixed(2)} µs · filter + Drizzle where ${r.filterAndWhereUs.toFixed(2)} µs`,
+  );
+  Object.assign(results, {
+    lists_filtered_qps: r.filteredQps,
+    lists_hand_written_qps: r.handWrittenQps,
+    ratio_lists_filtered_vs_hand_written: r.ratio,
+    lists_filter_build_us: r.filterBuildUs,
+    lists_filter_and_where_us: r.filterAndWhereUs,
+  });
 }
 
 // ---- subject freshness: Redis round trips per org-guarded check, cold and warm ----------------
@@ -379,6 +446,13 @@ if (only.has("http")) {
 // Each variant is its own tiny app (bench/bundle-app + bench/bundle-variants/<name>.middleware.ts),
 // built here so no size is a remembered literal.
 const BUNDLE_VARIANTS = ["noop", "zod-mini", "zod", "authjs"];
+// One credential source each, imported from a copy of lib/authz/: each source's share of a bundle.
+const SOURCE_VARIANTS = [
+  "source-supabase",
+  "source-clerk",
+  "source-signed-cookie",
+  "source-sealed-cookie",
+];
 
 function prepareBundleApp(variant) {
   const dir = path.join(root, ".tmp", `bench-bundle-${variant}`);
@@ -393,6 +467,8 @@ function prepareBundleApp(variant) {
     JSON.stringify({ name: `next-authz-kit-bundle-${variant}`, private: true }, null, 2),
   );
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (variant.startsWith("source-"))
+    cpSync(path.join(root, "lib", "authz"), path.join(dir, "lib", "authz"), { recursive: true });
   return dir;
 }
 
@@ -416,6 +492,14 @@ if (only.has("bundle")) {
   }
   for (const name of ["demo", "zod_mini", "zod", "authjs"])
     results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+  for (const variant of SOURCE_VARIANTS) {
+    log(`building the ${variant} middleware ...`);
+    const dir = prepareBundleApp(variant);
+    build(dir);
+    await weigh(variant, dir);
+    const name = variant.replace(/-/g, "_");
+    results[`bundle_${name}_over_noop_kb`] = results[`bundle_${name}_kb`] - results.bundle_noop_kb;
+  }
 }
 
 // ---- entry points: the report of a finished build, and the probe's whole matrix -----------------

@@ -8,7 +8,8 @@ import { revalidatePath } from "next/cache";
 import * as z from "zod";
 import { policies } from "@/lib/access";
 import { demoAccounts } from "@/lib/demo/accounts";
-import { orgRoleSchema } from "@/lib/demo/members";
+import { lastAdminRefusal, orgRoleSchema } from "@/lib/demo/members";
+import { actionRefusal } from "@/lib/authz/action";
 import { withAuthorizationAction } from "@/lib/authz-node";
 
 const userId = z.string().min(1).max(64);
@@ -19,7 +20,13 @@ export const saveMember = withAuthorizationAction(
   policies.orgMembers,
   { org, input: z.object({ userId, role: orgRoleSchema }) },
   async (input, { subject }) => {
-    const saved = await demoAccounts.setMembership(subject.org.id, input.userId, input.role);
+    let saved: boolean;
+    try {
+      saved = await demoAccounts.setMembership(subject.org.id, input.userId, input.role);
+    } catch (error) {
+      // The org's last admin cannot be demoted: the kit's 409 refusal, as the form shows refusals.
+      return actionRefusal(lastAdminRefusal(error));
+    }
     if (!saved) return { ok: false, message: "Resource not found" };
     revalidatePath(`/orgs/${subject.org.id}`);
     return { ok: true, message: `${input.userId} is now ${input.role} of ${subject.org.id}.` };
@@ -31,7 +38,12 @@ export const removeMember = withAuthorizationAction(
   policies.orgMembers,
   { org, input: z.object({ userId }) },
   async (input, { subject }) => {
-    const removed = await demoAccounts.removeMembership(subject.org.id, input.userId);
+    let removed: boolean;
+    try {
+      removed = await demoAccounts.removeMembership(subject.org.id, input.userId);
+    } catch (error) {
+      return actionRefusal(lastAdminRefusal(error));
+    }
     if (!removed) return { ok: false, message: "Resource not found" };
     revalidatePath(`/orgs/${subject.org.id}`);
     return { ok: true, message: `${input.userId} was removed from ${subject.org.id}.` };

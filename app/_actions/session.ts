@@ -10,19 +10,21 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import * as z from "zod";
 import { signIn, signOut } from "@/lib/auth";
+import { policies } from "@/lib/access";
+import { withAuthorizationAction } from "@/lib/authz-node";
 import { AUTH_PROVIDER } from "@/lib/auth-provider";
 import { demoBetterAuth } from "@/lib/better-auth";
-import { publicAction, type ActionRefusal } from "@/lib/authz/action";
+import { publicAction } from "@/lib/authz/action";
 import { sameOriginPath } from "@/lib/authz/server";
 import { DEMO_PASSWORD, findDemoUser } from "@/lib/demo/users";
 
-/** What the sign-in form shows after a failed attempt (a success redirects instead). */
+/**
+ * What the sign-in form shows after a failed attempt (a success redirects instead). The kit's
+ * refusal of malformed input (400) fits it as it is: it carries `error` too.
+ */
 export interface SignInState {
   readonly error: string | null;
 }
-
-/** The sign-in forms' state: their own message, or the kit's refusal of malformed input (400). */
-export type SignInResult = SignInState | ActionRefusal;
 
 const WRONG_CREDENTIALS = "Wrong email or password";
 
@@ -89,7 +91,6 @@ export const signInAsDemoUser = publicAction(
 /** Signs out and returns to the console. */
 export const signOutAction = publicAction(
   "signs the caller out: ending a session needs none",
-  {},
   async (): Promise<void> => {
     if (AUTH_PROVIDER === "better-auth") {
       const auth = await demoBetterAuth();
@@ -97,5 +98,29 @@ export const signOutAction = publicAction(
       redirect("/");
     }
     await signOut({ redirectTo: "/" });
+  },
+);
+
+/** What the "confirm it's you" form shows: confirmed (the caller then retries), or why not. */
+export type ConfirmResult =
+  { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/**
+ * "Confirm it's you": the signed-in user signs in again with their password, which renews the
+ * session's auth_time, so a policy with a fresh sign-in rule (the admin delete: 10 minutes)
+ * passes on the next try. The email is the session's own, never a form field.
+ */
+export const confirmIdentity = withAuthorizationAction(
+  policies.signedIn,
+  { input: z.object({ password: z.string().max(1024) }) },
+  async ({ password }, { subject }): Promise<ConfirmResult> => {
+    if (!subject.email) return { ok: false, message: WRONG_CREDENTIALS };
+    try {
+      await signIn("credentials", { email: subject.email, password, redirect: false });
+    } catch (error) {
+      if (error instanceof AuthError) return { ok: false, message: WRONG_CREDENTIALS };
+      throw error;
+    }
+    return { ok: true };
   },
 );

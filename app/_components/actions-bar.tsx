@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { SignOutButton } from "./sign-out-button";
 
 /** A link drawn as a button: quiet unless it is the page's main way on. */
 export interface ActionLink {
@@ -9,18 +8,12 @@ export interface ActionLink {
 }
 
 /**
- * The row of buttons at the foot of a page: its links, then the sign-out button where asked.
+ * The row of buttons at the foot of a page (signing out is in the header, on every page).
  *
  * @example
- * <ActionsBar links={[{ href: "/", label: "Console" }]} signOut />
+ * <ActionsBar links={[{ href: "/", label: "Console" }]} />
  */
-export function ActionsBar({
-  links,
-  signOut = false,
-}: {
-  links: readonly ActionLink[];
-  signOut?: boolean;
-}) {
+export function ActionsBar({ links }: { links: readonly ActionLink[] }) {
   return (
     <div className="actions">
       {links.map((link) => (
@@ -32,7 +25,6 @@ export function ActionsBar({
           {link.label}
         </Link>
       ))}
-      {signOut ? <SignOutButton /> : null}
     </div>
   );
 }

@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 export interface Column<Row> {
   readonly header: string;
   readonly cell: (row: Row) => ReactNode;
+  /** Lets the cell's text wrap (long sentences, paths), so the other columns keep their width. */
+  readonly wrap?: boolean;
 }
 
 /** `data-*` attributes a row carries, for styling and tests. */
@@ -45,7 +47,9 @@ export function DataTable<Row>({
           {rows.map((row, index) => (
             <tr key={rowKey(row, index)} {...rowData?.(row)}>
               {columns.map((column) => (
-                <td key={column.header}>{column.cell(row)}</td>
+                <td key={column.header} className={column.wrap ? "cell--wrap" : undefined}>
+                  {column.cell(row)}
+                </td>
               ))}
             </tr>
           ))}

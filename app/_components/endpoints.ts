@@ -252,6 +252,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  409: "Conflict",
   413: "Content Too Large",
   429: "Too Many Requests",
   500: "Internal Server Error",
@@ -291,6 +292,9 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
   unauthenticated: () => "Session rule: sign-in required (no session cookie).",
   session_invalid: () =>
     "Session rule: the session cookie could not be read, or its account no longer exists.",
+  invalid_signature: () => "Collector rule: the event batch is unsigned or wrongly signed.",
+  stale_request: () => "Collector rule: the event batch is older than its freshness window.",
+  replayed_request: () => "Collector rule: this event batch was delivered before (a replay).",
   credential_not_accepted: (f) =>
     `Credential rule: this endpoint takes ${Array.isArray(f.accepted) ? f.accepted.join(", ") : "other credentials"} only.`,
   invalid_token: () =>
@@ -321,6 +325,8 @@ const RULES: Readonly<Record<DenyCode, (fields: Fields) => string>> = {
     `Org rule: ${stringField(f, "required_org_permission") ?? "a permission"} in this organization required.`,
   not_found: () =>
     "Resource rule: not found. A missing id and another tenant’s resource look exactly alike, as do an org you are not in and one that does not exist.",
+  last_org_admin: (f) =>
+    `Org rule: ${stringField(f, "org") ?? "the organization"} must keep at least one admin; name another admin first.`,
   rate_limited: (f) => {
     const retry = stringField(f, "retry_after");
     return `Rate-limit rule: ${stringField(f, "limit") ?? "the"} calls per window used up${retry ? `; retry in ${retry} s` : ""}.`;

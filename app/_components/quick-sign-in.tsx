@@ -5,7 +5,7 @@
  */
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
-import { signInAsDemoUser, type SignInResult } from "../_actions/session";
+import { signInAsDemoUser, type SignInState } from "../_actions/session";
 
 export interface QuickUser {
   readonly email: string;
@@ -50,11 +50,11 @@ export function QuickSignIn({
   callbackUrl: string;
   headingId: string;
 }) {
-  const [state, formAction] = useActionState<SignInResult, FormData>(signInAsDemoUser, {
+  const [state, formAction] = useActionState<SignInState, FormData>(signInAsDemoUser, {
     error: null,
   });
-  // The form's own message, or the kit's refusal of malformed input.
-  const error = "error" in state ? state.error : state.message;
+  // The form's own message, or the kit's refusal of malformed input (it says `error` too).
+  const { error } = state;
   return (
     <form action={formAction} aria-labelledby={headingId}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useId, useState } from "react";
-import { signInWithPassword, type SignInResult } from "../_actions/session";
+import { signInWithPassword, type SignInState } from "../_actions/session";
 import { SubmitButton } from "./submit-button";
 
 /** The email/password form; a wrong password keeps the email and says so, nothing more. */
@@ -11,11 +11,11 @@ export function SignInForm({
   callbackUrl: string;
   initialError: string | null;
 }) {
-  const [state, formAction] = useActionState<SignInResult, FormData>(signInWithPassword, {
+  const [state, formAction] = useActionState<SignInState, FormData>(signInWithPassword, {
     error: initialError,
   });
-  // The form's own message, or the kit's refusal of malformed input.
-  const error = "error" in state ? state.error : state.message;
+  // The form's own message, or the kit's refusal of malformed input (it says `error` too).
+  const { error } = state;
   // Controlled, so React's reset of the form after the action does not clear what was typed.
   const [email, setEmail] = useState("");
   const id = useId();

@@ -46,7 +46,6 @@ export default async function AdminPage() {
             { href: "/admin/decisions", label: "Decision log", primary: true },
             { href: "/", label: "Console" },
           ]}
-          signOut
         />
       </section>
     </>

@@ -1,6 +1,6 @@
+// app/admin/actions.ts: server actions are public POST endpoints (their ids ship to the browser),
+// so each one runs its whole policy and answers a refusal as data for its form.
 "use server";
-// app/_actions/documents.ts: server actions are public POST endpoints (their ids ship to the
-// browser), so each one runs its whole policy and answers a refusal as data for its form.
 import * as z from "zod";
 import { createActionGuard } from "@/lib/authz/action";
 import { policies } from "@/lib/access";

@@ -4,6 +4,7 @@ import {
   authJsSession,
   clientIpFrom,
   proxyTrustFromEnv,
+  requestHostFrom,
   type AuthzOptions,
 } from "@/lib/authz";
 
@@ -14,6 +15,7 @@ export const authzOptions = {
   session: authJsSession({ secret: () => authJsSecrets(process.env) }),
   // VERCEL=1, TRUSTED_PROXY_HOPS=n or TRUSTED_PROXY_CIDRS=...; none set: the address is unknown.
   clientIp: clientIpFrom(proxyTrustFromEnv(process.env)),
+  requestHost: requestHostFrom(proxyTrustFromEnv(process.env)), // the host an Origin must name
   onError: (error, { stage, policy }) => console.error(`authz ${stage} error in ${policy}`, error),
   // Origins besides your own allowed to POST/PUT/PATCH/DELETE with a session (others: 403).
   trustedOrigins: ["https://admin.example.com"],

@@ -3,7 +3,10 @@ import {
   authJsSession,
   createAuthz,
   defineAccess,
+  LastOrgAdminError,
+  lastOrgAdmin,
   memoryMembershipStore,
+  notFound,
   redisMembershipStore,
   subjectFreshness,
   type AccountSource,
@@ -49,10 +52,12 @@ export function databaseAccounts(db: AccountRows): AccountSource {
   };
 }
 
-// Or the kit's own stores: Redis shared by every instance, or memory for one process.
+// Or the kit's own stores: Redis shared by every instance, or memory for one process. Neither lets
+// a change leave an org without one of its adminRoles (default ["admin"]).
+const adminRoles = ["admin"];
 const store: MembershipStore = process.env.REDIS_URL
-  ? redisMembershipStore({ client: createRedisClientFromUrl(process.env.REDIS_URL) })
-  : memoryMembershipStore({ "user-dave": { acme: "member", globex: "admin" } });
+  ? redisMembershipStore({ client: createRedisClientFromUrl(process.env.REDIS_URL), adminRoles })
+  : memoryMembershipStore({ "user-dave": { acme: "member", globex: "admin" } }, { adminRoles });
 
 // Read through a short cache: changes show on other instances within maxAgeMs.
 export const subjects = subjectFreshness({ source: store, maxAgeMs: 2_000 });
@@ -68,7 +73,25 @@ export const GET = authz.withAuthorization(policies.orgDocs, async (_request, { 
 
 // A change the app makes itself: invalidate, so this instance sees it on the next request.
 export async function removeMember(org: string, userId: string): Promise<boolean> {
-  const removed = await store.removeMembership(org, userId);
-  subjects.invalidate(userId);
-  return removed;
+  try {
+    return await store.removeMembership(org, userId);
+  } finally {
+    subjects.invalidate(userId);
+  }
 }
+
+// app/api/orgs/[org]/members/[userId]/route.ts: the org's last admin cannot leave (409).
+export const DELETE = authz.withAuthorization(
+  policies.orgAdmin,
+  async (request, { subject, params }) => {
+    try {
+      const removed = await removeMember(subject.org.id, String(params.userId));
+      if (!removed) return authz.denialResponse(notFound(), request);
+      return new Response(null, { status: 204 });
+    } catch (error) {
+      if (error instanceof LastOrgAdminError)
+        return authz.denialResponse(lastOrgAdmin(error.org), request);
+      throw error;
+    }
+  },
+);

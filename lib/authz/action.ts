@@ -7,7 +7,7 @@
  */
 import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
-import { actionPath, currentRequest } from "./next-request";
+import { actionRef, currentRequest } from "./next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
 import { actionRefusal, type ActionRefusal } from "./action-refusal";
 import type {
@@ -56,11 +56,14 @@ export interface ActionOptions<S, IS, Res> {
     readonly subject: S;
   }) => Promise<Res | null | undefined> | Res | null | undefined;
   /**
-   * For an org policy: which argument names the active org, the page's `[org]` segment bound to
-   * the action (`action.bind(null, org)` → `(args) => args[0]`). Required with an org rule. The
-   * caller's own memberships decide, so naming another org gains nothing.
+   * For an org policy: which argument names the active org, the org id the page's `authorize`
+   * resolved bound to the action (`action.bind(null, subject.org.id)` → `(args) => args[0]`;
+   * already decoded, unlike the page's raw `[org]` param). Required with an org rule. The caller's
+   * own memberships decide, so naming another org gains nothing.
    */
   readonly org?: (args: readonly unknown[]) => unknown;
+  /** The action's name in its decision events. Default: the action function's own name, if any. */
+  readonly name?: string;
 }
 
 type InputOf<IS> = IS extends StandardSchemaV1 ? OutputOf<IS> : undefined;
@@ -206,14 +209,15 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
       );
     }
 
+    const actionName = options.name ?? (action.name || undefined);
     const guarded = async (...args: unknown[]): Promise<Awaited<Out> | ActionRefusal> => {
       let input: unknown = undefined;
-      const request = await currentRequest();
+      const request = await currentRequest({ action: true });
       const named = options.org?.(args);
       const decision = await authz.check(policy, request, {
         ...(options.org ? { org: typeof named === "string" ? named : null } : {}),
         layer: "action",
-        logPath: actionPath(request),
+        logAction: actionRef(request, guarded, actionName),
         validate: async () => {
           const result = await validateInput(options.input, args);
           if (!("ok" in result)) return result;
@@ -249,19 +253,32 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
 
 /**
  * Marks a server action as deliberately public (sign-in, sign-out), with the reason the report
- * shows; it still validates its input.
+ * shows; it still validates its input. The options (an `input` schema) may be left out.
  *
  * @example
- * export const signOutAction = publicAction("signs the caller out; needs no session", {}, async () => {
+ * export const signOutAction = publicAction("signs the caller out; needs no session", async () => {
  *   await signOut({ redirectTo: "/" });
  * });
  * @see docs/pages-and-actions.md#withauthorizationaction
  */
+export function publicAction<Out>(
+  reason: string,
+  action: (input: undefined, context: { readonly args: readonly unknown[] }) => Out,
+): ServerAction<Awaited<Out>>;
 export function publicAction<Out, IS extends StandardSchemaV1 | undefined = undefined>(
   reason: string,
   options: { readonly input?: IS },
   action: (input: InputOf<IS>, context: { readonly args: readonly unknown[] }) => Out,
-): ServerAction<IS extends StandardSchemaV1 ? Awaited<Out> | ActionRefusal : Awaited<Out>> {
+): ServerAction<IS extends StandardSchemaV1 ? Awaited<Out> | ActionRefusal : Awaited<Out>>;
+export function publicAction<Out>(
+  reason: string,
+  optionsOrAction:
+    | { readonly input?: StandardSchemaV1 }
+    | ((input: never, context: { readonly args: readonly unknown[] }) => Out),
+  maybeAction?: (input: never, context: { readonly args: readonly unknown[] }) => Out,
+): ServerAction<Awaited<Out> | ActionRefusal> {
+  const options = typeof optionsOrAction === "function" ? {} : (optionsOrAction ?? {});
+  const action = typeof optionsOrAction === "function" ? optionsOrAction : maybeAction;
   if (typeof reason !== "string" || reason.trim() === "")
     throw new AuthzConfigError("invalid_action", "publicAction", "it needs a reason");
   if (typeof action !== "function")
@@ -269,9 +286,9 @@ export function publicAction<Out, IS extends StandardSchemaV1 | undefined = unde
   const guarded = async (...args: unknown[]) => {
     const result = await validateInput(options.input, args);
     if (!("ok" in result)) return actionRefusal(result);
-    return await action(result.value as InputOf<IS>, { args });
+    return await action(result.value as never, { args });
   };
   return mark(guarded, { kind: "public", reason, entry: "action" }) as ServerAction<
-    IS extends StandardSchemaV1 ? Awaited<Out> | ActionRefusal : Awaited<Out>
+    Awaited<Out> | ActionRefusal
   >;
 }

@@ -1,7 +1,8 @@
 import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { AuthzConfigError } from "./errors";
+import { rethrowNextControlFlow } from "./next-control-flow";
 import { parseMemberships, type ActiveOrg } from "./org/membership";
-import { trustedOriginSet } from "./origin";
+import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "./origin";
 import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
 import { memoryRateLimitStore } from "./rate-limit/memory";
@@ -88,6 +89,12 @@ export interface AuthzOptions {
    * with a session, e.g. `["https://admin.example.com"]`. Others get 403 `cross_site_request`.
    */
   readonly trustedOrigins?: readonly string[];
+  /**
+   * The host the browser addressed, which a same-origin `Origin` names, under the deployment's
+   * proxy trust model: `requestHostFrom(proxyTrustFromEnv(process.env))`. Default: the `Host`
+   * header, never a client-sent `X-Forwarded-Host`.
+   */
+  readonly requestHost?: RequestHost;
   /** The 401 challenge and problem-details type base. */
   readonly response?: ResponseOptions;
   /** The clock, for tests. */
@@ -138,6 +145,12 @@ function authoritativeSources(
   return [...sources.filter((s) => s.kind !== "session"), source];
 }
 
+// A credential's non-secret label (an OAuth client id, an API key's prefix) for the decision log,
+// kept beside the subject object rather than on it (handlers have no use for it).
+const clientLabels = new WeakMap<object, string>();
+const labelOf = (subject: object | null | undefined): string | undefined =>
+  subject ? clientLabels.get(subject) : undefined;
+
 const defaultOnError: NonNullable<AuthzOptions["onError"]> = (error, context) => {
   // The log is for the operator: the stage and policy say where, the error says what.
   console.error(
@@ -178,7 +191,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
   const now = options.now ?? Date.now;
   const log = options.decisionLog;
   const retryAfter = String(options.unavailableRetryAfter ?? 5);
-  trustedOriginSet(options.trustedOrigins); // a malformed entry fails here, at start-up
+  const trusted = trustedOriginSet(options.trustedOrigins); // a malformed entry fails here
 
   const unavailable = (rule: string): Deny =>
     deny("authorization_unavailable", "Service temporarily unavailable; try again shortly", {
@@ -231,6 +244,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     try {
       reading = await readCredential(sourcesFor(policy, layer), request);
     } catch (error) {
+      rethrowNextControlFlow(error); // a prerender that must stop is Next's, not a refusal
       const failed = error instanceof SourceError ? error.source : undefined;
       report(failed ? (error as SourceError).cause : error, "session", policy.name);
       // A public policy grants nothing on the subject, so it may go on as anonymous.
@@ -288,18 +302,14 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       credential: auth.credential,
       scopes: auth.scopes ?? [],
     };
-    const refused =
-      checkScopes(policy.credentials, auth, challengeWith(source)) ??
-      checkFresh(
-        policy.credentials,
-        auth,
-        now() / 1000,
-        challengeOf("session"),
-        challengeWith(source),
-      );
+    const labelled = <S extends object | null>(value: S): S => {
+      if (value !== null && auth.label !== undefined) clientLabels.set(value, auth.label);
+      return value;
+    };
+    const refused = checkScopes(policy.credentials, auth, challengeWith(source));
     if (refused) return refused;
     // A machine (an org's API key) has no account of its own to keep current.
-    if (!options.subjects || auth.kind === "machine") return { subject, auth };
+    if (!options.subjects || auth.kind === "machine") return { subject: labelled(subject), auth };
     const fresh = await freshen(policy, subject, options.subjects);
     if ("allowed" in fresh) {
       // An account that no longer exists: for a program's credential, that is an invalid one.
@@ -307,7 +317,20 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         ? invalidCredential(source, { status: "invalid", error: "invalid_token" })
         : fresh;
     }
-    return { ...fresh, auth };
+    return { subject: labelled(fresh.subject), auth };
+  }
+
+  /** The policy's fresh sign-in rule on a verified credential, with its kind's answer. */
+  function freshRefusal<D extends AccessDeclaration>(
+    policy: Policy<D>,
+    auth: Authenticated,
+  ): Deny | null {
+    const source = sources.find((s) => s.kind === auth.credential);
+    const bearer = source
+      ? challengeWith(source)
+      : (params: Readonly<Record<string, string>>) =>
+          formatChallenge(defaultChallenge("bearer"), params);
+    return checkFresh(policy.credentials, auth, now() / 1000, challengeOf("session"), bearer);
   }
 
   /** The refusal for a present, invalid credential, with its kind's standard answer. */
@@ -362,6 +385,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     try {
       record = await subjects.read(subject.id);
     } catch (error) {
+      rethrowNextControlFlow(error);
       report(error, "account", policy.name);
       return policy.requiresSubject ? unavailable("account") : { subject: null };
     }
@@ -407,7 +431,11 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     decisionLog: DecisionLog,
     policy: Policy<D>,
     request: Request,
-    checkOptions: { readonly layer?: DecisionLayer; readonly logPath?: string },
+    checkOptions: {
+      readonly layer?: DecisionLayer;
+      readonly logPath?: string;
+      readonly logAction?: { readonly id: string; readonly name?: string };
+    },
     facts: CheckFacts<D>,
     refusal: Deny | null,
     startedAt: number,
@@ -422,11 +450,14 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         request,
         refusal,
         subject: facts.subject?.id ?? null,
+        ...(facts.subject?.credential ? { credential: facts.subject.credential } : {}),
+        ...(labelOf(facts.subject) !== undefined ? { client: labelOf(facts.subject) } : {}),
         // The org the call named, once the policy's org rule has read it (absent before that stage).
         ...(typeof facts.org === "string" ? { org: facts.org } : {}),
         ip: facts.ip,
         startedAt,
         ...(checkOptions.logPath !== undefined ? { path: checkOptions.logPath } : {}),
+        ...(checkOptions.logAction !== undefined ? { action: checkOptions.logAction } : {}),
         ...(candidate ? { shadow: shadowVerdict(candidate, facts, refusal) } : {}),
       });
     } catch (error) {
@@ -447,8 +478,6 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     };
     let stage: AuthzStage = "ip";
     try {
-      const early = checkOptions.before?.();
-      if (early) return early;
       let ip: string | null = null;
       if (policy.rules.ip || policy.rules.rateLimit?.by === "ip") {
         ip = clientIp(request);
@@ -470,8 +499,19 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         };
       }
       if (facts) facts.subject = read.subject;
+      // 401 before 403: a session rides along on a cross-site post, so one is refused once the
+      // caller is known to be signed in, in every layer alike (docs/cross-site-requests.md). A
+      // request a header credential decided carries no cookie that could ride: an API client on
+      // another origin may call.
+      if (read.subject !== null && policy.requiresSubject && !decidedByHeader(read.auth)) {
+        const crossSite = crossSiteRefusal(request, trusted, options.requestHost);
+        if (crossSite) return crossSite;
+      }
       const refused = policy.checkSubject(read.subject);
       if (refused) return byPolicy(withChallenge(policy, refused));
+      // After role and plan: signing in again is no use to a caller those refuse anyway.
+      const stale = read.auth && freshRefusal(policy, read.auth);
+      if (stale) return byPolicy(stale);
       // checkSubject has refused a null subject wherever the policy requires one.
       let subject = read.subject as SubjectFor<D, R>;
 
@@ -557,6 +597,8 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       }
       return { allowed: true, subject, headers, resource };
     } catch (error) {
+      // Next's own control flow (a loader's notFound(), a prerender bail-out) goes back to Next.
+      rethrowNextControlFlow(error);
       report(error, stage, policy.name);
       return internalError(stage);
     } finally {
@@ -592,8 +634,16 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     requestId: async (request) => (log ? log.requestId(request) : null),
 
     async subject(policy, request) {
-      const read = await readSubject(policy, request, "route").catch(() => null);
+      const read = await readSubject(policy, request, "route").catch((error: unknown) => {
+        rethrowNextControlFlow(error);
+        return null;
+      });
       return read && !("allowed" in read) ? read.subject : null;
     },
   };
+}
+
+/** Whether a bearer token or an API key decided the request (no cookie took part). */
+function decidedByHeader(auth: Authenticated | undefined): boolean {
+  return auth?.credential === "bearer" || auth?.credential === "api_key";
 }

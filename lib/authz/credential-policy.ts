@@ -3,7 +3,7 @@
  * credential must hold, and how recent the sign-in must be. Compiled once with the policy; the
  * checks are pure, and every refusal carries its standard answer (RFC 6750, RFC 9470).
  *
- * @see docs/access.md#credential-kinds
+ * @see docs/credentials.md#credential-kinds
  */
 import { deny, type Deny } from "./decision";
 import { parseDuration } from "./duration";

@@ -10,7 +10,9 @@ export type {
   AccessDeclaration,
   Checker,
   CheckOptions,
+  CredentialRules,
   FeatureOf,
+  FreshOptions,
   Granted,
   OrgPermissionOf,
   OrgRoleOf,
@@ -37,7 +39,8 @@ export type { OrgRuleOptions } from "./org/rule";
 export { subjectFreshness } from "./subject/freshness";
 export type { SubjectFreshness, SubjectFreshnessOptions } from "./subject/freshness";
 export { memoryMembershipStore } from "./subject/memory";
-export type { MemoryMembershipStore } from "./subject/memory";
+export type { MemoryMembershipStore, MemoryMembershipStoreOptions } from "./subject/memory";
+export { LastOrgAdminError, lastOrgAdmin } from "./subject/last-admin";
 export { redisMembershipStore } from "./subject/redis";
 export { betterAuthMembers } from "./subject/better-auth";
 export type {
@@ -95,7 +98,51 @@ export type {
   SessionFromBetterAuthOptions,
   SessionSource,
 } from "./session";
-export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv } from "./ip";
+export {
+  clerkSession,
+  jwksCache,
+  JwksUnavailableError,
+  sealedCookie,
+  signedCookie,
+  supabaseSession,
+} from "./session";
+export type {
+  ClerkSessionOptions,
+  JwksCacheOptions,
+  SealedCookieOptions,
+  SignedCookieOptions,
+  SupabaseSessionOptions,
+  ToClaims,
+} from "./session";
+export { bearerTokenSource } from "./session/bearer";
+export type { BearerTokenSourceOptions } from "./session/bearer";
+export { credentialSource } from "./session/credential";
+export type {
+  Authenticated,
+  Challenge,
+  CredentialKind,
+  CredentialSource,
+  SessionInput,
+  SourceOutcome,
+  SourceRuntime,
+} from "./session/credential";
+export { apiKeyPresence, apiKeySource } from "./api-key/source";
+export type { ApiKeySource, ApiKeySourceOptions } from "./api-key/source";
+export { createApiKey } from "./api-key/key";
+export type {
+  ApiKeyOwner,
+  ApiKeyRecord,
+  ApiKeyStore,
+  ApiKeyVerifier,
+  CreateApiKeyOptions,
+} from "./api-key/key";
+export { memoryApiKeyStore } from "./api-key/memory";
+export type { MemoryApiKeyStore } from "./api-key/memory";
+export { redisApiKeyStore } from "./api-key/redis";
+export type { RedisApiKeyStoreOptions } from "./api-key/redis";
+export { PROTECTED_RESOURCE_PATH, protectedResourceMetadata } from "./resource-metadata";
+export type { ProtectedResourceMetadata, ProtectedResourceOptions } from "./resource-metadata";
+export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv, requestHostFrom } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
 export { fromUpstashLimiter, upstashRateLimitStore } from "./rate-limit/upstash";

@@ -10,7 +10,7 @@ import { internalError, type Deny } from "./decision";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
 import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
 import { REFUSAL_CACHE_CONTROL } from "./respond";
-import { callbackPath, signInRedirectPath } from "./sign-in";
+import { callbackParamOption, callbackPath, signInRedirectPath } from "./sign-in";
 import type { AccessDeclaration, Checker } from "./types";
 
 /** Options of {@link authorizationMiddleware}. */
@@ -24,7 +24,10 @@ export interface AuthorizationMiddlewareOptions<D extends AccessDeclaration> {
    * rewrite refused signed-in visits to it. Required when any rule is a page rule.
    */
   readonly forbiddenPath?: string;
-  /** The query parameter carrying the path to return to. @default "callbackUrl" (Auth.js's) */
+  /**
+   * The query parameter carrying the path to return to; give `createPageGuard` the same.
+   * @default "callbackUrl" (Auth.js's)
+   */
   readonly callbackParam?: string;
 }
 
@@ -33,6 +36,16 @@ export type AuthorizationMiddleware = (request: NextRequest) => Promise<Response
 
 /** Marks answers the middleware gave, so logs and tests can tell them from the handler's. */
 export const MIDDLEWARE_LAYER_HEADER = "X-Authz-Layer";
+
+/**
+ * The request header a 403 rewrite hands to the 403 page: the name of the policy that refused.
+ * Only a name, which a client can send too: a page that explains the refusal re-checks that
+ * declared policy against the visitor's own session, and trusts nothing else in it.
+ *
+ * @example
+ * const name = (await headers()).get(REFUSED_POLICY_HEADER); // "admin"
+ */
+export const REFUSED_POLICY_HEADER = "X-Authz-Refused-Policy";
 
 function assertPath(name: string, value: unknown): string {
   // A plain same-origin path: one leading `/`, no query, nothing a browser could read as a host.
@@ -92,13 +105,11 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
       "page rules need forbiddenPath, a page that calls forbidden()",
     );
   }
-  const callbackParam = options.callbackParam ?? "callbackUrl";
-  if (!/^[\w.-]{1,64}$/.test(callbackParam))
-    throw new AuthzConfigError(
-      "invalid_middleware_options",
-      `middleware option callbackParam`,
-      `${JSON.stringify(callbackParam)}`,
-    );
+  const callbackParam = callbackParamOption(
+    options.callbackParam,
+    "invalid_middleware_options",
+    "middleware",
+  );
   // The sign-in and 403 pages must stay reachable by whoever a rule refuses, or visits loop.
   for (const [name, path] of [
     ["signInPath", signInPath],
@@ -162,11 +173,11 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     // Next renders the rewrite in this request, the caching set here is kept; where it proxies the
     // rewrite to itself (`next start -H 127.0.0.1`), the page's own caching comes back, and
     // withAuthorizationConfig's header rule on forbiddenPath sets the same. The 403 page gets the
-    // request id too, so it can show it for the user to quote.
+    // request id too, so it can show it for the user to quote, and the refusing policy's name.
     const target = new URL(`${basePath}${forbiddenPath ?? "/"}`, origin);
-    const rewrite = identity
-      ? NextResponse.rewrite(target, { request: { headers: identity.headers } })
-      : NextResponse.rewrite(target);
+    const headers = new Headers(identity?.headers ?? request.headers);
+    headers.set(REFUSED_POLICY_HEADER, rule.policy.name);
+    const rewrite = NextResponse.rewrite(target, { request: { headers } });
     rewrite.headers.set("Cache-Control", REFUSAL_CACHE_CONTROL);
     return marked(rewrite, identity);
   };

@@ -10,15 +10,21 @@ const rebuilt = new WeakMap<object, Request>();
 /**
  * The request being rendered or the action being called, rebuilt from `next/headers` once per
  * incoming request, so every check of one render reads the same cookie and logs one request id.
+ * `{ action: true }` rebuilds it as the POST a server action is, so unsafe-method checks (the
+ * cross-site check) see what the browser sent.
  *
  * @example
  * const decision = await authz.check(policy, await currentRequest());
  * @see docs/sessions.md#one-scheme-decision
  */
-export async function currentRequest(): Promise<Request> {
+export async function currentRequest(
+  options: { readonly action?: boolean } = {},
+): Promise<Request> {
   const incoming = await headers();
   const known = rebuilt.get(incoming);
-  if (known) return known;
+  const method = options.action ? "POST" : "GET";
+  // A page rendered after an action in the same request keeps the action's POST.
+  if (known && (method === "GET" || known.method === method)) return known;
   // The kit's session reader needs the scheme to pick the cookie name (`__Secure-` on HTTPS).
   const proto = isHttpsRequest({ headers: incoming }) ? "https" : "http";
   const host = incoming.get("x-forwarded-host") ?? incoming.get("host") ?? "localhost";
@@ -28,25 +34,35 @@ export async function currentRequest(): Promise<Request> {
   } catch {
     url = `${proto}://localhost/`;
   }
-  const request = new Request(url, { headers: incoming });
+  const request = new Request(url, { method, headers: incoming });
   rebuilt.set(incoming, request);
   return request;
 }
 
+// Next's build gives each server action a hex id (42 characters in Next 15/16); the browser sends
+// it as `Next-Action`, and Next runs an action only when the id names one of the build's.
+const ACTION_ID = /^[0-9a-f]{2,128}$/i;
+
 /**
- * The path a server action was called from, for the decision log: the same-origin `Referer`'s
- * path (its query dropped), or undefined. The rebuilt request's own URL carries no path.
+ * Which server action a decision is about, for the decision log: the id Next's build registered on
+ * the exported action (`$$id`), else the `Next-Action` id Next resolved to the running action, and
+ * the action's name when it has one. Never the `Referer`: the client writes it, so a refused call
+ * could be logged under any path. Undefined outside an action call.
  *
  * @example
- * await authz.check(policy, request, { layer: "action", logPath: actionPath(request) });
+ * await authz.check(policy, request, { layer: "action", logAction: actionRef(request, action) });
  */
-export function actionPath(request: Request): string | undefined {
-  const referer = request.headers.get("referer");
-  if (referer === null) return undefined;
-  try {
-    const from = new URL(referer);
-    return from.origin === new URL(request.url).origin ? from.pathname : undefined;
-  } catch {
-    return undefined;
-  }
+export function actionRef(
+  request: Request,
+  action?: object,
+  name?: string,
+): { readonly id: string; readonly name?: string } | undefined {
+  const registered = action === undefined ? undefined : (action as { $$id?: unknown }).$$id;
+  // `registerServerReference(fn, id, exportName)` sets `$$id` to the id, or `id#exportName`.
+  const built = typeof registered === "string" ? registered.split("#")[0] : undefined;
+  const header = request.headers.get("next-action");
+  const id =
+    built && ACTION_ID.test(built) ? built : header && ACTION_ID.test(header) ? header : "";
+  if (id === "") return undefined;
+  return name ? { id, name } : { id };
 }

@@ -6,6 +6,7 @@
  */
 import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decision";
+import { requestHostFrom } from "./ip/host";
 import { isHttpsRequest } from "./scheme";
 
 /** The methods a browser may send cross-site without a preflight, and that change state. */
@@ -39,13 +40,17 @@ export function trustedOriginSet(origins: readonly string[] | undefined): Readon
   return set;
 }
 
-/** This request's own origin, as the browser addressed it (the proxy's `X-Forwarded-Host` first). */
-function ownOrigin(request: Request): string | null {
-  const host =
-    request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ||
-    request.headers.get("host") ||
-    new URL(request.url).host;
+/** Where a request's own host comes from: the deployment's trust model (`requestHostFrom`). */
+export type RequestHost = (request: Request) => string | null;
+
+/** The default: the `Host` header, trusting no proxy's `X-Forwarded-Host`. */
+const directRequestHost: RequestHost = requestHostFrom({ kind: "none" });
+
+/** This request's own origin, as the browser addressed it (the host from the trust model). */
+function ownOrigin(request: Request, requestHost: RequestHost): string | null {
   try {
+    const host = requestHost(request);
+    if (!host) return null;
     return new URL(`${isHttpsRequest(request) ? "https" : "http"}://${host}`).origin;
   } catch {
     return null;
@@ -55,13 +60,19 @@ function ownOrigin(request: Request): string | null {
 /**
  * A 403 `cross_site_request` for an unsafe method that a browser sent from another origin, or
  * null. `Sec-Fetch-Site: same-origin` or `none` (typed by the user) passes; otherwise `Origin` must
- * be this request's own origin or a trusted one.
+ * be this request's own origin (its host from `requestHost`, by default the `Host` header) or a
+ * trusted one. The kit runs it after the session check, so an anonymous caller learns 401 first.
  *
  * @example
  * const refused = crossSiteRefusal(request, trustedOriginSet([]));
  * if (refused) return denialResponse(refused, request);
+ * @see docs/cross-site-requests.md
  */
-export function crossSiteRefusal(request: Request, trusted: ReadonlySet<string>): Deny | null {
+export function crossSiteRefusal(
+  request: Request,
+  trusted: ReadonlySet<string>,
+  requestHost: RequestHost = directRequestHost,
+): Deny | null {
   if (!UNSAFE_METHODS.has(request.method.toUpperCase())) return null;
   const site = request.headers.get("sec-fetch-site")?.trim().toLowerCase();
   const origin = request.headers.get("origin")?.trim();
@@ -69,7 +80,8 @@ export function crossSiteRefusal(request: Request, trusted: ReadonlySet<string>)
   if (site === undefined) {
     // No fetch metadata (an older browser): Origin alone tells.
     if (origin === undefined) return null;
-    if (origin !== "null" && (trusted.has(origin) || origin === ownOrigin(request))) return null;
+    if (origin !== "null" && (trusted.has(origin) || origin === ownOrigin(request, requestHost)))
+      return null;
   } else if (origin !== undefined && trusted.has(origin)) {
     // The browser says same-site or cross-site: only an origin the app names may pass.
     return null;

@@ -4,9 +4,10 @@ import { deny, notFound } from "./decision";
 import { parseDuration } from "./duration";
 import { ipMatcher } from "./ip";
 import { compileOrgRule } from "./org/rule";
+import { compileFields } from "./query/fields";
 import { DEFAULT_IPV6_PREFIX } from "./rate-limit/key";
 import type { RateLimitResult } from "./rate-limit/store";
-import type { Access, AccessDeclaration, Policy, PolicyRules } from "./types";
+import type { Access, AccessDeclaration, Policy, PolicyRules, ResourceRule } from "./types";
 
 const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
@@ -170,6 +171,21 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       invalid("a resource org key or orgRoleOverride needs the policy's org rule");
   }
   const conceal = resource?.conceal ?? "none";
+  // The one compiled resource rule: checkResource below and the list filter (query/filter.ts) read
+  // the same keys and the same override test, so a list cannot disagree with the single check.
+  const resourceRule: ResourceRule<D> | undefined = resource
+    ? {
+        tenant: resource.tenant,
+        owner: resource.owner,
+        org: resource.org,
+        conceal,
+        overridesOwner: (subject, active) =>
+          overrides.some((r) => access.hasRole(subject, r)) ||
+          (active !== undefined &&
+            orgOverrides.some((r) => access.orgRoles.satisfies(active.role, r))),
+      }
+    : undefined;
+  const fieldsFor = compileFields(access, rules.fields, invalid);
   const plan = rules.feature !== undefined ? access.planFor(rules.feature) : undefined;
   const upgradeUrl = access.declaration.upgradeUrl;
   // Last, so a policy that failed another check claims no operation name.
@@ -183,6 +199,8 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     rateLimitWindowMs,
     org,
     credentials,
+    resource: resourceRule,
+    fieldsFor,
 
     checkAddress(ip) {
       if (!rules.ip) return null;
@@ -251,7 +269,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
     },
 
     checkResource(subject, loaded, active) {
-      if (!resource) return null;
+      if (!resource || !resourceRule) return null;
       if (subject === null)
         return deny("unauthenticated", "Authentication required", { rule: "session" });
       // A loader result without the keys the policy reads is a bug, never a pass.
@@ -265,9 +283,9 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
           throw new TypeError(`resource key "${key}" is not a non-empty string`);
         return v;
       };
-      const tenant = value(resource.tenant);
-      const owner = value(resource.owner);
-      const resourceOrg = value(resource.org);
+      const tenant = value(resourceRule.tenant);
+      const owner = value(resourceRule.owner);
+      const resourceOrg = value(resourceRule.org);
       // Another org's resource through this org's URL does not exist here, even for its members.
       if (resourceOrg !== undefined && (active === undefined || resourceOrg !== active.id))
         return notFound("org");
@@ -279,11 +297,7 @@ export function compilePolicy<D extends AccessDeclaration, const R extends Polic
       if (
         owner !== undefined &&
         owner !== subject.id &&
-        !overrides.some((r) => access.hasRole(subject, r)) &&
-        !(
-          active !== undefined &&
-          orgOverrides.some((r) => access.orgRoles.satisfies(active.role, r))
-        )
+        !resourceRule.overridesOwner(subject, active)
       ) {
         if (conceal === "all") return notFound("owner");
         // Inside an org the way in is an org role: say which one, as the org rule does.

@@ -8,6 +8,7 @@ const STATUS_TEXT: Readonly<Record<DenyStatusCode, string>> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   429: "Too Many Requests",

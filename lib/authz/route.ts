@@ -1,7 +1,8 @@
+import { NextRequest } from "next/server";
 import { AuthzConfigError } from "./errors";
 import { badRequest, readJsonBody } from "./body";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
-import { crossSiteRefusal, trustedOriginSet } from "./origin";
+import { orgFromSegment } from "./org/segment";
 import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
 import type {
   AccessDeclaration,
@@ -35,9 +36,12 @@ export interface AuthorizedContext<S, P, B, Res> {
   readonly resource: Res;
 }
 
-/** A route handler that runs only once the policy allowed the request. */
+/**
+ * A route handler that runs only once the policy allowed the request. It gets a `NextRequest`
+ * (`nextUrl`, `cookies`), as Next gives an unwrapped handler.
+ */
 export type AuthorizedHandler<S, P, B, Res> = (
-  request: Request,
+  request: NextRequest,
   context: AuthorizedContext<S, P, B, Res>,
 ) => Response | Promise<Response>;
 
@@ -51,7 +55,7 @@ export interface RouteOptions<S, PS, BS, Res> {
   readonly load?: (input: {
     readonly params: ParamsOf<PS>;
     readonly subject: S;
-    readonly request: Request;
+    readonly request: NextRequest;
   }) => Promise<Res | null | undefined> | Res | null | undefined;
   /** Largest body read, in bytes (default 1 MiB); larger answers 413. */
   readonly maxBodyBytes?: number;
@@ -118,22 +122,23 @@ export function guardOf(handler: unknown): GuardMark | null {
  * Marks a route handler as deliberately public, with the reason, so the coverage test accepts it.
  * It adds no check: use it only for what anyone may call.
  *
+ * The handler may take a `Request` or a `NextRequest`, as any route handler may.
+ *
  * @example
  * export const GET = publicRoute("health check for the load balancer", async () => Response.json({ ok: true }));
  */
 export function publicRoute<
-  H extends (request: Request, context: RouteContext) => Response | Promise<Response>,
+  H extends (request: NextRequest, context: RouteContext) => Response | Promise<Response>,
 >(reason: string, handler: H): H {
   if (reason.trim() === "")
     throw new AuthzConfigError("invalid_route", "publicRoute", "it needs a reason");
   return mark(handler, { kind: "public", reason });
 }
 
-/** The segment's value; null when it is not one string (a catch-all), undefined when absent. */
+/** The segment's org id (decoded as pages decode it); null when unusable, undefined when absent. */
 function orgSegment(raw: RawParams, segment: string): string | null | undefined {
   if (!Object.hasOwn(raw, segment)) return undefined;
-  const value = raw[segment];
-  return typeof value === "string" ? value : null;
+  return orgFromSegment(raw[segment], "route");
 }
 
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
@@ -157,6 +162,21 @@ function withRequestId(response: Response, id: string | null): Response {
 }
 
 const PRIVATE = "private, no-store";
+
+/**
+ * The request as a `NextRequest`: Next passes one already; a plain `Request` (a test) is wrapped
+ * around the same body stream, so nothing is read (or marked used) until someone reads it.
+ */
+function asNextRequest(request: Request): NextRequest {
+  if (request instanceof NextRequest) return request;
+  const init: ConstructorParameters<typeof NextRequest>[1] & { duplex?: "half" } = {
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    ...(request.body ? { body: request.body, duplex: "half" } : {}),
+  };
+  return new NextRequest(request.url, init);
+}
 
 /**
  * Sets the allowed answer's caching: `cacheControl` unless the handler set its own, and
@@ -210,11 +230,11 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
       );
     }
     const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    const trusted = trustedOriginSet(authz.options?.trustedOrigins);
     // A session policy's answers belong to one user: no shared cache may keep them.
     const cacheControl = options.cacheControl ?? (policy.requiresSubject ? PRIVATE : undefined);
 
-    const guarded: RouteHandler = async (request, context) => {
+    const guarded: RouteHandler = async (incoming, context) => {
+      const request = asNextRequest(incoming);
       let params: unknown = {};
       let body: unknown = undefined;
       // Awaited first, as the org segment is checked before validation. A params promise that
@@ -225,8 +245,6 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
         (error: unknown) => ((failed = { error }), {}),
       );
       const decision = await authz.check(policy, request, {
-        // Cookie sessions ride along on cross-site posts: refuse those before anything runs.
-        ...(policy.requiresSubject ? { before: () => crossSiteRefusal(request, trusted) } : {}),
         // The active org is the route segment, as Next parsed it from the path: nothing else.
         ...(policy.org ? { org: orgSegment(raw, policy.org.segment) } : {}),
         validate: async () => {

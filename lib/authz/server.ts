@@ -5,8 +5,9 @@
 import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { actionRefusal, type ActionRefusal } from "./action-refusal";
-import { actionPath, currentRequest } from "./next-request";
-import { sameOriginPath, signInRedirectPath } from "./sign-in";
+import { actionRef, currentRequest } from "./next-request";
+import { orgFromSegment } from "./org/segment";
+import { callbackParamOption, sameOriginPath, signInRedirectPath } from "./sign-in";
 import type {
   AccessDeclaration,
   Checker,
@@ -28,7 +29,11 @@ export type ActionAuthorization<S> = { readonly ok: true; readonly subject: S } 
 export interface PageAuthorizeOptions {
   /** The page's own path, where sign-in sends the visitor back to. @default "/" */
   readonly path?: string;
-  /** For an org policy: the page's `[org]` segment, the active org (required with an org rule). */
+  /**
+   * For an org policy: the page's `[org]` param as Next passed it (still percent-encoded; the kit
+   * decodes it once, as a route handler's, lib/authz/org/segment.ts), the active org. Required with
+   * an org rule.
+   */
   readonly org?: string;
 }
 
@@ -110,9 +115,19 @@ export function createPageGuard(
      * itself, not the callback inside it). @default the `basePath` Next was built with
      */
     readonly basePath?: string;
+    /**
+     * The query parameter carrying the page to return to, as the middleware's option of the
+     * same name (give both the same). @default "callbackUrl" (Auth.js's)
+     */
+    readonly callbackParam?: string;
   } = {},
 ) {
   const signInPath = options.signInPath ?? "/api/auth/signin";
+  const callbackParam = callbackParamOption(
+    options.callbackParam,
+    "invalid_page_guard",
+    "createPageGuard",
+  );
   // Next inlines its basePath into server code under this name at build time.
   const basePath = options.basePath ?? process.env.__NEXT_ROUTER_BASEPATH ?? "";
 
@@ -140,7 +155,7 @@ export function createPageGuard(
     );
     const decision = await authz.check(policy, await currentRequest(), {
       layer: "page",
-      ...(pageOptions.org !== undefined ? { org: pageOptions.org } : {}),
+      ...(pageOptions.org !== undefined ? { org: orgFromSegment(pageOptions.org, "page") } : {}),
       ...(pageOptions.path !== undefined ? { logPath: pageOptions.path } : {}),
       ...(load ? { load: async (subject: unknown) => (await load(subject)) ?? null } : {}),
     });
@@ -148,7 +163,9 @@ export function createPageGuard(
       return load ? { subject: decision.subject, resource: decision.resource } : decision.subject;
     }
     if (decision.status === 401)
-      redirect(signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`));
+      redirect(
+        signInRedirectPath(signInPath, `${basePath}${pageOptions.path ?? "/"}`, callbackParam),
+      );
     if (decision.status === 404) notFound();
     // 403 and every other refusal (429, errors) render the 403 page: never the protected content.
     forbidden();
@@ -165,13 +182,16 @@ export function createPageGuard(
    */
   async function authorizeAction<D extends AccessDeclaration, R extends PolicyRules<D>>(
     policy: Policy<D, R> & (R extends { readonly resource: object } ? never : unknown),
+    /** `org`: the active org's id, as `authorize` resolved it on the page (`subject.org.id`). */
     actionOptions: { readonly org?: string } = {},
   ): Promise<ActionAuthorization<SubjectFor<D, R>>> {
-    const request = await currentRequest();
+    const request = await currentRequest({ action: true });
+    // Inside an action: the id Next resolved the call to (the Next-Action it ran), never a path.
+    const logAction = actionRef(request);
     const decision = await authz.check(policy, request, {
       ...(actionOptions.org !== undefined ? { org: actionOptions.org } : {}),
       layer: "action",
-      logPath: actionPath(request),
+      ...(logAction ? { logAction } : {}),
     });
     if (decision.allowed) return { ok: true, subject: decision.subject };
     return actionRefusal(decision, await refusalId(request));

@@ -2,6 +2,33 @@
  * Where sign-in sends a visitor back to: one builder for the middleware's redirects and the pages'
  * `authorize()`, so both send the same URL, and it always stays on this site.
  */
+import { AuthzConfigError, type AuthzConfigErrorCode } from "./errors";
+
+/**
+ * The query parameter Auth.js reads the path to return to from: the default of `callbackParam`.
+ *
+ * @example
+ * new URL(location.href).searchParams.get(DEFAULT_CALLBACK_PARAM); // "/admin"
+ */
+export const DEFAULT_CALLBACK_PARAM = "callbackUrl";
+
+/**
+ * The `callbackParam` option of the middleware and of the page guard, checked where it is given:
+ * a plain query parameter name (letters, digits, `_`, `.`, `-`; at most 64), else a config error.
+ *
+ * @example
+ * callbackParamOption(undefined, "invalid_page_guard", "createPageGuard"); // "callbackUrl"
+ */
+export function callbackParamOption(
+  value: string | undefined,
+  code: AuthzConfigErrorCode,
+  where: string,
+): string {
+  const param = value ?? DEFAULT_CALLBACK_PARAM;
+  if (typeof param !== "string" || !/^[\w.-]{1,64}$/.test(param))
+    throw new AuthzConfigError(code, `${where} option callbackParam`, JSON.stringify(param));
+  return param;
+}
 
 /**
  * The same-origin path and query to come back to after sign-in, from the request's own URL:
@@ -50,7 +77,7 @@ export function sameOriginPath(candidate: string | null | undefined): string {
 export function signInRedirectPath(
   signInPath: string,
   callbackPath: string,
-  param = "callbackUrl",
+  param = DEFAULT_CALLBACK_PARAM,
 ): string {
   return `${signInPath}?${param}=${encodeURIComponent(sameOriginPath(callbackPath))}`;
 }

@@ -250,6 +250,28 @@ export interface PolicyRules<D extends AccessDeclaration> {
   readonly fresh?: Duration | FreshOptions;
   /** Always ask the kit's `authoritativeSession` (revocation at once) instead of a cookie cache. */
   readonly authoritative?: boolean;
+  /**
+   * Which fields of the resource each role may read (`{ member: ["id", "title"], admin: "*" }`):
+   * a subject reads the union of its roles' lists (inheritance counts). Lists select these columns
+   * and single views strip the rest (`query/fields.ts`). Omit to let every reader see every field.
+   */
+  readonly fields?: { readonly [K in RoleOf<D>]?: "*" | readonly string[] };
+}
+
+/** The fields a subject may read of a resource: every one (`"*"`) or these names. */
+export type FieldSelection = "*" | readonly string[];
+
+/**
+ * A compiled resource rule: the keys it reads and who acts on resources they do not own. The single
+ * check (`checkResource`) and the list filter (`query/filter.ts`) both read this one object.
+ */
+export interface ResourceRule<D extends AccessDeclaration = AccessDeclaration> {
+  readonly tenant: string | undefined;
+  readonly owner: string | undefined;
+  readonly org: string | undefined;
+  readonly conceal: "none" | "cross-tenant" | "all";
+  /** Whether the subject acts on resources it does not own: `ownerOverride`, or `orgRoleOverride` in the active org. */
+  overridesOwner(subject: Subject<D>, active?: ActiveOrg<OrgRoleOf<D>>): boolean;
 }
 
 /** Whether a policy's handler sees a subject for sure: every policy but `signedIn: false`. */
@@ -282,6 +304,11 @@ export interface Policy<
   readonly org: OrgRule<OrgRoleOf<D>> | undefined;
   /** The compiled credential rules: accepted kinds, scopes, fresh sign-in, authoritative. */
   readonly credentials: CredentialRules;
+  /**
+  /** The compiled `rules.resource` (undefined without one): what both the check and lists read. */
+  readonly resource: ResourceRule<D> | undefined;
+  /** The fields `rules.fields` lets a subject read (`"*"` without a fields rule; none for null). */
+  fieldsFor(subject: Subject<D> | null): FieldSelection;
   /** Evaluates the IP rule (pure). */
   checkAddress(ip: string | null): Deny | null;
   /** Evaluates the session, role, permission and feature rules (pure). */
@@ -332,13 +359,10 @@ export interface CheckOptions<S, Res> {
   readonly load?: (subject: S) => Promise<Res | null>;
   /** Which layer decides, for the decision log. Default `"route"`. */
   readonly layer?: "middleware" | "route" | "page" | "action";
-  /** The path the decision log records where the request's URL lacks it (pages, actions). */
+  /** The path the decision log records where the request's URL lacks it (pages): server-known. */
   readonly logPath?: string;
-  /**
-   * A refusal that comes before every rule (a cross-site post), checked first; null lets the
-   * request on. Made here, not around the check, so the decision log records it like any other.
-   */
-  readonly before?: () => Deny | null;
+  /** The server action decided on, for the decision log (its build id and name). */
+  readonly logAction?: { readonly id: string; readonly name?: string };
 }
 
 /**
@@ -359,8 +383,8 @@ export interface Checker {
     };
   };
   /**
-   * Evaluates a policy for a request, in order: IP, session, role, permission, feature, (validate),
-   * rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
+   * Evaluates a policy for a request, in order: IP, session, cross-site (unsafe methods under a
+   * session policy), role, permission, feature, (validate), rate limit, resource. Never throws: an error anywhere is a refusal (fail closed).
    */
   check<D extends AccessDeclaration, R extends PolicyRules<D>, Res = undefined>(
     policy: Policy<D, R>,

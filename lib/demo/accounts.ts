@@ -16,6 +16,7 @@ import {
   type SubjectFreshness,
 } from "@/lib/authz";
 import { createRedisClientFromUrl } from "@/lib/redis-node";
+import { access } from "../access";
 import { demoMemberships } from "./users";
 
 /** How long an instance reuses an account read: the bound for changes made on other instances. */
@@ -28,17 +29,21 @@ interface DemoAccounts {
   readonly reset: () => void;
 }
 
+/** The org roles that manage an org: no change may leave an org without one (admin, here). */
+const adminRoles = access.orgRoles.names.filter((role) => access.orgRoles.satisfies(role, "admin"));
+
 function create(redisUrl: string | undefined): DemoAccounts {
   if (redisUrl) {
     const store = redisMembershipStore({
       client: createRedisClientFromUrl(redisUrl),
       prefix: "next-authz-kit:subjects",
       seed: demoMemberships,
+      adminRoles,
     });
     const subjects = subjectFreshness({ source: store, maxAgeMs: ACCOUNT_CACHE_MS });
     return { redisUrl, store, subjects, reset: () => subjects.clear() };
   }
-  const store = memoryMembershipStore(demoMemberships);
+  const store = memoryMembershipStore(demoMemberships, { adminRoles });
   const subjects = subjectFreshness({ source: store, maxAgeMs: ACCOUNT_CACHE_MS });
   return {
     redisUrl,

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { signInWithCredentials } from "../../lib/authz/testing";
 import { ConsolePage, expect, testWithServer } from "./fixtures";
 
 const test = testWithServer();
@@ -25,12 +26,26 @@ function actionId(file: string, exportedName: string): string {
   return found[0];
 }
 
-test("the admin deletes a user from /admin with the guarded action", async ({ page }) => {
+test("the admin deletes a user from /admin with the guarded action", async ({ page, baseURL }) => {
   await new ConsolePage(page).signInAs("Alice");
   await page.goto("/admin");
   // Dave, not Bob: a deleted account's session is refused from then on, and Bob signs in below.
   const row = page.getByRole("row", { name: /dave@example\.com/ });
   await expect(row).toBeVisible();
+  // Dave is globex's only admin: deleting him would leave globex with nobody to manage it.
+  await row.getByRole("button", { name: "Delete Dave" }).click();
+  await expect(row.getByRole("alert")).toHaveText(
+    /^An organization must keep at least one admin \(409\)/,
+  );
+  await expect(row).toBeVisible();
+  // Once Dave names Carol a globex admin, his account may go.
+  const dave = await signInWithCredentials(baseURL!, "dave@example.com", "demo");
+  const promoted = await fetch(`${baseURL}/api/orgs/globex/members/user-carol`, {
+    method: "PUT",
+    headers: { cookie: dave!, "content-type": "application/json" },
+    body: JSON.stringify({ role: "admin" }),
+  });
+  expect(promoted.status).toBe(200);
   await row.getByRole("button", { name: "Delete Dave" }).click();
   await expect(page.getByRole("row", { name: /dave@example\.com/ })).toHaveCount(0);
   await expect(page.getByRole("row", { name: /alice@example\.com/ })).toBeVisible();

@@ -5,7 +5,12 @@
  * and the canary: the whole demo contract replayed with recognisable secrets (cookie, password,
  * query string, body, client address) leaves none of them in any event or console line.
  */
-import { CARDS, ConsolePage, expect, signInOverHttp, testWithServer } from "./fixtures";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { sessionCookie, signInWithCredentials } from "../../lib/authz/testing";
+import { DEMO_CLAIMS } from "../support/demo-sessions";
+import { E2E_AUTH_SECRET } from "../support/next-server";
+import { CARDS, ConsolePage, expect, testWithServer } from "./fixtures";
 
 // One proxy in front: the client address is known, so the log has one to truncate.
 // Tracing on: instrumentation.ts prints the spans that carry authz.* attributes.
@@ -16,7 +21,9 @@ const test = testWithServer({
 });
 test.describe.configure({ mode: "serial" });
 
-type Who = "anonymous" | "alice" | "bob" | "carol";
+// `operator`: the explicit grant to read every tenant's events (lib/access.ts); no demo user has
+// it, so the test signs a session with it (alice's account, role operator).
+type Who = "anonymous" | "alice" | "bob" | "carol" | "operator";
 const cookies: Partial<Record<Who, string>> = {};
 const CLIENT_IP = "198.51.100.77";
 
@@ -33,14 +40,20 @@ interface Event {
   readonly path: string;
   readonly ip?: string;
   readonly shadow?: { readonly policy: string; readonly outcome: string };
+  readonly action?: { readonly id: string; readonly name?: string };
+  readonly truncated?: Readonly<Record<string, number>>;
 }
 
 test.beforeAll(async ({ server }) => {
   for (const who of ["alice", "bob", "carol"] as const) {
-    const cookie = await signInOverHttp(server.url, `${who}@example.com`, "demo");
+    const cookie = await signInWithCredentials(server.url, `${who}@example.com`, "demo");
     expect(cookie, `sign-in as ${who}`).toBeTruthy();
     cookies[who] = cookie!;
   }
+  cookies.operator = await sessionCookie(
+    { ...DEMO_CLAIMS.alice, role: "operator" },
+    { secret: E2E_AUTH_SECRET },
+  );
 });
 
 function call(
@@ -54,8 +67,9 @@ function call(
   return fetch(`${base}${path}`, { redirect: "manual", ...init, headers });
 }
 
-async function allEvents(base: string): Promise<Event[]> {
-  const res = await call(base, "/api/admin/decisions?limit=1000", "alice");
+/** Every event the log holds, as the operator reads them (an admin sees only their tenant's). */
+async function allEvents(base: string, who: Who = "operator"): Promise<Event[]> {
+  const res = await call(base, "/api/admin/decisions?limit=1000", who);
   expect(res.status).toBe(200);
   return ((await res.json()) as { decisions: Event[] }).decisions;
 }
@@ -206,7 +220,7 @@ test("canary: the demo contract replayed with secrets leaves none in any event",
     header: `${CANARY}-bearer`,
   };
   // A wrong password through Auth.js's own sign-in: it never yields a session.
-  expect(await signInOverHttp(baseURL!, "alice@example.com", secrets.password)).toBeFalsy();
+  expect(await signInWithCredentials(baseURL!, "alice@example.com", secrets.password)).toBeFalsy();
 
   const paths = [
     ["GET", "/api/me"],
@@ -298,16 +312,113 @@ test("shadow: exactly the free plan's export calls disagree with the candidate",
   }
 });
 
-/** A `Cookie` header as browser cookies: one (Auth.js) or two (Better Auth's token and cache). */
-const browserCookies = (header: string, url: string) =>
-  header.split("; ").map((pair) => {
-    const [name, value] = pair.split(/=(.*)/s) as [string, string];
-    return { name, value, url };
+test("tenant scope: alice reads acme's events only; the operator reads every tenant's", async ({
+  baseURL,
+}) => {
+  const carols = await call(baseURL!, "/api/admin/users", "carol");
+  const bobs = await call(baseURL!, "/api/admin/users", "bob");
+  const anonymous = await call(baseURL!, "/api/me", "anonymous");
+  const ids = [carols, bobs, anonymous].map((r) => r.headers.get("x-request-id")!);
+  for (const id of ids) await eventsOf(baseURL!, id, 1);
+  const alices = await allEvents(baseURL!, "alice");
+  expect(alices.length).toBeGreaterThan(0);
+  expect(alices.filter((e) => e.requestId === ids[1])).not.toHaveLength(0); // bob: acme
+  expect(alices.filter((e) => e.requestId === ids[0])).toHaveLength(0); // carol: globex
+  expect(alices.filter((e) => e.requestId === ids[2])).toHaveLength(0); // anonymous: operators
+  expect(JSON.stringify(alices)).not.toContain("user-carol");
+  const everything = await allEvents(baseURL!, "operator");
+  for (const id of ids)
+    expect(
+      everything.some((e) => e.requestId === id),
+      id,
+    ).toBe(true);
+});
+
+test("a refused server action: its build id, POST, no path from the client's Referer", async ({
+  baseURL,
+}) => {
+  // The build's id of app/_actions/documents.ts#deleteDocumentAction (the dashboard's delete form),
+  // as `npm run authz:report` reads it.
+  const manifest = JSON.parse(
+    readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as { node: Record<string, { exportedName?: string; filename?: string }> };
+  const [actionId] = Object.entries(manifest.node).find(
+    ([, info]) =>
+      info.exportedName === "deleteDocumentAction" &&
+      info.filename?.endsWith("_actions/documents.ts"),
+  )!;
+  // Bob deletes alice's document: refused (owner rule) before the action runs.
+  const res = await call(baseURL!, "/dashboard", "bob", {
+    method: "POST",
+    headers: {
+      "next-action": actionId,
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      referer: `${baseURL}/harmless/looking/page`,
+      origin: baseURL!,
+    },
+    body: JSON.stringify([{ id: "doc-acme-2" }]),
   });
+  await res.arrayBuffer();
+  let event: Event | undefined;
+  for (let i = 0; i < 50 && !event; i++) {
+    event = (await allEvents(baseURL!)).find(
+      (e) => e.layer === "action" && e.subject === "user-bob" && e.action?.id === actionId,
+    );
+    if (!event) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(event).toMatchObject({
+    policy: "delete-document",
+    outcome: "deny",
+    status: 403,
+    code: "owner_required",
+    method: "POST",
+    path: "",
+    action: { id: actionId },
+  });
+  expect(JSON.stringify(event)).not.toContain("harmless");
+});
+
+test("the collector answers a forged batch like the kit (JSON, code, challenge) and logs it", async ({
+  baseURL,
+}) => {
+  const forged = await fetch(`${baseURL}/api/authz/collect`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-authz-signature": "AAAAAAAAAAAAAAAAAAAAAA" },
+    body: JSON.stringify({ id: crypto.randomUUID(), sentAt: Date.now(), events: [] }),
+  });
+  expect(forged.status).toBe(401);
+  expect(forged.headers.get("cache-control")).toBe("no-store");
+  expect(forged.headers.get("www-authenticate")).toBe(
+    'AuthzBatch realm="decision-collector", header="x-authz-signature"',
+  );
+  expect(await forged.json()).toEqual({
+    error: "Unauthorized",
+    message: "The batch's signature is missing or wrong",
+    code: "invalid_signature",
+  });
+  // Its refusal is in the log, under the id the answer carries.
+  const id = forged.headers.get("x-request-id")!;
+  const [trace] = await eventsOf(baseURL!, id, 1);
+  expect(trace).toMatchObject({ policy: "decision-collector", code: "invalid_signature" });
+});
+
+test("a long request path is logged, cut and marked, never dropped", async ({ baseURL }) => {
+  const long = `/api/admin/users/${"x".repeat(6000)}`;
+  const res = await call(baseURL!, long, "bob", { method: "DELETE" });
+  expect(res.status).toBe(403);
+  const events = await eventsOf(baseURL!, res.headers.get("x-request-id")!, 1);
+  expect(events.length).toBeGreaterThanOrEqual(1);
+  for (const e of events) {
+    expect(e.path).toBe(long.slice(0, 2048));
+    expect(e.truncated).toEqual({ path: long.length - 2048 });
+  }
+});
 
 test.describe("in Chromium", () => {
   test("the 403 page shows the request id the response carries", async ({ page, baseURL }) => {
-    await page.context().addCookies(browserCookies(cookies.bob!, baseURL!));
+    const [name, value] = cookies.bob!.split(/=(.*)/s) as [string, string];
+    await page.context().addCookies([{ name, value, url: baseURL! }]);
     const response = await page.goto("/admin");
     expect(response?.status()).toBe(403);
     const id = response?.headers()["x-request-id"];
@@ -323,7 +434,8 @@ test.describe("in Chromium", () => {
     page,
     baseURL,
   }) => {
-    await page.context().addCookies(browserCookies(cookies.alice!, baseURL!));
+    const [name, value] = cookies.operator!.split(/=(.*)/s) as [string, string];
+    await page.context().addCookies([{ name, value, url: baseURL! }]);
     const refused = await call(baseURL!, "/api/admin/users", "carol");
     const id = refused.headers.get("x-request-id")!;
     await eventsOf(baseURL!, id, 1);
@@ -347,6 +459,24 @@ test.describe("in Chromium", () => {
     await expect(row.locator("td").nth(3)).toHaveText("GET /api/admin/users");
     await expect(row.locator("td").nth(5)).toHaveText("role");
     await expect(row.locator("td").nth(6)).toHaveText("Requires admin role");
+  });
+
+  test("/admin/decisions as alice: acme's decisions only, and the page says so", async ({
+    page,
+    baseURL,
+  }) => {
+    const refused = await call(baseURL!, "/api/admin/users", "carol");
+    await eventsOf(baseURL!, refused.headers.get("x-request-id")!, 1);
+    const [name, value] = cookies.alice!.split(/=(.*)/s) as [string, string];
+    await page.context().addCookies([{ name, value, url: baseURL! }]);
+    await page.goto("/admin/decisions");
+    await expect(page.getByTestId("decisions-scope")).toHaveText(
+      "Showing the decisions of tenant acme and of the organizations you administer.",
+    );
+    const rows = page.getByTestId("decisions").locator("tbody tr");
+    await expect(rows.first()).toBeVisible();
+    await expect(page.getByTestId("decisions")).not.toContainText("carol@example.com");
+    await expect(page.getByTestId("decisions")).not.toContainText("user-carol");
   });
 
   test("the console shows X-Request-Id with each answer, the id of its events", async ({

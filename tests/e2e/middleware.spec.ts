@@ -153,6 +153,36 @@ test.describe("every rule, every user", () => {
     }
   });
 
+  test("cross-site unsafe requests: 401 before 403, the Edge middleware and the handler alike", async () => {
+    const crossSite = { "sec-fetch-site": "cross-site", origin: "https://evil.example" };
+    // A client-sent X-Forwarded-Host names no host of the app's without a trusted proxy.
+    const spoofed = { origin: "https://evil.example", "x-forwarded-host": "evil.example" };
+    for (const headers of [crossSite, spoofed]) {
+      for (const who of WHO) {
+        // In the middleware's matcher (answered there) and outside it (the handler's own check).
+        for (const [target, method, early] of [
+          ["/api/admin/users/user-nobody", "DELETE", true],
+          ["/api/reports/export", "POST", false],
+        ] as const) {
+          const a = await send(target, who, { method, headers });
+          const label = `${method} ${target} as ${who}`;
+          expectClean(a, label);
+          expect(a.early, label).toBe(early);
+          if (who === "anonymous") {
+            expect(a.status, label).toBe(401);
+            expect(json(a), label).toMatchObject({ code: "unauthenticated" });
+          } else {
+            expect(a.status, label).toBe(403);
+            expect(json(a), label).toMatchObject({
+              code: "cross_site_request",
+              message: "Cross-site request refused",
+            });
+          }
+        }
+      }
+    }
+  });
+
   test("/api/ops/metrics (API, IP allow list): refused early for everyone without a trusted proxy", async () => {
     for (const who of WHO) {
       const a = await send("/api/ops/metrics", who, {

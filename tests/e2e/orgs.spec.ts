@@ -159,6 +159,14 @@ test("the console's org cards, as Dave", async ({ page }, testInfo) => {
   expect(json(put)).toEqual({
     member: { userId: "user-bob", email: "bob@example.com", role: "member" },
   });
+  // Dave is globex's only admin: he cannot demote himself (the org would have none).
+  const demoteSelf = await ui.call(CARDS.putOrgMember, {
+    org: "globex",
+    param: "user-dave",
+    role: "member",
+  });
+  expect(demoteSelf.status).toBe("409 Conflict");
+  expect(json(demoteSelf)).toMatchObject({ code: "last_org_admin", org: "globex" });
   const nobody = await ui.call(CARDS.putOrgMember, { org: "globex", param: "user-nobody" });
   expect(nobody.status).toBe("404 Not Found");
   const removed = await ui.call(CARDS.deleteOrgMember, { org: "globex", param: "user-bob" });
@@ -197,4 +205,38 @@ test("200 interleaved requests of one session across two orgs over HTTP: 0 carry
     return status !== 200 || b.org !== org || b.documents!.some((d) => d.tenantId !== org);
   });
   expect(leaks).toEqual([]);
+});
+
+test("escaped org segments: the page and the API answer alike for every form of the segment", async ({
+  baseURL,
+}) => {
+  const cookie = await signInOverHttp(baseURL!, "dave@example.com", "demo");
+  expect(cookie).not.toBeNull();
+  const statuses: string[] = [];
+  for (const segment of [
+    "acme",
+    "%61cme",
+    "%61%63%6D%65",
+    "glob%65x",
+    "ACME",
+    "acme%20",
+    "a%2Fb",
+  ]) {
+    const page = await fetch(`${baseURL}/orgs/${segment}`, { headers: { cookie: cookie! } });
+    const api = await fetch(`${baseURL}/api/orgs/${segment}/documents`, {
+      headers: { cookie: cookie! },
+    });
+    expect(page.status, segment).toBe(api.status);
+    statuses.push(`${segment} ${api.status}`);
+  }
+  // Not vacuous: escaped member orgs are allowed, other ids are the 404.
+  expect(statuses).toEqual([
+    "acme 200",
+    "%61cme 200",
+    "%61%63%6D%65 200",
+    "glob%65x 200",
+    "ACME 404",
+    "acme%20 404",
+    "a%2Fb 404",
+  ]);
 });

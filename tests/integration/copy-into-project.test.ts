@@ -12,7 +12,7 @@
  * gets the project's basePath and what its symlinked node_modules need (below), and NEXTAUTH_URL
  * the server's port at start. What the test writes itself is what a user already has or writes for
  * their own app: package.json (the packages are linked, not installed), tsconfig, the root layout,
- * `app/forbidden.tsx` (the 403 page's look), the user lookup the README's `verifyUser` stands for,
+ * the user lookup the README's `verifyUser` stands for,
  * and the API routes it checks.
  *
  * Projects (one after the other: each build takes 30-60 s on two cores, more when they are busy):
@@ -60,6 +60,7 @@ import {
   filesUnder,
   inLayout,
   inProject,
+  packagesInstalledBy,
   readReadme,
 } from "../support/readme-steps";
 import { selectProjects } from "../support/select-projects";
@@ -171,6 +172,12 @@ function envFile(p: ProjectSpec): string {
 /** The README's copy command, run in the project as written (the clone is this repo). */
 function copyKit(p: ProjectSpec, dir: string): void {
   for (const command of commandsUnder(readme, INSTALL_BY_COPY)) {
+    // Packages come from the repo's install (linkNodeModules), never the network.
+    const packages = packagesInstalledBy(command);
+    if (packages) {
+      expect(packages.filter((pkg) => !["next-auth", "zod"].includes(pkg))).toEqual([]);
+      continue;
+    }
     const placed = inProject(command, repo, p.src);
     const run = spawnSync("sh", ["-c", placed], { cwd: dir, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`README command failed: ${placed}\n${run.stderr}`);
@@ -195,11 +202,6 @@ function RootLayout({ children }: { children: ReactNode }) {
 }
 
 export default publicLayout("the HTML shell: renders no user data", RootLayout);
-`;
-  // The 403 page's look ("your app/forbidden.tsx" in the README).
-  files["app/forbidden.tsx"] = `export default function Forbidden() {
-  return <h1>403: you may not see this page</h1>;
-}
 `;
   files["app/api/me/route.ts"] = `import { policies } from "@/lib/access";
 import { withAuthorization } from "@/lib/authz-node";
@@ -237,6 +239,28 @@ export const GET = withAuthorization(policies.signedIn, async (_request, { subje
   files["app/api/admin/probe/route.ts"] = `import { publicRoute } from "@/lib/authz";
 
 export const GET = publicRoute("test probe: middleware.ts alone guards it", async () => Response.json({ probe: "reached" }));
+`;
+  // A list from a policy (docs/lists.md): the copied query folder's filter selects exactly the
+  // rows the policy's owner rule allows, in memory here (the adapters turn it into SQL).
+  files["app/api/documents/route.ts"] = `import { access } from "@/lib/access";
+import { listFilter, matches } from "@/lib/authz/query/filter";
+import { withAuthorization } from "@/lib/authz-node";
+
+const rows = [
+  { id: "d1", ownerId: "user-bob" },
+  { id: "d2", ownerId: "user-alice" },
+  { id: "d3", ownerId: "user-bob" },
+  { id: "d4", ownerId: "" },
+];
+const listDocuments = access.policy({ name: "list-documents" });
+const editable = listFilter(
+  access.policy({ name: "edit-document", resource: { owner: "ownerId", ownerOverride: "admin" } }),
+);
+
+export const GET = withAuthorization(listDocuments, async (_request, { subject }) => {
+  const where = editable.where(subject);
+  return Response.json({ documents: rows.filter((row) => matches(where, row)).map((row) => row.id) });
+});
 `;
   // What the README's `verifyUser` stands for: the app's own user lookup.
   files["lib/users.ts"] = `const users = [
@@ -338,7 +362,12 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
         "lib/authz-node.ts",
         "next.config.ts",
         "app/403/page.tsx",
+        "app/forbidden.tsx",
         "app/admin/page.tsx",
+        "app/admin/actions.ts",
+        "app/api/admin/reports/route.ts",
+        "app/layout.tsx",
+        "app/page.tsx",
         "middleware.ts",
         "app/api/auth/[...nextauth]/route.ts",
         "__tests__/authz-route-coverage.test.ts",
@@ -412,6 +441,18 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     }
   });
 
+  it("lists from a policy: the owner's rows for a member, every owned row for the admin", async () => {
+    expect((await get("/api/documents")).status).toBe(401);
+    const bob = await signIn("bob@example.com", PASSWORD);
+    const alice = await signIn("alice@example.com", PASSWORD);
+    expect(await (await get("/api/documents", bob ?? "")).json()).toEqual({
+      documents: ["d1", "d3"],
+    });
+    expect(await (await get("/api/documents", alice ?? "")).json()).toEqual({
+      documents: ["d1", "d2", "d3"],
+    });
+  });
+
   it("answers 200 to the admin, with route params awaited and validated", async () => {
     const alice = await signIn("alice@example.com", PASSWORD);
     expect(alice).not.toBeNull();
@@ -471,7 +512,8 @@ describe.each(selected)("lib/authz copied into $title", (p) => {
     const bob = await signIn("bob@example.com", PASSWORD);
     const refused = await get("/admin", bob ?? "");
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain("403: you may not see this page");
+    // The README's app/forbidden.tsx.
+    expect(await refused.text()).toContain("403: you don’t have access to this page");
     const caching = refused.headers.get("cache-control") ?? "";
     expect(caching).toMatch(/\bprivate\b/);
     expect(caching).toMatch(/\bno-store\b/);

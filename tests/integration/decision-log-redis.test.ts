@@ -10,6 +10,7 @@ import {
   type DecisionEvent,
   type DecisionReport,
 } from "@/lib/authz/decision-log";
+import { DECISION_FIELD_BOUNDS } from "@/lib/authz/decision-log/event";
 import { expectConfigError } from "../support/config-error";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 
@@ -83,6 +84,109 @@ describe.skipIf(skip)("redisStreamSink (real redis-server)", () => {
     const sink = redisStreamSink({ client: c, key });
     await sink.write(event(7, "ok"));
     expect((await sink.recent!(10)).map((e) => e.requestId)).toEqual(["ok-7"]);
+  });
+
+  test("an over-long field is cut and counted on the way in and on the read path, never dropped", async () => {
+    const key = "test:decisions:bounds";
+    const c = await client();
+    const sink = redisStreamSink({ client: c, key });
+    const log = createDecisionLog({ sinks: [sink] });
+    const longPath = `/api/orgs/acme/${"p".repeat(5000)}`;
+    // Through the log: bounded before the write.
+    log.accept({ ...event(1, "log"), path: longPath, subject: "s".repeat(300) });
+    await log.drain();
+    // Written raw by another writer (an older kit, a script): bounded when read back.
+    await c.xAdd(key, "*", {
+      e: JSON.stringify({ ...event(2, "raw"), path: longPath, org: "o".repeat(200) }),
+    });
+    const [raw, viaLog] = await sink.recent!(10);
+    expect(raw).toMatchObject({
+      requestId: "raw-2",
+      path: longPath.slice(0, 2048),
+      org: "o".repeat(128),
+      truncated: { path: longPath.length - 2048, org: 72 },
+    });
+    expect(viaLog).toMatchObject({
+      requestId: "log-1",
+      path: longPath.slice(0, 2048),
+      subject: "s".repeat(256),
+      truncated: { path: longPath.length - 2048, subject: 44 },
+    });
+    // What Redis holds is already bounded: the stream never stores an unbounded event.
+    const stored = await c.xRevRange(key, "+", "-", { COUNT: 10 });
+    expect(JSON.parse(stored![1]!.message.e!).path).toHaveLength(2048);
+  });
+
+  test("every field at, under and over its bound: written through the log and raw, read back", async () => {
+    const key = "test:decisions:every-field";
+    const c = await client();
+    const sink = redisStreamSink({ client: c, key });
+    const log = createDecisionLog({ sinks: [sink] });
+    const letters = (n: number) =>
+      Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
+    const full: DecisionEvent = {
+      ...event(0, "f"),
+      code: "c",
+      rule: "r",
+      message: "m",
+      org: "o",
+      ip: "203.0.113.0/24",
+      shadow: { policy: "s", outcome: "allow", status: 200, code: "sc", rule: "sr" },
+      action: { id: "40ab", name: "n" },
+    };
+    const set = (field: string, value: string): DecisionEvent => {
+      const [head, tail] = field.split(".") as [keyof DecisionEvent, string | undefined];
+      return tail === undefined
+        ? { ...full, [head]: value }
+        : { ...full, [head]: { ...(full[head] as object), [tail]: value } };
+    };
+    const get = (e: DecisionEvent, field: string): unknown => {
+      const [head, tail] = field.split(".") as [keyof DecisionEvent, string | undefined];
+      return tail === undefined ? e[head] : (e[head] as Record<string, unknown>)[tail];
+    };
+    for (const [field, max] of Object.entries(DECISION_FIELD_BOUNDS)) {
+      for (const [length, cut] of [
+        [max - 1, 0],
+        [max, 0],
+        [max + 1, 1],
+        [max * 10, max * 9],
+      ] as const) {
+        log.accept(set(field, letters(length)));
+        await log.drain();
+        await c.xAdd(key, "*", { e: JSON.stringify(set(field, letters(length))) });
+        const [raw, viaLog] = await sink.recent!(2);
+        for (const [how, e] of [
+          ["raw", raw],
+          ["via the log", viaLog],
+        ] as const) {
+          const what = `${field} at ${length} (${how})`;
+          expect(get(e!, field), what).toBe(letters(Math.min(length, max)));
+          expect(e!.truncated, what).toEqual(cut === 0 ? undefined : { [field]: cut });
+        }
+      }
+    }
+  });
+
+  test("the demo's collector batch ids in Redis: a batch one instance took, every other refuses", async () => {
+    const previous = process.env.REDIS_URL;
+    process.env.REDIS_URL = server.url;
+    try {
+      const { decisionBatchIds } = await import("@/lib/decision-log-node");
+      const instanceA = decisionBatchIds()!;
+      const instanceB = decisionBatchIds()!;
+      const id = crypto.randomUUID();
+      expect(await instanceA.firstSeen(id, 60_000)).toBe(true);
+      expect(await instanceB.firstSeen(id, 60_000)).toBe(false);
+      expect(await instanceA.firstSeen(id, 60_000)).toBe(false);
+      // Remembered only while the batch could pass the age check.
+      const short = crypto.randomUUID();
+      expect(await instanceA.firstSeen(short, 50)).toBe(true);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(await instanceB.firstSeen(short, 50)).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = previous;
+    }
   });
 
   test("through the log: Redis down is reported, the request path never waits or throws", async () => {

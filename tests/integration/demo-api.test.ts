@@ -49,8 +49,14 @@ type Who = "anonymous" | keyof typeof claims | "tampered" | "expired";
 const cookies = {} as Record<Who, string | undefined>;
 
 beforeAll(async () => {
+  // auth_time: the demo's sign-in writes it (lib/auth.config.ts), and the admin delete needs a
+  // sign-in within 10 minutes (DESIGN §1.8; tests/integration/credentials.test.ts covers stale ones).
+  const signedInAt = Math.floor(Date.now() / 1000);
   for (const who of ["alice", "bob", "carol"] as const)
-    cookies[who] = await sessionCookie(claims[who], { secret: SECRET });
+    cookies[who] = await sessionCookie(
+      { ...claims[who], auth_time: signedInAt },
+      { secret: SECRET },
+    );
   // Alice's cookies: if either were read as valid, every admin-only row below would turn to 200.
   cookies.tampered = tamperSessionCookie(cookies.alice!);
   cookies.expired = await sessionCookie(claims.alice, { secret: SECRET, maxAge: -3600 });
@@ -170,9 +176,9 @@ describe("demo API (no proxy trust model)", () => {
   beforeAll(async () => {
     demo = await loadDemo();
   });
-  beforeEach(() => {
-    // In-memory demo state: every test starts from the seed.
-    demo.store.documentStore.reset();
+  beforeEach(async () => {
+    // Demo state (documents in the demo database, users in memory): every test starts from the seed.
+    await demo.store.documentStore.reset();
     demo.store.userStore.reset();
   });
 

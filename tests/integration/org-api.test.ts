@@ -79,6 +79,12 @@ const refusal = {
     code: "org_role_required",
     required_org_role: "admin",
   },
+  lastAdmin: (org: string) => ({
+    error: "Conflict",
+    message: "An organization must keep at least one admin",
+    code: "last_org_admin",
+    org,
+  }),
   ownerOrAdmin: {
     error: "Forbidden",
     message: "Requires resource owner or admin role in this organization",
@@ -89,7 +95,13 @@ const refusal = {
 
 const cookies = {} as Record<Who, string | undefined>;
 beforeAll(async () => {
-  for (const who of USERS) cookies[who] = await sessionCookie(DEMO_CLAIMS[who], { secret: SECRET });
+  // auth_time as the demo's sign-in writes it: the admin delete needs a sign-in within 10 minutes.
+  const signedInAt = Math.floor(Date.now() / 1000);
+  for (const who of USERS)
+    cookies[who] = await sessionCookie(
+      { ...DEMO_CLAIMS[who], auth_time: signedInAt },
+      { secret: SECRET },
+    );
 });
 afterAll(() => vi.unstubAllEnvs());
 
@@ -163,8 +175,8 @@ describe("organizations API: every row of the contract, for every user, in every
   beforeAll(async () => {
     demo = await loadDemo();
   });
-  beforeEach(() => {
-    demo.store.documentStore.reset();
+  beforeEach(async () => {
+    await demo.store.documentStore.reset();
     demo.store.userStore.reset(); // also resets the memberships to the seed
   });
 
@@ -177,10 +189,12 @@ describe("organizations API: every row of the contract, for every user, in every
     expect(response.status).toBe(200);
     const body = (await response.json()) as { org: string; documents: { id: string }[] };
     expect(body.org).toBe(org);
+    // Newest first: the seed's documents were created in the order DOCS lists them.
     expect(body.documents.map((d) => d.id)).toEqual(
       Object.entries(DOCS)
         .filter(([, d]) => d.org === org)
-        .map(([id]) => id),
+        .map(([id]) => id)
+        .reverse(),
     );
   });
 
@@ -202,7 +216,7 @@ describe("organizations API: every row of the contract, for every user, in every
     "DELETE /api/orgs/[org]/documents/[id] as %s in %s, every id",
     async (who, org) => {
       for (const id of DOC_IDS) {
-        demo.store.documentStore.reset();
+        await demo.store.documentStore.reset();
         const response = await api.deleteDocument(demo, who, org, id);
         const doc = DOCS[id as keyof typeof DOCS];
         const role = roleIn(who, org);
@@ -268,6 +282,9 @@ describe("organizations API: every row of the contract, for every user, in every
       else if (role !== "admin") await expectRefused(response, 403, refusal.orgAdmin);
       else if (target === "nobody" || roleIn(target, org) === undefined)
         await expectRefused(response, 404, refusal.notFound);
+      // Each seeded org has one admin: removing them would leave it with none.
+      else if (roleIn(target, org) === "admin")
+        await expectRefused(response, 409, refusal.lastAdmin(org));
       else expect(response.status).toBe(204);
     }
   });
@@ -404,15 +421,115 @@ describe("changes take effect on the caller's next request", () => {
       refusal.revoked,
     );
     await expectRefused(await api.listDocuments(demo, "bob", "acme"), 401, refusal.revoked);
-    // Deleting the admin's own account works the same way.
-    await demo.adminUser.DELETE(
+    // Deleting the admin's own account works the same way, once acme has another admin.
+    expect(
+      (await api.putMember(demo, "alice", "acme", "user-dave", { role: "admin" })).status,
+    ).toBe(200);
+    const own = await demo.adminUser.DELETE(
       requestFor("/api/admin/users/user-alice", { method: "DELETE", cookie: cookies.alice }),
       routeContext({ id: "user-alice" }),
     );
+    expect(own.status).toBe(204);
     await expectRefused(
       await demo.me.GET(requestFor("/api/me", { cookie: cookies.alice }), routeContext()),
       401,
       refusal.revoked,
     );
+  });
+});
+
+describe("organizations keep an admin (409 last_org_admin)", () => {
+  let demo: Demo;
+  beforeAll(async () => {
+    demo = await loadDemo();
+  });
+  beforeEach(() => demo.store.userStore.reset());
+
+  const adminsOf = async (org: string, who: Who) => {
+    const list = (await (await api.listMembers(demo, who, org)).json()) as {
+      members: { userId: string; role: string }[];
+    };
+    return list.members.filter((m) => m.role === "admin").map((m) => m.userId);
+  };
+
+  it("the last admin cannot demote or remove themself; nothing changes", async () => {
+    await expectRefused(
+      await api.putMember(demo, "dave", "globex", "user-dave", { role: "member" }),
+      409,
+      refusal.lastAdmin("globex"),
+    );
+    await expectRefused(
+      await api.deleteMember(demo, "dave", "globex", "user-dave"),
+      409,
+      refusal.lastAdmin("globex"),
+    );
+    expect(await adminsOf("globex", "dave")).toEqual(["user-dave"]);
+    // The refusal shape follows the client's Accept, like every kit refusal.
+    const problem = await demo.member.DELETE(
+      requestFor("/api/orgs/acme/members/user-alice", {
+        method: "DELETE",
+        cookie: cookies.alice,
+        headers: { accept: "application/problem+json" },
+      }),
+      routeContext({ org: "acme", userId: "user-alice" }),
+    );
+    expect(problem.status).toBe(409);
+    expect(problem.headers.get("content-type")).toBe("application/problem+json");
+    expect(await problem.json()).toMatchObject({
+      title: "Conflict",
+      status: 409,
+      code: "last_org_admin",
+      org: "acme",
+    });
+  });
+
+  it("an admin may grant admin; then either admin may step down, but not both", async () => {
+    expect(
+      (await api.putMember(demo, "dave", "globex", "user-carol", { role: "admin" })).status,
+    ).toBe(200);
+    expect(
+      (await api.putMember(demo, "dave", "globex", "user-dave", { role: "member" })).status,
+    ).toBe(200);
+    expect(await adminsOf("globex", "carol")).toEqual(["user-carol"]);
+    await expectRefused(
+      await api.putMember(demo, "carol", "globex", "user-carol", { role: "member" }),
+      409,
+      refusal.lastAdmin("globex"),
+    );
+    await expectRefused(
+      await api.deleteMember(demo, "carol", "globex", "user-carol"),
+      409,
+      refusal.lastAdmin("globex"),
+    );
+    // Removing a member who is no admin is always possible.
+    expect((await api.deleteMember(demo, "carol", "globex", "user-dave")).status).toBe(204);
+  });
+
+  it("a member cannot leave by themself: the contract's 403 (an admin removes members)", async () => {
+    await expectRefused(
+      await api.deleteMember(demo, "bob", "acme", "user-bob"),
+      403,
+      refusal.orgAdmin,
+    );
+  });
+
+  it("deleting the account of an org's last admin is refused too, and the account stays", async () => {
+    const remove = (id: string) =>
+      demo.adminUser.DELETE(
+        requestFor(`/api/admin/users/${id}`, { method: "DELETE", cookie: cookies.alice }),
+        routeContext({ id }),
+      );
+    // dave is acme's member and globex's only admin; alice is acme's only admin.
+    await expectRefused(await remove("user-dave"), 409, refusal.lastAdmin("globex"));
+    await expectRefused(await remove("user-alice"), 409, refusal.lastAdmin("acme"));
+    expect((await demo.store.userStore.list("acme")).map((u) => u.id)).toEqual([
+      "user-alice",
+      "user-bob",
+      "user-dave",
+    ]);
+    expect((await api.listMembers(demo, "dave", "globex")).status).toBe(200);
+    expect(
+      (await demo.me.GET(requestFor("/api/me", { cookie: cookies.alice }), routeContext())).status,
+    ).toBe(200);
   });
 });

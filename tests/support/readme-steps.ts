@@ -123,6 +123,20 @@ export function commandsUnder(markdown: string, heading: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
+/**
+ * The packages an `npm install` line of the README installs (`next-auth@5.0.0-beta.32 zod` →
+ * `["next-auth", "zod"]`), or null for any other command. The tests link these from the repo's own
+ * install instead of downloading them: the one mapping between a typed command and what runs.
+ */
+export function packagesInstalledBy(command: string): string[] | null {
+  const words = command.split(/\s+/);
+  if (words[0] !== "npm" || (words[1] !== "install" && words[1] !== "i")) return null;
+  return words
+    .slice(2)
+    .filter((w) => !w.startsWith("-"))
+    .map((w) => w.replace(/(?<=.)@[^@/]*$/, ""));
+}
+
 /** The files that stay at the project's root in a src/ layout, as the README says. */
 const ROOT_FILES = new Set(["next.config.ts", "vitest.config.mts", ".env.local"]);
 

@@ -99,9 +99,11 @@ describe("withAuthorizationAction: claims, then input, then rate limit, then res
     await as("anonymous");
     expect(await deleteUser(form({ id: "u-bob" }))).toEqual({
       ok: false,
+      success: false,
       status: 401,
       code: "unauthenticated",
       message: "Authentication required",
+      error: "Authentication required",
       details: {},
     });
     expect(ran).not.toHaveBeenCalled();
@@ -314,11 +316,107 @@ describe("a refusal names its request id when the kit keeps a decision log", () 
     const refusal = await withAuthorizationAction(policies.admin, async () => "ran")();
     expect(refusal).toEqual({
       ok: false,
+      success: false,
       status: 403,
       code: "role_required",
       message: "Requires admin role",
+      error: "Requires admin role",
       details: expect.anything(),
     });
     expect("requestId" in (refusal as object)).toBe(false);
+  });
+});
+
+describe("what the decision log records of an action is what happened (issue 23, point 3)", () => {
+  const ACTION_ID = "40c0ffee0123456789abcdef0123456789abcdef01";
+  // What Next's build does to every exported server action (React's registerServerReference with
+  // Turbopack's null export name): `$$id` is the build's id. Defined the same way here.
+  const registered = <F extends object>(fn: F, id: string): F =>
+    Object.defineProperty(fn, "$$id", { value: id, configurable: true });
+
+  async function loggedAs(who: "bob" | "alice", headers: Record<string, string>) {
+    await as(who);
+    for (const [k, v] of Object.entries(headers)) requestHeaders.set(k, v);
+  }
+
+  const setup = () => {
+    const decisionLog = createDecisionLog({ onError: () => undefined });
+    const logged = createAuthz({ session: authJsSession({ secret: SECRET }), decisionLog });
+    return { decisionLog, guard: createActionGuard(logged), pages: createPageGuard(logged) };
+  };
+  const events = async (log: ReturnType<typeof createDecisionLog>) => {
+    await new Promise((r) => setTimeout(r, 0));
+    await log.drain();
+    return log.recent(10);
+  };
+
+  it("a refused action: its build id and name, method POST, and never the client's Referer", async () => {
+    const { decisionLog, guard } = setup();
+    const deleteEverything = registered(
+      guard.withAuthorizationAction(policies.admin, async function deleteEverything() {
+        return "ran";
+      }),
+      ACTION_ID,
+    );
+    // The caller claims the refused call came from an innocent same-origin page.
+    await loggedAs("bob", {
+      referer: "http://localhost:3000/harmless/page",
+      "next-action": ACTION_ID,
+    });
+    expect(await deleteEverything()).toMatchObject({ ok: false, status: 403 });
+    const [event] = await events(decisionLog);
+    expect(event).toMatchObject({
+      layer: "action",
+      outcome: "deny",
+      status: 403,
+      method: "POST",
+      path: "",
+      action: { id: ACTION_ID, name: "deleteEverything" },
+    });
+    expect(JSON.stringify(event)).not.toContain("harmless");
+  });
+
+  it("the build's id wins over the Next-Action header; a name option wins over the function's", async () => {
+    const { decisionLog, guard } = setup();
+    const named = registered(
+      guard.withAuthorizationAction(policies.admin, { name: "purgeUsers" }, async () => "ran"),
+      ACTION_ID,
+    );
+    await loggedAs("bob", { "next-action": "40ffffffffffffffffffffffffffffffffffffffff" });
+    await named();
+    const [event] = await events(decisionLog);
+    expect(event!.action).toEqual({ id: ACTION_ID, name: "purgeUsers" });
+  });
+
+  it("an unregistered wrapper (not itself exported) takes the id Next resolved the call to", async () => {
+    const { decisionLog, guard } = setup();
+    const inner = guard.withAuthorizationAction(policies.admin, async () => "ran");
+    await loggedAs("bob", { "next-action": ACTION_ID });
+    await inner();
+    const [event] = await events(decisionLog);
+    expect(event!.action).toEqual({ id: ACTION_ID });
+    expect(event!.path).toBe("");
+  });
+
+  it("a Next-Action that is not an action id shape is not recorded as one", async () => {
+    const { decisionLog, guard } = setup();
+    const inner = guard.withAuthorizationAction(policies.admin, async () => "ran");
+    await loggedAs("bob", { "next-action": "../../admin?x=<script>" });
+    await inner();
+    const [event] = await events(decisionLog);
+    expect(event).not.toHaveProperty("action");
+    expect(event!.method).toBe("POST");
+  });
+
+  it("authorizeAction inside an action: the running action's id, no Referer path", async () => {
+    const { decisionLog, pages } = setup();
+    await loggedAs("bob", {
+      referer: "http://localhost:3000/harmless/page",
+      "next-action": ACTION_ID,
+    });
+    expect(await pages.authorizeAction(policies.admin)).toMatchObject({ ok: false, status: 403 });
+    const [event] = await events(decisionLog);
+    expect(event).toMatchObject({ layer: "action", method: "POST", path: "" });
+    expect(event!.action).toEqual({ id: ACTION_ID });
   });
 });

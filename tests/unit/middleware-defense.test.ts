@@ -147,6 +147,23 @@ const cases: readonly Case[] = [
     params: { id: "doc-nope" },
   },
   { method: "POST", url: "/api/reports/export", route: "/api/reports/export" },
+  // Cross-site unsafe methods: 401 for anonymous callers and 403 cross_site_request for signed-in
+  // ones, in the middleware and in the handler alike (the check runs after the session check).
+  ...[
+    { "sec-fetch-site": "cross-site", origin: "https://evil.example" } as Record<string, string>,
+    { origin: "https://evil.example" },
+    // A client-sent X-Forwarded-Host names the request's own host only under a trusted proxy.
+    { origin: "https://evil.example", "x-forwarded-host": "evil.example" },
+  ].flatMap((headers): Case[] => [
+    {
+      method: "DELETE",
+      url: "/api/admin/users/user-nobody",
+      route: "/api/admin/users/[id]",
+      params: { id: "user-nobody" },
+      headers,
+    },
+    { method: "POST", url: "/api/reports/export", route: "/api/reports/export", headers },
+  ]),
   {
     method: "GET",
     url: "/api/ops/metrics",

@@ -9,6 +9,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   AuthzConfigError,
   createAuthz,
+  LastOrgAdminError,
   defineAccess,
   memoryMembershipStore,
   subjectFreshness,
@@ -303,7 +304,11 @@ describe("createAuthz evaluates org rules against the store's memberships", () =
     const authz = kit(accounts);
     const signedIn = access.policy({ name: "signed-in" });
     expect(await authz.check(signedIn, request("u-dave"))).toMatchObject({ allowed: true });
-    await accounts.removeAccount("u-dave");
+    // dave is globex's only admin: the store keeps him until globex has another.
+    await expect(accounts.removeAccount("u-dave")).rejects.toThrow(LastOrgAdminError);
+    expect(await authz.check(signedIn, request("u-dave"))).toMatchObject({ allowed: true });
+    await accounts.setMembership("globex", "u-none", "admin");
+    expect(await accounts.removeAccount("u-dave")).toBe(true);
     expect(await authz.check(signedIn, request("u-dave"))).toMatchObject({
       status: 401,
       code: "session_invalid",

@@ -53,6 +53,12 @@ describe("README and guides: examples", () => {
       .map((f) => `docs/examples/${f}`);
     expect(files.filter((f) => !blocks.some((b) => b.file === f))).toEqual([]);
   });
+
+  it("the install guide's app/forbidden.tsx is the file the registry's starter installs", () => {
+    const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+    expect(blocks.some((b) => b.file === "docs/examples/forbidden.tsx")).toBe(true);
+    expect(read("registry/project/app/forbidden.tsx")).toBe(read("docs/examples/forbidden.tsx"));
+  });
 });
 
 describe("README as a front door", () => {

@@ -45,7 +45,7 @@ const item = (name: string): RegistryItem => {
 };
 
 describe("registry.json", () => {
-  it("has the six items", () => {
+  it("has the nine items", () => {
     expect(registry.items.map((i) => i.name)).toEqual([
       "authz",
       "authz-starter",
@@ -53,6 +53,9 @@ describe("registry.json", () => {
       "authz-redis",
       "authz-otel",
       "authz-testing",
+      "authz-drizzle",
+      "authz-kysely",
+      "authz-prisma",
     ]);
   });
 
@@ -107,7 +110,15 @@ describe("registry.json", () => {
       return (deps.get(name) ?? []).flatMap((d) => [d, ...closure(d, [...seen, name])]);
     };
     expect(new Set(closure("authz-middleware"))).toEqual(new Set(["authz-starter", "authz"]));
-    for (const name of ["authz-starter", "authz-redis", "authz-otel", "authz-testing"])
+    for (const name of [
+      "authz-starter",
+      "authz-redis",
+      "authz-otel",
+      "authz-testing",
+      "authz-drizzle",
+      "authz-kysely",
+      "authz-prisma",
+    ])
       expect(closure(name)).toContain("authz");
     expect(deps.get("authz")).toEqual([]);
   });
@@ -116,7 +127,16 @@ describe("registry.json", () => {
     expect(item("authz-starter").envVars).toEqual({ AUTH_SECRET: "" });
     expect(item("authz-redis").dependencies).toEqual(["redis"]);
     expect(item("authz-otel").dependencies).toEqual(["@opentelemetry/api"]);
-    for (const name of ["authz", "authz-starter", "authz-middleware", "authz-testing"])
+    // Each list adapter brings its ORM; Prisma's is typed structurally and brings none.
+    expect(item("authz-drizzle").dependencies).toEqual(["drizzle-orm"]);
+    expect(item("authz-kysely").dependencies).toEqual(["kysely"]);
+    for (const name of [
+      "authz",
+      "authz-starter",
+      "authz-middleware",
+      "authz-testing",
+      "authz-prisma",
+    ])
       expect(item(name).dependencies ?? [], name).toEqual([]);
     // The route-coverage test runs with Vitest, a dev dependency the CLI installs when missing.
     expect(item("authz-testing").devDependencies).toEqual(["vitest"]);

@@ -54,7 +54,7 @@ describe("route coverage of the demo's app/, through expectRouteCoverage", () =>
         METHODS.filter((m) => m in mod).map((m) => [m, guardOf(mod[m])]),
       );
     }
-    // Only Auth.js's own endpoints are public.
+    // Only Auth.js's own endpoints and the RFC 9728 metadata are public.
     expect(marks).toMatchObject({
       "app/api/admin/users/[id]/route.ts": { DELETE: { kind: "policy", policy: "manage-user" } },
       "app/api/admin/users/route.ts": { GET: { kind: "policy", policy: "admin" } },
@@ -66,7 +66,13 @@ describe("route coverage of the demo's app/, through expectRouteCoverage", () =>
         GET: { kind: "policy", policy: "read-document" },
         DELETE: { kind: "policy", policy: "delete-document" },
       },
-      "app/api/me/route.ts": { GET: { kind: "policy", policy: "signed-in" } },
+      "app/api/me/route.ts": { GET: { kind: "policy", policy: "me" } },
+      "app/api/well-known/oauth-protected-resource/route.ts": {
+        GET: {
+          kind: "public",
+          reason: "OAuth protected resource metadata (RFC 9728): public by definition",
+        },
+      },
       "app/api/ops/metrics/route.ts": { GET: { kind: "policy", policy: "ops-metrics" } },
       "app/api/reports/export/route.ts": { POST: { kind: "policy", policy: "export-reports" } },
     });

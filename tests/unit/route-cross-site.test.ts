@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { defineAccess } from "@/lib/authz/access";
 import { createAuthz } from "@/lib/authz/create-authz";
+import { requestHostFrom } from "@/lib/authz/ip";
 import { authJsSession } from "@/lib/authz/session";
 import { expectRefusal, requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 import { expectConfigError } from "../support/config-error";
@@ -79,15 +80,28 @@ describe("cross-site unsafe methods", () => {
     expect((await send("POST", { "sec-fetch-site": "same-origin" })).status).toBe(204);
     expect((await send("POST", { "sec-fetch-site": "none" })).status).toBe(204);
     expect((await send("POST", { origin: "https://app.example.com" })).status).toBe(204);
-    // Behind a proxy: the browser's host is X-Forwarded-Host.
-    expect(
-      (
-        await send("DELETE", {
-          origin: "https://shop.example.org",
-          "x-forwarded-host": "shop.example.org",
-        })
-      ).status,
-    ).toBe(204);
+  });
+
+  it("X-Forwarded-Host names the request's own host only under a trusted proxy", async () => {
+    const behindProxy = {
+      origin: "https://shop.example.org",
+      "x-forwarded-host": "shop.example.org",
+    };
+    // No proxy trusted (the default): the header is the client's own claim, Host decides.
+    await expectRefusal(await send("DELETE", behindProxy), {
+      status: 403,
+      code: "cross_site_request",
+    });
+    // One trusted proxy writes it: the browser addressed shop.example.org.
+    const proxied = createAuthz({
+      session: authJsSession({ secret: SECRET }),
+      requestHost: requestHostFrom({ kind: "hops", hops: 1 }),
+    }).withAuthorization(signedIn, async () => new Response(null, { status: 204 }));
+    const request = new Request("https://app.example.com/api/notes", {
+      method: "DELETE",
+      headers: { cookie: await member(), "x-forwarded-proto": "https", ...behindProxy },
+    });
+    expect((await proxied(request, routeContext())).status).toBe(204);
   });
 
   it("a trusted origin passes even cross-site", async () => {

@@ -11,6 +11,7 @@
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
+import type { NextRequest } from "next/server";
 import { defineAccess } from "@/lib/authz/access";
 import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/create-authz";
@@ -442,7 +443,7 @@ describe("handler context types", () => {
       policies.member,
       { params: paramsSchema, body: bodySchema },
       async (request, context) => {
-        expectTypeOf(request).toEqualTypeOf<Request>();
+        expectTypeOf(request).toEqualTypeOf<NextRequest>();
         expectTypeOf(context.subject).toEqualTypeOf<Subject<Decl>>();
         expectTypeOf(context.params).toEqualTypeOf<{ id: string }>();
         expectTypeOf(context.body).toEqualTypeOf<{ title: string; tags: string[] }>();

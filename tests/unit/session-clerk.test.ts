@@ -343,3 +343,48 @@ describe("clerkSession where it deliberately differs from verifyToken", () => {
     expect((await read(token)).status).toBe("invalid");
   });
 });
+
+describe("clerkSession with the Frontend API's JWKS instead of a PEM", () => {
+  it("verifies against a real key server and picks up a rotated key", async () => {
+    const { createServer } = await import("node:http");
+    const { exportJWK } = await import("jose");
+    const { clearJwksCaches } = await import("../../lib/authz/session/jwks");
+    vi.useRealTimers();
+    clearJwksCaches();
+    let set = [{ ...(await exportJWK(keys.publicKey)), kid: "ins_1", alg: "RS256", use: "sig" }];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ keys: set }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const s = clerkSession({
+        jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        authorizedParties: [APP],
+        cache: false,
+      });
+      const now = Math.floor(Date.now() / 1000);
+      const at = (extra: Record<string, unknown>) => ({
+        ...v2(),
+        iat: now,
+        nbf: now,
+        exp: now + 60,
+        ...extra,
+      });
+      expect((await read(await sign(at({})), s)).status).toBe("ok");
+      set = [
+        ...set,
+        { ...(await exportJWK(rotated.publicKey)), kid: "ins_2", alg: "RS256", use: "sig" },
+      ];
+      // The cooldown (30 s) has not passed since the first fetch: a new kid is refused until it has.
+      const rotatedToken = await sign(at({}), { kid: "ins_2" }, rotated.privateKey);
+      expect((await read(rotatedToken, s)).status).toBe("invalid");
+      clearJwksCaches();
+      expect((await read(rotatedToken, s)).status).toBe("ok");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

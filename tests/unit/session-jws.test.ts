@@ -9,6 +9,8 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SignJWT, jwtVerify, type JWTVerifyOptions } from "jose";
+import * as kitJws from "../../lib/authz/session/jws";
+import { loadInEdgeSandbox } from "../support/edge-sandbox";
 import {
   importHmacSecret,
   importJwsKey,
@@ -339,7 +341,47 @@ describe("verifyJws agrees with jose jwtVerify", () => {
   });
 });
 
+describe("verifyJws in a Web-APIs-only sandbox (standing in for the Edge runtime)", () => {
+  it("answers the whole corpus exactly as on Node", async () => {
+    const { exports } = await loadInEdgeSandbox("lib/authz/session/jws.ts");
+    const edge = exports as unknown as typeof kitJws;
+    const corpus = await buildCorpus();
+    const differences: string[] = [];
+    for (const c of corpus) {
+      // The same keys, imported inside the sandbox by its own import functions.
+      const keys = await Promise.all(
+        (await c.setup.kitKeys()).map(async (k) => {
+          if (k.alg === "HS256") return edge.importHmacSecret(SECRET);
+          const jwk = (await crypto.subtle.exportKey("jwk", k.key)) as Record<string, unknown>;
+          return edge.importJwsKey(jwk, k.alg).catch(() => ({ ...k }));
+        }),
+      );
+      const options = { nowSec: NOW, ...c.options };
+      const onEdge = await edge.verifyJws(c.token, async () => keys, options);
+      const onNode = await kit(c);
+      if (JSON.stringify(onEdge ? { ...onEdge.claims } : null) !== JSON.stringify(onNode)) {
+        differences.push(c.label);
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+});
+
 describe("verifyJws where it is deliberately stricter than jose", () => {
+  it("refuses a header whose kid or typ is not a string, which jose ignores", async () => {
+    const keys = [await importHmacSecret(SECRET)];
+    for (const header of [
+      { alg: "HS256", kid: 7 },
+      { alg: "HS256", typ: ["JWT"] },
+    ]) {
+      const token = forge(header, { sub: "u" }, "HS256", SECRET);
+      await expect(
+        jwtVerify(token, new TextEncoder().encode(SECRET), { algorithms: ["HS256"] }),
+      ).resolves.toBeTruthy();
+      expect(await verifyJws(token, async () => keys, { algorithms: ["HS256"] })).toBeNull();
+    }
+  });
+
   it("refuses a token over maxTokenBytes that jose would accept", async () => {
     const token = await mint("HS256", { sub: "u", pad: "x".repeat(20_000) });
     const key = new TextEncoder().encode(SECRET);

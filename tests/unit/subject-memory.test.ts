@@ -22,16 +22,19 @@ describe("memoryMembershipStore", () => {
     expect(await store.setMembership("acme", "u-d", "admin")).toBe(true);
     expect(await store.setMembership("acme", "u-x", "member")).toBe(false);
     expect(await store.load("u-x")).toBeNull();
-    expect(await store.removeMembership("globex", "u-d")).toBe(true);
-    expect(await store.removeMembership("globex", "u-d")).toBe(false);
-    expect(await store.load("u-d")).toEqual({ memberships: { acme: "admin" } });
+    expect(await store.removeMembership("globex", "u-a")).toBe(true);
+    expect(await store.removeMembership("globex", "u-a")).toBe(false);
+    expect(await store.load("u-a")).toEqual({ memberships: { acme: "admin" } });
+    expect(await store.load("u-d")).toEqual({ memberships: { acme: "admin", globex: "admin" } });
   });
 
   it("removes an account with its memberships; reset restores the seed", async () => {
     const store = memoryMembershipStore(seed);
+    expect(await store.removeAccount("u-x")).toBe(false);
+    await store.setMembership("globex", "u-a", "admin"); // u-d is no longer globex's last admin
     expect(await store.removeAccount("u-d")).toBe(true);
     expect(await store.removeAccount("u-d")).toBe(false);
-    expect(await store.members("globex")).toEqual([]);
+    expect(await store.members("globex")).toEqual([{ userId: "u-a", role: "admin" }]);
     store.reset();
     expect(await store.members("globex")).toEqual([{ userId: "u-d", role: "admin" }]);
   });

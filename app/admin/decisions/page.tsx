@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { policies } from "@/lib/access";
 import type { DecisionEvent } from "@/lib/authz/decision-log";
-import { decisionLog } from "@/lib/decision-log-node";
+import { decisionsFor, readerOf } from "@/lib/decision-log-scope-node";
 import { demoUsers } from "@/lib/demo/users";
 import { authorize } from "@/lib/authz-node";
 import { ActionsBar } from "../../_components/actions-bar";
@@ -22,7 +22,7 @@ export default async function DecisionsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await authorize(policies.admin, { path: "/admin/decisions" });
+  const subject = await authorize(policies.admin, { path: "/admin/decisions" });
   const params = await searchParams;
   const outcome = one(params.outcome);
   const user = one(params.user).toLowerCase();
@@ -30,7 +30,7 @@ export default async function DecisionsPage({
   let decisions: readonly DecisionEvent[] = [];
   let unavailable = false;
   try {
-    decisions = await decisionLog.recent(200);
+    decisions = await decisionsFor(subject, 200);
   } catch {
     unavailable = true;
   }
@@ -48,6 +48,11 @@ export default async function DecisionsPage({
       <p className="lede">
         The latest authorization decisions of every layer (middleware, route handlers, pages and
         server actions), newest first. A user who quotes a request id finds it here.
+      </p>
+      <p data-testid="decisions-scope">
+        {readerOf(subject).operator
+          ? "Showing every tenant's decisions (operator)."
+          : `Showing the decisions of tenant ${subject.tenant ?? "(none)"} and of the organizations you administer.`}
       </p>
       <form className="toolbar" method="get" aria-label="Filter decisions">
         <div className="field">
@@ -82,23 +87,31 @@ export default async function DecisionsPage({
           rowData={(d) => ({ "data-outcome": d.outcome })}
           columns={[
             {
-              header: "Time",
+              // The time of day; the whole timestamp is in the title (the log keeps recent events).
+              header: "Time (UTC)",
               cell: (d) => (
-                <time dateTime={d.time}>{d.time.replace("T", " ").replace("Z", "")}</time>
+                <time dateTime={d.time} title={d.time}>
+                  {d.time.slice(11).replace("Z", "")}
+                </time>
               ),
             },
             { header: "Layer", cell: (d) => d.layer },
             { header: "User", cell: (d) => userLabel(d.subject) },
             {
               header: "Path",
+              wrap: true,
               cell: (d) => (
                 <code>
-                  {d.method} {d.path}
+                  {d.action
+                    ? `${d.method} action ${d.action.name ?? d.action.id}`
+                    : `${d.method} ${d.path}`}
+                  {d.truncated ? " (truncated)" : ""}
                 </code>
               ),
             },
             {
               header: "Outcome",
+              wrap: true,
               cell: (d) => (
                 <>
                   {d.outcome === "allow" ? "allowed" : `refused ${d.status}`}
@@ -106,8 +119,9 @@ export default async function DecisionsPage({
                 </>
               ),
             },
-            { header: "Rule", cell: (d) => d.rule ?? "" },
-            { header: "Message", cell: (d) => d.message ?? "" },
+            { header: "Rule", wrap: true, cell: (d) => d.rule ?? "" },
+            { header: "Message", wrap: true, cell: (d) => d.message ?? "" },
+            // Whole, never wrapped or cut: it is what a user quotes to support.
             { header: "Request id", cell: (d) => <code>{d.requestId}</code> },
           ]}
         />

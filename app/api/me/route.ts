@@ -1,7 +1,7 @@
 import { policies } from "@/lib/access";
 import { withAuthorization } from "@/lib/authz-node";
 
-export const GET = withAuthorization(policies.signedIn, async (_request, { subject }) =>
+export const GET = withAuthorization(policies.me, async (_request, { subject }) =>
   Response.json({
     user: {
       id: subject.id,

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { access, policies } from "@/lib/access";
 import { demoAccounts } from "@/lib/demo/accounts";
 import { memberView } from "@/lib/demo/members";
+import { documentLists, PAGE_LIMIT } from "@/lib/demo/lists";
 import { documentStore } from "@/lib/demo/store";
 import { demoUsers } from "@/lib/demo/users";
 import type { ServerAction } from "@/lib/authz/action";
@@ -27,12 +28,17 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
   const { org } = await params;
   // The [org] segment is the active org, checked against the caller's memberships from the store:
   // anonymous visitors go to sign-in, non-members get the 404 page of an org that does not exist.
-  const subject = await authorize(policies.orgDocuments, {
-    path: `/orgs/${encodeURIComponent(org)}`,
-    org,
-  });
+  // Next hands pages the segment still percent-encoded: the path uses it as it is, and the kit
+  // decodes it once for the org, exactly as a route handler's (lib/authz/org/segment.ts).
+  const subject = await authorize(policies.orgDocuments, { path: `/orgs/${org}`, org });
   const active = subject.org;
-  const documents = await documentStore.listByTenant(active.id);
+  // The org-document policy's list filter for this org: what each document's own page would allow.
+  const { documents } = await documentStore.page(
+    documentLists.org.where(subject, { org: active.id }),
+    {
+      limit: PAGE_LIMIT.max,
+    },
+  );
   const isAdmin = access.orgRoles.satisfies(active.role, "admin");
   const members = isAdmin ? (await demoAccounts.members(active.id)).map(memberView) : [];
   const candidates = demoUsers
@@ -106,7 +112,7 @@ export default async function OrgPage({ params }: { params: Promise<{ org: strin
         </section>
       ) : null}
 
-      <ActionsBar links={[{ href: "/", label: "Console" }]} signOut />
+      <ActionsBar links={[{ href: "/", label: "Console" }]} />
     </>
   );
 }

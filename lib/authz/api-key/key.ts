@@ -2,7 +2,7 @@
  * API keys: what a store keeps (a SHA-256 hash, never the key), how a key is made (once, shown
  * once), and the comparison the source makes. Edge-safe: Web Crypto only.
  *
- * @see docs/api-keys.md
+ * @see docs/credentials.md
  */
 import { AuthzConfigError } from "../errors";
 import { base64UrlEncode } from "../session/base64url";
@@ -95,6 +95,8 @@ export interface CreateApiKeyOptions {
   readonly rateLimit?: { readonly limit: number; readonly windowMs: number };
   /** The key itself, for seeding a published demo key; omit it to generate 192 random bits. */
   readonly key?: string;
+  /** The record's id, for a seeded key that every instance must write alike; default random. */
+  readonly id?: string;
   /** The clock, for tests. */
   readonly now?: () => number;
 }
@@ -132,7 +134,7 @@ export async function createApiKey(
   if (!isApiKeyShaped(key) || !key.startsWith(prefix))
     invalid("key must start with the prefix and be 20-256 of A-Z a-z 0-9 _ -");
   const record: ApiKeyRecord = {
-    id: `key_${randomText(12)}`,
+    id: options.id ?? `key_${randomText(12)}`,
     hash: await hashApiKey(key),
     prefix: key.slice(0, prefix.length + 4),
     name: options.name,

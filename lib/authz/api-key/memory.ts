@@ -1,7 +1,7 @@
 /**
  * An in-memory API key store: one process only (development, tests, a single server). Edge-safe.
  *
- * @see docs/api-keys.md#stores
+ * @see docs/credentials.md#stores
  */
 import type { ApiKeyRecord, ApiKeyStore } from "./key";
 

@@ -3,7 +3,7 @@
  * id index for revoking. Each call is one script (one round trip), run by its constant SHA-1
  * through the client's two script calls, as the kit's other Redis stores.
  *
- * @see docs/api-keys.md#stores
+ * @see docs/credentials.md#stores
  */
 import { AuthzConfigError } from "../errors";
 import {

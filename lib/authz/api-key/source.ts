@@ -8,7 +8,7 @@
  * 5 s), unknown keys are remembered briefly, and failed lookups are rate limited per client, so
  * guessing keys costs the guesser and not the store.
  *
- * @see docs/api-keys.md
+ * @see docs/credentials.md
  */
 import { AuthzConfigError } from "../errors";
 import type { CredentialSource, SourceOutcome, SourceRuntime } from "../session/credential";
@@ -73,7 +73,7 @@ function boundedSet<V>(map: Map<string, V>, key: string, value: V): void {
  * @example
  * const apiKeys = apiKeySource({ store: memoryApiKeyStore(), users: (id) => accounts.claims(id) });
  * export const authz = createAuthz({ session: [apiKeys, authJsSession({ secret })] });
- * @see docs/api-keys.md
+ * @see docs/credentials.md
  */
 export function apiKeySource(options: ApiKeySourceOptions): ApiKeySource {
   const invalid = (why: string): never => {
@@ -195,6 +195,31 @@ export function apiKeySource(options: ApiKeySourceOptions): ApiKeySource {
             : {}),
         },
       };
+    },
+  };
+}
+
+/**
+ * A stand-in for the API key source where it cannot run (Edge middleware with a Redis or Better
+ * Auth store): a request with a key is left to the route handler ("unknown"), never decided by
+ * a cookie that rides along, and never refused for a key the middleware cannot check.
+ *
+ * @example
+ * createChecker({ ...options, session: [apiKeyPresence(), authJsSession({ secret })] });
+ */
+export function apiKeyPresence(options: { readonly header?: string } = {}): CredentialSource {
+  const header = (options.header ?? "x-api-key").toLowerCase();
+  if (!/^[a-z0-9-]{1,64}$/.test(header))
+    throw new AuthzConfigError("invalid_api_key_options", "apiKeyPresence", "bad header name");
+  return {
+    name: "api-key (checked by the route handler)",
+    kind: "api_key",
+    runtime: "edge",
+    challenge: { scheme: "ApiKey", params: { header: options.header ?? "X-API-Key" } },
+    async read(request) {
+      return request.headers.has(header)
+        ? { status: "unknown", reason: "API keys are checked where their store is" }
+        : { status: "none" };
     },
   };
 }

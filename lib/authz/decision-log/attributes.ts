@@ -20,6 +20,8 @@ export function decisionSpanAttributes(event: DecisionEvent): Record<string, str
   if (event.rule !== undefined) a["authz.rule"] = event.rule;
   if (event.subject !== null) a["authz.subject"] = event.subject;
   if (event.org !== undefined) a["authz.org"] = event.org;
+  if (event.action !== undefined) a["authz.action.id"] = event.action.id;
+  if (event.truncated !== undefined) a["authz.truncated"] = Object.keys(event.truncated).join(",");
   if (event.shadow) {
     a["authz.shadow.policy"] = event.shadow.policy;
     a["authz.shadow.outcome"] = event.shadow.outcome;

@@ -10,7 +10,7 @@ export { parseDecisionEvent } from "./parse";
 export { logAddress, logPath } from "./redact";
 export type { DecisionSink } from "./sink";
 export { collectorRoute, collectorSink } from "./sinks/collector";
-export type { CollectorSinkOptions } from "./sinks/collector";
+export type { BatchIdStore, CollectorRouteOptions, CollectorSinkOptions } from "./sinks/collector";
 export { consoleSink } from "./sinks/console";
 export { memorySink } from "./sinks/memory";
 export { redisStreamSink } from "./sinks/redis-stream";

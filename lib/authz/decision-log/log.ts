@@ -5,8 +5,9 @@
 import type { Deny } from "../decision";
 import { AuthzConfigError } from "../errors";
 import type { ProxyTrust } from "../ip/client";
-import type { DecisionEvent, DecisionLayer, ShadowOutcome } from "./event";
+import type { ActionRef, DecisionEvent, DecisionLayer, ShadowOutcome } from "./event";
 import { hmacTagger } from "./hmac";
+import { boundDecisionEvent } from "./parse";
 import { deliveryQueue, type DeliveryQueue } from "./queue";
 import { logAddress, logPath } from "./redact";
 import {
@@ -58,11 +59,19 @@ export interface DecisionReport {
   readonly refusal: Deny | null;
   readonly subject: string | null;
   readonly org?: string;
+  /** The credential's kind, and its non-secret label (OAuth client id, API key prefix). */
+  readonly credential?: DecisionEvent["credential"];
+  readonly client?: string;
   readonly ip: string | null;
   readonly startedAt: number;
   readonly shadow?: ShadowOutcome | null;
-  /** The path to record where the request's URL lacks it (pages and actions rebuild a request). */
+  /**
+   * The path to record where the request's URL lacks it (pages rebuild a request). Only a path the
+   * server knows: never one the client wrote in a header (an action's `Referer`).
+   */
   readonly path?: string;
+  /** The server action decided on (layer `action`); its events are POSTs to no known path. */
+  readonly action?: ActionRef;
 }
 
 /** A configured decision log; pass it to `createAuthz({ decisionLog })`. */
@@ -209,14 +218,20 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
             : {}),
           subject: r.subject,
           ...(r.org !== undefined ? { org: r.org } : {}),
-          method: r.request.method.toUpperCase(),
-          path: logPath(r.path ?? r.request.url),
+          ...(r.credential !== undefined ? { credential: r.credential } : {}),
+          ...(r.client !== undefined ? { client: r.client } : {}),
+          // A server action is always a POST, whatever the rebuilt request says; the page it was
+          // posted from is known only to the client, so an action event has no path of its own.
+          method: r.layer === "action" ? "POST" : r.request.method.toUpperCase(),
+          path: r.path ?? (r.layer === "action" ? "" : logPath(r.request.url)),
           ...(ip !== undefined ? { ip } : {}),
           durationMs,
           ...(r.shadow ? { shadow: r.shadow } : {}),
+          ...(r.action ? { action: r.action } : {}),
         } as const;
         void requestId(r.request).then((id) => {
-          const event: DecisionEvent = { time, requestId: id, ...rest };
+          // Never dropped for its size: a field past its bound is cut and the cut counted.
+          const event = boundDecisionEvent({ time, requestId: id, ...rest });
           try {
             options.onDecision?.(event);
           } catch (error) {
@@ -230,7 +245,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
     },
     accept(event) {
       try {
-        accept(event);
+        accept(boundDecisionEvent(event));
       } catch (error) {
         report(error, { sink: "accept" });
       }

@@ -7,7 +7,7 @@
  * memberships) comes from the app's account lookup, never from the token's own claims. A token
  * whose `sub` is its `client_id` (client credentials) is a machine subject, when `clients` knows it.
  *
- * @see docs/api-keys.md#bearer-access-tokens
+ * @see docs/credentials.md#bearer-access-tokens
  */
 import { AuthzConfigError } from "../errors";
 import type { CredentialSource, SourceOutcome } from "./credential";
@@ -91,7 +91,7 @@ const stringList = (value: unknown): readonly string[] | undefined =>
  *   jwks: process.env.OIDC_JWKS_URL!, users: (id) => accounts.claims(id),
  * });
  * export const authz = createAuthz({ session: [bearer, authJsSession({ secret })] });
- * @see docs/api-keys.md#bearer-access-tokens
+ * @see docs/credentials.md#bearer-access-tokens
  */
 export function bearerTokenSource(options: BearerTokenSourceOptions): CredentialSource {
   const invalid = (why: string): never => {

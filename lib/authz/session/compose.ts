@@ -2,7 +2,7 @@
  * Composes the credential sources a kit is given: the order they are asked in, where they may
  * run, and the `WWW-Authenticate` challenge each kind answers a 401 with. Edge-safe.
  *
- * @see docs/access.md#credential-kinds
+ * @see docs/credentials.md#credential-kinds
  */
 import { AuthzConfigError } from "../errors";
 import {
@@ -126,7 +126,8 @@ export class SourceError extends Error {
 
 /**
  * Asks the sources in order: the first that decides (`invalid` or `ok`) wins and nothing falls
- * back from it; `none` and `unknown` go on to the next. A throw becomes a `SourceError`.
+ * back from it; `none` and `unknown` go on to the next, except that an `unknown` header
+ * credential (bearer, API key) is never decided by a cookie. A throw becomes a `SourceError`.
  *
  * @example
  * const reading = await readCredential(sources, request);
@@ -136,7 +137,10 @@ export async function readCredential(
   request: Request,
 ): Promise<CredentialReading> {
   let unknown: string | undefined;
+  let headerUnknown = false;
   for (const source of sources) {
+    // A header credential that could not be decided here still rules out every cookie.
+    if (headerUnknown && source.kind === "session") continue;
     let outcome: SourceOutcome;
     try {
       outcome = await source.read(request);
@@ -145,15 +149,19 @@ export async function readCredential(
     }
     if (outcome.status === "ok" || outcome.status === "invalid")
       return { status: "decided", source, outcome };
-    if (outcome.status === "unknown") unknown ??= outcome.reason;
-    else if (outcome.status !== "none")
+    if (outcome.status === "unknown") {
+      unknown ??= outcome.reason;
+      if (source.kind !== "session") headerUnknown = true;
+    } else if (outcome.status !== "none")
       throw new TypeError(`source "${source.name}" answered an unknown outcome`);
   }
   return unknown === undefined ? { status: "none" } : { status: "unknown", reason: unknown };
 }
 
-// RFC 9110 §11.2: auth-param values are tokens or quoted strings; quoting always is valid.
-const quoted = (value: string): string => `"${value.replace(/["\\]/g, "\\$&")}"`;
+// RFC 9110 §11.2: auth-param values are tokens or quoted strings. Numbers go bare, as RFC 9470
+// writes max_age=600; everything else is quoted, as RFC 6750 writes error="invalid_token".
+const quoted = (value: string): string =>
+  /^\d+$/.test(value) ? value : `"${value.replace(/["\\]/g, "\\$&")}"`;
 
 /**
  * One `WWW-Authenticate` challenge as a header value; `first` params go before the source's own

@@ -72,7 +72,8 @@ export interface CredentialSource {
 }
 
 /** What `AuthzOptions.session` takes: a source, several (asked in order), or today's function shape. */
-export type SessionInput = SessionSource | CredentialSource | readonly CredentialSource[];
+export type SessionInput =
+  SessionSource | CredentialSource | readonly (CredentialSource | SessionSource)[];
 
 /** Whether a value is a `CredentialSource` rather than today's function shape. */
 export function isCredentialSource(value: unknown): value is CredentialSource {

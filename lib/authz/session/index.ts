@@ -44,3 +44,23 @@ export {
   type KeyResolver,
 } from "./jwe";
 export { deriveJweKey, type KeyDerivation } from "./key-derivation";
+export {
+  verifyJws,
+  importJwsKey,
+  importSpkiPem,
+  importHmacSecret,
+  JWS_ALGORITHMS,
+  DEFAULT_MAX_JWS_BYTES,
+  type JwsAlgorithm,
+  type JwsHeader,
+  type JwsKey,
+  type JwsKeyResolver,
+  type VerifiedJws,
+  type VerifyJwsOptions,
+} from "./jws";
+export { jwksCache, clearJwksCaches, JwksUnavailableError, type JwksCacheOptions } from "./jwks";
+export type { ToClaims } from "./token-source";
+export { signedCookie, defaultSignedCookieClaims, type SignedCookieOptions } from "./signed-cookie";
+export { sealedCookie, defaultSealedCookieClaims, type SealedCookieOptions } from "./sealed-cookie";
+export { clerkSession, defaultClerkClaims, type ClerkSessionOptions } from "./clerk";
+export { supabaseSession, defaultSupabaseClaims, type SupabaseSessionOptions } from "./supabase";

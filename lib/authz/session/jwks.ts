@@ -156,18 +156,21 @@ export function jwksCache(options: JwksCacheOptions): JwsKeyResolver {
   const now = options.now ?? Date.now;
   const algorithms: readonly JwsAlgorithm[] = [...options.algorithms];
   const cacheKey = `${options.issuer ?? ""}\n${url.href}`;
-  let state = states.get(cacheKey);
-  if (!state) {
-    state = {
-      keys: null,
-      fetchedAt: 0,
-      lastAttemptAt: Number.NEGATIVE_INFINITY,
-      lastAttemptFailed: false,
-      inflight: null,
-    };
-    states.set(cacheKey, state);
-  }
-  const shared = state;
+  // Looked up on every call, so clearJwksCaches() reaches resolvers made before it.
+  const stateOf = (): State => {
+    let state = states.get(cacheKey);
+    if (!state) {
+      state = {
+        keys: null,
+        fetchedAt: 0,
+        lastAttemptAt: Number.NEGATIVE_INFINITY,
+        lastAttemptFailed: false,
+        inflight: null,
+      };
+      states.set(cacheKey, state);
+    }
+    return state;
+  };
 
   async function download(): Promise<readonly Entry[]> {
     const doFetch = options.fetch ?? globalThis.fetch;
@@ -198,6 +201,7 @@ export function jwksCache(options: JwksCacheOptions): JwsKeyResolver {
 
   /** One fetch at a time per issuer; its failure is recorded, never thrown from here. */
   function refresh(): Promise<void> {
+    const shared = stateOf();
     if (shared.inflight) return shared.inflight;
     shared.lastAttemptAt = now();
     shared.inflight = download()
@@ -218,10 +222,12 @@ export function jwksCache(options: JwksCacheOptions): JwsKeyResolver {
   }
 
   function coolingDown(): boolean {
+    const shared = stateOf();
     return now() - shared.lastAttemptAt < cooldownMs;
   }
 
   async function usable(): Promise<readonly Entry[]> {
+    const shared = stateOf();
     if (shared.keys === null) {
       // Never fetched: the first request waits; after a failure, retry only past the cooldown.
       if (!shared.lastAttemptFailed || !coolingDown()) await refresh();
@@ -260,13 +266,13 @@ export function jwksCache(options: JwksCacheOptions): JwsKeyResolver {
     if (!coolingDown()) {
       await refresh();
       const again = await matching(await usable(), header);
-      if (again.length === 0 && shared.lastAttemptFailed) {
+      if (again.length === 0 && stateOf().lastAttemptFailed) {
         throw new JwksUnavailableError(`key set from ${url.origin} unavailable`);
       }
       return again;
     }
     // Inside the cooldown after a failed fetch we cannot tell a new key from a forged one.
-    if (shared.lastAttemptFailed) {
+    if (stateOf().lastAttemptFailed) {
       throw new JwksUnavailableError(`key set from ${url.origin} unavailable`);
     }
     return found;

@@ -102,7 +102,12 @@ function parseJsonSegment(segment: string): Record<string, unknown> | null {
 }
 
 function isAlgorithm(value: unknown, allowed: readonly JwsAlgorithm[]): value is JwsAlgorithm {
-  return typeof value === "string" && (allowed as readonly string[]).includes(value);
+  // Known algorithms only, whatever a caller's list says: `none` can never be named into it.
+  return (
+    typeof value === "string" &&
+    (JWS_ALGORITHMS as readonly string[]).includes(value) &&
+    (allowed as readonly string[]).includes(value)
+  );
 }
 
 function parseHeader(segment: string, algorithms: readonly JwsAlgorithm[]): JwsHeader | null {

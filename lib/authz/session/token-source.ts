@@ -26,8 +26,8 @@ export interface ChunkPolicy {
 }
 
 /**
- * Reads a cookie whole or from its chunks under a library's policy; null when absent, empty, or
- * longer than `maxLength` characters (checked while joining).
+ * Reads a cookie whole or from its chunks under a library's policy; null when absent or empty,
+ * `false` when longer than `maxLength` characters (checked while joining, so a flood costs nothing).
  *
  * @example
  * readCookieChunks("sb-x-auth-token.0=ab; sb-x-auth-token.1=cd", "sb-x-auth-token", { onGap: "stop" }, 4096); // "abcd"
@@ -37,11 +37,11 @@ export function readCookieChunks(
   name: string,
   policy: ChunkPolicy,
   maxLength: number,
-): string | null {
+): string | null | false {
   if (!header || !header.includes(name)) return null;
   const cookies = parseCookieHeader(header);
   const whole = cookies.get(name);
-  if (whole) return whole.length > maxLength ? null : whole;
+  if (whole) return whole.length > maxLength ? false : whole;
   const limit = policy.maxChunks ?? Number.POSITIVE_INFINITY;
   let joined = "";
   let index = 0;
@@ -49,7 +49,7 @@ export function readCookieChunks(
     const chunk = cookies.get(`${name}.${index}`);
     if (!chunk) break;
     joined += chunk;
-    if (joined.length > maxLength) return null;
+    if (joined.length > maxLength) return false;
   }
   if (joined === "") return null;
   if (policy.onGap === "refuse") {

@@ -2,6 +2,7 @@
  * An in-memory membership store: one process only (development, tests, a single server). Several
  * instances each hold their own copy; use the Redis store to share one.
  */
+import { adminRoleList, LastOrgAdminError } from "./last-admin";
 import type { AccountRecord, AccountSeed, MembershipStore, OrgMember } from "./source";
 
 /** A memory store that can go back to its seed (tests and the demo's reset). */
@@ -10,13 +11,24 @@ export interface MemoryMembershipStore extends MembershipStore {
   reset(): void;
 }
 
+/** Options of `memoryMembershipStore`. */
+export interface MemoryMembershipStoreOptions {
+  /** The org roles that count as an org's admin; no change may leave an org without one. @default ["admin"] */
+  readonly adminRoles?: readonly string[];
+}
+
 /**
- * Creates an in-memory membership store, starting from `seed`.
+ * Creates an in-memory membership store, starting from `seed`. A change that would leave an org
+ * without an admin rejects with `LastOrgAdminError` and changes nothing.
  *
  * @example
  * const store = memoryMembershipStore({ "user-dave": { acme: "member", globex: "admin" } });
  */
-export function memoryMembershipStore(seed: AccountSeed = {}): MemoryMembershipStore {
+export function memoryMembershipStore(
+  seed: AccountSeed = {},
+  options: MemoryMembershipStoreOptions = {},
+): MemoryMembershipStore {
+  const admins = new Set(adminRoleList(options.adminRoles));
   const accounts = new Map<string, Map<string, string>>();
   const reset = () => {
     accounts.clear();
@@ -24,6 +36,18 @@ export function memoryMembershipStore(seed: AccountSeed = {}): MemoryMembershipS
       accounts.set(userId, new Map(Object.entries(memberships)));
   };
   reset();
+
+  /** Whether `userId` is the only admin of `org` (so they must stay one). Synchronous: no await
+   * between this check and the change, so nothing interleaves in this process. */
+  const lastAdmin = (org: string, userId: string): boolean => {
+    const role = accounts.get(userId)?.get(org);
+    if (role === undefined || !admins.has(role)) return false;
+    for (const [other, memberships] of accounts) {
+      const theirs = memberships.get(org);
+      if (other !== userId && theirs !== undefined && admins.has(theirs)) return false;
+    }
+    return true;
+  };
 
   return {
     reset,
@@ -43,13 +67,17 @@ export function memoryMembershipStore(seed: AccountSeed = {}): MemoryMembershipS
     async setMembership(org, userId, role) {
       const memberships = accounts.get(userId);
       if (memberships === undefined) return false;
+      if (!admins.has(role) && lastAdmin(org, userId)) throw new LastOrgAdminError(org);
       memberships.set(org, role);
       return true;
     },
     async removeMembership(org, userId) {
+      if (lastAdmin(org, userId)) throw new LastOrgAdminError(org);
       return accounts.get(userId)?.delete(org) ?? false;
     },
     async removeAccount(userId) {
+      for (const org of accounts.get(userId)?.keys() ?? [])
+        if (lastAdmin(org, userId)) throw new LastOrgAdminError(org);
       return accounts.delete(userId);
     },
   };

@@ -35,7 +35,9 @@ export type AccountSeed = Readonly<Record<string, Readonly<Record<string, string
 /**
  * An account source that can also change memberships: what the memory and Redis stores offer.
  * Writes go through `subjectFreshness(...).invalidate` in the app, so the writer's own process
- * sees them on the next request.
+ * sees them on the next request. No write may leave an org without an admin: one that would
+ * rejects with `LastOrgAdminError` (lib/authz/subject/last-admin.ts) and changes nothing, decided
+ * atomically with the write.
  */
 export interface MembershipStore extends AccountSource {
   /** The org's members, sorted by user id. */

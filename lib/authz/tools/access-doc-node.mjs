@@ -77,10 +77,12 @@ export function accessDocument({ access, entries, users, clientIp = null }) {
     "memberships in the URL's org decide: 200, 403 without the org role, 404 for a non-member),",
     "`public` (no policy: the",
     "reason says why). An IP rule is shown for a client whose address the server cannot know (no",
-    "trusted proxy in front). `npm run authz:probe` checks this table against a running server.",
+    "trusted proxy in front). `accepts` lists the credential kinds the entry's policy takes",
+    "(`session` cookies, `bearer` tokens, `api_key`s; pages and server actions take sessions only);",
+    "the outcomes are for sessions. `npm run authz:probe` checks this table against a running server.",
     "",
     tableOf(
-      ["entry", "guard", "anonymous", ...users.map((u) => u.label)],
+      ["entry", "guard", "accepts", "anonymous", ...users.map((u) => u.label)],
       entries
         .filter((e) => e.kind !== "layout" && !e.framework)
         .map((e) => [
@@ -92,6 +94,7 @@ export function accessDocument({ access, entries, users, clientIp = null }) {
                 : `\`${e.method} ${e.path}\``,
           ),
           escape(e.policy ? `\`${e.policy}\`` : e.public ? `public: ${e.public}` : "UNGUARDED"),
+          acceptedKinds(e),
           ...[null, ...users.map((u) => u.claims)].map(
             (claims) => OUTCOME[expectedFor(e, claims, clientIp)] ?? "?",
           ),
@@ -100,6 +103,14 @@ export function accessDocument({ access, entries, users, clientIp = null }) {
     "",
   ];
   return lines.join("\n");
+}
+
+/** The credential kinds an entry takes: its policy's `accepts` (sessions only on pages and actions). */
+function acceptedKinds(entry) {
+  if (!entry.policy) return "";
+  const accepts = entry.policyValue?.credentials?.accepts ?? ["session"];
+  const kinds = entry.kind === "page" || entry.kind === "action" ? ["session"] : accepts;
+  return kinds.join(", ");
 }
 
 async function format(projectDir, text) {

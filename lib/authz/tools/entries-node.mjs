@@ -44,6 +44,34 @@ export function loadTypeScript(projectDir) {
   }
 }
 
+/** The project's own Next version (its `next/package.json`), or null when it cannot be read. */
+export function nextVersionOf(projectDir) {
+  try {
+    const require = createRequire(path.join(projectDir, "package.json"));
+    const { version } = JSON.parse(readFileSync(require.resolve("next/package.json"), "utf8"));
+    return typeof version === "string" ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a Next version is too old to name a server action's source module in its build: Next
+ * writes `filename` into server-reference-manifest.json from 15.5 on. Unknown versions are not
+ * blamed (false).
+ */
+export function namesNoActionSource(version) {
+  const match = /^(\d+)\.(\d+)\./.exec(version ?? "");
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major < 15 || (major === 15 && minor < 5);
+}
+
+/** The one line that says the Next version is why actions cannot be attributed. */
+export function actionSourceNote(version) {
+  return `Next ${version} does not name a server action's source module in its build (Next 15.5 and later do), so no action can be matched to its guard: upgrade next to 15.5 or later.`;
+}
+
 /** A URL path for a route's segments: route groups and slots are not part of it. */
 function urlOfDir(appDir, dir) {
   const segments = path
@@ -195,6 +223,11 @@ export async function collectEntries({
       actions.push({ id, runtime, file, exportedName: info.exportedName ?? null, pages });
     }
   }
+
+  // Next before 15.5 names no action's module: say that the version is why, not only that it is so.
+  const nextVersion = actions.some((a) => !a.file) ? nextVersionOf(projectDir) : null;
+  const oldNext = namesNoActionSource(nextVersion);
+  const notes = oldNext ? [actionSourceNote(nextVersion)] : [];
 
   const middlewareFile =
     ["middleware", "proxy", "src/middleware", "src/proxy"]
@@ -380,7 +413,12 @@ export async function collectEntries({
   )) {
     const found = a.file
       ? analysis.actionGuard(a.file, a.exportedName)
-      : { guard: null, problem: "the build names no source module" };
+      : {
+          guard: null,
+          problem: oldNext
+            ? `the build names no source module (Next ${nextVersion} is before 15.5)`
+            : "the build names no source module",
+        };
     const page = a.pages[0] ?? null;
     push({
       kind: "action",
@@ -408,6 +446,7 @@ export async function collectEntries({
   return {
     entries,
     unguarded,
+    notes,
     middlewareFile: middlewareFile ? rel(middlewareFile) : null,
     timings,
   };

@@ -283,7 +283,14 @@ export async function main(argv = process.argv.slice(2), out = console) {
     }
     const base = args.url ?? server.url;
     const cookies = new Map();
-    for (const u of users) cookies.set(u.label, await testing.sessionCookie(u.claims, { secret }));
+    // Each user as just signed in: auth_time now, as a sign-in writes it, so a policy's fresh
+    // sign-in rule (`fresh: "10m"`) sees a recent sign-in and the table's outcome is the one probed.
+    const signedInAt = Math.floor(Date.now() / 1000);
+    for (const u of users)
+      cookies.set(
+        u.label,
+        await testing.sessionCookie({ ...u.claims, auth_time: signedInAt }, { secret }),
+      );
 
     // The least privileged user: the one the fewest declared policies allow.
     const policies = new Set(

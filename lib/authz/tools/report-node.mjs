@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { CannotRun, collectEntries, isBlankReason } from "./entries-node.mjs";
 
 /** The JSON shape: internal fields (where a policy's value lives) stay out. */
-export function publicShape({ entries, unguarded }) {
+export function publicShape({ entries, unguarded, notes = [] }) {
   return {
     entries: entries.map((e) => {
       const out = { kind: e.kind, path: e.path };
@@ -25,6 +25,7 @@ export function publicShape({ entries, unguarded }) {
       return out;
     }),
     unguarded,
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 
@@ -39,7 +40,7 @@ function table(rows) {
 
 /** The human-readable report. */
 export function formatReport(result) {
-  const { entries, unguarded } = result;
+  const { entries, unguarded, notes = [] } = result;
   const rows = [["KIND", "METHOD", "PATH", "GUARD", "MIDDLEWARE", "FILE"]];
   for (const e of entries) {
     const guard = e.policy
@@ -56,7 +57,7 @@ export function formatReport(result) {
       e.file + (e.unused ? " (used by no page)" : ""),
     ]);
   }
-  const lines = [table(rows), ""];
+  const lines = [table(rows), "", ...notes.map((note) => `Note: ${note}`)];
   if (unguarded.length === 0) {
     lines.push(
       `${entries.length} entry points: every one guarded by a policy or public with a reason.`,

@@ -1,7 +1,7 @@
+// app/forbidden.tsx: the 403 page's look. Next renders it, with status 403, wherever forbidden()
+// runs: authorize() in a page, and app/403/page.tsx (middleware's rewrite target).
 import Link from "next/link";
 
-// Rendered with status 403 by forbidden(): from app/403/page.tsx (middleware's rewrite target) and
-// from authorize() in a page, for a signed-in user without permission.
 export default function Forbidden() {
   return (
     <main>

@@ -1,6 +1,6 @@
 import { policies } from "@/lib/access";
 import { deny } from "@/lib/authz";
-import { decisionLog } from "@/lib/decision-log-node";
+import { decisionsFor } from "@/lib/decision-log-scope-node";
 import { authz, withAuthorization } from "@/lib/authz-node";
 
 const DEFAULT_LIMIT = 50;
@@ -15,8 +15,9 @@ function limitOf(url: string): number | null {
   return n <= MAX_LIMIT ? n : null;
 }
 
-// The latest decisions of every layer, newest first (memory ring, or the Redis stream).
-export const GET = withAuthorization(policies.admin, async (request) => {
+// The latest decisions of every layer, newest first (memory ring, or the Redis stream): those of
+// the admin's own tenant and admin orgs, or every one for an operator (lib/decision-log-scope.ts).
+export const GET = withAuthorization(policies.admin, async (request, { subject }) => {
   const limit = limitOf(request.url);
   if (limit === null) {
     return authz.denialResponse(
@@ -28,7 +29,7 @@ export const GET = withAuthorization(policies.admin, async (request) => {
   }
   let decisions;
   try {
-    decisions = await decisionLog.recent(limit);
+    decisions = await decisionsFor(subject, limit);
   } catch (error) {
     console.error("[authz] decision log could not be read", error);
     return authz.denialResponse(
