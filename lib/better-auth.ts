@@ -42,6 +42,10 @@ function create() {
         maxAge: BETTER_AUTH_CACHE_SECONDS,
       },
     },
+    // Better Auth's own limiter (on in production) allows 3 sign-ins per 10 s per address; the
+    // demo's four published accounts are signed in one after another from one address (the console,
+    // the tests), so 10.
+    rateLimit: { customRules: { "/sign-in/email": { window: 10, max: 10 } } },
     advanced: { useSecureCookies: BETTER_AUTH_SECURE },
     // Server actions (the demo's sign-in forms) set Better Auth's cookies through next/headers.
     plugins: [nextCookies()],

@@ -9,6 +9,7 @@ import {
   ensureSystemPackages,
   finish,
   playwright,
+  playwrightOnBetterAuth,
   productionBuild,
   root,
   skipSuite,
@@ -98,6 +99,7 @@ else {
   // Only the e2e phase needs the second build (the guards without middleware.ts); one build a run.
   buildWithoutMiddleware();
   playwright();
+  playwrightOnBetterAuth();
 }
 
 finish();

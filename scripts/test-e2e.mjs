@@ -7,6 +7,7 @@ import {
   ensureSystemPackages,
   finish,
   playwright,
+  playwrightOnBetterAuth,
   productionBuild,
   root,
 } from "./test-lib.mjs";
@@ -17,5 +18,9 @@ if (missing.includes("chromium")) {
   console.error("No Chromium: the end-to-end tests cannot run (see above).");
   process.exit(1);
 }
-if (productionBuild() && buildWithoutMiddleware()) playwright(process.argv.slice(2));
+if (productionBuild() && buildWithoutMiddleware()) {
+  playwright(process.argv.slice(2));
+  // With spec arguments, only what was asked for; otherwise the Better Auth run as well.
+  if (process.argv.length <= 2) playwrightOnBetterAuth();
+}
 finish();

@@ -232,10 +232,11 @@ export default async function config(phase: string, context: unknown): Promise<N
   );
 }
 
-export function playwright(extraArgs = []) {
-  const out = path.join(root, ".tmp/playwright-report.json");
+export function playwright(extraArgs = [], options = {}) {
+  const { env = {}, label = "", report = "playwright-report.json" } = options;
+  const out = path.join(root, ".tmp", report);
   step(
-    "end-to-end tests (Playwright, system Chromium, next start)",
+    `end-to-end tests (Playwright, system Chromium, next start)${label}`,
     process.execPath,
     [
       path.join(root, "node_modules/@playwright/test/cli.js"),
@@ -249,10 +250,32 @@ export function playwright(extraArgs = []) {
         E2E_AUTH_SECRET: TEST_AUTH_SECRET,
         E2E_NO_MIDDLEWARE_DIR: NO_MIDDLEWARE_DIR,
         NEXT_TELEMETRY_DISABLED: "1",
+        ...env,
       },
     },
   );
   addCounts(out, "playwright");
+}
+
+/**
+ * The Chromium specs that run a second time with the demo on Better Auth (DESIGN §1.8): the same
+ * pages, console, org, action and accessibility checks, signed in through Better Auth.
+ */
+export const BETTER_AUTH_SPECS = [
+  "tests/e2e/pages.spec.ts",
+  "tests/e2e/console.spec.ts",
+  "tests/e2e/orgs.spec.ts",
+  "tests/e2e/actions.spec.ts",
+  "tests/e2e/a11y.spec.ts",
+];
+
+/** The Better Auth run of {@link BETTER_AUTH_SPECS} (AUTH_PROVIDER=better-auth on next start). */
+export function playwrightOnBetterAuth() {
+  playwright(BETTER_AUTH_SPECS, {
+    env: { E2E_AUTH_PROVIDER: "better-auth" },
+    label: " on Better Auth",
+    report: "playwright-report-better-auth.json",
+  });
 }
 
 /** Prints the closing line and exits non-zero when any step failed. */

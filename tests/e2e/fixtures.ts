@@ -6,11 +6,45 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 import type { AxeResults, Result as AxeViolation } from "axe-core";
+import { signInWithCredentials } from "../../lib/authz/testing";
 import { startNextServer, type NextServer, type NextServerOptions } from "../support/next-server";
 
 export { expect };
 
 export type DemoUserName = "Alice" | "Bob" | "Carol" | "Dave";
+
+/** The sign-in library of this run: `E2E_AUTH_PROVIDER=better-auth` runs the specs on Better Auth. */
+export const E2E_PROVIDER =
+  process.env.E2E_AUTH_PROVIDER === "better-auth" ? "better-auth" : "authjs";
+
+/** Whether a cookie is the session cookie of this run's provider (`__Secure-` or not, chunked or not). */
+export const isSessionCookieName = (name: string): boolean =>
+  E2E_PROVIDER === "better-auth"
+    ? /(^|\.)session_token$/.test(name)
+    : /(^|\.)session-token$/.test(name);
+
+/**
+ * Signs in over HTTP through the provider's own endpoints (Auth.js: CSRF then the credentials
+ * callback; Better Auth: `POST /api/auth/sign-in/email`) and returns the `Cookie` header, or null.
+ */
+export async function signInOverHttp(
+  baseURL: string,
+  email: string,
+  password: string,
+): Promise<string | null> {
+  if (E2E_PROVIDER !== "better-auth") return signInWithCredentials(baseURL, email, password);
+  const response = await fetch(`${baseURL}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseURL },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 200) return null;
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0] ?? "")
+    .filter((pair) => !pair.endsWith("="))
+    .join("; ");
+}
 
 export const DEMO_EMAILS: Readonly<Record<DemoUserName, string>> = {
   Alice: "alice@example.com",

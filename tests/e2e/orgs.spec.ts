@@ -5,8 +5,15 @@
  * 404, the console's org cards, and the active org from the path only (`?org=`, `?nxtPorg=`).
  * Tests run in order and share the server's state.
  */
-import { signInWithCredentials } from "../../lib/authz/testing";
-import { CARDS, ConsolePage, expect, json, saveScreenshot, testWithServer } from "./fixtures";
+import {
+  CARDS,
+  ConsolePage,
+  expect,
+  json,
+  saveScreenshot,
+  signInOverHttp,
+  testWithServer,
+} from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const test = testWithServer();
@@ -172,7 +179,7 @@ test("the console's org cards, as Dave", async ({ page }, testInfo) => {
 test("200 interleaved requests of one session across two orgs over HTTP: 0 carry the other org's data", async ({
   baseURL,
 }) => {
-  const cookie = await signInWithCredentials(baseURL!, "dave@example.com", "demo");
+  const cookie = await signInOverHttp(baseURL!, "dave@example.com", "demo");
   expect(cookie).not.toBeNull();
   // Every query form that might name an org, including Next's internal nxtP prefix.
   const tricks = [
@@ -203,7 +210,7 @@ test("200 interleaved requests of one session across two orgs over HTTP: 0 carry
 test("escaped org segments: the page and the API answer alike for every form of the segment", async ({
   baseURL,
 }) => {
-  const cookie = await signInWithCredentials(baseURL!, "dave@example.com", "demo");
+  const cookie = await signInOverHttp(baseURL!, "dave@example.com", "demo");
   expect(cookie).not.toBeNull();
   const statuses: string[] = [];
   for (const segment of [

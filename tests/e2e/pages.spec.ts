@@ -12,6 +12,7 @@ import {
   DEMO_EMAILS,
   expect,
   json,
+  isSessionCookieName,
   saveScreenshot,
   testWithServer,
 } from "./fixtures";
@@ -22,7 +23,7 @@ const test = testWithServer({ TRUSTED_PROXY_HOPS: "1" });
 
 async function hasSessionCookie(page: Page): Promise<boolean> {
   const cookies = await page.context().cookies();
-  return cookies.some((c) => /(^|\.)session-token$/.test(c.name));
+  return cookies.some((c) => isSessionCookieName(c.name));
 }
 
 test("anonymous visit to /dashboard: redirect to sign-in with callbackUrl, then back after the form", async ({

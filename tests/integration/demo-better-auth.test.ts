@@ -45,14 +45,19 @@ async function loadDemo(provider: Provider, strategy: Strategy = "compact") {
     import("@/app/api/reports/export/route"),
     import("@/app/api/ops/metrics/route"),
   ]);
-  const [orgDocuments, orgDocument, members, member, accounts, middleware] = await Promise.all([
-    import("@/app/api/orgs/[org]/documents/route"),
-    import("@/app/api/orgs/[org]/documents/[id]/route"),
-    import("@/app/api/orgs/[org]/members/route"),
-    import("@/app/api/orgs/[org]/members/[userId]/route"),
-    import("@/lib/demo/accounts"),
-    import("@/middleware"),
-  ]);
+  const [orgDocuments, orgDocument, members, member, accounts, middleware, store] =
+    await Promise.all([
+      import("@/app/api/orgs/[org]/documents/route"),
+      import("@/app/api/orgs/[org]/documents/[id]/route"),
+      import("@/app/api/orgs/[org]/members/route"),
+      import("@/app/api/orgs/[org]/members/[userId]/route"),
+      import("@/lib/demo/accounts"),
+      import("@/middleware"),
+      import("@/lib/demo/store"),
+    ]);
+  // Back to the seed: documents (a database shared by module loads), users, accounts.
+  await store.documentStore.reset();
+  store.userStore.reset();
   accounts.demoAccounts.reset();
   return {
     authRoute,

@@ -55,6 +55,11 @@ export async function startNextServer(options: NextServerOptions = {}): Promise<
       `No production build in ${dir}: run \`npm run build\` first (npm test does it for you).`,
     );
   }
+  // `E2E_AUTH_PROVIDER=better-auth` runs a whole spec run on Better Auth (scripts/test-e2e.mjs).
+  const provider = options.env?.AUTH_PROVIDER ?? process.env.E2E_AUTH_PROVIDER;
+  const providerEnv = provider ? { AUTH_PROVIDER: provider } : {};
+  const readyPath =
+    options.readyPath ?? (provider === "better-auth" ? "/api/auth/ok" : "/api/auth/csrf");
   const port = await freePort();
   const nextBin = path.join(dir, "node_modules", "next", "dist", "bin", "next");
   let log = "";
@@ -69,7 +74,13 @@ export async function startNextServer(options: NextServerOptions = {}): Promise<
     ],
     {
       cwd: dir,
-      env: { ...process.env, AUTH_SECRET: E2E_AUTH_SECRET, NODE_ENV: "production", ...options.env },
+      env: {
+        ...process.env,
+        AUTH_SECRET: E2E_AUTH_SECRET,
+        NODE_ENV: "production",
+        ...providerEnv,
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -81,7 +92,7 @@ export async function startNextServer(options: NextServerOptions = {}): Promise<
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${url}${options.readyPath ?? "/api/auth/csrf"}`);
+      const res = await fetch(`${url}${readyPath}`);
       if (res.ok) break;
     } catch {
       // not listening yet
