@@ -4,7 +4,7 @@
 // is a gap in the tests. Slow (tens of minutes on two cores), so not part of npm test; the
 // incremental file keeps reruns to what changed.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
-export default {
+const config = {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.mts", related: false },
   checkers: ["typescript"],
@@ -34,3 +34,5 @@ export default {
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
 };
+
+export default config;
