@@ -40,8 +40,13 @@ function wire(secret = SECRET) {
 }
 
 /** Waits until `done()` holds (first HMAC key imports can take a while), at most 3 s. */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+/** Waits for a condition (bounded: 30 s, then the test fails saying so); no fixed sleeps. */
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("condition not met within 30 s");
 }
 
 describe("collectorSink → collectorRoute", () => {
@@ -380,8 +385,11 @@ describe("collectorSink: a split flush", () => {
     for (let i = 0; i < 100; i++)
       sink.write({ ...event(i), message: "\u0001".repeat(500), path: `/${'"'.repeat(2000)}` });
     await until(() => posts >= 3);
-    await new Promise((r) => setTimeout(r, 50));
-    await log.drain();
+    // The flush posts its batches in turn; the last one carries the last event.
+    await until(async () => {
+      await log.drain();
+      return (await log.recent(1000)).some((e) => e.requestId === "req-99");
+    });
     expect(errors).toHaveLength(1);
     const kept = await log.recent(1000);
     expect(kept.length).toBeGreaterThan(0);
