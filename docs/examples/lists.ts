@@ -3,7 +3,7 @@ import { drizzleColumns, drizzleWhere } from "@/lib/authz-drizzle";
 import { listFilter } from "@/lib/authz/query/filter";
 import { pickFields } from "@/lib/authz/query/fields";
 import { kyselyWhere } from "@/lib/authz-kysely";
-import { prismaSelect, prismaWhere, type PrismaWhere } from "@/lib/authz/query/prisma";
+import { prismaSelect, prismaWhere, type PrismaWhere } from "@/lib/authz-prisma";
 import { desc } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { pgTable, text, timestamp } from "drizzle-orm/pg-core";

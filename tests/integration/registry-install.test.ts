@@ -104,6 +104,7 @@ interface Registry {
   readonly homepage: string;
   readonly items: readonly {
     readonly name: string;
+    readonly registryDependencies?: readonly string[];
     readonly files: readonly { readonly path: string; readonly target: string }[];
   }[];
 }
@@ -180,9 +181,23 @@ function landing(p: NextAppSpec, target: string): string {
   return file === "middleware.ts" && p.next === "next" ? "proxy.ts" : file;
 }
 
-/** The files of the items a user adds (and of their registryDependencies), by target. */
+/**
+ * The files of the items a user adds here and of their registryDependencies, by target (the list
+ * adapters' items, not added here, bring files of their own).
+ */
 function shippedFiles(): { readonly source: string; readonly target: string }[] {
-  return registry.items.flatMap((i) => i.files.map((f) => ({ source: f.path, target: f.target })));
+  const byName = new Map(registry.items.map((i) => [i.name, i]));
+  const added = new Set<string>();
+  const visit = (name: string) => {
+    if (added.has(name) || !byName.has(name)) return;
+    added.add(name);
+    for (const dep of byName.get(name)!.registryDependencies ?? [])
+      visit(/\/r\/([\w-]+)\.json$/.exec(dep)?.[1] ?? dep);
+  };
+  ADDED.forEach(visit);
+  return registry.items
+    .filter((i) => added.has(i.name))
+    .flatMap((i) => i.files.map((f) => ({ source: f.path, target: f.target })));
 }
 
 /** What the user writes after the install: route handlers and a page on the installed wiring. */

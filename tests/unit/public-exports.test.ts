@@ -24,12 +24,11 @@ const ENTRY_POINTS = [
   "decision-log/index.ts",
   "route-coverage-node.ts",
   "next-config.ts",
-  // Lists from policies (docs/lists.md): the ORM-neutral core and the Prisma adapter, which
-  // imports nothing. The Drizzle and Kysely adapters live beside the kit (lib/authz-drizzle.ts,
-  // lib/authz-kysely.ts), as lib/authz-otel.ts does: a copied folder needs no ORM installed.
+  // Lists from policies (docs/lists.md): the ORM-neutral core. The adapters live beside the kit
+  // (lib/authz-drizzle.ts, lib/authz-kysely.ts, lib/authz-prisma.ts), each its own registry item,
+  // as lib/authz-otel.ts does: a copied folder needs no ORM installed.
   "query/filter.ts",
   "query/fields.ts",
-  "query/prisma.ts",
 ] as const;
 
 it("the public entry points and their runtime exports", async () => {
@@ -136,10 +135,6 @@ it("the public entry points and their runtime exports", async () => {
         "anyOf",
         "listFilter",
         "matches",
-      ],
-      "query/prisma.ts": [
-        "prismaSelect",
-        "prismaWhere",
       ],
       "rate-limit/redis.ts": [
         "RATE_LIMIT_SCRIPT",

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { drizzleColumns, drizzleWhere } from "@/lib/authz-drizzle";
 import type { Filter } from "@/lib/authz/query/filter";
 import { kyselyColumns, kyselyWhere } from "@/lib/authz-kysely";
-import { prismaSelect, prismaWhere } from "@/lib/authz/query/prisma";
+import { prismaSelect, prismaWhere } from "@/lib/authz-prisma";
 
 const docs = pgTable("docs", {
   id: text("id").primaryKey(),

@@ -1,7 +1,7 @@
 /**
  * List filters: the rows a policy lets a subject see, as a small ORM-neutral condition tree built
  * from the same compiled resource and org rules the single check (`checkResource`) uses. Adapters
- * turn a tree into their ORM's `where`: `query/prisma.ts` here, `lib/authz-drizzle.ts` and
+ * turn a tree into their ORM's `where`: `lib/authz-prisma.ts`, `lib/authz-drizzle.ts` and
  * `lib/authz-kysely.ts` beside the kit (they import their ORM). Edge-safe, free of ORM imports.
  */
 import { AuthzConfigError } from "../errors";

@@ -3,8 +3,8 @@
  * selection as a `select` object. Typed structurally: it imports nothing from `@prisma/client`, so
  * the kit does not need it installed. Filter fields are the model's field names.
  */
-import type { Filter } from "./filter";
-import type { FieldSelection } from "../types";
+import type { Filter } from "./authz/query/filter";
+import type { FieldSelection } from "./authz/types";
 
 /** A Prisma `where` input, structurally: field conditions combined with `AND` and `OR`. */
 export type PrismaWhere = { readonly [key: string]: unknown };
