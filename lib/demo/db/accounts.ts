@@ -4,8 +4,14 @@
  * live in their own tables. The demo keeps its memory/Redis stores (DESIGN §1.4); this one is
  * proved against the memory store on PGlite and on Postgres (tests/integration/demo-db-accounts.test.ts).
  */
-import { and, eq } from "drizzle-orm";
-import type { AccountRecord, AccountSeed, MembershipStore, OrgMember } from "@/lib/authz";
+import { and, eq, inArray } from "drizzle-orm";
+import {
+  LastOrgAdminError,
+  type AccountRecord,
+  type AccountSeed,
+  type MembershipStore,
+  type OrgMember,
+} from "@/lib/authz";
 import { accounts, memberships } from "./schema";
 import type { DemoDb } from "./types";
 
@@ -21,13 +27,32 @@ function isForeignKeyViolation(error: unknown): boolean {
   return false;
 }
 
+/** A transaction of the demo database, as `db.transaction` hands it to its callback. */
+type Tx = Parameters<Parameters<DemoDb["transaction"]>[0]>[0];
+
 /**
- * A `MembershipStore` over `db`: `load` is one query (the account and its memberships joined).
+ * A `MembershipStore` over `db`: `load` is one query (the account and its memberships joined). A
+ * change that would leave an org without an admin rejects with `LastOrgAdminError`, as the memory
+ * and Redis stores do: checked inside the change's transaction with the org's admin rows locked
+ * (`FOR UPDATE`), so two concurrent demotions cannot both pass.
  *
  * @example
  * const subjects = subjectFreshness({ source: drizzleMembershipStore(await demoDb()) });
  */
-export function drizzleMembershipStore(db: DemoDb): MembershipStore {
+export function drizzleMembershipStore(
+  db: DemoDb,
+  options: { readonly adminRoles?: readonly string[] } = {},
+): MembershipStore {
+  const adminRoles = [...(options.adminRoles ?? ["admin"])];
+  /** Refuses when `userId` is `org`'s only admin (their change would leave none). */
+  const keepAnAdmin = async (tx: Tx, org: string, userId: string): Promise<void> => {
+    const admins = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.org, org), inArray(memberships.role, adminRoles)))
+      .for("update");
+    if (admins.length === 1 && admins[0]!.userId === userId) throw new LastOrgAdminError(org);
+  };
   return {
     async load(userId): Promise<AccountRecord | null> {
       const rows = await db
@@ -50,10 +75,13 @@ export function drizzleMembershipStore(db: DemoDb): MembershipStore {
     },
     async setMembership(org, userId, role) {
       try {
-        await db
-          .insert(memberships)
-          .values({ userId, org, role })
-          .onConflictDoUpdate({ target: [memberships.userId, memberships.org], set: { role } });
+        await db.transaction(async (tx) => {
+          if (!adminRoles.includes(role)) await keepAnAdmin(tx, org, userId);
+          await tx
+            .insert(memberships)
+            .values({ userId, org, role })
+            .onConflictDoUpdate({ target: [memberships.userId, memberships.org], set: { role } });
+        });
         return true;
       } catch (error) {
         // No such account (the foreign key refuses the row): no change, as the other stores do.
@@ -62,18 +90,28 @@ export function drizzleMembershipStore(db: DemoDb): MembershipStore {
       }
     },
     async removeMembership(org, userId) {
-      const removed = await db
-        .delete(memberships)
-        .where(and(eq(memberships.userId, userId), eq(memberships.org, org)))
-        .returning({ userId: memberships.userId });
-      return removed.length > 0;
+      return db.transaction(async (tx) => {
+        await keepAnAdmin(tx, org, userId);
+        const removed = await tx
+          .delete(memberships)
+          .where(and(eq(memberships.userId, userId), eq(memberships.org, org)))
+          .returning({ userId: memberships.userId });
+        return removed.length > 0;
+      });
     },
     async removeAccount(userId) {
-      const removed = await db
-        .delete(accounts)
-        .where(eq(accounts.userId, userId))
-        .returning({ userId: accounts.userId });
-      return removed.length > 0;
+      return db.transaction(async (tx) => {
+        const held = await tx
+          .select({ org: memberships.org })
+          .from(memberships)
+          .where(eq(memberships.userId, userId));
+        for (const { org } of held) await keepAnAdmin(tx, org, userId);
+        const removed = await tx
+          .delete(accounts)
+          .where(eq(accounts.userId, userId))
+          .returning({ userId: accounts.userId });
+        return removed.length > 0;
+      });
     },
   };
 }
