@@ -164,7 +164,7 @@ test("instrumentation.ts: the decision's authz.* attributes are on Next's reques
   }
   expect(span?.attributes).toMatchObject({
     "authz.layer": "route",
-    "authz.policy": "signed-in",
+    "authz.policy": "me",
     "authz.outcome": "allow",
     "authz.status": 200,
     "authz.subject": "user-carol",
