@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { signInWithCredentials } from "../../lib/authz/testing";
-import { ConsolePage, expect, testWithServer } from "./fixtures";
+import { ConsolePage, expect, signInOverHttp, testWithServer } from "./fixtures";
 
 const test = testWithServer();
 
@@ -39,7 +38,7 @@ test("the admin deletes a user from /admin with the guarded action", async ({ pa
   );
   await expect(row).toBeVisible();
   // Once Dave names Carol a globex admin, his account may go.
-  const dave = await signInWithCredentials(baseURL!, "dave@example.com", "demo");
+  const dave = await signInOverHttp(baseURL!, "dave@example.com", "demo");
   const promoted = await fetch(`${baseURL}/api/orgs/globex/members/user-carol`, {
     method: "PUT",
     headers: { cookie: dave!, "content-type": "application/json" },

@@ -6,9 +6,9 @@
  * one: in the handlers, the pages and the Edge middleware.
  *
  * `next start` runs as it does by default (no `-H`). With `-H <address>` behind such a proxy, Next
- * 16.4.6 resolves a middleware rewrite's origin (`https://localhost:<port>`) against its own
- * (`https://<address>:<port>`), finds them different, proxies the rewrite to itself over HTTPS and
- * answers 500 (vercel/next.js#94745, docs/middleware.md): the last test pins that down.
+ * 16.4.6 may proxy the middleware's 403 rewrite to itself over HTTPS and answer 500
+ * (vercel/next.js#94745, docs/middleware.md); in some runs it renders the 403 page instead. The
+ * last test holds what matters either way: the member never gets the admin page.
  */
 import { request as apiRequest, type APIRequestContext } from "@playwright/test";
 import { sessionCookie } from "../../lib/authz/testing";
@@ -119,9 +119,7 @@ test("straight to next start over plain HTTP, the __Secure- cookie is not read",
   expect(dashboard.headers.get("location")).toBe(`/signin?callbackUrl=%2Fdashboard`);
 });
 
-test("known Next 16.4.6 fault: with `next start -H 127.0.0.1` behind the proxy, the 403 rewrite answers 500", async () => {
-  // Expected to fail until Next (or the kit) changes: Playwright reports it if it starts passing.
-  test.fail(true, "Next proxies the middleware's /403 rewrite to https://localhost:<port>");
+test("with `next start -H 127.0.0.1` behind the proxy, a refused visit is the 403 page or Next's 500 (#94745), never the page", async () => {
   test.setTimeout(120_000);
   const bound = await startNextServer({ hostname: "127.0.0.1" });
   const front = await startTlsProxy(bound.url);
@@ -136,7 +134,9 @@ test("known Next 16.4.6 fault: with `next start -H 127.0.0.1` behind the proxy, 
       { secret: E2E_AUTH_SECRET, secure: true },
     );
     const admin = await context.get("/admin", { headers: { cookie } });
-    expect(admin.status()).toBe(403);
+    // Next 16.4.6 answers this setup either way from run to run (docs/middleware.md).
+    expect([403, 500]).toContain(admin.status());
+    expect(await admin.text()).not.toMatch(/alice@example\.com/);
   } finally {
     await context.dispose();
     await front.stop();
