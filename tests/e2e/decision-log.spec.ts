@@ -347,8 +347,9 @@ test("a refused server action: its build id, POST, no path from the client's Ref
       info.exportedName === "deleteDocumentAction" &&
       info.filename?.endsWith("_actions/documents.ts"),
   )!;
-  // Bob deletes alice's document: refused (owner rule) before the action runs.
-  const res = await call(baseURL!, "/dashboard", "bob", {
+  // Carol deletes dave's globex document: refused (owner rule) before the action runs. (Not
+  // alice's doc-acme-2: the canary replay above deletes it as alice.)
+  const res = await call(baseURL!, "/dashboard", "carol", {
     method: "POST",
     headers: {
       "next-action": actionId,
@@ -357,13 +358,13 @@ test("a refused server action: its build id, POST, no path from the client's Ref
       referer: `${baseURL}/harmless/looking/page`,
       origin: baseURL!,
     },
-    body: JSON.stringify([{ id: "doc-acme-2" }]),
+    body: JSON.stringify([{ id: "doc-globex-3" }]),
   });
   await res.arrayBuffer();
   let event: Event | undefined;
   for (let i = 0; i < 50 && !event; i++) {
     event = (await allEvents(baseURL!)).find(
-      (e) => e.layer === "action" && e.subject === "user-bob" && e.action?.id === actionId,
+      (e) => e.layer === "action" && e.subject === "user-carol" && e.action?.id === actionId,
     );
     if (!event) await new Promise((r) => setTimeout(r, 100));
   }
