@@ -9,6 +9,7 @@
  * @see docs/sessions.md#signed-tokens-jws
  */
 import { base64UrlDecode } from "./base64url";
+import { isCurrentToken } from "./jwe";
 import type { SessionClaims } from "./source";
 
 /** A JWS algorithm this module verifies. */
@@ -317,12 +318,10 @@ export function jwtClaimsPass(
   }
   const tolerance = options.clockToleranceSec ?? 0;
   const now = options.nowSec ?? Math.floor(Date.now() / 1000);
-  const { iat, nbf, exp } = claims;
-  if (iat !== undefined && typeof iat !== "number") return false;
-  if (nbf !== undefined && (typeof nbf !== "number" || nbf > now + tolerance)) return false;
-  if (exp !== undefined && (typeof exp !== "number" || exp <= now - tolerance)) return false;
-  if (options.rejectFutureIat && typeof iat === "number" && iat > now + tolerance) return false;
-  return true;
+  // iat/nbf/exp exactly as the JWE readers check them; Clerk's future-iat rule on top.
+  if (!isCurrentToken(claims, now, tolerance)) return false;
+  const { iat } = claims;
+  return !(options.rejectFutureIat && typeof iat === "number" && iat > now + tolerance);
 }
 
 /**
