@@ -189,20 +189,6 @@ function copyKit(p: ProjectSpec, dir: string): void {
 
 function userFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  // Declared public, as the README's entry-point section asks of a layout.
-  files["app/layout.tsx"] = `import type { ReactNode } from "react";
-import { publicLayout } from "@/lib/authz";
-
-function RootLayout({ children }: { children: ReactNode }) {
-  return (
-    <html lang="en">
-      <body>{children}</body>
-    </html>
-  );
-}
-
-export default publicLayout("the HTML shell: renders no user data", RootLayout);
-`;
   files["app/api/me/route.ts"] = `import { policies } from "@/lib/access";
 import { withAuthorization } from "@/lib/authz-node";
 
