@@ -240,7 +240,8 @@ function prepareBenchApp() {
   rmSync(appDir, { recursive: true, force: true });
   mkdirSync(appDir, { recursive: true });
   cpSync(path.join(benchDir, "app-template"), appDir, { recursive: true });
-  cpSync(path.join(root, "lib"), path.join(appDir, "lib"), { recursive: true });
+  // The kit folder only, as a user copies it: the demo's own lib/ files are not the bench's.
+  cpSync(path.join(root, "lib", "authz"), path.join(appDir, "lib", "authz"), { recursive: true });
   // The app lives under this repo, so Node and Next resolve packages from the repo's node_modules.
   writeFileSync(
     path.join(appDir, "package.json"),
@@ -250,7 +251,7 @@ function prepareBenchApp() {
     symlinkSync(path.join(root, "node_modules"), path.join(appDir, "node_modules"), "dir");
 }
 
-function build(dir) {
+function build(dir, extraEnv = {}) {
   const r = spawnSync(process.execPath, [nextBin, "build"], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
@@ -260,6 +261,7 @@ function build(dir) {
       NODE_ENV: "production",
       AUTH_SECRET: secret,
       NEXT_TELEMETRY_DISABLED: "1",
+      ...extraEnv,
     },
     encoding: "utf8",
   });
@@ -277,7 +279,7 @@ const freePort = () =>
     });
   });
 
-async function start(dir, port) {
+async function start(dir, port, extraEnv = {}) {
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: dir,
     stdio: ["ignore", "ignore", "pipe"],
@@ -286,6 +288,7 @@ async function start(dir, port) {
       AUTH_SECRET: secret,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...extraEnv,
     },
   });
   let stderr = "";
@@ -306,17 +309,38 @@ async function start(dir, port) {
   throw new Error("next start did not come up");
 }
 
-// Every route of the bench app, measured in the same server. `cookie: "cold"` sends a different
-// valid session on every request (the kit's verified-token cache never hits); the others send one.
+// Every route of the bench app, measured in the same server. `send` names the credential every
+// request carries: `session` one Auth.js cookie, `cold` a different valid one on every request
+// (the kit's verified-token cache never hits), `better-auth` Better Auth's cookies, `bearer` an
+// access token (its key cached after the first request), `api-key` one key (its record cached).
 const HTTP_ROUTES = [
   { key: "plain", path: "/bench/plain", label: "plain Response.json route" },
+  {
+    key: "plain_better_auth",
+    path: "/bench/plain",
+    label: "plain route, Better Auth's cookies sent",
+    send: "better-auth",
+  },
   { key: "guarded_warm", path: "/bench/guarded", label: "withAuthorization, one session" },
   {
     key: "guarded_cold",
     path: "/bench/guarded",
     label: "withAuthorization, new session per request",
-    cookie: "cold",
+    send: "cold",
   },
+  {
+    key: "better_auth",
+    path: "/bench/better-auth",
+    label: "withAuthorization, Better Auth session (cookie cache)",
+    send: "better-auth",
+  },
+  {
+    key: "bearer",
+    path: "/bench/bearer",
+    label: "withAuthorization, bearer token",
+    send: "bearer",
+  },
+  { key: "api_key", path: "/bench/api-key", label: "withAuthorization, API key", send: "api-key" },
   {
     key: "guarded_log",
     path: "/bench/guarded-log",
@@ -334,6 +358,10 @@ const HTTP_ROUTES = [
 const HTTP_RATIOS = [
   ["guarded_warm", "plain"],
   ["guarded_cold", "plain"],
+  // Better Auth against the plain route with the same cookies; machine callers against plain.
+  ["better_auth", "plain_better_auth"],
+  ["bearer", "plain"],
+  ["api_key", "plain"],
   ["org_guarded", "plain"],
   ["org_guarded", "guarded_warm"],
   ["authjs_handler", "plain"],
@@ -352,14 +380,14 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** An autocannon run; `cookies` is one header value, or a list to take a new one per request. */
-const run = (url, cookies, duration) =>
+/** An autocannon run; `headers` is one set of headers, or a list to take a new set per request. */
+const run = (url, headers, duration) =>
   new Promise((resolve, reject) => {
     const options = { url, connections, duration };
-    if (typeof cookies === "string") options.headers = { cookie: cookies };
+    if (typeof headers.next !== "function") options.headers = headers;
     else
       options.requests = [
-        { method: "GET", setupRequest: (req) => ({ ...req, headers: { cookie: cookies.next() } }) },
+        { method: "GET", setupRequest: (req) => ({ ...req, headers: headers.next() }) },
       ];
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
@@ -369,8 +397,20 @@ if (only.has("http")) {
     `\n# Throughput on next start (autocannon -c ${connections}, ${seconds} s per route per round, ${rounds} rounds in alternating order; ratios are the median of the per-round ratios)`,
   );
   prepareBenchApp();
+  // The bearer route's issuer: a JWKS served from this process for the whole run; the API key the
+  // server stores (by its hash) at start.
+  const { startTestIssuer, accessClaims } = await load("tests/support/oidc-issuer.ts");
+  const issuer = await startTestIssuer(["ES256"]);
+  const audience = "https://bench.example";
+  const apiKey = `sk_bench_${"0123456789abcdef".repeat(2)}`;
+  const appEnv = {
+    BENCH_ISSUER: issuer.issuer,
+    BENCH_AUDIENCE: audience,
+    BENCH_JWKS_URL: issuer.jwksUrl,
+    BENCH_API_KEY: apiKey,
+  };
   log("building the bench app ...");
-  build(appDir);
+  build(appDir, appEnv);
   // Sessions first: made after the server is up, they would leave its idle keep-alive sockets to
   // time out under the probes below.
   const salt = "authjs.session-token";
@@ -382,6 +422,11 @@ if (only.has("http")) {
     maxAge: 3600,
   });
   const cookie = `${salt}=${token}`;
+  const { signedUpCookie } = await load("bench/better-auth-read.bench.ts");
+  const betterAuthCookie = (await signedUpCookie("compact", 3600)).cookie;
+  const accessToken = await issuer.sign(
+    accessClaims(issuer, audience, { sub: "user-bench", exp: 4_000_000_000 }),
+  );
   // Enough distinct sessions that none repeats in the cold runs at up to 2000 req/s.
   const { coldSessionCookies } = await load("bench/cold-sessions.ts");
   const coldList = await coldSessionCookies(secret, salt, 2000 * (2 + rounds * seconds));
@@ -397,26 +442,34 @@ if (only.has("http")) {
     },
   };
   const port = await freePort();
-  const server = await start(appDir, port);
+  const server = await start(appDir, port, appEnv);
   try {
-    const cookiesFor = (route) => (route.cookie === "cold" ? cold : cookie);
-    // Every route must answer 200 with its sessions, or its figure means nothing.
+    const sent = {
+      session: { cookie },
+      "better-auth": { cookie: betterAuthCookie },
+      bearer: { authorization: `Bearer ${accessToken}` },
+      "api-key": { "x-api-key": apiKey },
+    };
+    const coldHeaders = { next: () => ({ cookie: cold.next() }) };
+    const headersFor = (route) =>
+      route.send === "cold" ? coldHeaders : sent[route.send ?? "session"];
+    // Every route must answer 200 with its credentials, or its figure means nothing.
     const probes = HTTP_ROUTES.flatMap((r) =>
-      r.cookie === "cold"
-        ? [coldList[0], coldList.at(-1)].map((c) => [r.path, c])
-        : [[r.path, cookie]],
+      r.send === "cold"
+        ? [coldList[0], coldList.at(-1)].map((c) => [r.path, { cookie: c }])
+        : [[r.path, headersFor(r)]],
     );
-    for (const [p, c] of probes) {
-      const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { cookie: c } });
+    for (const [p, headers] of probes) {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}, not 200`);
     }
-    for (const r of HTTP_ROUTES) await run(`http://127.0.0.1:${port}${r.path}`, cookiesFor(r), 2); // warm-up
+    for (const r of HTTP_ROUTES) await run(`http://127.0.0.1:${port}${r.path}`, headersFor(r), 2); // warm-up
     const rps = Object.fromEntries(HTTP_ROUTES.map((r) => [r.key, []]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? HTTP_ROUTES : [...HTTP_ROUTES].reverse();
       for (const r of order) {
-        const result = await run(`http://127.0.0.1:${port}${r.path}`, cookiesFor(r), seconds);
+        const result = await run(`http://127.0.0.1:${port}${r.path}`, headersFor(r), seconds);
         if (result.non2xx > 0 || result.errors > 0)
           throw new Error(`${r.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         rps[r.key].push(result.requests.average);
@@ -439,6 +492,7 @@ if (only.has("http")) {
       results[`ratio_${a}_vs_${b}`] = median(rps[a].map((v, i) => v / rps[b][i]));
   } finally {
     server.kill("SIGTERM");
+    await issuer.stop();
   }
 }
 
