@@ -1,9 +1,11 @@
 /** HMAC-SHA256 tags over text, from a secret read per use (so it may rotate). Edge-safe. */
+import { hmacSha256 } from "../crypto/sha256";
+
 const encoder = new TextEncoder();
 
-function base64url(bytes: ArrayBuffer): string {
+function base64url(bytes: Uint8Array): string {
   let text = "";
-  for (const b of new Uint8Array(bytes)) text += String.fromCharCode(b);
+  for (const b of bytes) text += String.fromCharCode(b);
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
@@ -14,33 +16,25 @@ export interface HmacTagger {
 }
 
 /**
- * Builds a tagger whose key is `label` + the secret, imported once per secret value. Different
- * labels give unrelated keys, so a tag made for one purpose never passes for another.
+ * Builds a tagger whose key is `label` + the secret, set up once per secret value. Different
+ * labels give unrelated keys, so a tag made for one purpose never passes for another. The HMAC is
+ * the kit's synchronous one (../crypto/sha256.ts): a tag is made or checked on every logged
+ * request, and Web Crypto's job hop cost more than the hashing.
  *
  * @example
  * const tagger = hmacTagger(() => process.env.AUTH_SECRET, "request id");
  */
 export function hmacTagger(secret: () => string | undefined, label: string): HmacTagger {
-  let key: Promise<CryptoKey> | undefined;
-  let keyFor: string | undefined;
-  const keyOf = (value: string) => {
-    if (key === undefined || keyFor !== value) {
-      keyFor = value;
-      key = crypto.subtle.importKey(
-        "raw",
-        encoder.encode(`next-authz-kit ${label}\0${value}`),
-        { name: "HMAC", hash: "SHA-256" },
-        false,
-        ["sign"],
-      );
-    }
-    return key;
-  };
+  let mac: ((message: Uint8Array) => Uint8Array) | undefined;
+  let macFor: string | undefined;
   const tag = async (text: string): Promise<string | null> => {
     const value = secret();
     if (!value) return null;
-    const mac = await crypto.subtle.sign("HMAC", await keyOf(value), encoder.encode(text));
-    return base64url(mac.slice(0, 16));
+    if (mac === undefined || macFor !== value) {
+      mac = hmacSha256(encoder.encode(`next-authz-kit ${label}\0${value}`));
+      macFor = value;
+    }
+    return base64url(mac(encoder.encode(text)).subarray(0, 16));
   };
   return {
     tag,
