@@ -19,7 +19,7 @@ export interface BenchRun {
   readonly results: Readonly<Record<string, number>>;
 }
 
-type Unit = "req/s" | "µs" | "ops/s" | "KB";
+type Unit = "req/s" | "µs" | "ops/s" | "KB" | "queries/s" | "round trips";
 
 /** A row of a generated table: a figure, optionally a ratio, and its target from ./targets.ts. */
 export interface BenchRow {
@@ -81,6 +81,94 @@ export const PERFORMANCE_ROWS: readonly BenchRow[] = [
     reference: true,
   },
   {
+    label: "behind the kit's middleware, decision log on (request id handed on)",
+    metric: "rps_mw_kit_log",
+    unit: "req/s",
+    ratio: { metric: "ratio_mw_kit_log_vs_mw_noop", phrase: "{} of no-op" },
+    reference: true,
+  },
+  {
+    label: "`withAuthorization`, decision log on (memory ring)",
+    metric: "rps_guarded_log",
+    unit: "req/s",
+    ratio: { metric: "ratio_guarded_log_vs_plain", phrase: "{} of plain" },
+    reference: true,
+  },
+  {
+    label: "`withAuthorization`, Better Auth's cookie cache (plain route sent the same cookies)",
+    metric: "rps_better_auth",
+    unit: "req/s",
+    ratio: { metric: "ratio_better_auth_vs_plain_better_auth", phrase: "**{}** of plain" },
+    target: "ratio_better_auth_vs_plain_better_auth",
+  },
+  {
+    label: "`withAuthorization`, bearer access token (its issuer's key cached)",
+    metric: "rps_bearer",
+    unit: "req/s",
+    ratio: { metric: "ratio_bearer_vs_plain", phrase: "**{}** of plain" },
+    target: "ratio_bearer_vs_plain",
+  },
+  {
+    label: "`withAuthorization`, API key (its record cached)",
+    metric: "rps_api_key",
+    unit: "req/s",
+    ratio: { metric: "ratio_api_key_vs_plain", phrase: "**{}** of plain" },
+    target: "ratio_api_key_vs_plain",
+  },
+  {
+    label: "API key with its cache off: store lookups per check",
+    metric: "credentials_apikey_cold_roundtrips_per_check",
+    unit: "round trips",
+    target: "credentials_apikey_cold_roundtrips_per_check",
+  },
+  {
+    label: "the demo as built: a plain route, alice's cookie",
+    metric: "rps_demo_plain",
+    unit: "req/s",
+  },
+  {
+    label: "the demo as shipped: `GET /api/me` (handler check, decision log on)",
+    metric: "rps_demo_me",
+    unit: "req/s",
+    ratio: { metric: "ratio_demo_me_vs_demo_plain", phrase: "**{}** of plain" },
+    target: "ratio_demo_me_vs_demo_plain",
+  },
+  {
+    label: "the demo with a no-op middleware: `GET /api/admin/users` as alice",
+    metric: "rps_demo_admin_noop",
+    unit: "req/s",
+  },
+  {
+    label:
+      "the demo as shipped: `GET /api/admin/users` (middleware, handler, log to the collector)",
+    metric: "rps_demo_admin",
+    unit: "req/s",
+    ratio: { metric: "ratio_demo_admin_vs_demo_admin_noop", phrase: "**{}** of no-op" },
+    target: "ratio_demo_admin_vs_demo_admin_noop",
+  },
+  {
+    label: "a list from the policy's filter (PGlite, 20 000 rows)",
+    metric: "lists_filtered_qps",
+    unit: "queries/s",
+    ratio: {
+      metric: "ratio_lists_filtered_vs_hand_written",
+      phrase: "**{}** of the hand-written query",
+    },
+    target: "ratio_lists_filtered_vs_hand_written",
+  },
+  {
+    label: "the same list, `where` written by hand",
+    metric: "lists_hand_written_qps",
+    unit: "queries/s",
+    reference: true,
+  },
+  {
+    label: "building the filter for one subject",
+    metric: "lists_filter_build_us",
+    unit: "µs",
+    target: "lists_filter_build_us",
+  },
+  {
     label: "session read, kit, cold (Web Crypto, no cache)",
     metric: "session_cold_us",
     unit: "µs",
@@ -123,6 +211,20 @@ export const PERFORMANCE_ROWS: readonly BenchRow[] = [
   },
 ];
 
+/** docs/middleware.md's rows for one credential source each imported into a no-op middleware. */
+const SOURCE_BUNDLE_ROWS: readonly BenchRow[] = [
+  ["supabase", "`supabaseSession`"],
+  ["clerk", "`clerkSession`"],
+  ["signed_cookie", "`signedCookie`"],
+  ["sealed_cookie", "`sealedCookie`"],
+].map(([name, source]) => ({
+  label: `no-op + ${source} (one credential source)`,
+  metric: `bundle_source_${name}_kb`,
+  unit: "KB" as const,
+  ratio: { metric: `bundle_source_${name}_over_noop_kb`, phrase: "+{} KB" },
+  target: `bundle_source_${name}_kb`,
+}));
+
 /** docs/middleware.md's bundle-size table: every build weighed by the same run. */
 export const BUNDLE_ROWS: readonly BenchRow[] = [
   {
@@ -159,6 +261,84 @@ export const BUNDLE_ROWS: readonly BenchRow[] = [
     ratio: { metric: "bundle_authjs_over_noop_kb", phrase: "+{} KB" },
     reference: true,
   },
+  ...SOURCE_BUNDLE_ROWS,
+];
+
+/** The libraries each credential source is checked against (bench/session-sources.bench.ts). */
+const SOURCE_LIBRARIES: readonly (readonly [string, string, string])[] = [
+  ["signed_cookie", "a jose-signed cookie", "jose `jwtVerify`"],
+  ["sealed_cookie", "an iron-session cookie", "`unsealData`"],
+  ["clerk", "Clerk's `__session`", "`verifyToken` (@clerk/backend)"],
+  ["supabase", "Supabase's auth cookie", "jose `jwtVerify` on the JWKS"],
+];
+
+/** docs/sessions.md's table: each source cold and cached beside its library's own verifier. */
+export const SOURCE_ROWS: readonly BenchRow[] = [
+  ...SOURCE_LIBRARIES.flatMap(([name, what, library]): BenchRow[] => [
+    {
+      label: `${what}, kit, cached`,
+      metric: `source_${name}_cached_us`,
+      unit: "µs",
+      ratio: { metric: `ratio_source_${name}_library_vs_cached`, phrase: "{}× faster" },
+      target: `ratio_source_${name}_library_vs_cached`,
+    },
+    {
+      label: `${what}, kit, cold`,
+      metric: `source_${name}_cold_us`,
+      unit: "µs",
+      ratio: { metric: `ratio_source_${name}_library_vs_cold`, phrase: "{}× faster" },
+      target: `ratio_source_${name}_library_vs_cold`,
+    },
+    {
+      label: `${what}, ${library}`,
+      metric: `source_${name}_library_us`,
+      unit: "µs",
+      reference: true,
+    },
+  ]),
+  ...(["compact", "jwt", "jwe"] as const).flatMap((strategy): BenchRow[] => [
+    {
+      label: `Better Auth \`${strategy}\` cookie cache, kit, cached`,
+      metric: `better_auth_${strategy}_warm_us`,
+      unit: "µs",
+      ratio: {
+        metric: `ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_warm`,
+        phrase: "{}× faster",
+      },
+      target: `ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_warm`,
+    },
+    {
+      label: `Better Auth \`${strategy}\` cookie cache, kit, cold`,
+      metric: `better_auth_${strategy}_cold_us`,
+      unit: "µs",
+      ratio: {
+        metric: `ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_cold`,
+        phrase: "{}× faster",
+      },
+      target: `ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_cold`,
+    },
+    {
+      label: `Better Auth \`${strategy}\`, its own \`getCookieCache\``,
+      metric: `better_auth_${strategy}_get_cookie_cache_us`,
+      unit: "µs",
+      reference: true,
+    },
+  ]),
+  ...(["es256", "rs256", "eddsa"] as const).flatMap((alg): BenchRow[] => [
+    {
+      label: `bearer token signature, ${alg.toUpperCase()}, kit`,
+      metric: `verify_${alg}_kit_us`,
+      unit: "µs",
+      ratio: { metric: `ratio_verify_${alg}_jose_vs_kit`, phrase: "{}× jose's speed" },
+      reference: true,
+    },
+    {
+      label: `bearer token signature, ${alg.toUpperCase()}, jose \`jwtVerify\``,
+      metric: `verify_${alg}_jose_us`,
+      unit: "µs",
+      reference: true,
+    },
+  ]),
 ];
 
 /** docs/middleware.md's throughput table: the middleware rows of the performance table. */
@@ -170,6 +350,8 @@ function formatFigure(value: number, unit: Unit): string {
   if (unit === "req/s") return `${Math.round(value)} req/s`;
   if (unit === "µs") return `${value.toFixed(value < 10 ? 2 : 1)} µs per call`;
   if (unit === "KB") return `${value.toFixed(1)} KB`;
+  if (unit === "queries/s") return `${Math.round(value)} queries/s`;
+  if (unit === "round trips") return `${value.toFixed(2)} store round trips per check`;
   if (value >= 1e6) return `${(value / 1e6).toFixed(1)} M decisions/s`;
   return `${(value / 1e3).toFixed(1)} k decisions/s`;
 }
@@ -223,6 +405,7 @@ export function renderBlocks(run: BenchRun): Record<string, string> {
     "performance-table": `${runNote(run)}\n\n${renderTable(PERFORMANCE_ROWS, run)}`,
     "bundle-table": `${runNote(run)}\n\n${renderTable(BUNDLE_ROWS, run, ["build", "gzip -9", "over the floor", "target"])}`,
     "middleware-throughput": `${runNote(run)}\n\n${renderTable(MIDDLEWARE_ROWS, run)}`,
+    "sources-table": `${runNote(run)}\n\n${renderTable(SOURCE_ROWS, run, ["reader", "cost", "beside its library", "target"])}`,
   };
 }
 

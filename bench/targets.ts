@@ -24,6 +24,30 @@ export const BENCH_TARGETS: Readonly<Record<string, BenchTarget>> = {
   session_warm_us: { atMost: 5, unit: "µs" },
   ratio_redis_limiter_vs_raw_incr: { atLeast: 0.5 },
   bundle_demo_kb: { atMost: 72, unit: "KB" },
+  // The demo as shipped, decision log on (issue 23.8).
+  ratio_demo_me_vs_demo_plain: { atLeast: 0.95 },
+  ratio_demo_admin_vs_demo_admin_noop: { atLeast: 0.9 },
+  // Credentials (issues 20 and 21): routes against plain, sources against their libraries.
+  ratio_better_auth_vs_plain_better_auth: { atLeast: 0.95 },
+  ratio_bearer_vs_plain: { atLeast: 0.9 },
+  ratio_api_key_vs_plain: { atLeast: 0.9 },
+  credentials_apikey_cold_roundtrips_per_check: { atMost: 1 },
+  ...Object.fromEntries(
+    ["signed_cookie", "sealed_cookie", "clerk", "supabase"].flatMap((name) => [
+      [`ratio_source_${name}_library_vs_cached`, { atLeast: 5 }],
+      [`ratio_source_${name}_library_vs_cold`, { atLeast: 1 }],
+      [`bundle_source_${name}_kb`, { atMost: 72, unit: "KB" }],
+    ]),
+  ),
+  ...Object.fromEntries(
+    ["compact", "jwt", "jwe"].flatMap((strategy) => [
+      [`ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_warm`, { atLeast: 5 }],
+      [`ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_cold`, { atLeast: 1 }],
+    ]),
+  ),
+  // Lists (issue 22): the policy's filter against the same query by hand, on PGlite.
+  ratio_lists_filtered_vs_hand_written: { atLeast: 0.95 },
+  lists_filter_build_us: { atMost: 5, unit: "µs" },
 };
 
 /** One target checked against one run. `measured` is undefined when the run did not measure it. */

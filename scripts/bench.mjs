@@ -31,7 +31,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = new Set(
   (
-    process.env.BENCH_ONLY ?? "micro,credentials,ratelimit,freshness,lists,http,bundle,entries"
+    process.env.BENCH_ONLY ?? "micro,credentials,ratelimit,freshness,lists,http,demo,bundle,entries"
   ).split(","),
 );
 const results = {};
@@ -51,16 +51,16 @@ const log = (...args) => console.log(...args);
 
 /** Writes bench/last-run.json and the generated blocks of docs/performance.md and docs/middleware.md. */
 async function updateDocs(record) {
-  const { PERFORMANCE_ROWS, BUNDLE_ROWS, renderBlocks, replaceBlocks } =
+  const { PERFORMANCE_ROWS, BUNDLE_ROWS, SOURCE_ROWS, renderBlocks, replaceBlocks } =
     await load("bench/report.ts");
-  const missing = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS]
+  const missing = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...SOURCE_ROWS]
     .flatMap((row) => [row.metric, ...(row.ratio ? [row.ratio.metric] : [])])
     .filter((metric) => typeof record.results[metric] !== "number");
   if (missing.length > 0) throw new Error(`not a full run: no ${missing.join(", ")}`);
   const prettier = await import("prettier");
   const blocks = renderBlocks(record);
   writeFileSync(path.join(benchDir, "last-run.json"), `${JSON.stringify(record, null, 2)}\n`);
-  for (const file of ["docs/performance.md", "docs/middleware.md"]) {
+  for (const file of ["docs/performance.md", "docs/middleware.md", "docs/sessions.md"]) {
     const full = path.join(root, file);
     const updated = replaceBlocks(readFileSync(full, "utf8"), blocks);
     const options = { ...(await prettier.resolveConfig(full)), filepath: full };
@@ -133,6 +133,7 @@ if (only.has("credentials")) {
       Object.entries(r.verifyUs).flatMap(([alg, us]) => [
         [`verify_${alg.toLowerCase()}_kit_us`, us.kit],
         [`verify_${alg.toLowerCase()}_jose_us`, us.jose],
+        [`ratio_verify_${alg.toLowerCase()}_jose_vs_kit`, us.jose / us.kit],
       ]),
     ),
   });
@@ -392,6 +393,32 @@ const run = (url, headers, duration) =>
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
 
+/**
+ * Each route for `seconds` per round, `rounds` rounds in alternating order after a warm-up; every
+ * response must be a 2xx. Records `rps_<key>` (the mean) and returns each route's per-round req/s.
+ */
+async function measureRounds(routes, urlOf, headersFor) {
+  for (const r of routes) await run(urlOf(r), headersFor(r), 2); // warm-up
+  const rps = Object.fromEntries(routes.map((r) => [r.key, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? routes : [...routes].reverse();
+    for (const r of order) {
+      const result = await run(urlOf(r), headersFor(r), seconds);
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${urlOf(r)}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      rps[r.key].push(result.requests.average);
+    }
+  }
+  for (const r of routes) {
+    const mean = rps[r.key].reduce((a, b) => a + b, 0) / rps[r.key].length;
+    results[`rps_${r.key}`] = mean;
+    log(
+      `${r.label.padEnd(44)} ${mean.toFixed(0).padStart(6)} req/s   (rounds: ${rps[r.key].map((v) => v.toFixed(0)).join(", ")})`,
+    );
+  }
+  return rps;
+}
+
 if (only.has("http")) {
   log(
     `\n# Throughput on next start (autocannon -c ${connections}, ${seconds} s per route per round, ${rounds} rounds in alternating order; ratios are the median of the per-round ratios)`,
@@ -464,24 +491,11 @@ if (only.has("http")) {
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}, not 200`);
     }
-    for (const r of HTTP_ROUTES) await run(`http://127.0.0.1:${port}${r.path}`, headersFor(r), 2); // warm-up
-    const rps = Object.fromEntries(HTTP_ROUTES.map((r) => [r.key, []]));
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? HTTP_ROUTES : [...HTTP_ROUTES].reverse();
-      for (const r of order) {
-        const result = await run(`http://127.0.0.1:${port}${r.path}`, headersFor(r), seconds);
-        if (result.non2xx > 0 || result.errors > 0)
-          throw new Error(`${r.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        rps[r.key].push(result.requests.average);
-      }
-    }
-    for (const r of HTTP_ROUTES) {
-      const mean = rps[r.key].reduce((a, b) => a + b, 0) / rps[r.key].length;
-      results[`rps_${r.key}`] = mean;
-      log(
-        `${r.label.padEnd(44)} ${mean.toFixed(0).padStart(6)} req/s   (rounds: ${rps[r.key].map((v) => v.toFixed(0)).join(", ")})`,
-      );
-    }
+    const rps = await measureRounds(
+      HTTP_ROUTES,
+      (r) => `http://127.0.0.1:${port}${r.path}`,
+      headersFor,
+    );
     log(
       `cold sessions: ${coldList.length} distinct tokens, ${coldNext + coldWraps * coldList.length} sent` +
         (coldWraps > 0
@@ -493,6 +507,93 @@ if (only.has("http")) {
   } finally {
     server.kill("SIGTERM");
     await issuer.stop();
+  }
+}
+
+// ---- the demo as shipped: its middleware and decision log (collector and all), same builds ------
+// Two copies of the demo built side by side: as shipped plus a plain route, and the same with
+// middleware.ts swapped for a no-op that keeps its matcher. Alice's cookie on every request.
+const DEMO_FILES = [
+  "app",
+  "lib",
+  "public",
+  "middleware.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+];
+
+function prepareDemoCopy(name, noopMiddleware) {
+  const dir = path.join(root, ".tmp", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const file of [...DEMO_FILES, "tsconfig.json", "next-env.d.ts"])
+    if (existsSync(path.join(root, file)))
+      cpSync(path.join(root, file), path.join(dir, file), { recursive: true });
+  cpSync(
+    path.join(benchDir, "app-template", "app", "bench", "plain"),
+    path.join(dir, "app", "bench", "plain"),
+    { recursive: true },
+  );
+  if (noopMiddleware) {
+    const shipped = readFileSync(path.join(root, "middleware.ts"), "utf8");
+    const config = shipped.slice(shipped.indexOf("export const config"));
+    writeFileSync(
+      path.join(dir, "middleware.ts"),
+      `import { NextResponse } from "next/server";\n\nexport default function middleware() {\n  return NextResponse.next();\n}\n\n${config}`,
+    );
+  }
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `next-authz-kit-${name}`, private: true }, null, 2),
+  );
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+const DEMO_ROUTES = [
+  { key: "demo_plain", path: "/bench/plain", label: "demo build: plain route", server: "demo" },
+  { key: "demo_me", path: "/api/me", label: "demo: GET /api/me (handler, log on)", server: "demo" },
+  {
+    key: "demo_admin_noop",
+    path: "/api/admin/users",
+    label: "demo, no-op middleware: GET /api/admin/users",
+    server: "noop",
+  },
+  {
+    key: "demo_admin",
+    path: "/api/admin/users",
+    label: "demo as shipped: GET /api/admin/users",
+    server: "demo",
+  },
+];
+
+if (only.has("demo")) {
+  log(
+    `\n# The demo as shipped (decision log on), next start, alice's session: ${rounds} rounds of ${seconds} s`,
+  );
+  const demoDir = prepareDemoCopy("bench-demo", false);
+  const noopDir = prepareDemoCopy("bench-demo-noop", true);
+  log("building the demo and its no-op-middleware twin ...");
+  build(demoDir);
+  build(noopDir);
+  const { encode } = await import("next-auth/jwt");
+  const { DEMO_CLAIMS } = await load("tests/support/demo-sessions.ts");
+  const salt = "authjs.session-token";
+  const token = await encode({ token: DEMO_CLAIMS.alice, secret, salt, maxAge: 3600 });
+  const headers = { cookie: `${salt}=${token}` };
+  const ports = { demo: await freePort(), noop: await freePort() };
+  const servers = [await start(demoDir, ports.demo), await start(noopDir, ports.noop)];
+  try {
+    const rps = await measureRounds(
+      DEMO_ROUTES,
+      (r) => `http://127.0.0.1:${ports[r.server]}${r.path}`,
+      () => headers,
+    );
+    const ratio = (a, b) => median(rps[a].map((v, i) => v / rps[b][i]));
+    results.ratio_demo_me_vs_demo_plain = ratio("demo_me", "demo_plain");
+    results.ratio_demo_admin_vs_demo_admin_noop = ratio("demo_admin", "demo_admin_noop");
+  } finally {
+    for (const server of servers) server.kill("SIGTERM");
   }
 }
 

@@ -10,6 +10,7 @@ import {
   BUNDLE_ROWS,
   MIDDLEWARE_ROWS,
   PERFORMANCE_ROWS,
+  SOURCE_ROWS,
   readBlock,
   renderBlocks,
   replaceBlocks,
@@ -54,15 +55,17 @@ describe("checkTargets", () => {
 
 describe("the recorded run", () => {
   it("has every figure a generated table shows", () => {
-    const rows = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...MIDDLEWARE_ROWS];
+    const rows = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...MIDDLEWARE_ROWS, ...SOURCE_ROWS];
     const missing = rows
       .flatMap((row) => [row.metric, ...(row.ratio ? [row.ratio.metric] : [])])
       .filter((metric) => typeof lastRun.results[metric] !== "number");
     expect(missing).toEqual([]);
   });
 
-  it("shows every target of bench/targets.ts in docs/performance.md's table", () => {
-    const shown = PERFORMANCE_ROWS.flatMap((row) => (row.target ? [row.target] : []));
+  it("shows every target of bench/targets.ts in a generated table", () => {
+    const shown = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...SOURCE_ROWS].flatMap((row) =>
+      row.target ? [row.target] : [],
+    );
     expect([...new Set(shown)].sort()).toEqual(Object.keys(BENCH_TARGETS).sort());
   });
 });
@@ -70,6 +73,7 @@ describe("the recorded run", () => {
 describe.each([
   ["docs/performance.md", ["performance-table"]],
   ["docs/middleware.md", ["bundle-table", "middleware-throughput"]],
+  ["docs/sessions.md", ["sources-table"]],
 ])("%s quotes bench/last-run.json", (file, names) => {
   const document = read(file);
   const blocks = renderBlocks(lastRun);
