@@ -89,6 +89,9 @@ if (built) {
   step("entry-point probe against next start (npm run authz:probe)", process.execPath, [
     path.join(tools, "probe-node.mjs"),
     ...users,
+    // Bearer tokens from an issuer made for the run, and carol's API key (DESIGN §1.8).
+    "--credentials",
+    "lib/demo/probe-credentials.ts#probeCredentials",
   ]);
 }
 

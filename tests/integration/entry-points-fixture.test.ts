@@ -4,6 +4,10 @@
  * copy of lib/authz/, built with `next build`, and then
  * - `authz:report` must flag exactly the mistakes (precision and recall 1) and exit 1;
  * - `authz:probe` against `next start` must find every one that is reachable, and nothing else.
+ * The report also names the credential kinds each entry accepts, read from the policies' types,
+ * and the probe, given the fixture's `--credentials` hook (an issuer and an API key made for the
+ * run), calls every guarded route with a bearer token and an API key and finds the kit answering
+ * each as the policies say: taken where accepted, 401 credential_not_accepted elsewhere.
  * The tools run from the copied kit (`<project>/lib/authz/tools/`), as a user who copied it would.
  * About 1-2 minutes on two cores, most of it the build.
  */
@@ -54,6 +58,7 @@ interface Entry {
   layoutGuard?: unknown;
   public?: string;
   policy?: string;
+  accepts?: string[] | null;
 }
 
 const entryKey = (e: { kind: string; path: string; method?: string; file: string }) =>
@@ -156,6 +161,26 @@ describe("authz:report on the planted mistakes", () => {
     expect(reasons.get("route GET /api/blank-reason")).toMatch(/blank reason/);
   });
 
+  it("names the credential kinds each entry takes, from the policy's type", async () => {
+    const { stdout } = await runTool(dir, "report-node.mjs", ["--json"]);
+    const report = JSON.parse(stdout) as { entries: Entry[] };
+    const accepts = (key: string) => {
+      const entry = report.entries.find((e) => entryKey(e) === key);
+      return entry && "accepts" in entry ? entry.accepts : "absent";
+    };
+    expect(accepts("route GET /api/programs")).toEqual(["session", "bearer", "api_key"]);
+    expect(accepts("route GET /api/me")).toEqual(["session"]);
+    expect(accepts("page /admin")).toEqual(["session"]);
+    expect(accepts("action app/_actions/notes.ts#addNote")).toEqual(["session"]);
+    // `accepts: readerKinds` (a CredentialKind[] variable): the type does not say; no guess.
+    expect(accepts("route GET /api/readers")).toBeNull();
+    expect(accepts("route GET /api/health")).toBe("absent");
+    const { stdout: text } = await runTool(dir, "report-node.mjs", []);
+    const line = (path: string) => text.split("\n").find((l) => l.includes(` ${path} `)) ?? "";
+    expect(line("/api/programs")).toMatch(/policy programs\s+session,bearer,api_key\s/);
+    expect(line("/api/readers")).toMatch(/policy readers\s+\?\s/);
+  });
+
   it("the human-readable report names each mistake on one line", async () => {
     const { code, stdout } = await runTool(dir, "report-node.mjs", []);
     expect(code).toBe(1);
@@ -218,4 +243,64 @@ describe("authz:probe on the planted mistakes", () => {
     const members = probe.mismatches.filter((m) => m.path === "/members");
     expect(members.map((m) => m.variant)).toEqual(["navigation"]);
   }, 120_000);
+
+  it("with --credentials: every guarded route called with a bearer token and an API key, as declared", async () => {
+    const { code, stdout, stderr } = await runTool(dir, "probe-node.mjs", [
+      "--users",
+      "lib/users.ts#users",
+      "--credentials",
+      "lib/probe-credentials.ts#credentials",
+      "--json",
+    ]);
+    expect(code, stderr).toBe(1); // the planted mistakes are still there
+    type Cell = { observed: string; expected: string; ok: boolean; challenge?: string };
+    const probe = JSON.parse(stdout) as {
+      credentials: { kind: string; user: string }[];
+      rows: { kind: string; path: string; method?: string; cells: Record<string, Cell> }[];
+      mismatches: { who: string }[];
+    };
+    // The hook mints a token for the first user, alice; only bob has an API key.
+    expect(probe.credentials).toEqual([
+      { kind: "bearer", user: "alice" },
+      { kind: "api_key", user: "bob" },
+    ]);
+    expect(probe.mismatches.filter((m) => /^(bearer|api_key) /.test(m.who))).toEqual([]);
+    const cells = (path: string) => {
+      const row = probe.rows.find(
+        (r) => r.kind === "route" && r.path === path && r.method === "GET",
+      );
+      return { bearer: row?.cells["bearer (alice)"], key: row?.cells["api_key (bob)"] };
+    };
+    const programs = cells("/api/programs");
+    expect([programs.bearer?.observed, programs.key?.observed]).toEqual(["200", "200"]);
+    // /api/readers takes sessions and tokens: the key is refused with a challenge it does take.
+    const readers = cells("/api/readers");
+    expect(readers.bearer?.observed).toBe("200");
+    expect(readers.key).toMatchObject({
+      observed: "401 credential_not_accepted",
+      expected: "not accepted (session, bearer)",
+      ok: true,
+    });
+    expect(readers.key?.challenge).toMatch(/^(Cookie|Bearer)\b/);
+    // /api/me's middleware rule (sessions only) answers a program before the handler does.
+    const me = cells("/api/me");
+    for (const cell of [me.bearer, me.key])
+      expect(cell).toMatchObject({
+        observed: "401 credential_not_accepted",
+        expected: "not accepted (session)",
+        ok: true,
+      });
+    // Public routes and pages are not called with credentials.
+    expect(cells("/api/health").bearer).toBeUndefined();
+    const { stdout: text } = await runTool(dir, "probe-node.mjs", [
+      "--users",
+      "lib/users.ts#users",
+      "--credentials",
+      "lib/probe-credentials.ts#credentials",
+    ]);
+    expect(text.split("\n")[0]).toMatch(
+      /anonymous\s+alice\s+bob\s+bearer \(alice\)\s+api_key \(bob\)$/,
+    );
+    expect(text).toContain("guarded routes are called with bearer (alice) and api_key (bob)");
+  }, 180_000);
 });

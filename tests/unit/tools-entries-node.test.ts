@@ -4,6 +4,8 @@
  * guard. It must say, in one line, that the Next version is the cause, instead of only listing
  * every action as unguarded. The repo's Next 16 and the Next 15.5 fixture are read from their real
  * installs; older versions exist here only as version strings (no install of them is kept).
+ * Also the report's accepts column (the credential kinds each entry takes); where those kinds come
+ * from in a real build is proved by tests/integration/entry-points-fixture.test.ts.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -93,5 +95,42 @@ describe("the report says it in one line", () => {
     expect(text.split("\n").filter((l) => l.includes(note))).toEqual([`Note: ${note}`]);
     expect(publicShape(result).notes).toEqual([note]);
     expect("notes" in publicShape({ ...result, notes: [] })).toBe(false);
+  });
+});
+
+describe("the report's accepts column: the credential kinds each entry takes", () => {
+  const entries = [
+    { kind: "route", method: "GET", path: "/api/me", policy: "me", accepts: ["session", "bearer"] },
+    // A page takes sessions only, whatever its policy lists.
+    { kind: "page", path: "/me", policy: "me", accepts: ["session", "bearer"] },
+    // A policy whose `accepts` the source's types do not spell out.
+    { kind: "route", method: "GET", path: "/api/computed", policy: "computed" },
+    { kind: "route", method: "GET", path: "/api/health", public: "load balancer health check" },
+  ].map((e) => ({ ...e, file: `app${e.path}/route.ts`, middlewareRules: [] }));
+  const result = { entries, unguarded: [] };
+
+  it("a column after the guard: kinds, `?` when unknown, `-` for public entries", () => {
+    const lines = (formatReport(result) as string).split("\n");
+    const header = lines[0]!.split(/\s{2,}/);
+    expect(header.slice(3, 5)).toEqual(["GUARD", "ACCEPTS"]);
+    const cell = (path: string) => {
+      const line = lines.find((l) => l.includes(` ${path} `))!;
+      return line.slice(lines[0]!.indexOf("ACCEPTS")).split(/\s{2,}/)[0];
+    };
+    expect(cell("/api/me")).toBe("session,bearer");
+    expect(cell("/me")).toBe("session");
+    expect(cell("/api/computed")).toBe("?");
+    expect(cell("/api/health")).toBe("-");
+  });
+
+  it("--json carries accepts on every entry with a policy (null when unknown)", () => {
+    const shaped = publicShape(result).entries as { path: string; accepts?: string[] | null }[];
+    expect(Object.fromEntries(shaped.map((e) => [e.path, e.accepts]))).toEqual({
+      "/api/me": ["session", "bearer"],
+      "/me": ["session"],
+      "/api/computed": null,
+      "/api/health": undefined,
+    });
+    expect("accepts" in shaped.find((e) => e.path === "/api/health")!).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CannotRun, collectEntries, loadTypeScript } from "./entries-node.mjs";
+import { acceptedKinds, CannotRun, collectEntries, loadTypeScript } from "./entries-node.mjs";
 import { expectedFor, loadPolicies, loadUsers } from "./probe-node.mjs";
 
 const OUTCOME = {
@@ -94,7 +94,7 @@ export function accessDocument({ access, entries, users, clientIp = null }) {
                 : `\`${e.method} ${e.path}\``,
           ),
           escape(e.policy ? `\`${e.policy}\`` : e.public ? `public: ${e.public}` : "UNGUARDED"),
-          acceptedKinds(e),
+          acceptedKinds(e)?.join(", ") ?? (e.policy ? "?" : ""),
           ...[null, ...users.map((u) => u.claims)].map(
             (claims) => OUTCOME[expectedFor(e, claims, clientIp)] ?? "?",
           ),
@@ -103,14 +103,6 @@ export function accessDocument({ access, entries, users, clientIp = null }) {
     "",
   ];
   return lines.join("\n");
-}
-
-/** The credential kinds an entry takes: its policy's `accepts` (sessions only on pages and actions). */
-function acceptedKinds(entry) {
-  if (!entry.policy) return "";
-  const accepts = entry.policyValue?.credentials?.accepts ?? ["session"];
-  const kinds = entry.kind === "page" || entry.kind === "action" ? ["session"] : accepts;
-  return kinds.join(", ");
 }
 
 async function format(projectDir, text) {

@@ -455,7 +455,24 @@ export async function collectEntries({
 function guardFields(guard) {
   if (!guard) return {};
   if (guard.kind === "public") return { public: guard.reason };
-  return { policy: guard.policy, ...(guard.policyRef ? { policyRef: guard.policyRef } : {}) };
+  return {
+    policy: guard.policy,
+    ...(guard.policyRef ? { policyRef: guard.policyRef } : {}),
+    ...(guard.accepts ? { accepts: guard.accepts } : {}),
+  };
+}
+
+/**
+ * The credential kinds an entry with a policy takes, or null when unknown (no policy, or one whose
+ * `accepts` neither the probe's loaded value nor the source's types name). Pages, layouts and
+ * server actions take sessions only, as the kit decides them. The report, the probe and
+ * docs/access.md all ask this.
+ */
+export function acceptedKinds(entry) {
+  if (!entry.policy) return null;
+  const accepts = entry.policyValue?.credentials?.accepts ?? entry.accepts ?? null;
+  if (!accepts) return null;
+  return entry.kind === "route" ? [...accepts] : accepts.filter((kind) => kind === "session");
 }
 
 /**
@@ -542,7 +559,26 @@ function createAnalysis(ts, program, checker, kitDir, projectDir) {
       const nameType = checker.getTypeOfSymbolAtLocation(nameSymbol, arg);
       policy = nameType.isStringLiteral() ? nameType.value : arg.getText();
     }
-    return { kind: "policy", policy, policyRef: valueRef(arg) };
+    return {
+      kind: "policy",
+      policy,
+      policyRef: valueRef(arg),
+      accepts: acceptsOf(checker.getTypeOfSymbolAtLocation(rules, arg), arg),
+    };
+  }
+
+  /**
+   * The credential kinds a policy's rules type names (`access.policy` keeps `accepts` as a tuple
+   * of literals): `["session"]` when it has none, null when the type does not say (a plain
+   * `string[]` variable).
+   */
+  function acceptsOf(rulesType, at) {
+    const symbol = rulesType.getProperty("accepts");
+    if (!symbol) return ["session"];
+    const type = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(symbol, at));
+    if (!checker.isTupleType(type)) return null;
+    const kinds = checker.getTypeArguments(type).map((t) => (t.isStringLiteral() ? t.value : null));
+    return kinds.includes(null) ? null : kinds;
   }
 
   /** `policies.admin` imported from lib/access.ts → { file: "lib/access.ts", path: ["policies", "admin"] }. */

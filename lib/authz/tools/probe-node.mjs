@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run authz:probe -- --users lib/demo/users.ts#demoUsers [--url http://host:port]
-// [--mint lib/x.ts#mint | --sign-in lib/x.ts#signIn]`: calls every entry point the report lists on a
-// running server, anonymously and as each user (sessions made as the app makes them), and compares
-// each answer with what the declared policies say. Exit 1 on any mismatch, 2 when it cannot run.
+// [--mint lib/x.ts#mint | --sign-in lib/x.ts#signIn] [--credentials lib/x.ts#credentials]`: calls
+// every entry point the report lists on a running server, anonymously and as each user (sessions
+// made as the app makes them), and every guarded route with a bearer token and an API key (made by
+// the app's `--credentials` hook), and compares each answer with what the declared policies say.
+// Exit 1 on any mismatch, 2 when it cannot run.
 // @see docs/entry-points.md#what-the-probe-calls
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,6 +19,7 @@ import {
   KIT_DIR,
   loadTypeScript,
   samplePath,
+  acceptedKinds,
 } from "./entries-node.mjs";
 import { importProjectModule } from "./import-ts-node.mjs";
 
@@ -30,6 +33,7 @@ function parseArgs(argv) {
     users: null,
     mint: null,
     signIn: null,
+    credentials: null,
     secretEnv: null,
     clientIp: null,
     json: false,
@@ -47,6 +51,7 @@ function parseArgs(argv) {
     else if (a === "--users") args.users = next();
     else if (a === "--mint") args.mint = next();
     else if (a === "--sign-in") args.signIn = next();
+    else if (a === "--credentials") args.credentials = next();
     else if (a === "--secret-env") args.secretEnv = next();
     else if (a === "--client-ip") args.clientIp = next();
     else if (a === "--json") args.json = true;
@@ -84,7 +89,7 @@ export async function loadUsers(ts, projectDir, spec) {
   });
 }
 
-/** An export of a project module that must be a function (`--mint`, `--sign-in`). */
+/** An export of a project module that must be a function (`--mint`, `--sign-in`, `--credentials`). */
 async function loadFunction(ts, projectDir, spec, option) {
   const [file, exportName = "default"] = spec.split("#");
   const mod = await importProjectModule(ts, projectDir, file).catch((error) => {
@@ -139,6 +144,108 @@ export async function sessionCookies(ts, projectDir, args, users, { secret, base
     cookies.set(u.label, cookie);
   }
   return cookies;
+}
+
+/** The credential kinds of programs the probe calls routes with, in its column order. */
+export const PROGRAM_KINDS = ["bearer", "api_key"];
+
+/**
+ * The app's credentials hook (`--credentials <module>#<export>`): an async function returning
+ * `{ env?, mint, close? }`. `env` is passed to the server the probe starts (an issuer's URLs, a
+ * key to seed; with `--url` the running server must already trust them); `mint({ kind, user,
+ * claims, scopes })` returns the request headers of a credential of `kind` ("bearer" or "api_key")
+ * for that user, or null when the user has none; `close()` runs when the probe ends.
+ */
+export async function loadCredentialsHook(ts, projectDir, spec) {
+  const make = await loadFunction(ts, projectDir, spec, "--credentials");
+  let hook;
+  try {
+    hook = await make();
+  } catch (error) {
+    throw new CannotRun(`--credentials ${spec} failed: ${error.message}`);
+  }
+  if (!hook || typeof hook.mint !== "function")
+    throw new CannotRun(`--credentials ${spec} must return { mint(request), env?, close? }`);
+  const env = hook.env ?? {};
+  if (typeof env !== "object" || Object.values(env).some((v) => typeof v !== "string"))
+    throw new CannotRun(`--credentials ${spec}: env must be a record of strings`);
+  return {
+    env,
+    mint: (request) => hook.mint(request),
+    close: async () => {
+      try {
+        await hook.close?.();
+      } catch {
+        // the probe's answer stands; the hook's own cleanup is not its concern
+      }
+    },
+  };
+}
+
+/**
+ * One credential of each program kind: the first user (in the users' order) the hook mints one
+ * for, with every scope a policy asks (so a scope check never hides whether the kind is taken) and
+ * a sign-in of now (so a fresh rule sees a recent one). A kind no user gets is not probed.
+ */
+export async function programCredentials(hook, users, scopes, spec) {
+  const signedInAt = Math.floor(Date.now() / 1000);
+  const found = [];
+  for (const kind of PROGRAM_KINDS) {
+    for (const u of users) {
+      let headers;
+      try {
+        headers = await hook.mint({
+          kind,
+          user: u.user,
+          claims: { ...u.claims, auth_time: signedInAt },
+          scopes: [...scopes],
+        });
+      } catch (error) {
+        throw new CannotRun(`no ${kind} credential for ${u.label} from ${spec}: ${error.message}`);
+      }
+      if (headers === null || headers === undefined) continue;
+      const values = typeof headers === "object" ? Object.entries(headers) : [];
+      if (values.length === 0 || values.some(([, v]) => typeof v !== "string" || v === ""))
+        throw new CannotRun(
+          `no ${kind} credential for ${u.label} from ${spec}: expected request headers ({ authorization: "Bearer …" }), got ${JSON.stringify(headers)}`,
+        );
+      found.push({ label: `${kind} (${u.label})`, kind, user: u.label, headers });
+      break;
+    }
+  }
+  return found;
+}
+
+/** The credential kind a `WWW-Authenticate` challenge asks for: its scheme, as the kit writes it. */
+export function challengeKind(header) {
+  const scheme = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)/.exec(header ?? "")?.[1]?.toLowerCase();
+  if (!scheme) return null;
+  return scheme === "bearer" ? "bearer" : scheme === "apikey" ? "api_key" : "session";
+}
+
+/**
+ * What the declaration says for a program's credential of `kind` on a route: "accepted" when
+ * every layer takes the kind, else "not accepted (<kinds>)": 401 credential_not_accepted, with the
+ * challenge of one of the kinds the refusing layer takes. A policy that needs no subject ignores a
+ * credential it does not take (the caller is anonymous there).
+ */
+export function expectedForCredential(entry, kind) {
+  const layers = [...(entry.middlewareRules ?? []).map((r) => r.policyValue), entry.policyValue];
+  for (const policy of layers) {
+    if (!policy?.requiresSubject) continue;
+    const accepts = acceptedKinds({ kind: entry.kind, policy: policy.name, policyValue: policy });
+    if (!accepts.includes(kind)) return `not accepted (${accepts.join(", ")})`;
+  }
+  return "accepted";
+}
+
+/** Whether a program's answer is what {@link expectedForCredential} says. */
+export function matchesCredential(expected, { status, code, challenge }) {
+  if (expected === "accepted") return status !== 400 && status !== 401 && status < 500;
+  const kinds = /^not accepted \((.*)\)$/.exec(expected)?.[1]?.split(", ") ?? [];
+  return (
+    status === 401 && code === "credential_not_accepted" && kinds.includes(challengeKind(challenge))
+  );
 }
 
 /** Every policy value the entries point at, imported from where it is declared. */
@@ -253,12 +360,17 @@ async function freePort() {
   });
 }
 
-async function startServer(projectDir, secretEnvNames, secret) {
+async function startServer(projectDir, secretEnvNames, secret, extraEnv = {}) {
   const bin = path.join(projectDir, "node_modules/next/dist/bin/next");
   if (!existsSync(bin)) throw new CannotRun(`no next in ${projectDir}/node_modules`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...process.env,
+    ...extraEnv,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   for (const name of secretEnvNames) env[name] = secret;
   if (secretEnvNames.includes("NEXTAUTH_SECRET")) env.NEXTAUTH_URL ??= url;
   let log = "";
@@ -319,6 +431,7 @@ async function pool(tasks, size) {
 /** Runs the probe; returns the exit code. */
 export async function main(argv = process.argv.slice(2), out = console) {
   let server = null;
+  let hook = null;
   try {
     const started = performance.now();
     const args = parseArgs(argv);
@@ -327,6 +440,7 @@ export async function main(argv = process.argv.slice(2), out = console) {
     const { entries } = await collectEntries({ projectDir, distDir: args.dist });
     await loadPolicies(ts, projectDir, entries);
     const users = await loadUsers(ts, projectDir, args.users);
+    if (args.credentials) hook = await loadCredentialsHook(ts, projectDir, args.credentials);
 
     const secretEnvNames = args.secretEnv ? [args.secretEnv] : ["AUTH_SECRET", "NEXTAUTH_SECRET"];
     let secret;
@@ -342,7 +456,7 @@ export async function main(argv = process.argv.slice(2), out = console) {
         throw new CannotRun(`--url needs the server's secret in ${secretEnvNames.join(" or ")}`);
     } else {
       secret = randomBytes(32).toString("hex");
-      server = await startServer(projectDir, secretEnvNames, secret);
+      server = await startServer(projectDir, secretEnvNames, secret, hook?.env);
     }
     const base = args.url ?? server.url;
     const cookies = await sessionCookies(ts, projectDir, args, users, { secret, baseUrl: base });
@@ -356,6 +470,10 @@ export async function main(argv = process.argv.slice(2), out = console) {
     const allowedCount = (u) =>
       [...policies].filter((p) => !p.checkSubject(p.access.parseSubject(u.claims))).length;
     const least = [...users].sort((a, b) => allowedCount(a) - allowedCount(b))[0];
+    const scopes = new Set([...policies].flatMap((p) => p.credentials?.scopes ?? []));
+    const programs = hook
+      ? await programCredentials(hook, users, [...scopes].sort(), args.credentials)
+      : [];
 
     const callers = [{ label: "anonymous", claims: null }, ...users];
     const tasks = [];
@@ -439,6 +557,48 @@ export async function main(argv = process.argv.slice(2), out = console) {
             row.cells.set(caller.label, { observed, expected, ok: matches(expected, observed) });
           });
         }
+        // A program's credential of each kind on every guarded route: taken where the policies
+        // accept the kind, and refused with credential_not_accepted everywhere else.
+        if (entry.kind !== "route" || !entry.policyValue) continue;
+        for (const program of programs) {
+          tasks.push(async () => {
+            const headers = { ...program.headers, accept: "application/json" };
+            if (args.clientIp) headers["x-forwarded-for"] = args.clientIp;
+            const expected = expectedForCredential(entry, program.kind);
+            let answer;
+            try {
+              const response = await fetch(`${base}${samplePath(entry.path, PLACEHOLDER)}`, {
+                method: entry.method,
+                headers,
+                redirect: "manual",
+                signal: AbortSignal.timeout(20_000),
+              });
+              const body = await response.text();
+              let code = null;
+              try {
+                code = JSON.parse(body)?.code ?? null;
+              } catch {
+                // not JSON: no code
+              }
+              const challenge = response.headers.get("www-authenticate");
+              answer = { status: response.status, code, challenge };
+            } catch (error) {
+              answer = { status: 599, code: `error ${error.name}`, challenge: null };
+            }
+            const observed =
+              answer.status === 599
+                ? answer.code
+                : answer.status === 401 && answer.code
+                  ? `401 ${answer.code}`
+                  : String(answer.status);
+            row.cells.set(program.label, {
+              observed,
+              expected,
+              ok: matchesCredential(expected, answer),
+              ...(answer.challenge ? { challenge: answer.challenge } : {}),
+            });
+          });
+        }
       }
     }
     await pool(tasks, 6);
@@ -469,6 +629,7 @@ export async function main(argv = process.argv.slice(2), out = console) {
               expected: m.expected,
               observed: m.observed,
             })),
+            credentials: programs.map((p) => ({ kind: p.kind, user: p.user })),
             elapsedMs,
           },
           null,
@@ -476,7 +637,7 @@ export async function main(argv = process.argv.slice(2), out = console) {
         ),
       );
     } else {
-      out.log(formatMatrix(rows, callers, least));
+      out.log(formatMatrix(rows, [...callers, ...programs], least, programs, hook !== null));
       out.log("");
       if (mismatches.length === 0)
         out.log(
@@ -485,7 +646,9 @@ export async function main(argv = process.argv.slice(2), out = console) {
       else {
         out.log(`${mismatches.length} mismatches:`);
         for (const m of mismatches)
-          out.log(`  ${label(m.row)} as ${m.who}: expected ${m.expected}, observed ${m.observed}`);
+          out.log(
+            `  ${label(m.row)} as ${m.who}: expected ${m.expected}, observed ${m.observed}${m.challenge ? ` (WWW-Authenticate: ${m.challenge})` : ""}`,
+          );
       }
     }
     return mismatches.length > 0 ? 1 : 0;
@@ -496,6 +659,7 @@ export async function main(argv = process.argv.slice(2), out = console) {
     return 2;
   } finally {
     await server?.stop();
+    await hook?.close();
   }
 }
 
@@ -508,7 +672,7 @@ function label(row) {
   return `${e.method} ${e.path}`;
 }
 
-function formatMatrix(rows, callers, least) {
+function formatMatrix(rows, callers, least, programs, hooked) {
   const header = ["ENTRY", ...callers.map((c) => c.label)];
   const lines = [header];
   for (const row of rows) {
@@ -530,7 +694,11 @@ function formatMatrix(rows, callers, least) {
         .trimEnd(),
     )
     .join("\n");
-  return `${body}\n\nactions are called anonymously and as the least privileged user (${least?.label ?? "none"}); · = not called`;
+  const missing = PROGRAM_KINDS.filter((k) => !programs.some((p) => p.kind === k));
+  const credentialsLine = !hooked
+    ? "routes are not called with bearer tokens or API keys (no --credentials hook)"
+    : `guarded routes are called with ${programs.map((p) => p.label).join(" and ") || "no credential"}${missing.length > 0 ? `; the hook mints no ${missing.join(" or ")} for any user` : ""}`;
+  return `${body}\n\nactions are called anonymously and as the least privileged user (${least?.label ?? "none"}); ${credentialsLine}; · = not called`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

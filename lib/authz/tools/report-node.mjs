@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run authz:report [-- --json] [-- --dir <project>]`: every entry point the built server
 // serves (route handler methods, pages, layouts, server actions with their ids) with the policy
-// that guards it, or `public` with its reason, and the middleware rule that also applies.
+// that guards it and the credential kinds it accepts, or `public` with its reason, and the
+// middleware rule that also applies.
 // Exit 0 when every entry is guarded or public with a reason, 1 when any is not, 2 when it cannot
 // run (no build, a module it cannot read), with one clear line. How it knows: entries-node.mjs.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CannotRun, collectEntries, isBlankReason } from "./entries-node.mjs";
+import { acceptedKinds, CannotRun, collectEntries, isBlankReason } from "./entries-node.mjs";
 
 /** The JSON shape: internal fields (where a policy's value lives) stay out. */
 export function publicShape({ entries, unguarded, notes = [] }) {
@@ -16,6 +17,8 @@ export function publicShape({ entries, unguarded, notes = [] }) {
       if (e.method && e.kind !== "page") out.method = e.method;
       if (e.actionId) out.actionId = e.actionId;
       if (e.policy) out.policy = e.policy;
+      // The credential kinds it takes; null when the source's types do not say.
+      if (e.policy) out.accepts = acceptedKinds(e);
       if (e.public !== undefined) out.public = e.public;
       if (e.middleware) out.middleware = e.middleware;
       out.file = e.file;
@@ -41,7 +44,7 @@ function table(rows) {
 /** The human-readable report. */
 export function formatReport(result) {
   const { entries, unguarded, notes = [] } = result;
-  const rows = [["KIND", "METHOD", "PATH", "GUARD", "MIDDLEWARE", "FILE"]];
+  const rows = [["KIND", "METHOD", "PATH", "GUARD", "ACCEPTS", "MIDDLEWARE", "FILE"]];
   for (const e of entries) {
     const guard = e.policy
       ? `policy ${e.policy}`
@@ -53,6 +56,7 @@ export function formatReport(result) {
       e.kind === "page" || e.kind === "layout" ? "" : (e.method ?? ""),
       e.actionId ? `${e.path} [action ${e.actionId}]` : e.path,
       guard,
+      e.policy ? (acceptedKinds(e)?.join(",") ?? "?") : "-",
       e.middleware ?? "-",
       e.file + (e.unused ? " (used by no page)" : ""),
     ]);
