@@ -9,7 +9,7 @@ import { createAuthz } from "../lib/authz/create-authz";
 import { defineAccess } from "../lib/authz/access";
 import { subjectFreshness } from "../lib/authz/subject/freshness";
 import { redisMembershipStore, type RedisScriptClient } from "../lib/authz/subject/redis";
-import { createRedisClientFromUrl } from "../lib/authz-redis-node";
+import { createRedisClientFromUrl } from "../lib/redis-node";
 
 const USERS = 2_000;
 

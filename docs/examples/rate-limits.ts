@@ -1,7 +1,7 @@
 // Rate-limit stores: memory (one process), Redis (any client with evalSha and eval), any
 // @upstash/ratelimit limiter (Edge).
 import { createClient } from "redis";
-import { authJsSession, createAuthz, fromUpstashLimiter, upstashRateLimitStore } from "@/lib/authz";
+import { authJsSession, createAuthz, upstashRateLimitStore } from "@/lib/authz";
 import {
   RATE_LIMIT_SCRIPT,
   RATE_LIMIT_SCRIPT_SHA1,
@@ -34,5 +34,3 @@ declare const upstash: {
   limit(id: string): Promise<{ success: boolean; limit: number; remaining: number; reset: number }>;
 };
 export const withUpstash = createAuthz({ session, rateLimitStore: upstashRateLimitStore(upstash) });
-// `fromUpstashLimiter` is the former name of `upstashRateLimitStore` (deprecated, same function).
-export const sameFunction = fromUpstashLimiter === upstashRateLimitStore; // true

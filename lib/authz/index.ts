@@ -151,7 +151,7 @@ export type { ProtectedResourceMetadata, ProtectedResourceOptions } from "./reso
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv, requestHostFrom } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
-export { fromUpstashLimiter, upstashRateLimitStore } from "./rate-limit/upstash";
+export { upstashRateLimitStore } from "./rate-limit/upstash";
 export type { RateLimitResult, RateLimitRule, RateLimitStore } from "./rate-limit/store";
 export { parseDuration } from "./duration";
 export type { Duration } from "./duration";

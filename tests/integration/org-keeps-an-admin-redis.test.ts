@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { LastOrgAdminError, redisMembershipStore, type MembershipStore } from "@/lib/authz";
-import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/authz-redis-node";
+import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 import { KEEPS_AN_ADMIN } from "../support/org-keeps-an-admin";
 import { expectConfigError } from "../support/config-error";

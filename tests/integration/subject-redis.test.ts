@@ -8,7 +8,7 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { redisMembershipStore, type RedisScriptClient } from "@/lib/authz";
 import { MEMBERSHIP_SCRIPTS } from "@/lib/authz/subject/redis";
-import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/authz-redis-node";
+import { createRedisClientFromUrl, type LazyRedisClient } from "@/lib/redis-node";
 import { requireRedisServer, startRedisServer, type RedisServer } from "../support/redis-server";
 import { expectConfigError } from "../support/config-error";
 

@@ -92,7 +92,6 @@ it("the public entry points and their runtime exports", async () => {
         "definePathRules",
         "denialResponse",
         "deny",
-        "fromUpstashLimiter",
         "guardOf",
         "ipMatcher",
         "jwksCache",

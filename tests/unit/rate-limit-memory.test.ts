@@ -1,9 +1,9 @@
 /**
- * memoryRateLimitStore (fixed window, epoch-aligned) and fromUpstashLimiter.
+ * memoryRateLimitStore (fixed window, epoch-aligned) and upstashRateLimitStore.
  */
 import { describe, expect, test } from "vitest";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
-import { fromUpstashLimiter, type UpstashLikeLimiter } from "@/lib/authz/rate-limit/upstash";
+import { upstashRateLimitStore, type UpstashLikeLimiter } from "@/lib/authz/rate-limit/upstash";
 import type { RateLimitRule } from "@/lib/authz/rate-limit/store";
 import { AuthzConfigError } from "@/lib/authz/errors";
 import { expectConfigError } from "../support/config-error";
@@ -161,7 +161,7 @@ describe("memoryRateLimitStore", () => {
   });
 });
 
-describe("fromUpstashLimiter", () => {
+describe("upstashRateLimitStore", () => {
   const fake = (
     result: Awaited<ReturnType<UpstashLikeLimiter["limit"]>>,
   ): UpstashLikeLimiter & { ids: string[] } => {
@@ -177,13 +177,13 @@ describe("fromUpstashLimiter", () => {
       reset: 1_700_000_060_000,
       pending: Promise.resolve(),
     });
-    const r = await fromUpstashLimiter(limiter).consume("export:u1", MIN);
+    const r = await upstashRateLimitStore(limiter).consume("export:u1", MIN);
     expect(r).toEqual({ success: true, limit: 10, remaining: 9, reset: 1_700_000_060_000 });
     expect(limiter.ids).toEqual(["export:u1"]);
   });
 
   test("Upstash's timeout answer (success: true, reason: timeout) rejects: fail closed", async () => {
-    const store = fromUpstashLimiter(
+    const store = upstashRateLimitStore(
       fake({ success: true, limit: 0, remaining: 0, reset: 0, reason: "timeout" }),
     );
     await expect(store.consume("k", MIN)).rejects.toThrow(/timed out/);
@@ -191,21 +191,24 @@ describe("fromUpstashLimiter", () => {
 
   test("a malformed result or a throwing limiter rejects", async () => {
     await expect(
-      fromUpstashLimiter(
+      upstashRateLimitStore(
         fake({ success: true, limit: Number.NaN, remaining: 1, reset: 1 }),
       ).consume("k", MIN),
     ).rejects.toThrow(/malformed/);
     const broken: UpstashLikeLimiter = {
       limit: async () => Promise.reject(new Error("ECONNRESET")),
     };
-    await expect(fromUpstashLimiter(broken).consume("k", MIN)).rejects.toThrow("ECONNRESET");
-    expect(() => fromUpstashLimiter({} as UpstashLikeLimiter)).toThrow(TypeError);
-    expectConfigError(() => fromUpstashLimiter({} as UpstashLikeLimiter), "invalid_store_options");
+    await expect(upstashRateLimitStore(broken).consume("k", MIN)).rejects.toThrow("ECONNRESET");
+    expect(() => upstashRateLimitStore({} as UpstashLikeLimiter)).toThrow(TypeError);
+    expectConfigError(
+      () => upstashRateLimitStore({} as UpstashLikeLimiter),
+      "invalid_store_options",
+    );
   });
 
   test("a rejected pending promise never becomes an unhandled rejection", async () => {
     const pending = Promise.reject(new Error("analytics down"));
-    const r = await fromUpstashLimiter(
+    const r = await upstashRateLimitStore(
       fake({ success: false, limit: 5, remaining: 0, reset: 1, pending }),
     ).consume("k", MIN);
     expect(r.success).toBe(false);

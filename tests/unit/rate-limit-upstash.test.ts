@@ -1,5 +1,5 @@
 /**
- * `fromUpstashLimiter` against the real `@upstash/ratelimit` (a devDependency, for this test only:
+ * `upstashRateLimitStore` against the real `@upstash/ratelimit` (a devDependency, for this test only:
  * the kit itself stays free of it). At compile time: a real `Ratelimit` is an `UpstashLikeLimiter`,
  * and the result fields the adapter reads have the types it expects (checked by `tsc --noEmit -p .`,
  * the typecheck step of `npm test`). At run time: the real `Ratelimit.fixedWindow` code computes its
@@ -9,7 +9,7 @@
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { fromUpstashLimiter, type UpstashLikeLimiter } from "@/lib/authz/rate-limit/upstash";
+import { upstashRateLimitStore, type UpstashLikeLimiter } from "@/lib/authz/rate-limit/upstash";
 
 type UpstashResult = Awaited<ReturnType<Ratelimit["limit"]>>;
 type KitReads = Awaited<ReturnType<UpstashLikeLimiter["limit"]>>;
@@ -42,14 +42,14 @@ const fixedWindow = (
     ...(timeout === undefined ? {} : { timeout }),
   });
 
-describe("fromUpstashLimiter with @upstash/ratelimit", () => {
+describe("upstashRateLimitStore with @upstash/ratelimit", () => {
   it("types: a real Ratelimit fits, and every field the kit reads has the library's type", () => {
     expectTypeOf<Ratelimit>().toExtend<UpstashLikeLimiter>();
     expectTypeOf<UpstashResult>().toExtend<KitReads>();
     expectTypeOf<UpstashResult["reset"]>().toEqualTypeOf<number>();
     expectTypeOf<UpstashResult["reason"]>().toExtend<KitReads["reason"]>();
     // The adapter accepts the real limiter without a cast.
-    const store = fromUpstashLimiter(fixedWindow(recordedRedis([]).redis));
+    const store = upstashRateLimitStore(fixedWindow(recordedRedis([]).redis));
     expectTypeOf(store.consume).parameter(0).toEqualTypeOf<string>();
   });
 
@@ -64,7 +64,7 @@ describe("fromUpstashLimiter with @upstash/ratelimit", () => {
     expect(Object.keys(raw).sort()).toEqual(["limit", "pending", "remaining", "reset", "success"]);
     expect(raw).toMatchObject({ success: true, limit: 5, remaining: 4 });
 
-    const store = fromUpstashLimiter(limiter);
+    const store = upstashRateLimitStore(limiter);
     const fifth = await store.consume("user-1", { limit: 5, windowMs: 60_000 });
     const sixth = await store.consume("user-1", { limit: 5, windowMs: 60_000 });
     expect(fifth).toEqual({ success: true, limit: 5, remaining: 0, reset: raw.reset });
@@ -87,7 +87,7 @@ describe("fromUpstashLimiter with @upstash/ratelimit", () => {
     expect(raw).toMatchObject({ success: true, reason: "timeout" });
 
     const again = recordedRedis([() => new Promise(() => {})]);
-    const store = fromUpstashLimiter(fixedWindow(again.redis, 20));
+    const store = upstashRateLimitStore(fixedWindow(again.redis, 20));
     await expect(store.consume("user-1", { limit: 5, windowMs: 60_000 })).rejects.toThrow(
       /timed out/,
     );
@@ -95,7 +95,7 @@ describe("fromUpstashLimiter with @upstash/ratelimit", () => {
 
   it("a Redis error inside the library rejects (the kit answers 503), never allows", async () => {
     const { redis } = recordedRedis([async () => Promise.reject(new Error("ECONNRESET"))]);
-    const store = fromUpstashLimiter(fixedWindow(redis));
+    const store = upstashRateLimitStore(fixedWindow(redis));
     await expect(store.consume("user-1", { limit: 5, windowMs: 60_000 })).rejects.toThrow();
   });
 });

@@ -55,10 +55,3 @@ export function upstashRateLimitStore(limiter: UpstashLikeLimiter): RateLimitSto
     },
   };
 }
-
-/**
- * The former name of {@link upstashRateLimitStore}.
- *
- * @deprecated Use `upstashRateLimitStore`: the same function under the name every store follows.
- */
-export const fromUpstashLimiter = upstashRateLimitStore;
