@@ -2,22 +2,28 @@
  * NODE.JS RUNTIME ONLY. The demo on Better Auth (`AUTH_PROVIDER=better-auth`): email and password
  * sign-in for the demo users (same ids, password `demo`), the cookie cache in the strategy of
  * `BETTER_AUTH_COOKIE_CACHE`, telemetry off. Mounted at /api/auth/* (app/api/auth/[...nextauth]).
+ * Its data lives in the demo's database (lib/demo/db: PGlite in memory, or Postgres at DATABASE_URL)
+ * through Better Auth's Drizzle adapter, seeded with the rest of the demo (lib/demo/db/seed.ts).
+ * The organization plugin's tables hold DESIGN §1.4's orgs and members for `betterAuthMembers`; the
+ * demo's own org checks read lib/demo/accounts.ts (memory or Redis) as §1.4 says.
  *
  * One instance per process, kept on globalThis: Next evaluates modules once per bundle, and every
  * bundle must see the same sessions.
  */
 import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
+import { organization } from "better-auth/plugins";
 import {
   BETTER_AUTH_CACHE_SECONDS,
   BETTER_AUTH_SECURE,
   BETTER_AUTH_STRATEGY,
   betterAuthSecret,
 } from "./auth-provider";
-import { betterAuthDatabase } from "./demo/better-auth-db";
-import { DEMO_PASSWORD, demoUsers } from "./demo/users";
+import { betterAuthSchema } from "./demo/db/better-auth-schema";
+import { demoDb, type DemoDb } from "./demo/db/client-node";
 
-function create() {
+function create(db: DemoDb) {
   const secret = betterAuthSecret();
   return betterAuth({
     ...(secret ? { secret } : {}),
@@ -29,7 +35,7 @@ function create() {
       const host = request?.headers.get("host");
       return host ? [`http://${host}`, `https://${host}`] : [];
     },
-    database: betterAuthDatabase(),
+    database: drizzleAdapter(db, { provider: "pg", schema: betterAuthSchema }),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 4, disableSignUp: true },
     user: {
@@ -48,7 +54,8 @@ function create() {
     rateLimit: { customRules: { "/sign-in/email": { window: 10, max: 10 } } },
     advanced: { useSecureCookies: BETTER_AUTH_SECURE },
     // Server actions (the demo's sign-in forms) set Better Auth's cookies through next/headers.
-    plugins: [nextCookies()],
+    // Organizations are the seed's (acme, globex): nobody creates one through Better Auth's API.
+    plugins: [organization({ allowUserToCreateOrganization: false }), nextCookies()],
   });
 }
 
@@ -56,55 +63,19 @@ type DemoBetterAuth = ReturnType<typeof create>;
 
 const SLOT = Symbol.for("next-authz-kit.demo.better-auth");
 const holder = globalThis as typeof globalThis & {
-  [SLOT]?: { auth: DemoBetterAuth; seeded: Promise<void> };
+  [SLOT]?: { readonly db: DemoDb; readonly auth: DemoBetterAuth };
 };
 
-/** Creates the demo users with their fixed ids and the password `demo`, once. */
-async function seed(auth: DemoBetterAuth): Promise<void> {
-  const ctx = await auth.$context;
-  const hash = await ctx.password.hash(DEMO_PASSWORD);
-  const now = new Date();
-  for (const user of demoUsers) {
-    await ctx.adapter.create({
-      model: "user",
-      forceAllowId: true,
-      data: {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        emailVerified: true,
-        role: user.role,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    await ctx.adapter.create({
-      model: "account",
-      data: {
-        userId: user.id,
-        accountId: user.id,
-        providerId: "credential",
-        password: hash,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-  }
-}
-
-function current() {
-  let entry = holder[SLOT];
-  if (!entry) {
-    const auth = create();
-    entry = holder[SLOT] = { auth, seeded: seed(auth) };
-  }
-  return entry;
-}
-
-/** The demo's Better Auth instance, with its users seeded before it answers. */
+/**
+ * The demo's Better Auth instance, over the demo database (opened, migrated and seeded first); a
+ * new one when that database was closed and opened again (tests, scripts).
+ */
 export async function demoBetterAuth(): Promise<DemoBetterAuth> {
-  const { auth, seeded } = current();
-  await seeded;
+  const db = await demoDb();
+  const held = holder[SLOT];
+  if (held?.db === db) return held.auth;
+  const auth = create(db);
+  holder[SLOT] = { db, auth };
   return auth;
 }
 
