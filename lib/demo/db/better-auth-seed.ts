@@ -3,7 +3,7 @@
  * §1.4 (same ids, password `demo` hashed by Better Auth's own `hashPassword`), their credential
  * accounts, the organizations `acme` and `globex` and the memberships of §1.4 in the organization
  * plugin's `member` table. Every session, verification and invitation goes: a reset signs everyone
- * out, as a restart of the memory adapter did.
+ * out.
  */
 import { hashPassword } from "better-auth/crypto";
 import { DEMO_PASSWORD, demoMemberships, demoOrgs, demoUsers } from "../users";
