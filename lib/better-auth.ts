@@ -23,7 +23,13 @@ import {
 import { betterAuthSchema } from "./demo/db/better-auth-schema";
 import { demoDb, type DemoDb } from "./demo/db/client-node";
 
-function create(db: DemoDb) {
+/**
+ * One Better Auth over `db`. `viaNextHeaders` adds `nextCookies()`, which writes the cookies of any
+ * `auth.api` call through `next/headers`: what the sign-in server actions need, and what the kit's
+ * session reads must not have (Next would add them to every answer of the request, refusals too;
+ * the kit appends them itself to the answers it lets through).
+ */
+function create(db: DemoDb, viaNextHeaders: boolean) {
   const secret = betterAuthSecret();
   return betterAuth({
     ...(secret ? { secret } : {}),
@@ -53,40 +59,55 @@ function create(db: DemoDb) {
     // the tests), so 10.
     rateLimit: { customRules: { "/sign-in/email": { window: 10, max: 10 } } },
     advanced: { useSecureCookies: BETTER_AUTH_SECURE },
-    // Server actions (the demo's sign-in forms) set Better Auth's cookies through next/headers.
     // Organizations are the seed's (acme, globex): nobody creates one through Better Auth's API.
-    plugins: [organization({ allowUserToCreateOrganization: false }), nextCookies()],
+    plugins: [
+      organization({ allowUserToCreateOrganization: false }),
+      ...(viaNextHeaders ? [nextCookies()] : []),
+    ],
   });
 }
 
 type DemoBetterAuth = ReturnType<typeof create>;
 
 const SLOT = Symbol.for("next-authz-kit.demo.better-auth");
-const holder = globalThis as typeof globalThis & {
-  [SLOT]?: { readonly db: DemoDb; readonly auth: DemoBetterAuth };
-};
+interface Held {
+  readonly db: DemoDb;
+  /** The handler's and the server actions' instance (with `nextCookies()`). */
+  readonly auth: DemoBetterAuth;
+  /** The kit's session reads (without it): same database, secret and cookies. */
+  readonly reader: DemoBetterAuth;
+}
+const holder = globalThis as typeof globalThis & { [SLOT]?: Held };
 
-/**
- * The demo's Better Auth instance, over the demo database (opened, migrated and seeded first); a
- * new one when that database was closed and opened again (tests, scripts).
- */
-export async function demoBetterAuth(): Promise<DemoBetterAuth> {
+/** Both instances over the demo database; new ones when that database was closed and reopened. */
+async function held(): Promise<Held> {
   const db = await demoDb();
-  const held = holder[SLOT];
-  if (held?.db === db) return held.auth;
-  const auth = create(db);
-  holder[SLOT] = { db, auth };
-  return auth;
+  const current = holder[SLOT];
+  if (current?.db === db) return current;
+  const fresh = { db, auth: create(db, true), reader: create(db, false) };
+  holder[SLOT] = fresh;
+  return fresh;
 }
 
-/** `auth.api.getSession` of the demo's instance, for the kit's Node sources. */
+/**
+ * The demo's Better Auth instance, over the demo database (opened, migrated and seeded first), for
+ * /api/auth/* and the sign-in server actions.
+ */
+export async function demoBetterAuth(): Promise<DemoBetterAuth> {
+  return (await held()).auth;
+}
+
+/**
+ * `auth.api.getSession` for the kit's Node sources: the `Set-Cookie` lines it returns reach the
+ * answers `withAuthorization` lets through, and no refusal.
+ */
 export const betterAuthApi = {
   api: {
     getSession: async (input: {
       headers: Headers;
       returnHeaders: true;
       query?: { disableCookieCache?: boolean };
-    }) => (await demoBetterAuth()).api.getSession(input),
+    }) => (await held()).reader.api.getSession(input),
   },
 };
 

@@ -135,9 +135,10 @@ describe("Better Auth in the demo database (PGlite)", () => {
     const db = await demo.client.demoDb();
     for (const table of Object.values(demo.schema.betterAuthSchema)) {
       const name = getTableName(table);
-      const result = await db.execute<{ column_name: string }>(
+      // PGlite's driver answers `{ rows }`, which the demo's driver-neutral type leaves unknown.
+      const result = (await db.execute(
         sql`select column_name from information_schema.columns where table_name = ${name}`,
-      );
+      )) as unknown as { rows: { column_name: string }[] };
       const created = result.rows.map((r) => r.column_name).sort();
       const declared = Object.values(getTableColumns(table))
         .map((c) => c.name)
