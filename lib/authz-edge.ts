@@ -13,7 +13,7 @@ import {
   type AuthzOptions,
 } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
-import { AUTH_PROVIDER, betterAuthEdgeSession } from "./auth-provider";
+import { betterAuthEdgeSession } from "./auth-provider";
 import { demoBearerSource } from "./demo/machine";
 
 // Read per request, exactly as lib/auth.ts hands them to Auth.js: AUTH_SECRET, rotated by
@@ -24,7 +24,10 @@ const authJs = () => authJsSession({ secret: () => authJsSecrets(process.env) })
  * The demo's cookie session at the Edge: Auth.js's JWT, or under Better Auth its cookie cache (an
  * expired cache is "unknown", and the handler decides by asking Better Auth, lib/authz-node.ts).
  */
-export const demoSession = AUTH_PROVIDER === "better-auth" ? betterAuthEdgeSession() : authJs();
+// `process.env.AUTH_PROVIDER` in the condition itself: when `next build` inlines it (next.config.ts),
+// the other reader is dead code and leaves the Edge bundle.
+export const demoSession =
+  process.env.AUTH_PROVIDER === "better-auth" ? betterAuthEdgeSession() : authJs();
 
 /** Bearer access tokens from OIDC_ISSUER (edge-safe: the JWKS over fetch); null while unset. */
 export const demoBearer = demoBearerSource(process.env);

@@ -2,22 +2,34 @@
  * NODE.JS RUNTIME ONLY. The demo on Better Auth (`AUTH_PROVIDER=better-auth`): email and password
  * sign-in for the demo users (same ids, password `demo`), the cookie cache in the strategy of
  * `BETTER_AUTH_COOKIE_CACHE`, telemetry off. Mounted at /api/auth/* (app/api/auth/[...nextauth]).
+ * Its data lives in the demo's database (lib/demo/db: PGlite in memory, or Postgres at DATABASE_URL)
+ * through Better Auth's Drizzle adapter, seeded with the rest of the demo (lib/demo/db/seed.ts).
+ * The organization plugin's tables hold DESIGN §1.4's orgs and members for `betterAuthMembers`; the
+ * demo's own org checks read lib/demo/accounts.ts (memory or Redis) as §1.4 says.
  *
  * One instance per process, kept on globalThis: Next evaluates modules once per bundle, and every
  * bundle must see the same sessions.
  */
 import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
+import { organization } from "better-auth/plugins";
 import {
   BETTER_AUTH_CACHE_SECONDS,
   BETTER_AUTH_SECURE,
   BETTER_AUTH_STRATEGY,
   betterAuthSecret,
 } from "./auth-provider";
-import { betterAuthDatabase } from "./demo/better-auth-db";
-import { DEMO_PASSWORD, demoUsers } from "./demo/users";
+import { betterAuthSchema } from "./demo/db/better-auth-schema";
+import { demoDb, type DemoDb } from "./demo/db/client-node";
 
-function create() {
+/**
+ * One Better Auth over `db`. `viaNextHeaders` adds `nextCookies()`, which writes the cookies of any
+ * `auth.api` call through `next/headers`: what the sign-in server actions need, and what the kit's
+ * session reads must not have (Next would add them to every answer of the request, refusals too;
+ * the kit appends them itself to the answers it lets through).
+ */
+function create(db: DemoDb, viaNextHeaders: boolean) {
   const secret = betterAuthSecret();
   return betterAuth({
     ...(secret ? { secret } : {}),
@@ -29,7 +41,7 @@ function create() {
       const host = request?.headers.get("host");
       return host ? [`http://${host}`, `https://${host}`] : [];
     },
-    database: betterAuthDatabase(),
+    database: drizzleAdapter(db, { provider: "pg", schema: betterAuthSchema }),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 4, disableSignUp: true },
     user: {
@@ -47,75 +59,55 @@ function create() {
     // the tests), so 10.
     rateLimit: { customRules: { "/sign-in/email": { window: 10, max: 10 } } },
     advanced: { useSecureCookies: BETTER_AUTH_SECURE },
-    // Server actions (the demo's sign-in forms) set Better Auth's cookies through next/headers.
-    plugins: [nextCookies()],
+    // Organizations are the seed's (acme, globex): nobody creates one through Better Auth's API.
+    plugins: [
+      organization({ allowUserToCreateOrganization: false }),
+      ...(viaNextHeaders ? [nextCookies()] : []),
+    ],
   });
 }
 
 type DemoBetterAuth = ReturnType<typeof create>;
 
 const SLOT = Symbol.for("next-authz-kit.demo.better-auth");
-const holder = globalThis as typeof globalThis & {
-  [SLOT]?: { auth: DemoBetterAuth; seeded: Promise<void> };
-};
+interface Held {
+  readonly db: DemoDb;
+  /** The handler's and the server actions' instance (with `nextCookies()`). */
+  readonly auth: DemoBetterAuth;
+  /** The kit's session reads (without it): same database, secret and cookies. */
+  readonly reader: DemoBetterAuth;
+}
+const holder = globalThis as typeof globalThis & { [SLOT]?: Held };
 
-/** Creates the demo users with their fixed ids and the password `demo`, once. */
-async function seed(auth: DemoBetterAuth): Promise<void> {
-  const ctx = await auth.$context;
-  const hash = await ctx.password.hash(DEMO_PASSWORD);
-  const now = new Date();
-  for (const user of demoUsers) {
-    await ctx.adapter.create({
-      model: "user",
-      forceAllowId: true,
-      data: {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        emailVerified: true,
-        role: user.role,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    await ctx.adapter.create({
-      model: "account",
-      data: {
-        userId: user.id,
-        accountId: user.id,
-        providerId: "credential",
-        password: hash,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-  }
+/** Both instances over the demo database; new ones when that database was closed and reopened. */
+async function held(): Promise<Held> {
+  const db = await demoDb();
+  const current = holder[SLOT];
+  if (current?.db === db) return current;
+  const fresh = { db, auth: create(db, true), reader: create(db, false) };
+  holder[SLOT] = fresh;
+  return fresh;
 }
 
-function current() {
-  let entry = holder[SLOT];
-  if (!entry) {
-    const auth = create();
-    entry = holder[SLOT] = { auth, seeded: seed(auth) };
-  }
-  return entry;
-}
-
-/** The demo's Better Auth instance, with its users seeded before it answers. */
+/**
+ * The demo's Better Auth instance, over the demo database (opened, migrated and seeded first), for
+ * /api/auth/* and the sign-in server actions.
+ */
 export async function demoBetterAuth(): Promise<DemoBetterAuth> {
-  const { auth, seeded } = current();
-  await seeded;
-  return auth;
+  return (await held()).auth;
 }
 
-/** `auth.api.getSession` of the demo's instance, for the kit's Node sources. */
+/**
+ * `auth.api.getSession` for the kit's Node sources: the `Set-Cookie` lines it returns reach the
+ * answers `withAuthorization` lets through, and no refusal.
+ */
 export const betterAuthApi = {
   api: {
     getSession: async (input: {
       headers: Headers;
       returnHeaders: true;
       query?: { disableCookieCache?: boolean };
-    }) => (await demoBetterAuth()).api.getSession(input),
+    }) => (await held()).reader.api.getSession(input),
   },
 };
 

@@ -529,7 +529,10 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         facts,
       );
       if (loaded.refusal) return loaded.byPolicy ? byPolicy(loaded.refusal) : loaded.refusal;
-      return allowed(subject, counted.headers, loaded.resource as Res);
+      const granted = allowed(subject, counted.headers, loaded.resource as Res);
+      // What the credential's source asks the allowed answer to carry (a refreshed cookie).
+      const lines = read.auth?.responseHeaders;
+      return lines?.length ? { ...granted, responseHeaders: lines } : granted;
     } catch (error) {
       // Next's own control flow (a loader's notFound(), a prerender bail-out) goes back to Next.
       rethrowNextControlFlow(error);

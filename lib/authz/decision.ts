@@ -70,6 +70,11 @@ export interface Allow<S, Res = undefined> {
   readonly headers: Readonly<Record<string, string>>;
   /** What the check's loader returned, already checked against the policy's resource rule. */
   readonly resource: Res;
+  /**
+   * Header lines the credential's source asks to append to the allowed answer (a refreshed
+   * `Set-Cookie`); absent when it asks none. `withAuthorization` appends them.
+   */
+  readonly responseHeaders?: readonly (readonly [name: string, value: string])[];
 }
 
 /** What evaluating a policy yields: narrow on `allowed`. */

@@ -155,6 +155,23 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
+/** Appends header lines (a source's `Set-Cookie`) to the handler's answer, beside its own. */
+function withAppended(
+  response: Response,
+  lines: readonly (readonly [string, string])[] | undefined,
+): Response {
+  if (!lines?.length) return response;
+  try {
+    for (const [name, value] of lines) response.headers.append(name, value);
+    return response;
+  } catch {
+    // Immutable headers (Response.redirect(), fetch()): copy, then append.
+    const copy = new Response(response.body, response);
+    for (const [name, value] of lines) copy.headers.append(name, value);
+    return copy;
+  }
+}
+
 /** Adds `X-Request-Id` to a response the kit built (its headers are mutable). */
 function withRequestId(response: Response, id: string | null): Response {
   if (id !== null) response.headers.set(REQUEST_ID_HEADER, id);
@@ -288,9 +305,12 @@ export function createWithAuthorization(authz: Checker): WithAuthorization {
         resource: decision.resource,
       });
       return withCaching(
-        withHeaders(
-          response,
-          id === null ? decision.headers : { ...decision.headers, [REQUEST_ID_HEADER]: id },
+        withAppended(
+          withHeaders(
+            response,
+            id === null ? decision.headers : { ...decision.headers, [REQUEST_ID_HEADER]: id },
+          ),
+          decision.responseHeaders,
         ),
         cacheControl,
       );

@@ -423,7 +423,50 @@ describe("middleware under Better Auth", () => {
       routeContext(),
     );
     expect(handled.status).toBe(403);
+    // Better Auth re-set bob's cache while deciding; a refusal carries none of it.
+    expect(handled.headers.getSetCookie()).toEqual([]);
     const tampered = bob.replace(/session_token=(.{5})/, "session_token=XXXXX");
     expect((await run(tampered))?.status).toBe(401);
+  });
+});
+
+describe("refreshed cookies under Better Auth", () => {
+  it("reach the answers the kit lets through, and no refusal", async () => {
+    const demo = await loadDemo("better-auth");
+    const alice = await signIn(demo, "better-auth", "alice");
+    const bob = await signIn(demo, "better-auth", "bob");
+    const fresh = await demo.me.GET(requestFor("/api/me", { cookie: alice }), routeContext());
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.getSetCookie()).toEqual([]);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // The cookie cache (300 s) has expired: Better Auth reads its database and re-sets it.
+      vi.setSystemTime(Date.now() + 301_000);
+      const me = await demo.me.GET(requestFor("/api/me", { cookie: alice }), routeContext());
+      expect(me.status).toBe(200);
+      const set = me.headers.getSetCookie().filter((line) => !/^[^=]+=;/.test(line));
+      expect(set.map((line) => line.split("=")[0])).toEqual(["better-auth.session_data"]);
+      // The browser keeps it: the next answer needs no refresh, and the Edge decides alone.
+      const jar = [
+        ...alice.split("; ").filter((pair) => !pair.startsWith("better-auth.session_data=")),
+        set[0]!.split(";")[0]!,
+      ].join("; ");
+      const again = await demo.me.GET(requestFor("/api/me", { cookie: jar }), routeContext());
+      expect(again.status).toBe(200);
+      expect(again.headers.getSetCookie()).toEqual([]);
+      const edge = await demo.middleware.default(
+        new NextRequest("http://localhost:3000/api/admin/users", { headers: { cookie: jar } }),
+      );
+      expect(edge === undefined || edge.headers.get("x-middleware-next") === "1").toBe(true);
+      // bob's cache expired too; his 403 sets no cookie.
+      const refused = await demo.adminUsers.GET(
+        requestFor("/api/admin/users", { cookie: bob }),
+        routeContext(),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.headers.getSetCookie()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,8 +2,9 @@
  * Better Auth sessions decided by Better Auth itself: `auth.api.getSession` with the request's
  * headers. It only calls the function it is given, so the file is edge-safe; the source is declared
  * `runtime: "node"` because Better Auth's `getSession` reads a database. The `Set-Cookie` lines
- * Better Auth emits (a refreshed cache, an expired cookie cleared) are kept per request, for the
- * response that lets the request through; a refusal never sets a cookie.
+ * Better Auth emits (a refreshed session or cache) ride on the result (`auth.responseHeaders`), and
+ * `withAuthorization` appends them to the answer that lets the request through; a refusal never
+ * sets a cookie. `setCookies(request)` hands them back where no kit wrapper builds the answer.
  *
  * @see docs/sessions.md#better-auth
  */
@@ -97,6 +98,10 @@ export function sessionFromBetterAuth(
       sessionId: found.session.id,
       ...(Number.isFinite(expiresMs) ? { expiresAt: Math.floor(expiresMs / 1000) } : {}),
       ...(Number.isFinite(createdMs) ? { authTime: Math.floor(createdMs / 1000) } : {}),
+      // The refreshed session or cookie cache: `withAuthorization` appends them to the answer.
+      ...(lines.length > 0
+        ? { responseHeaders: lines.map((line) => ["Set-Cookie", line] as const) }
+        : {}),
     };
     return { status: "ok", auth: auth_ };
   }

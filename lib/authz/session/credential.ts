@@ -37,7 +37,15 @@ export interface Authenticated {
   readonly label?: string;
   /** The credential's own rate limit (an API key's), counted by the kit beside the policy's. */
   readonly rateLimit?: { readonly id: string; readonly limit: number; readonly windowMs: number };
+  /**
+   * Headers the source asks to add to the answer that lets this request through, appended as they
+   * are (Better Auth's refreshed `Set-Cookie` lines); `withAuthorization` adds them, a refusal never.
+   */
+  readonly responseHeaders?: readonly ResponseHeader[];
 }
+
+/** One header line to append to a response: `[name, value]` (a name may repeat, as `Set-Cookie`). */
+export type ResponseHeader = readonly [name: string, value: string];
 
 /** Why a present credential was refused, in RFC 6750's words where one fits. */
 export type InvalidCredential = "invalid_token" | "invalid_request" | "invalid_api_key";

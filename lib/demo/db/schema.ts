@@ -1,9 +1,10 @@
 /**
- * The demo's database schema, in one file: documents today; the Better Auth adapter's tables can
- * join them here. Drizzle property names are the keys the policies' resource rules declare
+ * The demo's database schema: documents, the kit's accounts and memberships, and Better Auth's
+ * tables (lib/demo/db/better-auth-schema.ts) for its Drizzle adapter. Drizzle property names are the keys the policies' resource rules declare
  * (`tenantId`, `ownerId`), so the list filters name them directly.
  */
 import { index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { betterAuthSchema } from "./better-auth-schema";
 
 /** Documents: one org (tenant) each, one owner, newest first in every list. */
 export const documents = pgTable(
@@ -41,4 +42,4 @@ export const memberships = pgTable(
 );
 
 /** The demo's schema, for `drizzle(client, { schema })`. */
-export const schema = { documents, accounts, memberships };
+export const schema = { documents, accounts, memberships, ...betterAuthSchema };

@@ -1,9 +1,10 @@
 /**
- * The demo's seed (DESIGN §1.2 and §1.4): the documents every fresh start and `npm run db:reset`
- * restore. Creation times are fixed so "newest first" is the same on every run.
+ * The demo's seed (DESIGN §1.2 and §1.4): the documents, accounts and Better Auth's users every
+ * fresh start and `npm run db:reset` restore. Creation times are fixed so "newest first" is the same on every run.
  */
 import { demoMemberships } from "../users";
 import { seedAccounts } from "./accounts";
+import { seedBetterAuth } from "./better-auth-seed";
 import { documents } from "./schema";
 import type { DemoDb } from "./types";
 
@@ -19,11 +20,15 @@ export const SEED_DOCUMENTS = [
   { id: "doc-globex-3", title: "Globex partner list", tenantId: "globex", ownerId: "user-dave" },
 ].map((d, i) => ({ ...d, createdAt: at(i) }));
 
-/** Replaces every document, account and membership with the seed. */
+/**
+ * Replaces every document, account and membership with the seed, and Better Auth's users, orgs and
+ * members with theirs (its sessions go).
+ */
 export async function seed(db: DemoDb): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(documents);
     await tx.insert(documents).values(SEED_DOCUMENTS);
   });
   await seedAccounts(db, demoMemberships);
+  await seedBetterAuth(db);
 }
