@@ -1,13 +1,21 @@
-import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
+import { deny, internalError, type Decision, type Deny } from "./decision";
 import { AuthzConfigError } from "./errors";
 import { rethrowNextControlFlow } from "./next-control-flow";
-import { parseMemberships, type ActiveOrg } from "./org/membership";
-import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "./origin";
-import { rateLimitHeaders } from "./policy";
-import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
+import { parseMemberships } from "./org/membership";
+import { trustedOriginSet, type RequestHost } from "./origin";
 import { memoryRateLimitStore } from "./rate-limit/memory";
 import type { RateLimitStore } from "./rate-limit/store";
 import { checkFresh, checkScopes, notAccepted } from "./credential-policy";
+import {
+  addressStep,
+  claimsStep,
+  crossSiteStep,
+  orgStep,
+  rateLimitStep,
+  resourceStep,
+  type AuthzStage,
+  type StepContext,
+} from "./request-steps";
 import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "./respond";
 import {
   assertRunnable,
@@ -35,16 +43,13 @@ import type {
   AccessDeclaration,
   Checker,
   CheckOptions,
-  OrgRoleOf,
   Policy,
   PolicyRules,
   Subject,
   SubjectFor,
 } from "./types";
 
-/** Where a failure inside the kit happened, for the operator's log. */
-export type AuthzStage =
-  "ip" | "session" | "account" | "org" | "rateLimit" | "resource" | "validation" | "decisionLog";
+export type { AuthzStage } from "./request-steps";
 
 /** How the kit gets its facts and reports its errors: everything a policy does not say. */
 export interface AuthzOptions {
@@ -179,9 +184,6 @@ type SubjectReading<D extends AccessDeclaration> =
       readonly auth?: Authenticated;
     }
   | { readonly subject: null; readonly deferred: true };
-
-/** A reading the kit can decide on: not deferred to the handler. */
-type DecidedReading<D extends AccessDeclaration> = Exclude<SubjectReading<D>, { deferred: true }>;
 
 /** `createChecker` for a runtime: `createAuthz` builds its checks with `"server"`. */
 export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): AuthzChecker {
@@ -378,6 +380,20 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     return { ...refusal, headers: { ...refusal.headers, "WWW-Authenticate": challenge } };
   };
 
+  /** What the request steps (./request-steps.ts) read from this kit. */
+  const context: StepContext = {
+    clientIp,
+    trustedOrigins: trusted,
+    requestHost: options.requestHost,
+    subjects: options.subjects,
+    rateLimitStore: store,
+    now,
+    report,
+    unavailable,
+    withChallenge,
+    freshRefusal,
+  };
+
   /** The subject with its account's current state: gone is a 401, a source that fails a 503. */
   async function freshen<D extends AccessDeclaration>(
     policy: Policy<D>,
@@ -399,34 +415,6 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     }
     const memberships = parseMemberships(record.memberships, policy.access.orgRoles.isRole);
     return { subject: { ...subject, memberships } };
-  }
-
-  /** The credential's own limit (an API key's), counted apart from every policy's. */
-  async function credentialLimit<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    own: NonNullable<Authenticated["rateLimit"]>,
-  ): Promise<Deny | null> {
-    let result;
-    try {
-      result = await store.consume(`credential:${encodeURIComponent(own.id)}`, {
-        limit: own.limit,
-        windowMs: own.windowMs,
-      });
-    } catch (error) {
-      report(error, "rateLimit", policy.name);
-      return unavailable("rateLimit");
-    }
-    if (result.success) return null;
-    const at = now();
-    const retryAfter = Math.max(1, Math.ceil((result.reset - at) / 1000));
-    return deny("rate_limited", "Rate limit of this API key exceeded", {
-      rule: "credentialRateLimit",
-      headers: {
-        "Retry-After": String(retryAfter),
-        ...rateLimitHeaders("api-key", result, own.windowMs, at),
-      },
-      details: { limit: result.limit, retry_after: retryAfter },
-    });
   }
 
   /** One decision to the log, with the shadow's verdict where it disagrees. Never throws. */
@@ -486,7 +474,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     };
     let stage: AuthzStage = "ip";
     try {
-      const address = addressStep(policy, request, facts);
+      const address = addressStep(context, policy, request, facts);
       if (typeof address === "object" && address !== null) return byPolicy(address);
       const ip = address;
 
@@ -496,13 +484,13 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       // The middleware cannot decide this credential; the handler checks everything again.
       if (read.deferred) return allowed(null as SubjectFor<D, R>, {}, undefined as Res);
       if (facts) facts.subject = read.subject;
-      const crossSite = crossSiteStep(policy, request, read);
+      const crossSite = crossSiteStep(context, policy, request, read);
       if (crossSite) return crossSite;
-      const refused = claimsStep(policy, read);
+      const refused = claimsStep(context, policy, read);
       if (refused) return byPolicy(refused);
 
       if (policy.org) stage = "org";
-      const active = orgStep(policy, read.subject, checkOptions.org, facts);
+      const active = orgStep(context, policy, read.subject, checkOptions.org, facts);
       if (active !== undefined && "allowed" in active) return byPolicy(active);
       // claimsStep has refused a null subject wherever the policy requires one.
       const subject = (active ? { ...read.subject, org: active } : read.subject) as SubjectFor<
@@ -516,7 +504,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
       if (invalid) return invalid;
 
       if (policy.rules.rateLimit || read.auth?.rateLimit) stage = "rateLimit";
-      const counted = await rateLimitStep(policy, read, ip);
+      const counted = await rateLimitStep(context, policy, read, ip);
       if ("allowed" in counted) return counted;
 
       stage = "resource";
@@ -529,10 +517,7 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
         facts,
       );
       if (loaded.refusal) return loaded.byPolicy ? byPolicy(loaded.refusal) : loaded.refusal;
-      const granted = allowed(subject, counted.headers, loaded.resource as Res);
-      // What the credential's source asks the allowed answer to carry (a refreshed cookie).
-      const lines = read.auth?.responseHeaders;
-      return lines?.length ? { ...granted, responseHeaders: lines } : granted;
+      return allowed(subject, counted.headers, loaded.resource as Res, read.auth);
     } catch (error) {
       // Next's own control flow (a loader's notFound(), a prerender bail-out) goes back to Next.
       rethrowNextControlFlow(error);
@@ -541,139 +526,6 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     } finally {
       if (facts) facts.stage = stage;
     }
-  }
-
-  /** Step 1, address: the client address where a rule needs it, and the IP rule's refusal. */
-  function addressStep<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    request: Request,
-    facts: CheckFacts<D> | undefined,
-  ): string | null | Deny {
-    if (!policy.rules.ip && policy.rules.rateLimit?.by !== "ip") return null;
-    const ip = clientIp(request);
-    if (facts) facts.ip = ip;
-    return policy.checkAddress(ip) ?? ip;
-  }
-
-  /**
-   * Step 3, cross-site: 401 before 403, so a session riding along on a cross-site post is refused
-   * once the caller is known to be signed in with it, in every layer alike
-   * (docs/cross-site-requests.md). A request a header credential decided carries no cookie that
-   * could ride: an API client on another origin may call.
-   */
-  function crossSiteStep<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    request: Request,
-    read: DecidedReading<D>,
-  ): Deny | null {
-    if (read.subject === null || !policy.requiresSubject || decidedByHeader(read.auth)) return null;
-    return crossSiteRefusal(request, trusted, options.requestHost);
-  }
-
-  /** Steps 4 and 5, the claims: role, permission and plan, then a fresh enough sign-in. */
-  function claimsStep<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    read: DecidedReading<D>,
-  ): Deny | null {
-    const refused = policy.checkSubject(read.subject);
-    if (refused) return withChallenge(policy, refused);
-    // After role and plan: signing in again is no use to a caller those refuse anyway.
-    return (read.auth && freshRefusal(policy, read.auth)) || null;
-  }
-
-  /** Step 6, org: the active org the call names, against the caller's memberships. */
-  function orgStep<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    subject: Subject<D> | null,
-    named: string | null | undefined,
-    facts: CheckFacts<D> | undefined,
-  ): ActiveOrg<OrgRoleOf<D>> | Deny | undefined {
-    if (!policy.org) return undefined;
-    if (facts) facts.org = named;
-    if (!options.subjects || named === undefined)
-      throw new AuthzConfigError(
-        "invalid_policy",
-        `policy "${policy.name}"`,
-        "it has an org rule, but the kit has no account source or the call names no org",
-      );
-    return policy.org.check(subject?.memberships, named);
-  }
-
-  /** Step 8, rate limit: the policy's counter, then the credential's own (an API key's). */
-  async function rateLimitStep<D extends AccessDeclaration>(
-    policy: Policy<D>,
-    read: DecidedReading<D>,
-    ip: string | null,
-  ): Promise<{ readonly headers: Record<string, string> } | Deny> {
-    const limit = policy.rules.rateLimit;
-    let headers: Record<string, string> = {};
-    if (limit && policy.rateLimitWindowMs !== undefined) {
-      const key = rateLimitKey(limit, read.subject?.id ?? "", ip);
-      if (key === null) {
-        // Unknown addresses must not share one bucket (one client would exhaust it for all):
-        // without a known address there is nothing to count, so the request is refused.
-        return deny("address_unknown", "Client address cannot be determined", {
-          rule: "rateLimit",
-        });
-      }
-      let result;
-      try {
-        result = await store.consume(key, {
-          limit: limit.limit,
-          windowMs: policy.rateLimitWindowMs,
-        });
-      } catch (error) {
-        report(error, "rateLimit", policy.name);
-        return unavailable("rateLimit");
-      }
-      const at = now();
-      const limited = policy.checkRateLimit(result, at);
-      if (limited) return limited;
-      headers = rateLimitHeaders(limit.operation, result, policy.rateLimitWindowMs, at);
-    }
-    const own = read.auth?.rateLimit;
-    const limited = own ? await credentialLimit(policy, own) : null;
-    return limited ?? { headers };
-  }
-
-  /**
-   * Step 9, resource: the loader's result checked against the resource rule (tenant, owner, org;
-   * concealed as a 404 where the policy says so). A missing resource is the kit's one 404.
-   */
-  async function resourceStep<D extends AccessDeclaration, S>(
-    policy: Policy<D>,
-    subject: Subject<D> | null,
-    active: ActiveOrg<OrgRoleOf<D>> | undefined,
-    load: ((subject: S) => unknown) | undefined,
-    loadFor: S,
-    facts: CheckFacts<D> | undefined,
-  ): Promise<{
-    readonly refusal?: Deny;
-    readonly byPolicy?: boolean;
-    readonly found: boolean;
-    readonly resource?: unknown;
-  }> {
-    if (!load) {
-      // A resource rule with nothing to check it against must not pass by default.
-      if (policy.rules.resource)
-        throw new AuthzConfigError(
-          "invalid_policy",
-          `policy "${policy.name}"`,
-          "it has a resource rule, but the check gives no loader",
-        );
-      return { found: false };
-    }
-    const loaded = await load(loadFor);
-    if (loaded === null || loaded === undefined)
-      return { refusal: notFound("resource"), byPolicy: false, found: false };
-    // What was loaded is a fact for the log and a shadow, refused or not.
-    if (facts) facts.resource = { value: loaded };
-    const refused = policy.checkResource(subject, loaded, active);
-    return {
-      found: true,
-      resource: loaded,
-      ...(refused ? { refusal: refused, byPolicy: true } : {}),
-    };
   }
 
   return {
@@ -713,23 +565,17 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
   };
 }
 
-/** Whether a bearer token or an API key decided the request (no cookie took part). */
-function decidedByHeader(auth: Authenticated | undefined): boolean {
-  return auth?.credential === "bearer" || auth?.credential === "api_key";
-}
-
-/** An allowed decision. */
-function allowed<S, Res>(subject: S, headers: Record<string, string>, resource: Res) {
-  return { allowed: true as const, subject, headers, resource };
-}
-
-/** The rate-limit counter's key: per user, or per client network (null when it cannot be known). */
-function rateLimitKey(
-  limit: NonNullable<PolicyRules<AccessDeclaration>["rateLimit"]>,
-  subjectId: string,
-  ip: string | null,
-): string | null {
-  if (limit.by !== "ip") return rateLimitKeyForUser(limit.operation, subjectId);
-  const network = ip === null ? null : rateLimitAddress(ip, limit.ipv6Prefix);
-  return network === null ? null : rateLimitKeyForAddress(limit.operation, network);
+/**
+ * An allowed decision, with the header lines the credential's source asks the answer to carry (a
+ * refreshed cookie).
+ */
+function allowed<S, Res>(
+  subject: S,
+  headers: Record<string, string>,
+  resource: Res,
+  auth?: Authenticated,
+) {
+  const decision = { allowed: true as const, subject, headers, resource };
+  const lines = auth?.responseHeaders;
+  return lines?.length ? { ...decision, responseHeaders: lines } : decision;
 }
