@@ -99,6 +99,43 @@ function assertSecretList(label: string, secrets: readonly unknown[]): readonly 
 // RFC 6265 token characters: a name outside them could never be sent back by a browser.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** The options of {@link createJwtCookieSource}, checked, with their defaults. */
+interface CheckedOptions {
+  readonly staticSecrets: readonly string[] | undefined;
+  readonly cookieName: string | undefined;
+  readonly tolerance: number;
+  readonly maxBytes: number;
+  /** 0 when the cache is off. */
+  readonly cacheMax: number;
+}
+
+/** Checks the options at start-up: each misconfiguration is an AuthzConfigError naming it. */
+function checkOptions(options: JwtSessionOptions, label: string): CheckedOptions {
+  const invalid = (why: string): never => {
+    throw new AuthzConfigError("invalid_session_options", `${label} options`, why);
+  };
+  if (typeof options !== "object" || options === null) invalid(`options are required`);
+  const { secret, cookieName, clockToleranceSec, maxTokenBytes, cache } = options;
+
+  let staticSecrets: readonly string[] | undefined;
+  if (typeof secret === "string") staticSecrets = assertSecretList(label, [secret]);
+  else if (Array.isArray(secret)) staticSecrets = assertSecretList(label, secret);
+  else if (typeof secret !== "function")
+    invalid(`"secret" must be a string, a list of strings, or a function returning one`);
+  if (cookieName !== undefined && (typeof cookieName !== "string" || !COOKIE_NAME.test(cookieName)))
+    invalid(`invalid "cookieName": ${String(cookieName)}`);
+  const tolerance = clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0)
+    invalid(`"clockToleranceSec" must be a finite number >= 0`);
+  const maxBytes = maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+    invalid(`"maxTokenBytes" must be a positive integer`);
+  const cacheMax = cache === false ? 0 : (cache?.max ?? DEFAULT_CACHE_MAX);
+  if (cache !== false && (!Number.isSafeInteger(cacheMax) || cacheMax < 1))
+    invalid(`"cache.max" must be a positive integer (use cache: false to disable)`);
+  return { staticSecrets, cookieName, tolerance, maxBytes, cacheMax };
+}
+
 /**
  * Builds a {@link SessionSource} for a JWE session cookie, validating `options` now (a
  * misconfiguration is an AuthzConfigError at startup, not a denied request later).
@@ -111,61 +148,8 @@ export function createJwtCookieSource(
   flavour: JwtCookieFlavour,
 ): SessionSource {
   const { label } = flavour;
-  if (typeof options !== "object" || options === null)
-    throw new AuthzConfigError(
-      "invalid_session_options",
-      `${label} options`,
-      `options are required`,
-    );
-  const { secret, cookieName, clockToleranceSec, maxTokenBytes, cache } = options;
-
-  let staticSecrets: readonly string[] | undefined;
-  if (typeof secret === "string") staticSecrets = assertSecretList(label, [secret]);
-  else if (Array.isArray(secret)) staticSecrets = assertSecretList(label, secret);
-  else if (typeof secret !== "function") {
-    throw new AuthzConfigError(
-      "invalid_session_options",
-      `${label} options`,
-      `"secret" must be a string, a list of strings, or a function returning one`,
-    );
-  }
-  if (
-    cookieName !== undefined &&
-    (typeof cookieName !== "string" || !COOKIE_NAME.test(cookieName))
-  ) {
-    throw new AuthzConfigError(
-      "invalid_session_options",
-      `${label} options`,
-      `invalid "cookieName": ${String(cookieName)}`,
-    );
-  }
-  const tolerance = clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
-  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
-    throw new AuthzConfigError(
-      "invalid_session_options",
-      `${label} options`,
-      `"clockToleranceSec" must be a finite number >= 0`,
-    );
-  }
-  const maxBytes = maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new AuthzConfigError(
-      "invalid_session_options",
-      `${label} options`,
-      `"maxTokenBytes" must be a positive integer`,
-    );
-  }
-  let cacheMax = 0;
-  if (cache !== false) {
-    cacheMax = cache?.max ?? DEFAULT_CACHE_MAX;
-    if (!Number.isSafeInteger(cacheMax) || cacheMax < 1) {
-      throw new AuthzConfigError(
-        "invalid_session_options",
-        `${label} options`,
-        `"cache.max" must be a positive integer (use cache: false to disable)`,
-      );
-    }
-  }
+  const { staticSecrets, cookieName, tolerance, maxBytes, cacheMax } = checkOptions(options, label);
+  const { secret } = options;
 
   const secureName = `__Secure-${flavour.defaultCookieName}`;
   const dynamicSecret = typeof secret === "function" ? secret : undefined;
