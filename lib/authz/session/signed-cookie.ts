@@ -75,6 +75,37 @@ export function defaultSignedCookieClaims(
 }
 
 /**
+ * Checks `secret` or `keys` and the algorithms they verify, at start-up: exactly one of the two, a
+ * secret for HS256 only and keys never for it (no algorithm confusion). Answers the algorithms.
+ */
+function checkKeyOptions(label: string, options: SignedCookieOptions): readonly JwsAlgorithm[] {
+  const { secret, keys } = options;
+  if ((secret === undefined) === (keys === undefined))
+    optionError(label, `give exactly one of "secret" (HS256) or "keys" (asymmetric)`);
+  const algorithms =
+    options.algorithms ?? (secret !== undefined ? ["HS256"] : ["ES256", "EdDSA", "RS256"]);
+  if (!Array.isArray(algorithms) || algorithms.length === 0)
+    optionError(label, `"algorithms" must list at least one algorithm`);
+  for (const alg of algorithms) {
+    if (!["HS256", "RS256", "ES256", "EdDSA"].includes(alg))
+      optionError(label, `unsupported algorithm ${JSON.stringify(alg)}`);
+    if ((alg === "HS256") !== (secret !== undefined))
+      optionError(
+        label,
+        `algorithm ${alg} does not fit ${secret !== undefined ? '"secret"' : '"keys"'}`,
+      );
+  }
+  if (secret !== undefined && typeof secret !== "function") {
+    const list = typeof secret === "string" ? [secret] : Array.isArray(secret) ? secret : null;
+    if (!list || list.length === 0 || list.some((v) => typeof v !== "string" || v === ""))
+      optionError(label, `"secret" must be a non-empty string, a list of them, or a function`);
+  }
+  if (keys !== undefined && typeof keys !== "function" && !Array.isArray(keys))
+    optionError(label, `"keys" must be a key resolver or a list of keys`);
+  return algorithms;
+}
+
+/**
  * A credential source for an app's own JWS session cookie.
  *
  * @example
@@ -89,44 +120,13 @@ export function signedCookie(options: SignedCookieOptions): CredentialSource {
   const cookieName = options.cookieName ?? "session";
   const tolerance = checkTolerance(label, options.clockToleranceSec, 0);
   const { secret, keys } = options;
-  if ((secret === undefined) === (keys === undefined)) {
-    optionError(label, `give exactly one of "secret" (HS256) or "keys" (asymmetric)`);
-  }
-  const algorithms =
-    options.algorithms ?? (secret !== undefined ? ["HS256"] : ["ES256", "EdDSA", "RS256"]);
-  if (!Array.isArray(algorithms) || algorithms.length === 0) {
-    optionError(label, `"algorithms" must list at least one algorithm`);
-  }
-  for (const alg of algorithms) {
-    if (!["HS256", "RS256", "ES256", "EdDSA"].includes(alg)) {
-      optionError(label, `unsupported algorithm ${JSON.stringify(alg)}`);
-    }
-    // A secret only ever verifies HS256 and public keys never do: no algorithm confusion.
-    if ((alg === "HS256") !== (secret !== undefined)) {
-      optionError(
-        label,
-        `algorithm ${alg} does not fit ${secret !== undefined ? '"secret"' : '"keys"'}`,
-      );
-    }
-  }
+  const algorithms = checkKeyOptions(label, options);
   const staticSecrets =
     typeof secret === "string"
       ? [secret]
       : Array.isArray(secret)
         ? [...(secret as string[])]
         : null;
-  if (secret !== undefined && typeof secret !== "function") {
-    if (
-      !staticSecrets ||
-      staticSecrets.length === 0 ||
-      staticSecrets.some((s) => typeof s !== "string" || s === "")
-    ) {
-      optionError(label, `"secret" must be a non-empty string, a list of them, or a function`);
-    }
-  }
-  if (keys !== undefined && typeof keys !== "function" && !Array.isArray(keys)) {
-    optionError(label, `"keys" must be a key resolver or a list of keys`);
-  }
   const toClaims: ToClaims = options.toClaims ?? defaultSignedCookieClaims;
   const requireExp = options.requireExp ?? true;
   const verifyOptions = {
