@@ -341,6 +341,59 @@ export const SOURCE_ROWS: readonly BenchRow[] = [
   ]),
 ];
 
+/** docs/middleware.md's profile of one logged middleware request, piece by piece (issue 23.8). */
+export const PROFILE_ROWS: readonly BenchRow[] = [
+  {
+    label: "no-op middleware, the call itself",
+    metric: "profile_mw_noop_us",
+    unit: "µs",
+    reference: true,
+  },
+  {
+    label: "the kit's middleware, valid session (warm)",
+    metric: "profile_mw_kit_us",
+    unit: "µs",
+    reference: true,
+  },
+  {
+    label: "the same with the decision log (id handed on, event recorded)",
+    metric: "profile_mw_kit_log_us",
+    unit: "µs",
+    reference: true,
+  },
+  {
+    label: "the log's pieces: a request id (`crypto.randomUUID`)",
+    metric: "profile_request_id_us",
+    unit: "µs",
+    reference: true,
+  },
+  {
+    label: "its HMAC tag, the kit's synchronous HMAC-SHA256",
+    metric: "profile_hmac_kit_us",
+    unit: "µs",
+    ratio: { metric: "ratio_profile_hmac_webcrypto_vs_kit", phrase: "{}× cheaper than Web Crypto" },
+    reference: true,
+  },
+  {
+    label: "the same tag through Web Crypto (what it replaced)",
+    metric: "profile_hmac_webcrypto_us",
+    unit: "µs",
+    reference: true,
+  },
+  {
+    label: "handing the id on: the request headers copied into `NextResponse.next`",
+    metric: "profile_hand_over_us",
+    unit: "µs",
+    reference: true,
+  },
+  {
+    label: "recording the event (memory ring)",
+    metric: "profile_record_us",
+    unit: "µs",
+    reference: true,
+  },
+];
+
 /** docs/middleware.md's throughput table: the middleware rows of the performance table. */
 export const MIDDLEWARE_ROWS: readonly BenchRow[] = PERFORMANCE_ROWS.filter((row) =>
   row.metric.startsWith("rps_mw_"),
@@ -405,6 +458,7 @@ export function renderBlocks(run: BenchRun): Record<string, string> {
     "performance-table": `${runNote(run)}\n\n${renderTable(PERFORMANCE_ROWS, run)}`,
     "bundle-table": `${runNote(run)}\n\n${renderTable(BUNDLE_ROWS, run, ["build", "gzip -9", "over the floor", "target"])}`,
     "middleware-throughput": `${runNote(run)}\n\n${renderTable(MIDDLEWARE_ROWS, run)}`,
+    "request-profile": `${runNote(run)}\n\n${renderTable(PROFILE_ROWS, run, ["piece", "cost", "", ""])}`,
     "sources-table": `${runNote(run)}\n\n${renderTable(SOURCE_ROWS, run, ["reader", "cost", "beside its library", "target"])}`,
   };
 }

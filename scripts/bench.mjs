@@ -51,9 +51,9 @@ const log = (...args) => console.log(...args);
 
 /** Writes bench/last-run.json and the generated blocks of docs/performance.md and docs/middleware.md. */
 async function updateDocs(record) {
-  const { PERFORMANCE_ROWS, BUNDLE_ROWS, SOURCE_ROWS, renderBlocks, replaceBlocks } =
+  const { PERFORMANCE_ROWS, BUNDLE_ROWS, SOURCE_ROWS, PROFILE_ROWS, renderBlocks, replaceBlocks } =
     await load("bench/report.ts");
-  const missing = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...SOURCE_ROWS]
+  const missing = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...SOURCE_ROWS, ...PROFILE_ROWS]
     .flatMap((row) => [row.metric, ...(row.ratio ? [row.ratio.metric] : [])])
     .filter((metric) => typeof record.results[metric] !== "number");
   if (missing.length > 0) throw new Error(`not a full run: no ${missing.join(", ")}`);
@@ -109,6 +109,27 @@ if (only.has("micro")) {
       [`ratio_source_${name}_library_vs_cold`]: f.libraryUs / f.coldUs,
     });
   }
+}
+
+// ---- micro: where a logged middleware request's time goes (µs per call, one process) ----------
+if (only.has("micro")) {
+  log("\n# A logged middleware request, piece by piece (one process, µs per call)");
+  const { benchRequestProfile } = await load("bench/request-profile.bench.ts");
+  const p = await benchRequestProfile();
+  log(
+    `middleware: no-op ${p.mwNoopUs} · kit ${p.mwKitUs} · kit + log ${p.mwKitLogUs} µs; the log's pieces: request id ${p.requestIdUs} · HMAC tag ${p.hmacKitUs} (Web Crypto ${p.hmacWebCryptoUs}) · header hand-over ${p.handOverUs} · record ${p.recordUs} µs`,
+  );
+  Object.assign(results, {
+    profile_mw_noop_us: p.mwNoopUs,
+    profile_mw_kit_us: p.mwKitUs,
+    profile_mw_kit_log_us: p.mwKitLogUs,
+    profile_request_id_us: p.requestIdUs,
+    profile_hmac_kit_us: p.hmacKitUs,
+    profile_hmac_webcrypto_us: p.hmacWebCryptoUs,
+    profile_hand_over_us: p.handOverUs,
+    profile_record_us: p.recordUs,
+    ratio_profile_hmac_webcrypto_vs_kit: p.hmacWebCryptoUs / p.hmacKitUs,
+  });
 }
 
 // ---- credentials: bearer tokens and API keys (checks per second, one process) ---------------

@@ -10,6 +10,7 @@ import {
   BUNDLE_ROWS,
   MIDDLEWARE_ROWS,
   PERFORMANCE_ROWS,
+  PROFILE_ROWS,
   SOURCE_ROWS,
   readBlock,
   renderBlocks,
@@ -55,7 +56,13 @@ describe("checkTargets", () => {
 
 describe("the recorded run", () => {
   it("has every figure a generated table shows", () => {
-    const rows = [...PERFORMANCE_ROWS, ...BUNDLE_ROWS, ...MIDDLEWARE_ROWS, ...SOURCE_ROWS];
+    const rows = [
+      ...PERFORMANCE_ROWS,
+      ...BUNDLE_ROWS,
+      ...MIDDLEWARE_ROWS,
+      ...SOURCE_ROWS,
+      ...PROFILE_ROWS,
+    ];
     const missing = rows
       .flatMap((row) => [row.metric, ...(row.ratio ? [row.ratio.metric] : [])])
       .filter((metric) => typeof lastRun.results[metric] !== "number");
@@ -72,7 +79,7 @@ describe("the recorded run", () => {
 
 describe.each([
   ["docs/performance.md", ["performance-table"]],
-  ["docs/middleware.md", ["bundle-table", "middleware-throughput"]],
+  ["docs/middleware.md", ["bundle-table", "middleware-throughput", "request-profile"]],
   ["docs/sessions.md", ["sources-table"]],
 ])("%s quotes bench/last-run.json", (file, names) => {
   const document = read(file);
