@@ -191,3 +191,43 @@ test("sign-out over HTTP: authoritative routes refuse the old cookies at once", 
     await server.stop();
   }
 });
+
+test("a cookie cache Better Auth re-sets reaches the allowed answer once, and no refusal", async () => {
+  test.setTimeout(120_000);
+  const server = await startNextServer({
+    env: { AUTH_PROVIDER: "better-auth" },
+    readyPath: "/api/auth/ok",
+  });
+  try {
+    const bob = await betterAuthSignIn(server, "bob");
+    // Without its cache cookie (as after the cache's 300 s), only Better Auth's database can say:
+    // it re-sets the cache, through the kit, on the answer the kit lets through.
+    const tokenOnly = bob
+      .split("; ")
+      .filter((pair) => pair.startsWith("better-auth.session_token="))
+      .join("; ");
+    const get = (path: string) =>
+      fetch(`${server.url}${path}`, { headers: { cookie: tokenOnly }, redirect: "manual" });
+    const me = await get("/api/me");
+    expect(me.status).toBe(200);
+    const set = me.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0] ?? "")
+      .filter((pair) => !pair.endsWith("="));
+    expect(set.map((pair) => pair.split("=")[0])).toEqual(["better-auth.session_data"]);
+    // The re-set cache is real: with it, the middleware decides at the Edge (bob is not an admin).
+    const admin = await fetch(`${server.url}/api/admin/users`, {
+      headers: { cookie: `${tokenOnly}; ${set[0]}` },
+    });
+    expect(admin.status).toBe(403);
+    expect(admin.headers.get("x-authz-layer")).toBe("middleware");
+    // Without it, the handler decides (Better Auth re-sets the cache there too): a refusal, 403,
+    // and it sets no cookie (DESIGN §1.3), not even one Better Auth wrote while deciding.
+    const refused = await get("/api/admin/users");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("x-authz-layer")).not.toBe("middleware");
+    expect(refused.headers.getSetCookie()).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});

@@ -40,6 +40,7 @@ export interface Authenticated {
   /**
    * Headers the source asks to add to the answer that lets this request through, appended as they
    * are (Better Auth's refreshed `Set-Cookie` lines); `withAuthorization` adds them, a refusal never.
+   * They belong to this request alone: a source never hands them out of a cache shared by requests.
    */
   readonly responseHeaders?: readonly ResponseHeader[];
 }
