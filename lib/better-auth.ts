@@ -12,6 +12,7 @@
  */
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { denialResponse, notFound } from "@/lib/authz";
 import { nextCookies } from "better-auth/next-js";
 import { organization } from "better-auth/plugins";
 import {
@@ -113,5 +114,10 @@ export const betterAuthApi = {
 
 /** Better Auth's own handler for /api/auth/*. */
 export async function betterAuthHandler(request: Request): Promise<Response> {
+  // The organization plugin is here for its tables (betterAuthMembers reads them); its endpoints
+  // would be a second way to change memberships, beside the kit-guarded /api/orgs/* that DESIGN
+  // §1.4 names and the account store the kit decides from. So they are not served.
+  if (new URL(request.url).pathname.startsWith("/api/auth/organization/"))
+    return denialResponse(notFound("route"), request);
   return (await demoBetterAuth()).handler(request);
 }

@@ -344,6 +344,33 @@ describe("sign-in under Better Auth", () => {
   });
 });
 
+describe("Better Auth's organization endpoints", () => {
+  it("are not served: memberships change only through the kit-guarded /api/orgs/* (DESIGN 1.4)", async () => {
+    const demo = await loadDemo("better-auth");
+    const alice = await signIn(demo, "better-auth", "alice");
+    for (const [method, path, json] of [
+      [
+        "POST",
+        "/api/auth/organization/add-member",
+        { userId: "user-carol", role: "admin", organizationId: "acme" },
+      ],
+      ["POST", "/api/auth/organization/update-member-role", { memberId: "x", role: "admin" }],
+      ["GET", "/api/auth/organization/list", undefined],
+    ] as const) {
+      const route = method === "GET" ? demo.authRoute.GET : demo.authRoute.POST;
+      const response = await route(
+        requestFor(path, {
+          method,
+          ...(json ? { json } : {}),
+          headers: { cookie: alice, origin: "http://localhost:3000" },
+        }),
+      );
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toMatchObject({ code: "not_found" });
+    }
+  });
+});
+
 describe("sign-out under Better Auth", () => {
   it("is refused at once by authoritative policies and within the cookie cache elsewhere", async () => {
     const demo = await loadDemo("better-auth");
