@@ -27,11 +27,11 @@ export type {
   Subject,
   SubjectFor,
 } from "./types";
-export { createChecker } from "./authz";
+export { createChecker } from "./decide/authz";
 export { createAuthz } from "./create-authz";
 export { AuthzConfigError } from "./errors";
 export type { AuthzConfigErrorCode } from "./errors";
-export type { AuthzChecker, AuthzOptions } from "./authz";
+export type { AuthzChecker, AuthzOptions } from "./decide/authz";
 export type { Authz } from "./create-authz";
 export type { ActiveOrg, Membership } from "./org/membership";
 export type { OrgRoleDeclaration } from "./org/roles";
@@ -66,7 +66,7 @@ export { DenyStatus, deny, notFound } from "./decision";
 export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision";
 export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";
 export type { ResponseOptions } from "./respond";
-export { guardOf, publicRoute } from "./route";
+export { guardOf, publicRoute } from "./entry/route";
 export { publicLayout, publicPage } from "./public-page";
 export type { PublicRenderMark } from "./public-page";
 export type {
@@ -75,7 +75,7 @@ export type {
   RouteContext,
   RouteHandler,
   RouteOptions,
-} from "./route";
+} from "./entry/route";
 export { authorizationMiddleware, MIDDLEWARE_LAYER_HEADER } from "./middleware";
 export type { AuthorizationMiddleware, AuthorizationMiddlewareOptions } from "./middleware";
 export { definePathRules } from "./path";

@@ -21,7 +21,7 @@ import {
 } from "@/lib/authz/action";
 import { createAuthz } from "@/lib/authz/create-authz";
 import { deny } from "@/lib/authz/decision";
-import { guardOf, publicRoute } from "@/lib/authz/route";
+import { guardOf, publicRoute } from "@/lib/authz/entry/route";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 

@@ -66,7 +66,7 @@ describe("middleware.ts import graph (Edge runtime)", () => {
         "lib/authz/middleware.ts",
         "lib/authz/path.ts",
         "lib/authz/sign-in.ts",
-        "lib/authz/authz.ts",
+        "lib/authz/decide/authz.ts",
       ]),
     );
     expect(graph.unresolved).toEqual([]);

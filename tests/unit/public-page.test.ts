@@ -3,7 +3,7 @@
  * missing reason or component.
  */
 import { describe, expect, it } from "vitest";
-import { guardOf } from "@/lib/authz/route";
+import { guardOf } from "@/lib/authz/entry/route";
 import { publicLayout, publicPage } from "@/lib/authz/public-page";
 import { expectConfigError } from "../support/config-error";
 

@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
 import { defineAccess } from "@/lib/authz/access";
-import type { AuthzOptions } from "@/lib/authz/authz";
+import type { AuthzOptions } from "@/lib/authz/decide/authz";
 import { createAuthz } from "@/lib/authz/create-authz";
 import { notFound } from "@/lib/authz/decision";
 import { AuthzConfigError } from "@/lib/authz/errors";

@@ -16,7 +16,7 @@ import { defineAccess } from "@/lib/authz/access";
 import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/create-authz";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
-import { guardOf } from "@/lib/authz/route";
+import { guardOf } from "@/lib/authz/entry/route";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 import { configError } from "../support/config-error";

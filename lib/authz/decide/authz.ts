@@ -1,14 +1,14 @@
-import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
-import { AuthzConfigError } from "./errors";
-import { rethrowNextControlFlow } from "./next-control-flow";
-import { parseMemberships, type ActiveOrg } from "./org/membership";
-import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "./origin";
-import { rateLimitHeaders } from "./policy";
-import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
-import { memoryRateLimitStore } from "./rate-limit/memory";
-import type { RateLimitStore } from "./rate-limit/store";
-import { checkFresh, checkScopes, notAccepted } from "./credential-policy";
-import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "./respond";
+import { deny, internalError, notFound, type Decision, type Deny } from "../decision";
+import { AuthzConfigError } from "../errors";
+import { rethrowNextControlFlow } from "../next-control-flow";
+import { parseMemberships, type ActiveOrg } from "../org/membership";
+import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "../origin";
+import { rateLimitHeaders } from "../policy";
+import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "../rate-limit/key";
+import { memoryRateLimitStore } from "../rate-limit/memory";
+import type { RateLimitStore } from "../rate-limit/store";
+import { checkFresh, checkScopes, notAccepted } from "../credential-policy";
+import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "../respond";
 import {
   assertRunnable,
   credentialSources,
@@ -18,7 +18,7 @@ import {
   readCredential,
   SourceError,
   type CheckerRuntime,
-} from "./session/compose";
+} from "../session/compose";
 import {
   isCredentialSource,
   type Authenticated,
@@ -26,11 +26,11 @@ import {
   type CredentialSource,
   type SessionInput,
   type SourceOutcome,
-} from "./session/credential";
-import type { SubjectFreshness } from "./subject/freshness";
-import type { DecisionLayer } from "./decision-log/event";
-import type { DecisionLog } from "./decision-log/log";
-import { newFacts, shadowOf, shadowVerdict, type CheckFacts } from "./decision-log/shadow";
+} from "../session/credential";
+import type { SubjectFreshness } from "../subject/freshness";
+import type { DecisionLayer } from "../decision-log/event";
+import type { DecisionLog } from "../decision-log/log";
+import { newFacts, shadowOf, shadowVerdict, type CheckFacts } from "../decision-log/shadow";
 import type {
   AccessDeclaration,
   Checker,
@@ -40,7 +40,7 @@ import type {
   PolicyRules,
   Subject,
   SubjectFor,
-} from "./types";
+} from "../types";
 
 /** Where a failure inside the kit happened, for the operator's log. */
 export type AuthzStage =
