@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { guardOf } from "@/lib/authz/entry/route";
-import { publicLayout, publicPage } from "@/lib/authz/public-page";
+import { publicLayout, publicPage } from "@/lib/authz/entry/public-page";
 import { expectConfigError } from "../support/config-error";
 
 describe("publicPage / publicLayout", () => {

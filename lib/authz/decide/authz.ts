@@ -1,14 +1,14 @@
-import { deny, internalError, notFound, type Decision, type Deny } from "../decision";
+import { deny, internalError, notFound, type Decision, type Deny } from "./decision";
 import { AuthzConfigError } from "../errors";
-import { rethrowNextControlFlow } from "../next-control-flow";
+import { rethrowNextControlFlow } from "../http/next-control-flow";
 import { parseMemberships, type ActiveOrg } from "../org/membership";
-import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "../origin";
-import { rateLimitHeaders } from "../policy";
+import { crossSiteRefusal, trustedOriginSet, type RequestHost } from "../http/origin";
+import { rateLimitHeaders } from "./policy";
 import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "../rate-limit/key";
 import { memoryRateLimitStore } from "../rate-limit/memory";
 import type { RateLimitStore } from "../rate-limit/store";
-import { checkFresh, checkScopes, notAccepted } from "../credential-policy";
-import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "../respond";
+import { checkFresh, checkScopes, notAccepted } from "./credential-policy";
+import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "../http/respond";
 import {
   assertRunnable,
   credentialSources,

@@ -1,9 +1,9 @@
 import { NextRequest } from "next/server";
 import { AuthzConfigError } from "../errors";
-import { badRequest, readJsonBody } from "../body";
+import { badRequest, readJsonBody } from "../http/body";
 import { REQUEST_ID_HEADER } from "../decision-log/request-id";
 import { orgFromSegment } from "../org/segment";
-import { validate, type OutputOf, type StandardSchemaV1 } from "../schema";
+import { validate, type OutputOf, type StandardSchemaV1 } from "../decide/schema";
 import type {
   AccessDeclaration,
   Checker,
