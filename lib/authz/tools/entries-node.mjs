@@ -108,9 +108,9 @@ function kitModuleUrl(ts, file) {
   return `data:text/javascript;base64,${Buffer.from(linked).toString("base64")}`;
 }
 
-/** The kit's path matcher, compiled from `<kit>/path.ts` in memory (with what it imports). */
+/** The kit's path matcher: `<kit>/decide/path.ts` compiled in memory (with what it imports). */
 async function kitPathMatcher(ts, kitDir) {
-  const file = path.join(kitDir, "path.ts");
+  const file = path.join(kitDir, "decide", "path.ts");
   if (!existsSync(file)) return null;
   return import(kitModuleUrl(ts, file));
 }
