@@ -7,13 +7,13 @@
  */
 import { encode } from "next-auth/jwt";
 import { NextRequest, NextResponse } from "next/server";
-import { defineAccess } from "../lib/authz/access";
-import { createAuthz } from "../lib/authz/create-authz";
+import { defineAccess } from "../lib/authz/decide/access";
+import { createAuthz } from "../lib/authz/entry/create-authz";
 import { hmacTagger } from "../lib/authz/decision-log/hmac";
 import { createDecisionLog } from "../lib/authz/decision-log/log";
 import { memorySink } from "../lib/authz/decision-log/sinks/memory";
 import { authorizationMiddleware } from "../lib/authz/middleware";
-import { definePathRules } from "../lib/authz/path";
+import { definePathRules } from "../lib/authz/decide/path";
 import { authJsSession } from "../lib/authz/session";
 
 const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";

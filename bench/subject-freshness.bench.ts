@@ -5,8 +5,8 @@
  *
  * Loaded by the bench runner with Vite's `runnerImport`.
  */
-import { createAuthz } from "../lib/authz/create-authz";
-import { defineAccess } from "../lib/authz/access";
+import { createAuthz } from "../lib/authz/entry/create-authz";
+import { defineAccess } from "../lib/authz/decide/access";
 import { subjectFreshness } from "../lib/authz/subject/freshness";
 import { redisMembershipStore, type RedisScriptClient } from "../lib/authz/subject/redis";
 import { createRedisClientFromUrl } from "../lib/redis-node";

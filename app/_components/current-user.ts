@@ -1,5 +1,5 @@
 import { policies } from "@/lib/access";
-import { currentRequest } from "@/lib/authz/next-request";
+import { currentRequest } from "@/lib/authz/entry/next-request";
 import { authz } from "@/lib/authz-node";
 
 /**

@@ -1,6 +1,6 @@
 // The kit as the demo configures it, reduced to what the benchmark routes need.
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { createApiKey } from "@/lib/authz/api-key/key";
 import { memoryApiKeyStore } from "@/lib/authz/api-key/memory";
 import { apiKeySource } from "@/lib/authz/api-key/source";

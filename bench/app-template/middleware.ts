@@ -4,7 +4,7 @@
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
-import { definePathRules } from "@/lib/authz/path";
+import { definePathRules } from "@/lib/authz/decide/path";
 import { authz, authzLogged, signedIn } from "@/bench-kit";
 
 const kit = authorizationMiddleware(authz, {

@@ -6,10 +6,10 @@
  * thrown redirect. Server side only (`next/headers`): not for middleware.ts.
  */
 import { AuthzConfigError } from "./errors";
-import { deny, type Deny } from "./decision";
-import { actionRef, currentRequest } from "./next-request";
-import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./schema";
-import { actionRefusal, type ActionRefusal } from "./action-refusal";
+import { deny, type Deny } from "./decide/decision";
+import { actionRef, currentRequest } from "./entry/next-request";
+import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./decide/schema";
+import { actionRefusal, type ActionRefusal } from "./entry/action-refusal";
 import type {
   AccessDeclaration,
   Checker,

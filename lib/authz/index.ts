@@ -4,7 +4,7 @@
  * `./server` (pages and server actions: `next/headers`), `./testing` (tests: `next-auth/jwt`) and
  * `./rate-limit/redis` (the Redis store, which takes the app's own client).
  */
-export { defineAccess } from "./access";
+export { defineAccess } from "./decide/access";
 export type {
   Access,
   AccessDeclaration,
@@ -27,12 +27,12 @@ export type {
   Subject,
   SubjectFor,
 } from "./types";
-export { createChecker } from "./authz";
-export { createAuthz } from "./create-authz";
+export { createChecker } from "./decide/authz";
+export { createAuthz } from "./entry/create-authz";
 export { AuthzConfigError } from "./errors";
 export type { AuthzConfigErrorCode } from "./errors";
-export type { AuthzChecker, AuthzOptions } from "./authz";
-export type { Authz } from "./create-authz";
+export type { AuthzChecker, AuthzOptions } from "./decide/authz";
+export type { Authz } from "./entry/create-authz";
 export type { ActiveOrg, Membership } from "./org/membership";
 export type { OrgRoleDeclaration } from "./org/roles";
 export type { OrgRuleOptions } from "./org/rule";
@@ -62,24 +62,24 @@ export type {
   MembershipStore,
   OrgMember,
 } from "./subject/source";
-export { DenyStatus, deny, notFound } from "./decision";
-export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decision";
-export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./respond";
-export type { ResponseOptions } from "./respond";
-export { guardOf, publicRoute } from "./route";
-export { publicLayout, publicPage } from "./public-page";
-export type { PublicRenderMark } from "./public-page";
+export { DenyStatus, deny, notFound } from "./decide/decision";
+export type { Allow, Decision, Deny, DenyCode, DenyStatusCode } from "./decide/decision";
+export { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "./http/respond";
+export type { ResponseOptions } from "./http/respond";
+export { guardOf, publicRoute } from "./entry/route";
+export { publicLayout, publicPage } from "./entry/public-page";
+export type { PublicRenderMark } from "./entry/public-page";
 export type {
   AuthorizedContext,
   AuthorizedHandler,
   RouteContext,
   RouteHandler,
   RouteOptions,
-} from "./route";
+} from "./entry/route";
 export { authorizationMiddleware, MIDDLEWARE_LAYER_HEADER } from "./middleware";
 export type { AuthorizationMiddleware, AuthorizationMiddlewareOptions } from "./middleware";
-export { definePathRules } from "./path";
-export type { PathRule } from "./path";
+export { definePathRules } from "./decide/path";
+export type { PathRule } from "./decide/path";
 export {
   AUTHJS_COOKIE_NAME,
   authJsSecrets,
@@ -146,13 +146,13 @@ export { memoryApiKeyStore } from "./api-key/memory";
 export type { MemoryApiKeyStore } from "./api-key/memory";
 export { redisApiKeyStore } from "./api-key/redis";
 export type { RedisApiKeyStoreOptions } from "./api-key/redis";
-export { PROTECTED_RESOURCE_PATH, protectedResourceMetadata } from "./resource-metadata";
-export type { ProtectedResourceMetadata, ProtectedResourceOptions } from "./resource-metadata";
+export { PROTECTED_RESOURCE_PATH, protectedResourceMetadata } from "./http/resource-metadata";
+export type { ProtectedResourceMetadata, ProtectedResourceOptions } from "./http/resource-metadata";
 export { clientIpFrom, ipMatcher, parseIp, proxyTrustFromEnv, requestHostFrom } from "./ip";
 export type { ParsedIp, ProxyTrust } from "./ip";
 export { memoryRateLimitStore } from "./rate-limit/memory";
 export { upstashRateLimitStore } from "./rate-limit/upstash";
 export type { RateLimitResult, RateLimitRule, RateLimitStore } from "./rate-limit/store";
-export { parseDuration } from "./duration";
-export type { Duration } from "./duration";
-export type { StandardSchemaV1 } from "./schema";
+export { parseDuration } from "./decide/duration";
+export type { Duration } from "./decide/duration";
+export type { StandardSchemaV1 } from "./decide/schema";

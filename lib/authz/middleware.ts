@@ -6,12 +6,12 @@
  */
 import { AuthzConfigError } from "./errors";
 import { NextResponse, type NextRequest } from "next/server";
-import { internalError, type Deny } from "./decision";
+import { internalError, type Deny } from "./decide/decision";
 import { REQUEST_ID_HEADER } from "./decision-log/request-id";
-import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./path";
+import { definePathRules, pathForms, type CompiledPathRule, type PathRule } from "./decide/path";
 import { assertRunnable, credentialSources } from "./session/compose";
-import { REFUSAL_CACHE_CONTROL } from "./respond";
-import { callbackParamOption, callbackPath, signInRedirectPath } from "./sign-in";
+import { REFUSAL_CACHE_CONTROL } from "./http/respond";
+import { callbackParamOption, callbackPath, signInRedirectPath } from "./http/sign-in";
 import type { AccessDeclaration, Checker } from "./types";
 
 /** Options of {@link authorizationMiddleware}. */

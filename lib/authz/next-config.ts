@@ -8,7 +8,7 @@
  */
 import type { NextConfig } from "next";
 import { AuthzConfigError } from "./errors";
-import { REFUSAL_CACHE_CONTROL } from "./respond";
+import { REFUSAL_CACHE_CONTROL } from "./http/respond";
 
 /** Options of {@link withAuthorizationConfig}. */
 export interface AuthorizationConfigOptions {

@@ -4,10 +4,10 @@
  */
 import { AuthzConfigError } from "./errors";
 import { forbidden, notFound, redirect } from "next/navigation";
-import { actionRefusal, type ActionRefusal } from "./action-refusal";
-import { actionRef, currentRequest } from "./next-request";
+import { actionRefusal, type ActionRefusal } from "./entry/action-refusal";
+import { actionRef, currentRequest } from "./entry/next-request";
 import { orgFromSegment } from "./org/segment";
-import { callbackParamOption, sameOriginPath, signInRedirectPath } from "./sign-in";
+import { callbackParamOption, sameOriginPath, signInRedirectPath } from "./http/sign-in";
 import type {
   AccessDeclaration,
   Checker,

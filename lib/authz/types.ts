@@ -3,8 +3,8 @@
  * A leaf module: it imports types from leaf modules only, so every other file can import it and
  * no two modules need each other.
  */
-import type { Allow, Decision, Deny } from "./decision";
-import type { Duration } from "./duration";
+import type { Allow, Decision, Deny } from "./decide/decision";
+import type { Duration } from "./decide/duration";
 import type { ActiveOrg, Membership } from "./org/membership";
 import type { OrgRoleDeclaration, OrgRoles } from "./org/roles";
 import type { RateLimitResult } from "./rate-limit/store";
@@ -197,7 +197,7 @@ export interface FreshOptions {
   readonly amr?: readonly string[];
 }
 
-/** The credential rules of a policy, checked and parsed (`credential-policy.ts` compiles them). */
+/** The credential rules of a policy, checked and parsed by `decide/credential-policy.ts`. */
 export interface CredentialRules {
   /** The kinds accepted, in the order given (the first one's challenge answers a bare 401). */
   readonly accepts: readonly CredentialKind[];

@@ -5,7 +5,7 @@
 import * as z from "zod";
 import { policies } from "@/lib/access";
 import { listFilter } from "@/lib/authz/query/filter";
-import type { FieldIssue } from "@/lib/authz/schema";
+import type { FieldIssue } from "@/lib/authz/decide/schema";
 import { decodeCursor, type Cursor } from "./db/documents";
 
 /** The documents `GET /api/documents/[id]` (read) and `DELETE` (delete) would allow. */

@@ -474,7 +474,7 @@ describe("a second shadcn add over local edits", () => {
   it(
     "keeps edited files: the CLI asks before overwriting each one, and its default is no",
     async () => {
-      for (const file of ["lib/access.ts", "lib/authz/policy.ts"])
+      for (const file of ["lib/access.ts", "lib/authz/decide/policy.ts"])
         writeFileSync(path.join(dir, file), readFileSync(path.join(dir, file), "utf8") + edited);
       // One Enter per question: the answer a user who just presses Enter gives.
       const again = await shadcn(
@@ -490,7 +490,7 @@ describe("a second shadcn add over local edits", () => {
         /The file policy\.ts already exists\. Would you like to overwrite\?/,
       );
       expect(again.output).toMatch(/Skipped \d+ files/);
-      for (const file of ["lib/access.ts", "lib/authz/policy.ts"])
+      for (const file of ["lib/access.ts", "lib/authz/decide/policy.ts"])
         expect(readFileSync(path.join(dir, file), "utf8"), file).toMatch(/\/\/ my own rule\n$/);
       // Files the user did not touch are skipped without a question.
       expect(again.output).not.toMatch(/The file index\.ts already exists/);
@@ -506,7 +506,7 @@ describe("a second shadcn add over local edits", () => {
       expect(unattended.code).toBe(0);
       expect(unattended.output).toMatch(/already exists\. Would you like to overwrite\?/);
       expect(unattended.output).not.toMatch(/Skipped \d+ files/);
-      for (const file of ["lib/access.ts", "lib/authz/policy.ts"])
+      for (const file of ["lib/access.ts", "lib/authz/decide/policy.ts"])
         expect(readFileSync(path.join(dir, file), "utf8"), file).toMatch(/\/\/ my own rule\n$/);
     },
     CLI_TIMEOUT_MS,
@@ -526,8 +526,8 @@ describe("a second shadcn add over local edits", () => {
         readFileSync(path.join(repo, "registry/project/lib/access.ts"), "utf8"),
       );
       // The kit itself is the authz item: --overwrite of the starter rewrote it too.
-      expect(readFileSync(path.join(dir, "lib/authz/policy.ts"), "utf8")).toBe(
-        readFileSync(path.join(repo, "lib/authz/policy.ts"), "utf8"),
+      expect(readFileSync(path.join(dir, "lib/authz/decide/policy.ts"), "utf8")).toBe(
+        readFileSync(path.join(repo, "lib/authz/decide/policy.ts"), "utf8"),
       );
     },
     CLI_TIMEOUT_MS,

@@ -12,17 +12,17 @@
  */
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import * as z from "zod";
-import { defineAccess } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/decide/access";
 import {
   createActionGuard,
   isActionRefusal,
   publicAction,
   type ActionRefusal,
 } from "@/lib/authz/action";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { createDecisionLog } from "@/lib/authz/decision-log";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
-import { guardOf } from "@/lib/authz/route";
+import { guardOf } from "@/lib/authz/entry/route";
 import { createPageGuard } from "@/lib/authz/server";
 import { authJsSession } from "@/lib/authz/session";
 import { sessionCookie } from "@/lib/authz/testing";

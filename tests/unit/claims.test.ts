@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { claimsParser } from "@/lib/authz/claims";
+import { claimsParser } from "@/lib/authz/decide/claims";
 
 const roles = ["member", "admin"] as const;
 const plans = ["free", "pro"] as const;

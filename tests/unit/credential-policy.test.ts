@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { defineAccess } from "@/lib/authz";
-import { checkFresh, checkScopes } from "@/lib/authz/credential-policy";
+import { checkFresh, checkScopes } from "@/lib/authz/decide/credential-policy";
 import type { Authenticated } from "@/lib/authz/session/credential";
 import { expectConfigError } from "../support/config-error";
 

@@ -10,7 +10,7 @@ import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { defineAccess, definePathRules } from "@/lib/authz";
 import { createActionGuard } from "@/lib/authz/action";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { requestHostFrom, type ProxyTrust } from "@/lib/authz/ip";
 import { authorizationMiddleware, MIDDLEWARE_LAYER_HEADER } from "@/lib/authz/middleware";
 import { createPageGuard } from "@/lib/authz/server";

@@ -18,7 +18,7 @@ import {
   type DecisionEvent,
 } from "@/lib/authz/decision-log";
 import { DECISION_FIELD_BOUNDS, type BoundedField } from "@/lib/authz/decision-log/event";
-import { deny } from "@/lib/authz/decision";
+import { deny } from "@/lib/authz/decide/decision";
 
 const SECRET = "field-bounds-test-secret-0123456789";
 const FIELDS = Object.keys(DECISION_FIELD_BOUNDS) as BoundedField[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { deny, internalError, notFound } from "@/lib/authz/decision";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { deny, internalError, notFound } from "@/lib/authz/decide/decision";
 import {
   newFacts,
   type CheckFacts,

@@ -9,7 +9,7 @@ import {
   type DecisionReport,
   type DecisionSink,
 } from "@/lib/authz/decision-log";
-import { deny } from "@/lib/authz/decision";
+import { deny } from "@/lib/authz/decide/decision";
 import { logAddress, logPath } from "@/lib/authz/decision-log/redact";
 import { expectConfigError } from "../support/config-error";
 

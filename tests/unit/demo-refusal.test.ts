@@ -9,7 +9,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { access, pathRules, policies } from "@/lib/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { authorizationMiddleware, REFUSED_POLICY_HEADER } from "@/lib/authz/middleware";
 import { sessionCookie } from "@/lib/authz/testing";
 import { explainRefusal } from "@/lib/demo/refusal";

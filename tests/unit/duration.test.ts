@@ -3,7 +3,7 @@
  * that is not one (a typo fails at start-up, not as an endless or empty window).
  */
 import { describe, expect, it } from "vitest";
-import { parseDuration, type Duration } from "@/lib/authz/duration";
+import { parseDuration, type Duration } from "@/lib/authz/decide/duration";
 import { expectConfigError } from "../support/config-error";
 
 describe("parseDuration", () => {

@@ -12,16 +12,16 @@ import { NextRequest } from "next/server";
 import { useActionState } from "react";
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import * as z from "zod";
-import { defineAccess } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/decide/access";
 import {
   actionRefusal,
   createActionGuard,
   publicAction,
   type ActionRefusal,
 } from "@/lib/authz/action";
-import { createAuthz } from "@/lib/authz/create-authz";
-import { deny } from "@/lib/authz/decision";
-import { guardOf, publicRoute } from "@/lib/authz/route";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
+import { deny } from "@/lib/authz/decide/decision";
+import { guardOf, publicRoute } from "@/lib/authz/entry/route";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 

@@ -41,8 +41,10 @@ describe("lib/authz/ import graph", () => {
   const graph = kitGraph();
 
   it("is the real graph (the walk found the kit's imports)", () => {
-    expect(graph.get("index.ts")).toEqual(expect.arrayContaining(["access.ts", "types.ts"]));
-    expect(graph.get("route.ts")).toEqual(expect.arrayContaining(["types.ts", "body.ts"]));
+    expect(graph.get("index.ts")).toEqual(expect.arrayContaining(["decide/access.ts", "types.ts"]));
+    expect(graph.get("entry/route.ts")).toEqual(
+      expect.arrayContaining(["types.ts", "http/body.ts"]),
+    );
     expect(graph.size).toBeGreaterThan(25);
   });
 
@@ -50,8 +52,8 @@ describe("lib/authz/ import graph", () => {
     expect(importCycles(graph)).toEqual([]);
   });
 
-  it("route.ts needs a checker, not the kit that builds one", () => {
-    expect(graph.get("route.ts")).not.toContain("authz.ts");
+  it("entry/route.ts needs a checker, not the kit that builds one", () => {
+    expect(graph.get("entry/route.ts")).not.toContain("decide/authz.ts");
   });
 
   it("types.ts is a leaf: it imports types only, from modules that import at most errors.ts", () => {
@@ -63,5 +65,46 @@ describe("lib/authz/ import graph", () => {
         target,
       ).toEqual([]);
     expect(graph.get("errors.ts")).toEqual([]);
+  });
+});
+
+/** The top folder of a kit file ("" for the root's files: the public doors and the two leaves). */
+function folderOf(file: string): string {
+  return file.includes("/") ? file.slice(0, file.indexOf("/")) : "";
+}
+
+/** The root's leaves, which every folder may import: the shared types and the config error. */
+const ROOT_LEAVES = ["types.ts", "errors.ts"];
+/** decide/'s leaf values, which plumbing and stores may import: verdicts, issues, time budgets. */
+const DECIDE_LEAVES = ["decide/decision.ts", "decide/schema.ts", "decide/deadline.ts"];
+
+describe("lib/authz/ folders point one way: doors → entry/ → decide/ → the rest", () => {
+  const graph = kitGraph();
+  const edges = [...graph].flatMap(([from, targets]) => targets.map((to) => ({ from, to })));
+  const crossing = (from: string[], to: string) =>
+    edges.filter((e) => !from.includes(folderOf(e.from)) && folderOf(e.to) === to);
+
+  it("walks the real folders (entry/, decide/ and http/ are imported)", () => {
+    for (const folder of ["entry", "decide", "http"])
+      expect(crossing([folder], folder).length, folder).toBeGreaterThan(0);
+  });
+
+  it("only the root's doors and entry/ itself import entry/", () => {
+    expect(crossing(["", "entry"], "entry")).toEqual([]);
+  });
+
+  it("folders import from the root only its leaves, types.ts and errors.ts", () => {
+    expect(crossing([""], "").filter((e) => !ROOT_LEAVES.includes(e.to))).toEqual([]);
+  });
+
+  it("below entry/ and decide/, decide/ is reached only through its leaf values", () => {
+    expect(
+      crossing(["", "entry", "decide"], "decide").filter((e) => !DECIDE_LEAVES.includes(e.to)),
+    ).toEqual([]);
+    for (const leaf of DECIDE_LEAVES)
+      expect(
+        graph.get(leaf)?.filter((t) => t !== "errors.ts"),
+        leaf,
+      ).toEqual([]);
   });
 });

@@ -93,27 +93,27 @@ function kitFiles(dir: string): string[] {
 
 describe("the import rules", () => {
   it("refuses aliases, escapes, undeclared packages and built-ins outside -node files", () => {
-    expect(violation("route.ts", "@/lib/access")).toMatch(/path alias/);
+    expect(violation("entry/route.ts", "@/lib/access")).toMatch(/path alias/);
     expect(violation("session/authjs.ts", "../../guard")).toMatch(/leaves lib\/authz/);
-    expect(violation("route.ts", "../authz/route")).toMatch(/leaves lib\/authz/);
-    expect(violation("route.ts", "./no-such-file")).toMatch(/does not resolve/);
-    expect(violation("route.ts", "redis")).toMatch(/not one the kit declares/);
-    expect(violation("route.ts", "@upstash/redis")).toMatch(/not one the kit declares/);
-    expect(violation("route.ts", "next-auth/jwt")).toMatch(/not allowed in route\.ts/);
-    expect(violation("route.ts", "node:crypto")).toMatch(/Node built-in/);
-    expect(violation("route.ts", "crypto")).toMatch(/Node built-in/);
-    expect(violation("route.ts", "fs/promises")).toMatch(/Node built-in/);
-    expect(violation("route.ts", "<non-literal>")).toMatch(/computed specifier/);
-    expect(violation("route.ts", "https://esm.sh/zod")).toMatch(/URL/);
+    expect(violation("entry/route.ts", "../../authz/entry/route")).toMatch(/leaves lib\/authz/);
+    expect(violation("entry/route.ts", "./no-such-file")).toMatch(/does not resolve/);
+    expect(violation("entry/route.ts", "redis")).toMatch(/not one the kit declares/);
+    expect(violation("entry/route.ts", "@upstash/redis")).toMatch(/not one the kit declares/);
+    expect(violation("entry/route.ts", "next-auth/jwt")).toMatch(/not allowed in entry\/route\.ts/);
+    expect(violation("entry/route.ts", "node:crypto")).toMatch(/Node built-in/);
+    expect(violation("entry/route.ts", "crypto")).toMatch(/Node built-in/);
+    expect(violation("entry/route.ts", "fs/promises")).toMatch(/Node built-in/);
+    expect(violation("entry/route.ts", "<non-literal>")).toMatch(/computed specifier/);
+    expect(violation("entry/route.ts", "https://esm.sh/zod")).toMatch(/URL/);
     // The Edge budget: claims are validated by claims.ts, not by a schema library.
-    expect(violation("access.ts", "zod/mini")).not.toBeNull();
+    expect(violation("decide/access.ts", "zod/mini")).not.toBeNull();
   });
 
   it("accepts what the kit is allowed", () => {
     expect(violation("session/authjs.ts", "./jwe")).toBeNull();
-    expect(violation("session/authjs.ts", "../access")).toBeNull();
+    expect(violation("session/authjs.ts", "../decide/access")).toBeNull();
     expect(violation("session/authjs.ts", ".")).toBeNull();
-    expect(violation("access.ts", "./session")).toBeNull();
+    expect(violation("decide/access.ts", "../session")).toBeNull();
     expect(violation("server.ts", "next/headers")).toBeNull();
     expect(violation("testing.ts", "next-auth/jwt")).toBeNull();
     expect(violation("testing.ts", "node:crypto")).toBeNull();
@@ -128,8 +128,8 @@ describe("lib/authz/ imports only itself and its declared dependencies", () => {
     // Guards against a moved folder turning this suite into a no-op.
     expect(files).toEqual(
       expect.arrayContaining([
-        "access.ts",
-        "route.ts",
+        path.join("decide", "access.ts"),
+        path.join("entry", "route.ts"),
         "testing.ts",
         path.join("session", "authjs.ts"),
       ]),

@@ -5,8 +5,8 @@
  */
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
 import { authJsSession } from "@/lib/authz/session";
 import { sessionCookie } from "@/lib/authz/testing";

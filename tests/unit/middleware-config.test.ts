@@ -9,7 +9,7 @@ import * as staticInfo from "next/dist/build/analysis/get-page-static-info";
 import { getMiddlewareRouteMatcher } from "next/dist/shared/lib/router/utils/middleware-route-matcher";
 import type { NextConfig } from "next";
 import { pathRules } from "@/lib/access";
-import { pathForms } from "@/lib/authz/path";
+import { pathForms } from "@/lib/authz/decide/path";
 import * as root from "@/middleware";
 
 type Matchers = Parameters<typeof getMiddlewareRouteMatcher>[0];

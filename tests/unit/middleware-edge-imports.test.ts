@@ -64,9 +64,9 @@ describe("middleware.ts import graph (Edge runtime)", () => {
         "lib/access.ts",
         "lib/authz-edge.ts",
         "lib/authz/middleware.ts",
-        "lib/authz/path.ts",
-        "lib/authz/sign-in.ts",
-        "lib/authz/authz.ts",
+        "lib/authz/decide/path.ts",
+        "lib/authz/http/sign-in.ts",
+        "lib/authz/decide/authz.ts",
       ]),
     );
     expect(graph.unresolved).toEqual([]);

@@ -6,13 +6,13 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { access, pathRules, policies } from "@/lib/access";
-import { createAuthz, type Authz } from "@/lib/authz/create-authz";
+import { createAuthz, type Authz } from "@/lib/authz/entry/create-authz";
 import {
   authorizationMiddleware,
   MIDDLEWARE_LAYER_HEADER,
   type AuthorizationMiddleware,
 } from "@/lib/authz/middleware";
-import type { PathRule } from "@/lib/authz/path";
+import type { PathRule } from "@/lib/authz/decide/path";
 import { sessionCookie } from "@/lib/authz/testing";
 import { demoUsers } from "@/lib/demo/users";
 import { authzOptions } from "@/lib/authz-edge";

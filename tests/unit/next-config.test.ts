@@ -7,7 +7,7 @@ import type { NextConfig } from "next";
 import { describe, expect, it } from "vitest";
 import { AuthzConfigError } from "../../lib/authz";
 import { withAuthorizationConfig } from "../../lib/authz/next-config";
-import { REFUSAL_CACHE_CONTROL } from "../../lib/authz/respond";
+import { REFUSAL_CACHE_CONTROL } from "../../lib/authz/http/respond";
 
 type HeaderRule = Awaited<ReturnType<NonNullable<NextConfig["headers"]>>>[number];
 

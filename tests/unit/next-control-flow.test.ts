@@ -9,7 +9,7 @@ import * as dynamicRendering from "next/dist/server/app-render/dynamic-rendering
 import { BailoutToCSRError } from "next/dist/shared/lib/lazy-dynamic/bailout-to-csr";
 import { notFound, redirect } from "next/navigation";
 import { describe, expect, it } from "vitest";
-import { nextControlFlow, rethrowNextControlFlow } from "@/lib/authz/next-control-flow";
+import { nextControlFlow, rethrowNextControlFlow } from "@/lib/authz/http/next-control-flow";
 
 /** The error a call throws. */
 function thrownBy(call: () => unknown): unknown {

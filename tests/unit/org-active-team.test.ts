@@ -9,7 +9,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { defineAccess } from "../../lib/authz/access";
+import { defineAccess } from "../../lib/authz/decide/access";
 import { accountClaims } from "../../lib/authz/session/account-claims";
 import { signedCookie } from "../../lib/authz/session/signed-cookie";
 

@@ -18,7 +18,7 @@ import {
   type Deny,
 } from "@/lib/authz";
 import { createDecisionLog, decisionSpanAttributes } from "@/lib/authz/decision-log";
-import { denialResponse } from "@/lib/authz/respond";
+import { denialResponse } from "@/lib/authz/http/respond";
 import { compileOrgRoles } from "@/lib/authz/org/roles";
 import { membershipIn, parseMemberships } from "@/lib/authz/org/membership";
 import { expectConfigError } from "../support/config-error";

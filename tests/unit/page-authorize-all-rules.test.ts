@@ -5,8 +5,8 @@
  * does not compile), never passed on its claims alone.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { memoryRateLimitStore } from "@/lib/authz/rate-limit/memory";
 import { authJsSession } from "@/lib/authz/session";
 import { sessionCookie } from "@/lib/authz/testing";

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { access, policies } from "@/lib/access";
-import { compilePathPattern, definePathRules, pathForms, type PathRule } from "@/lib/authz/path";
+import {
+  compilePathPattern,
+  definePathRules,
+  pathForms,
+  type PathRule,
+} from "@/lib/authz/decide/path";
 import { expectConfigError } from "../support/config-error";
 
 // Concatenated, not resolved: `new URL("//api/x", base)` would read "api" as a host.

@@ -7,9 +7,9 @@
  * half, and an expected error that stops being one fails that step.
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/decide/access";
 import type { Subject } from "@/lib/authz/types";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { expectConfigError } from "../support/config-error";
 
 const access = defineAccess({

@@ -3,8 +3,8 @@
  * missing reason or component.
  */
 import { describe, expect, it } from "vitest";
-import { guardOf } from "@/lib/authz/route";
-import { publicLayout, publicPage } from "@/lib/authz/public-page";
+import { guardOf } from "@/lib/authz/entry/route";
+import { publicLayout, publicPage } from "@/lib/authz/entry/public-page";
 import { expectConfigError } from "../support/config-error";
 
 describe("publicPage / publicLayout", () => {

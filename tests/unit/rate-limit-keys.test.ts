@@ -4,8 +4,8 @@
  * address is refused instead of sharing one bucket, and one operation name is one limit.
  */
 import { describe, expect, it } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { clientIpFrom } from "@/lib/authz/ip";
 import {
   rateLimitAddress,

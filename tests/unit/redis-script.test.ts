@@ -9,7 +9,7 @@ import {
   isNoScriptError,
   runRedisScript,
   type RedisScriptClient,
-} from "@/lib/authz/redis-script";
+} from "@/lib/authz/stores/redis-script";
 import { expectConfigError } from "../support/config-error";
 
 const SCRIPT = { source: "return 1", sha1: "e0e1f9fabfc9d4800c877a703b823ac0578ff8db" };

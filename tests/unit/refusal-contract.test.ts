@@ -9,14 +9,14 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_CLAIMS, tamperSessionCookie } from "../support/demo-sessions";
-import { defineAccess } from "@/lib/authz/access";
-import type { AuthzOptions } from "@/lib/authz/authz";
-import { createAuthz } from "@/lib/authz/create-authz";
-import { notFound } from "@/lib/authz/decision";
+import { defineAccess } from "@/lib/authz/decide/access";
+import type { AuthzOptions } from "@/lib/authz/decide/authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
+import { notFound } from "@/lib/authz/decide/decision";
 import { AuthzConfigError } from "@/lib/authz/errors";
 import { clientIpFrom } from "@/lib/authz/ip";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
-import { DEFAULT_CHALLENGE, denialResponse } from "@/lib/authz/respond";
+import { DEFAULT_CHALLENGE, denialResponse } from "@/lib/authz/http/respond";
 import { authJsSession } from "@/lib/authz/session";
 import {
   expectRefusal,

@@ -13,8 +13,8 @@ import {
   subjectFreshness,
   type Subject,
 } from "@/lib/authz";
-import { checkFresh } from "@/lib/authz/credential-policy";
-import { deny, type Deny } from "@/lib/authz/decision";
+import { checkFresh } from "@/lib/authz/decide/credential-policy";
+import { deny, type Deny } from "@/lib/authz/decide/decision";
 import { newFacts } from "@/lib/authz/decision-log/shadow";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
 import {
@@ -26,9 +26,9 @@ import {
   resourceStep,
   type AuthzStage,
   type StepContext,
-} from "@/lib/authz/request-steps";
+} from "@/lib/authz/decide/request-steps";
 import type { Authenticated } from "@/lib/authz/session/credential";
-import { trustedOriginSet } from "@/lib/authz/origin";
+import { trustedOriginSet } from "@/lib/authz/http/origin";
 
 const access = defineAccess({
   roles: { member: { permissions: ["docs:read"] }, admin: { inherits: ["member"] } },

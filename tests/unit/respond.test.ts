@@ -4,8 +4,14 @@
  * of both bodies, for every status the kit answers with.
  */
 import { describe, expect, it } from "vitest";
-import { deny, DenyStatus, internalError, notFound, type DenyCode } from "@/lib/authz/decision";
-import { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "@/lib/authz/respond";
+import {
+  deny,
+  DenyStatus,
+  internalError,
+  notFound,
+  type DenyCode,
+} from "@/lib/authz/decide/decision";
+import { DEFAULT_CHALLENGE, denialResponse, wantsProblemJson } from "@/lib/authz/http/respond";
 
 const withAccept = (accept?: string) =>
   new Request("http://localhost/x", accept === undefined ? {} : { headers: { accept } });

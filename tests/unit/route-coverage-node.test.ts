@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { guardOf } from "@/lib/authz/route";
+import { guardOf } from "@/lib/authz/entry/route";
 import {
   expectRouteCoverage,
   routeCoverage,
@@ -95,7 +95,7 @@ describe("expectRouteCoverage catches each way a route goes unguarded", () => {
     return dir;
   }
 
-  const guarded = `import { publicRoute } from "@/lib/authz/route";
+  const guarded = `import { publicRoute } from "@/lib/authz/entry/route";
 export const GET = publicRoute("health check", async () => Response.json({ ok: true }));
 `;
 

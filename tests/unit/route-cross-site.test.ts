@@ -5,8 +5,8 @@
  * browser (neither header) pass.
  */
 import { describe, expect, it } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { requestHostFrom } from "@/lib/authz/ip";
 import { authJsSession } from "@/lib/authz/session";
 import { expectRefusal, requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";

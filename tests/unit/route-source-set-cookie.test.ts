@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defineAccess } from "@/lib/authz";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { betterAuthClaims, betterAuthSession } from "@/lib/authz/session/better-auth";
 import { sessionFromBetterAuth } from "@/lib/authz/session/better-auth-adapter";
 import { routeContext } from "@/lib/authz/testing";

@@ -12,11 +12,11 @@
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
 import type { NextRequest } from "next/server";
-import { defineAccess } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/decide/access";
 import type { Subject } from "@/lib/authz/types";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import type { RateLimitStore } from "@/lib/authz/rate-limit/store";
-import { guardOf } from "@/lib/authz/route";
+import { guardOf } from "@/lib/authz/entry/route";
 import { authJsSession } from "@/lib/authz/session";
 import { requestFor, routeContext, sessionCookie } from "@/lib/authz/testing";
 import { configError } from "../support/config-error";

@@ -6,10 +6,10 @@
  */
 import { NextRequest } from "next/server";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
-import { isHttpsRequest } from "@/lib/authz/scheme";
+import { isHttpsRequest } from "@/lib/authz/http/scheme";
 import { authJsSession } from "@/lib/authz/session";
 import { routeContext, sessionCookie } from "@/lib/authz/testing";
 

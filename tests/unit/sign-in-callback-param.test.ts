@@ -1,13 +1,13 @@
 /**
  * Pages and middleware send anonymous visitors to sign-in with the same query parameter: both take
- * `callbackParam` (default Auth.js's `callbackUrl`), checked by one function (lib/authz/sign-in.ts)
+ * `callbackParam` (default Auth.js's `callbackUrl`), checked by one function (lib/authz/http/sign-in.ts)
  * when they are configured. Given the same name, the page's redirect and the middleware's
  * carry the same parameter and the same path back.
  */
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
-import { createAuthz } from "@/lib/authz/create-authz";
+import { defineAccess } from "@/lib/authz/decide/access";
+import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { authorizationMiddleware } from "@/lib/authz/middleware";
 import { authJsSession } from "@/lib/authz/session";
 import { expectConfigError } from "../support/config-error";

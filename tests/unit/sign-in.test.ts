@@ -1,10 +1,10 @@
 /**
- * The sign-in URL helpers of lib/authz/sign-in.ts: whatever the request or the caller passes, the
+ * The sign-in URL helpers of lib/authz/http/sign-in.ts: whatever the request or the caller passes, the
  * path to come back to stays on this site, for a corpus of hostile callback values too (schemes,
  * `//`, `/\`, encoded slashes, control characters, Unicode look-alikes, and generated ones).
  */
 import { describe, expect, it } from "vitest";
-import { callbackPath, sameOriginPath, signInRedirectPath } from "@/lib/authz/sign-in";
+import { callbackPath, sameOriginPath, signInRedirectPath } from "@/lib/authz/http/sign-in";
 
 describe("callbackPath: same-origin path and query", () => {
   it.each([

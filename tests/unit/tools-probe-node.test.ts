@@ -5,7 +5,7 @@
  * the rules it applies.
  */
 import { describe, expect, it } from "vitest";
-import { defineAccess } from "@/lib/authz/access";
+import { defineAccess } from "@/lib/authz/decide/access";
 // @ts-expect-error a plain .mjs tool, run by Node without a build step
 import { samplePath } from "@/lib/authz/tools/entries-node.mjs";
 // @ts-expect-error a plain .mjs tool, run by Node without a build step

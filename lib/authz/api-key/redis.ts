@@ -11,7 +11,7 @@ import {
   runRedisScript,
   type RedisScript,
   type RedisScriptClient,
-} from "../redis-script";
+} from "../stores/redis-script";
 import { parseApiKeyRecord, type ApiKeyStore } from "./key";
 
 /** Options of {@link redisApiKeyStore}. */

@@ -2,7 +2,7 @@
  * The decision log: turns each decision into one event, hands it to the sinks off the request
  * path, records it on the active trace span, and keeps the request's id. Edge-safe.
  */
-import type { Deny } from "../decision";
+import type { Deny } from "../decide/decision";
 import { AuthzConfigError } from "../errors";
 import type { ProxyTrust } from "../ip/client";
 import type { ActionRef, DecisionEvent, DecisionLayer, ShadowOutcome } from "./event";

@@ -3,7 +3,7 @@
  * `capacity` it drops the event and counts it. A write that throws, rejects or outlasts
  * `timeoutMs` is reported and the queue moves on, so one bad sink costs bounded memory and time.
  */
-import { withDeadline } from "../deadline";
+import { withDeadline } from "../decide/deadline";
 export interface DeliveryQueue<T> {
   push(item: T): void;
   /** Resolves once everything queued so far was delivered or given up on (tests, shutdown). */

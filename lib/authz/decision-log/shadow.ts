@@ -2,7 +2,7 @@
  * Shadow mode: a policy may carry a candidate that is evaluated beside it on the same facts and
  * never enforced, so a rule change can be read against real traffic before it is switched on.
  */
-import type { Deny } from "../decision";
+import type { Deny } from "../decide/decision";
 import { AuthzConfigError } from "../errors";
 import type { AccessDeclaration, Policy, PolicyRules, Subject } from "../types";
 import type { ShadowOutcome } from "./event";

@@ -3,7 +3,7 @@
  * this org permission". Checked once at definition, evaluated per request as a pure function of the
  * caller's memberships (from the store, never the cookie) and the segment's value.
  */
-import { deny, notFound } from "../decision";
+import { deny, notFound } from "../decide/decision";
 import { membershipIn } from "./membership";
 import type { OrgRoles } from "./roles";
 import type { OrgRule, OrgRuleOptions } from "../types";

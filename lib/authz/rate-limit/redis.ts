@@ -4,7 +4,11 @@
  *
  * @see docs/rate-limits.md#redis-store
  */
-import { assertRedisStoreOptions, runRedisScript, type RedisScriptClient } from "../redis-script";
+import {
+  assertRedisStoreOptions,
+  runRedisScript,
+  type RedisScriptClient,
+} from "../stores/redis-script";
 import { assertRateLimitRule } from "./memory";
 import type { RateLimitResult, RateLimitStore } from "./store";
 

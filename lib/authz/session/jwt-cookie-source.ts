@@ -4,7 +4,7 @@
  * Internal: apps use `authJsSession` / `nextAuthV4Session`.
  */
 import { AuthzConfigError } from "../errors";
-import { isHttpsRequest } from "../scheme";
+import { isHttpsRequest } from "../http/scheme";
 import { readChunkedCookie } from "./cookies";
 import {
   DEFAULT_CLOCK_TOLERANCE_SEC,

@@ -5,7 +5,7 @@
  *
  * @see docs/organizations.md#an-organization-keeps-an-admin
  */
-import { deny, type Deny } from "../decision";
+import { deny, type Deny } from "../decide/decision";
 import { AuthzConfigError } from "../errors";
 
 const BRAND = Symbol.for("next-authz-kit.last-org-admin");

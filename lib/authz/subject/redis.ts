@@ -9,11 +9,11 @@ import {
   runRedisScript,
   type RedisScript,
   type RedisScriptClient,
-} from "../redis-script";
+} from "../stores/redis-script";
 import { adminRoleList, LastOrgAdminError } from "./last-admin";
 import type { AccountRecord, AccountSeed, MembershipStore, OrgMember } from "./source";
 
-export type { RedisScriptClient } from "../redis-script";
+export type { RedisScriptClient } from "../stores/redis-script";
 
 /** Options of `redisMembershipStore`. */
 export interface RedisMembershipStoreOptions {

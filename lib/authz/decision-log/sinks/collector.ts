@@ -4,8 +4,8 @@
  *
  * @see docs/decision-log.md#collector
  */
-import { deny, type Deny, type DenyCode } from "../../decision";
-import { denialResponse } from "../../respond";
+import { deny, type Deny, type DenyCode } from "../../decide/decision";
+import { denialResponse } from "../../http/respond";
 import type { DecisionEvent } from "../event";
 import { hmacTagger } from "../hmac";
 import { REQUEST_ID_HEADER, type DecisionLog } from "../log";

@@ -1,5 +1,5 @@
 import { policies } from "@/lib/access";
-import { badRequest } from "@/lib/authz/body";
+import { badRequest } from "@/lib/authz/http/body";
 import { deny } from "@/lib/authz";
 import { authz, withAuthorization } from "@/lib/authz-node";
 import { documentLists, parseListQuery } from "@/lib/demo/lists";

@@ -7,8 +7,8 @@
  */
 import { deny, type Deny } from "./decision";
 import { parseDuration } from "./duration";
-import type { Authenticated, CredentialKind } from "./session/credential";
-import type { AccessDeclaration, CredentialRules, FreshOptions, PolicyRules } from "./types";
+import type { Authenticated, CredentialKind } from "../session/credential";
+import type { AccessDeclaration, CredentialRules, FreshOptions, PolicyRules } from "../types";
 
 /** What a policy says about credentials, before checking. */
 type CredentialRuleInput = Pick<

@@ -1,9 +1,9 @@
 import { NextRequest } from "next/server";
-import { AuthzConfigError } from "./errors";
-import { badRequest, readJsonBody } from "./body";
-import { REQUEST_ID_HEADER } from "./decision-log/request-id";
-import { orgFromSegment } from "./org/segment";
-import { validate, type OutputOf, type StandardSchemaV1 } from "./schema";
+import { AuthzConfigError } from "../errors";
+import { badRequest, readJsonBody } from "../http/body";
+import { REQUEST_ID_HEADER } from "../decision-log/request-id";
+import { orgFromSegment } from "../org/segment";
+import { validate, type OutputOf, type StandardSchemaV1 } from "../decide/schema";
 import type {
   AccessDeclaration,
   Checker,
@@ -11,7 +11,7 @@ import type {
   PolicyRules,
   ResourceShape,
   SubjectFor,
-} from "./types";
+} from "../types";
 
 /** Route params as Next passes them before validation. */
 export type RawParams = Readonly<Record<string, string | string[] | undefined>>;

@@ -1,4 +1,4 @@
-import type { Deny, DenyStatusCode } from "./decision";
+import type { Deny, DenyStatusCode } from "../decide/decision";
 
 /** A page visit refused by a rewrite to the 403 page: one user's answer, never stored or shared. */
 export const REFUSAL_CACHE_CONTROL = "private, no-store";

@@ -1,14 +1,14 @@
 import { compileCredentialRules } from "./credential-policy";
-import { AuthzConfigError } from "./errors";
+import { AuthzConfigError } from "../errors";
 import { deny, notFound } from "./decision";
 import { parseDuration } from "./duration";
-import { ipMatcher } from "./ip";
-import { compileOrgRule } from "./org/rule";
-import { compileFields } from "./query/fields";
-import { DEFAULT_IPV6_PREFIX } from "./rate-limit/key";
-import type { RateLimitResult } from "./rate-limit/store";
+import { ipMatcher } from "../ip";
+import { compileOrgRule } from "../org/rule";
+import { compileFields } from "../query/fields";
+import { DEFAULT_IPV6_PREFIX } from "../rate-limit/key";
+import type { RateLimitResult } from "../rate-limit/store";
 import type { Deny } from "./decision";
-import type { ActiveOrg } from "./org/membership";
+import type { ActiveOrg } from "../org/membership";
 import type {
   Access,
   AccessDeclaration,
@@ -17,7 +17,7 @@ import type {
   PolicyRules,
   ResourceRule,
   Subject,
-} from "./types";
+} from "../types";
 
 const asList = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];

@@ -1,4 +1,4 @@
-import { AuthzConfigError } from "./errors";
+import { AuthzConfigError } from "../errors";
 /** A window length: milliseconds, or a number with a unit (`"500ms"`, `"30s"`, `"1m"`, `"2h"`, `"1d"`). */
 export type Duration = number | `${number}${"ms" | "s" | "m" | "h" | "d"}`;
 

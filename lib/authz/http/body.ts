@@ -2,8 +2,8 @@
  * Reading a request's JSON body for a route handler: the media type first, then a size limit that
  * holds for chunked bodies too, then the parse. Every failure is a refusal, never an exception.
  */
-import { deny, type Deny } from "./decision";
-import type { FieldIssue } from "./schema";
+import { deny, type Deny } from "../decide/decision";
+import type { FieldIssue } from "../decide/schema";
 
 /** The 400 refusal for input that does not validate, with the field issues when there are some. */
 export const badRequest = (message: string, issues: readonly FieldIssue[] = []): Deny =>

@@ -4,8 +4,8 @@
  *
  * @see docs/credentials.md#protected-resource-metadata
  */
-import { AuthzConfigError } from "./errors";
-import type { Policy } from "./types";
+import { AuthzConfigError } from "../errors";
+import type { Policy } from "../types";
 
 /** Where the metadata document is served, relative to the resource's origin (RFC 9728 §3). */
 export const PROTECTED_RESOURCE_PATH = "/.well-known/oauth-protected-resource";

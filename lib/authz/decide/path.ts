@@ -5,8 +5,8 @@
  *
  * @see docs/middleware.md#path-rules-and-the-variants-a-client-can-send
  */
-import { AuthzConfigError } from "./errors";
-import type { AccessDeclaration, Policy } from "./types";
+import { AuthzConfigError } from "../errors";
+import type { AccessDeclaration, Policy } from "../types";
 
 /** The methods a rule may name. HEAD is served by GET handlers, so a GET rule covers HEAD too. */
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

@@ -1,6 +1,6 @@
-import { AuthzConfigError } from "./errors";
+import { AuthzConfigError } from "../errors";
 import { claimsParser } from "./claims";
-import { compileOrgRoles, type OrgRoleDeclaration } from "./org/roles";
+import { compileOrgRoles, type OrgRoleDeclaration } from "../org/roles";
 import { compilePolicy } from "./policy";
 import type {
   Access,
@@ -12,7 +12,7 @@ import type {
   PlanOf,
   RoleOf,
   Subject,
-} from "./types";
+} from "../types";
 
 /** Makes a declaration whose `inherits` names an undeclared role (or org role) fail to compile. */
 type CheckedDeclaration<D extends AccessDeclaration> = D & {

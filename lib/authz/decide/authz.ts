@@ -1,10 +1,10 @@
 import { deny, internalError, type Decision, type Deny } from "./decision";
-import { AuthzConfigError } from "./errors";
-import { rethrowNextControlFlow } from "./next-control-flow";
-import { parseMemberships } from "./org/membership";
-import { trustedOriginSet, type RequestHost } from "./origin";
-import { memoryRateLimitStore } from "./rate-limit/memory";
-import type { RateLimitStore } from "./rate-limit/store";
+import { AuthzConfigError } from "../errors";
+import { rethrowNextControlFlow } from "../http/next-control-flow";
+import { parseMemberships } from "../org/membership";
+import { trustedOriginSet, type RequestHost } from "../http/origin";
+import { memoryRateLimitStore } from "../rate-limit/memory";
+import type { RateLimitStore } from "../rate-limit/store";
 import { checkFresh, checkScopes, notAccepted } from "./credential-policy";
 import {
   addressStep,
@@ -16,7 +16,7 @@ import {
   type AuthzStage,
   type StepContext,
 } from "./request-steps";
-import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "./respond";
+import { DEFAULT_CHALLENGE, denialResponse, type ResponseOptions } from "../http/respond";
 import {
   assertRunnable,
   credentialSources,
@@ -26,7 +26,7 @@ import {
   readCredential,
   SourceError,
   type CheckerRuntime,
-} from "./session/compose";
+} from "../session/compose";
 import {
   isCredentialSource,
   type Authenticated,
@@ -34,11 +34,11 @@ import {
   type CredentialSource,
   type SessionInput,
   type SourceOutcome,
-} from "./session/credential";
-import type { SubjectFreshness } from "./subject/freshness";
-import type { DecisionLayer } from "./decision-log/event";
-import type { DecisionLog } from "./decision-log/log";
-import { newFacts, shadowOf, shadowVerdict, type CheckFacts } from "./decision-log/shadow";
+} from "../session/credential";
+import type { SubjectFreshness } from "../subject/freshness";
+import type { DecisionLayer } from "../decision-log/event";
+import type { DecisionLog } from "../decision-log/log";
+import { newFacts, shadowOf, shadowVerdict, type CheckFacts } from "../decision-log/shadow";
 import type {
   AccessDeclaration,
   Checker,
@@ -47,7 +47,7 @@ import type {
   PolicyRules,
   Subject,
   SubjectFor,
-} from "./types";
+} from "../types";
 
 export type { AuthzStage } from "./request-steps";
 

@@ -3,7 +3,7 @@
  * of the App Router only (`next/headers`): not for middleware.ts.
  */
 import { headers } from "next/headers";
-import { isHttpsRequest } from "./scheme";
+import { isHttpsRequest } from "../http/scheme";
 
 const rebuilt = new WeakMap<object, Request>();
 

@@ -4,8 +4,8 @@
  * EVAL once on NOSCRIPT, all within a deadline. The stores depend on these two calls only, not on
  * a Redis package.
  */
-import { withDeadline } from "./deadline";
-import { AuthzConfigError } from "./errors";
+import { withDeadline } from "../decide/deadline";
+import { AuthzConfigError } from "../errors";
 
 /**
  * The two script commands the Redis stores use, in node-redis's shape (client and cluster both

@@ -2,7 +2,7 @@
  * The configured kit for route handlers: the checks (`createChecker`) plus `withAuthorization`.
  * Kept apart from the checks so that `middleware.ts`, which needs only them, bundles no route code.
  */
-import { checkerFor, type AuthzChecker, type AuthzOptions } from "./authz";
+import { checkerFor, type AuthzChecker, type AuthzOptions } from "../decide/authz";
 import { createWithAuthorization, type WithAuthorization } from "./route";
 
 /** A configured kit: evaluate policies, guard route handlers. */

@@ -2,7 +2,7 @@
  * Where sign-in sends a visitor back to: one builder for the middleware's redirects and the pages'
  * `authorize()`, so both send the same URL, and it always stays on this site.
  */
-import { AuthzConfigError, type AuthzConfigErrorCode } from "./errors";
+import { AuthzConfigError, type AuthzConfigErrorCode } from "../errors";
 
 /**
  * The query parameter Auth.js reads the path to return to from: the default of `callbackParam`.

@@ -4,7 +4,7 @@
  * reason the entry-point report (`lib/authz/tools/report-node.mjs`) shows. It imports only the
  * error class, so it is safe in server and client components alike.
  */
-import { AuthzConfigError } from "./errors";
+import { AuthzConfigError } from "../errors";
 
 const GUARD = Symbol.for("next-authz-kit.guard");
 

@@ -5,16 +5,16 @@
  * so each is tested on its own (tests/unit/request-steps.test.ts). Edge-safe.
  */
 import { deny, notFound, type Deny } from "./decision";
-import type { CheckFacts } from "./decision-log/shadow";
-import { AuthzConfigError } from "./errors";
-import type { ActiveOrg } from "./org/membership";
-import { crossSiteRefusal, type RequestHost } from "./origin";
+import type { CheckFacts } from "../decision-log/shadow";
+import { AuthzConfigError } from "../errors";
+import type { ActiveOrg } from "../org/membership";
+import { crossSiteRefusal, type RequestHost } from "../http/origin";
 import { rateLimitHeaders } from "./policy";
-import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "./rate-limit/key";
-import type { RateLimitStore } from "./rate-limit/store";
-import type { Authenticated } from "./session/credential";
-import type { SubjectFreshness } from "./subject/freshness";
-import type { AccessDeclaration, OrgRoleOf, Policy, PolicyRules, Subject } from "./types";
+import { rateLimitAddress, rateLimitKeyForAddress, rateLimitKeyForUser } from "../rate-limit/key";
+import type { RateLimitStore } from "../rate-limit/store";
+import type { Authenticated } from "../session/credential";
+import type { SubjectFreshness } from "../subject/freshness";
+import type { AccessDeclaration, OrgRoleOf, Policy, PolicyRules, Subject } from "../types";
 
 /** Where a failure inside the kit happened, for the operator's log. */
 export type AuthzStage =

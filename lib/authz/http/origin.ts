@@ -4,9 +4,9 @@
  *
  * @see docs/cross-site-requests.md
  */
-import { AuthzConfigError } from "./errors";
-import { deny, type Deny } from "./decision";
-import { requestHostFrom } from "./ip/host";
+import { AuthzConfigError } from "../errors";
+import { deny, type Deny } from "../decide/decision";
+import { requestHostFrom } from "../ip/host";
 import { isHttpsRequest } from "./scheme";
 
 /** The methods a browser may send cross-site without a preflight, and that change state. */

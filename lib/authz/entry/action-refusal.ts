@@ -1,5 +1,5 @@
 /** The refusal a server action returns: plain data a form renders, never a thrown redirect. */
-import type { Deny, DenyCode, DenyDetails, DenyStatusCode } from "./decision";
+import type { Deny, DenyCode, DenyDetails, DenyStatusCode } from "../decide/decision";
 
 /**
  * What a server action gets back when a policy refuses: plain data, safe to return to the client.
