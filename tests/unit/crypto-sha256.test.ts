@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hmacSha256, sha256 } from "@/lib/authz/crypto/sha256";
+import { bytesEqual, hmacSha256, sha256 } from "@/lib/authz/crypto/sha256";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const text = (value: string) => new TextEncoder().encode(value);
@@ -69,5 +69,20 @@ describe("hmacSha256", () => {
     b(text("something else entirely, longer than one block ".repeat(3)));
     expect(hex(a(text("id")))).toBe(before);
     expect(hex(b(text("id")))).not.toBe(before);
+  });
+});
+
+describe("bytesEqual", () => {
+  it("is true only for the same bytes: one bit off, a prefix or a longer string is false", () => {
+    const tag = hmacSha256(text("key"))(text("id"));
+    expect(bytesEqual(tag, tag.slice())).toBe(true);
+    for (let i = 0; i < tag.length; i++) {
+      const flipped = tag.slice();
+      flipped[i] = flipped[i]! ^ 1;
+      expect(bytesEqual(tag, flipped), `byte ${i}`).toBe(false);
+    }
+    expect(bytesEqual(tag, tag.subarray(0, 31))).toBe(false);
+    expect(bytesEqual(tag, new Uint8Array([...tag, 0]))).toBe(false);
+    expect(bytesEqual(new Uint8Array(0), new Uint8Array(0))).toBe(true);
   });
 });

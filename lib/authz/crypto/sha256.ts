@@ -130,3 +130,17 @@ export function hmacSha256(key: Uint8Array): (message: Uint8Array) => Uint8Array
   const outer = pad(0x5c);
   return (message) => finish(outer, BLOCK, finish(inner, BLOCK, message));
 }
+
+/**
+ * Whether two byte strings are equal, in time that depends on their length only, never on where
+ * they differ: the comparison for a MAC.
+ *
+ * @example
+ * bytesEqual(hmacSha256(key)(message), givenTag); // false for any other tag
+ */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}

@@ -5,6 +5,7 @@
  */
 import { base64UrlDecode } from "./base64url";
 import { decryptJwt, type JweKey } from "./jwe";
+import { bytesEqual, hmacSha256 } from "../crypto/sha256";
 import { importHmacSecret, verifyJws, type JwsKey } from "./jws";
 import { deriveJweKey } from "./key-derivation";
 
@@ -80,32 +81,27 @@ export function toPayload(value: unknown): BetterAuthCachePayload | null {
   return value as unknown as BetterAuthCachePayload;
 }
 
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
-const HMAC_KEYS_MAX = 16;
+const hmacs = new Map<string, (data: Uint8Array) => Uint8Array>();
+const HMACS_MAX = 16;
 
 /**
- * HMAC-SHA-256 key over the raw secret bytes (no KDF), as Better Auth signs with; cached.
+ * HMAC-SHA-256 over the raw secret bytes (no KDF), as Better Auth signs with; set up once per
+ * secret. The kit's synchronous HMAC: a cookie's signature is checked on every cold read, and Web
+ * Crypto's job hop cost more than the hash.
  *
  * @example
- * const key = await hmacKey(process.env.BETTER_AUTH_SECRET!);
+ * const tag = hmacOf(process.env.BETTER_AUTH_SECRET!)(new TextEncoder().encode(token));
  */
-export function hmacKey(secret: string): Promise<CryptoKey> {
-  const cached = hmacKeys.get(secret);
+export function hmacOf(secret: string): (data: Uint8Array) => Uint8Array {
+  const cached = hmacs.get(secret);
   if (cached) return cached;
-  const pending = crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  pending.catch(() => hmacKeys.delete(secret));
-  if (hmacKeys.size >= HMAC_KEYS_MAX) {
-    const oldest = hmacKeys.keys().next();
-    if (!oldest.done) hmacKeys.delete(oldest.value);
+  const mac = hmacSha256(encoder.encode(secret));
+  if (hmacs.size >= HMACS_MAX) {
+    const oldest = hmacs.keys().next();
+    if (!oldest.done) hmacs.delete(oldest.value);
   }
-  hmacKeys.set(secret, pending);
-  return pending;
+  hmacs.set(secret, mac);
+  return mac;
 }
 
 /**
@@ -134,18 +130,8 @@ export async function decodeCompactCache(
     return null;
   const mac = base64UrlDecode(signature);
   if (!mac || mac.length !== 32) return null;
-  let authentic = false;
-  try {
-    authentic = await crypto.subtle.verify(
-      "HMAC",
-      await hmacKey(secret),
-      mac,
-      encoder.encode(JSON.stringify({ ...session, expiresAt })),
-    );
-  } catch {
-    return null;
-  }
-  if (!authentic) return null;
+  const signed = encoder.encode(JSON.stringify({ ...session, expiresAt }));
+  if (!bytesEqual(hmacOf(secret)(signed), mac)) return null;
   const payload = toPayload(session);
   return payload ? { payload, expiresAtMs: expiresAt } : null;
 }

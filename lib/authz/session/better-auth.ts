@@ -8,12 +8,13 @@
  *
  * @see docs/sessions.md#better-auth
  */
+import { bytesEqual } from "../crypto/sha256";
 import { AuthzConfigError } from "../errors";
 import {
   decodeCompactCache,
   decodeJweCache,
   decodeJwtCache,
-  hmacKey,
+  hmacOf,
   type BetterAuthCachePayload,
   type BetterAuthSessionLike,
   type BetterAuthSessionRow,
@@ -141,7 +142,7 @@ const toMs = betterAuthDateMs;
  * The signed `session_token` value's token, or null: `<token>.<base64 HMAC-SHA-256>`, the
  * signature 44 characters ending in `=`, split at the last `.`, as better-call checks it.
  */
-async function verifySessionToken(value: string, secret: string): Promise<string | null> {
+function verifySessionToken(value: string, secret: string): string | null {
   const dot = value.lastIndexOf(".");
   if (dot < 1) return null;
   const signature = value.slice(dot + 1);
@@ -156,17 +157,7 @@ async function verifySessionToken(value: string, secret: string): Promise<string
     return null;
   }
   const token = value.slice(0, dot);
-  try {
-    const ok = await crypto.subtle.verify(
-      "HMAC",
-      await hmacKey(secret),
-      mac,
-      new TextEncoder().encode(token),
-    );
-    return ok ? token : null;
-  } catch {
-    return null;
-  }
+  return bytesEqual(hmacOf(secret)(new TextEncoder().encode(token)), mac) ? token : null;
 }
 
 interface Entry {
@@ -278,7 +269,7 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
     }
 
     // The token: signed with the current secret only (Better Auth ignores older `secrets` here).
-    const token = await verifySessionToken(tokenValue, all[0] ?? "");
+    const token = verifySessionToken(tokenValue, all[0] ?? "");
     if (token === null)
       return { status: "invalid", error: "invalid_token", description: "session token" };
     if (dataValue === null) return { status: "unknown", reason: "no cookie cache" };
