@@ -643,8 +643,10 @@ function prepareBundleApp(variant) {
     JSON.stringify({ name: `next-authz-kit-bundle-${variant}`, private: true }, null, 2),
   );
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-  if (variant.startsWith("source-"))
-    cpSync(path.join(root, "lib", "authz"), path.join(dir, "lib", "authz"), { recursive: true });
+  // Every variant has the kit at lib/authz: the source variants import it, and Next builds this
+  // repository's instrumentation.ts into apps under it (the workspace root), whose imports of
+  // `@/lib/authz` resolve in the app. The middleware imports only what its variant names.
+  cpSync(path.join(root, "lib", "authz"), path.join(dir, "lib", "authz"), { recursive: true });
   return dir;
 }
 

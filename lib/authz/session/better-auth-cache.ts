@@ -192,7 +192,7 @@ export async function decodeJwtCache(
   if (!key) {
     key = importHmacSecret(secret);
     key.catch(() => jwsKeys.delete(secret));
-    if (jwsKeys.size >= HMAC_KEYS_MAX) {
+    if (jwsKeys.size >= HMACS_MAX) {
       const oldest = jwsKeys.keys().next();
       if (!oldest.done) jwsKeys.delete(oldest.value);
     }
