@@ -11,7 +11,8 @@
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
-import type { NextRequest } from "next/server";
+import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
+import { NextRequest as NextRequestClass, type NextRequest } from "next/server";
 import { defineAccess } from "@/lib/authz/decide/access";
 import type { Subject } from "@/lib/authz/types";
 import { createAuthz } from "@/lib/authz/entry/create-authz";
@@ -433,6 +434,46 @@ describe("definition-time checks and marks", () => {
   it("wrapped handlers carry their policy's mark for the coverage test", () => {
     const handler = kit().withAuthorization(policies.member, async () => new Response());
     expect(guardOf(handler)).toEqual({ kind: "policy", policy: "member" });
+  });
+});
+
+describe("the request handlers get", () => {
+  // Next's route runtime bundles its own NextRequest class, so what it passes is never an
+  // instance of the one the kit imports: it has the shape (nextUrl, cookies), not the identity.
+  class RuntimeNextRequest extends Request {
+    readonly nextUrl = new URL(this.url);
+    readonly cookies = new RequestCookies(this.headers);
+  }
+
+  it("is Next's own request object, not a copy, whichever copy of the class made it", async () => {
+    const seen: Request[] = [];
+    const handler = kit().withAuthorization(policies.public, async (request) => {
+      seen.push(request);
+      return new Response();
+    });
+    const incoming = new RuntimeNextRequest("http://localhost/api/x");
+    await handler(incoming, routeContext());
+    expect(seen[0]).toBe(incoming);
+    const ours = new NextRequestClass("http://localhost/api/x");
+    await handler(ours, routeContext());
+    expect(seen[1]).toBe(ours);
+  });
+
+  it("is a NextRequest over the same body when a plain Request comes in (a test)", async () => {
+    const seen: Request[] = [];
+    const handler = kit().withAuthorization(policies.public, async (request) => {
+      seen.push(request);
+      return Response.json(await request.json());
+    });
+    const plain = new Request("http://localhost/api/x", {
+      method: "POST",
+      body: JSON.stringify({ a: 1 }),
+      headers: { "content-type": "application/json", origin: "http://localhost" },
+    });
+    const response = await handler(plain, routeContext());
+    expect(seen[0]).toBeInstanceOf(NextRequestClass);
+    expect(seen[0]).not.toBe(plain);
+    expect(await response.json()).toEqual({ a: 1 });
   });
 });
 

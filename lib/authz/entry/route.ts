@@ -185,7 +185,7 @@ const PRIVATE = "private, no-store";
  * around the same body stream, so nothing is read (or marked used) until someone reads it.
  */
 function asNextRequest(request: Request): NextRequest {
-  if (request instanceof NextRequest) return request;
+  if (isNextRequest(request)) return request;
   const init: ConstructorParameters<typeof NextRequest>[1] & { duplex?: "half" } = {
     method: request.method,
     headers: request.headers,
@@ -193,6 +193,23 @@ function asNextRequest(request: Request): NextRequest {
     ...(request.body ? { body: request.body, duplex: "half" } : {}),
   };
   return new NextRequest(request.url, init);
+}
+
+/**
+ * Whether Next made this request. Not `instanceof`: Next's route runtime carries its own copy of
+ * the `NextRequest` class, so its requests are never instances of the one this file imports, and
+ * wrapping each one again cost a tenth of a guarded request's time (a CPU profile of `next start`).
+ */
+function isNextRequest(request: Request): request is NextRequest {
+  if (request instanceof NextRequest) return true;
+  const candidate = request as Partial<NextRequest>;
+  return (
+    typeof candidate.nextUrl === "object" &&
+    candidate.nextUrl !== null &&
+    typeof candidate.cookies === "object" &&
+    candidate.cookies !== null &&
+    typeof candidate.cookies.get === "function"
+  );
 }
 
 /**
