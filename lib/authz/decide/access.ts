@@ -30,6 +30,41 @@ type CheckedDeclaration<D extends AccessDeclaration> = D & {
     : unknown);
 
 /**
+ * Each role's closure: itself plus every role it inherits, transitively. An unknown parent or a
+ * cycle is a mistake in the declaration, refused at start-up.
+ */
+function roleClosures(
+  declaration: AccessDeclaration,
+  roleNames: readonly string[],
+): Map<string, ReadonlySet<string>> {
+  const roleSet = new Set<string>(roleNames);
+  const closure = new Map<string, ReadonlySet<string>>();
+  const visit = (role: string, path: readonly string[]): Set<string> => {
+    if (path.includes(role)) {
+      throw new AuthzConfigError(
+        "invalid_access_declaration",
+        `access declaration`,
+        `role inheritance cycle ${[...path, role].join(" -> ")}`,
+      );
+    }
+    const found = new Set<string>([role]);
+    for (const parent of declaration.roles[role]?.inherits ?? []) {
+      if (!roleSet.has(parent)) {
+        throw new AuthzConfigError(
+          "invalid_access_declaration",
+          `access declaration`,
+          `role "${role}" inherits unknown role "${parent}"`,
+        );
+      }
+      for (const r of visit(parent, [...path, role])) found.add(r);
+    }
+    return found;
+  };
+  for (const role of roleNames) closure.set(role, visit(role, []));
+  return closure;
+}
+
+/**
  * Declares the app's roles, permissions, plans and features once; the result types every policy.
  *
  * @example
@@ -57,32 +92,7 @@ export function defineAccess<const D extends AccessDeclaration>(
       "access declaration",
       "declare at least one role",
     );
-  const roleSet = new Set<string>(roleNames);
-
-  // Each role's closure: itself plus every role it inherits, transitively. Cycles are a mistake.
-  const closure = new Map<string, ReadonlySet<string>>();
-  const visit = (role: string, path: readonly string[]): Set<string> => {
-    if (path.includes(role)) {
-      throw new AuthzConfigError(
-        "invalid_access_declaration",
-        `access declaration`,
-        `role inheritance cycle ${[...path, role].join(" -> ")}`,
-      );
-    }
-    const found = new Set<string>([role]);
-    for (const parent of declaration.roles[role]?.inherits ?? []) {
-      if (!roleSet.has(parent)) {
-        throw new AuthzConfigError(
-          "invalid_access_declaration",
-          `access declaration`,
-          `role "${role}" inherits unknown role "${parent}"`,
-        );
-      }
-      for (const r of visit(parent, [...path, role])) found.add(r);
-    }
-    return found;
-  };
-  for (const role of roleNames) closure.set(role, visit(role, []));
+  const closure = roleClosures(declaration, roleNames);
 
   const permissionsOf = new Map<string, ReadonlySet<string>>();
   const allPermissions = new Set<string>();
@@ -155,7 +165,7 @@ export function defineAccess<const D extends AccessDeclaration>(
         ...(c.plan !== undefined ? { plan: c.plan } : {}),
       };
     },
-    isRole: (name): name is Role => typeof name === "string" && roleSet.has(name),
+    isRole: (name): name is Role => typeof name === "string" && closure.has(name),
     isPermission: (name): name is Permission =>
       typeof name === "string" && allPermissions.has(name),
     isFeature: (name): name is Feature => typeof name === "string" && allFeatures.has(name),

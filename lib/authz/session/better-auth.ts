@@ -160,10 +160,48 @@ function verifySessionToken(value: string, secret: string): string | null {
   return bytesEqual(hmacOf(secret)(new TextEncoder().encode(token)), mac) ? token : null;
 }
 
+/** The verified session as the kit's credential, frozen: a cache hit hands out the same object. */
+function sessionAuth(
+  payload: BetterAuthCachePayload,
+  claims: SessionClaims,
+  source: string,
+  servedUntilMs: number,
+): Authenticated {
+  const createdMs = toMs(payload.session.createdAt);
+  return Object.freeze({
+    claims: Object.freeze({ ...claims }),
+    kind: "user",
+    credential: "session",
+    source,
+    expiresAt: Math.floor(servedUntilMs / 1000),
+    sessionId: payload.session.id,
+    ...(Number.isFinite(createdMs) ? { authTime: Math.floor(createdMs / 1000) } : {}),
+  } satisfies Authenticated);
+}
+
 interface Entry {
   readonly auth: Authenticated;
   readonly servedUntilMs: number;
   readonly identity: string;
+}
+
+/** Checks `secret` or `secrets` at start-up: one of them, each in its documented shape. */
+function checkSecrets(
+  secret: BetterAuthSessionOptions["secret"],
+  secrets: BetterAuthSessionOptions["secrets"],
+): void {
+  if (secrets !== undefined) {
+    if (!Array.isArray(secrets) || secrets.length === 0) fail(`"secrets" must be a non-empty list`);
+    for (const entry of secrets as readonly unknown[]) {
+      const { version: v, value } = (entry ?? {}) as Partial<BetterAuthSecret>;
+      if (!Number.isSafeInteger(v) || (v as number) < 0 || typeof value !== "string" || !value)
+        fail(`every "secrets" entry must be { version: integer >= 0, value: non-empty string }`);
+    }
+  } else if (typeof secret !== "function" && (typeof secret !== "string" || !secret)) {
+    fail(`"secret" (or "secrets") is required: a non-empty string or a function returning one`);
+  }
+  if (secret !== undefined && typeof secret !== "string" && typeof secret !== "function")
+    fail(`"secret" must be a string or a function returning one`);
 }
 
 /**
@@ -189,18 +227,7 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
   const { secure, version = "1", toClaims = betterAuthClaims, cache } = options;
   const maxBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
 
-  if (secrets !== undefined) {
-    if (!Array.isArray(secrets) || secrets.length === 0) fail(`"secrets" must be a non-empty list`);
-    for (const entry of secrets as readonly unknown[]) {
-      const { version: v, value } = (entry ?? {}) as Partial<BetterAuthSecret>;
-      if (!Number.isSafeInteger(v) || (v as number) < 0 || typeof value !== "string" || !value)
-        fail(`every "secrets" entry must be { version: integer >= 0, value: non-empty string }`);
-    }
-  } else if (typeof secret !== "function" && (typeof secret !== "string" || !secret)) {
-    fail(`"secret" (or "secrets") is required: a non-empty string or a function returning one`);
-  }
-  if (secret !== undefined && typeof secret !== "string" && typeof secret !== "function")
-    fail(`"secret" must be a string or a function returning one`);
+  checkSecrets(secret, secrets);
   if (strategy !== "compact" && strategy !== "jwt" && strategy !== "jwe")
     fail(`"strategy" must be "compact", "jwt" or "jwe", not ${JSON.stringify(strategy)}`);
   if (typeof cookiePrefix !== "string" || !COOKIE_PREFIX.test(cookiePrefix))
@@ -290,17 +317,8 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
     const claims = toClaims(payload);
     if (claims === null)
       return { status: "invalid", error: "invalid_token", description: "session refused" };
-    const createdMs = toMs(payload.session.createdAt);
     const servedUntilMs = Math.min(expiresAtMs, sessionExpiresMs);
-    const auth: Authenticated = Object.freeze({
-      claims: Object.freeze({ ...claims }),
-      kind: "user",
-      credential: "session",
-      source: name,
-      expiresAt: Math.floor(servedUntilMs / 1000),
-      sessionId: payload.session.id,
-      ...(Number.isFinite(createdMs) ? { authTime: Math.floor(createdMs / 1000) } : {}),
-    } satisfies Authenticated);
+    const auth = sessionAuth(payload, claims, name, servedUntilMs);
     if (cacheMax > 0) {
       if (entries.size >= cacheMax) {
         const oldest = entries.keys().next();
