@@ -10,21 +10,9 @@ import { betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { getCookieCache } from "better-auth/cookies";
 import { betterAuthSession } from "../lib/authz/session/better-auth";
+import { perCallUs, roundUs } from "./timing";
 
 const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
-
-async function perCallUs(
-  iterations: number,
-  warmup: number,
-  call: () => Promise<unknown>,
-): Promise<number> {
-  for (let i = 0; i < warmup; i++) await call();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await call();
-  return ((performance.now() - start) * 1000) / iterations;
-}
-
-const round = (us: number) => Math.round(us * 100) / 100;
 
 /** µs per call of each reader for one strategy. */
 export interface BetterAuthReadFigures {
@@ -91,24 +79,26 @@ export async function benchBetterAuthRead(
     let getCookieCacheUs = Infinity;
     let getSessionUs = Infinity;
     for (let pass = 0; pass < 5; pass++) {
-      kitColdUs = Math.min(kitColdUs, await perCallUs(n(1000), n(100), () => cold.read(request)));
-      kitWarmUs = Math.min(kitWarmUs, await perCallUs(n(20_000), n(500), () => warm.read(request)));
+      kitColdUs = Math.min(kitColdUs, await perCallUs(n(1000), () => cold.read(request), n(100)));
+      kitWarmUs = Math.min(kitWarmUs, await perCallUs(n(20_000), () => warm.read(request), n(500)));
       getCookieCacheUs = Math.min(
         getCookieCacheUs,
-        await perCallUs(n(500), n(50), () =>
-          getCookieCache(headers, { secret: SECRET, strategy, isSecure: false }),
+        await perCallUs(
+          n(500),
+          () => getCookieCache(headers, { secret: SECRET, strategy, isSecure: false }),
+          n(50),
         ),
       );
       getSessionUs = Math.min(
         getSessionUs,
-        await perCallUs(n(500), n(50), () => auth.api.getSession({ headers })),
+        await perCallUs(n(500), () => auth.api.getSession({ headers }), n(50)),
       );
     }
     out[strategy] = {
-      kitColdUs: round(kitColdUs),
-      kitWarmUs: round(kitWarmUs),
-      getCookieCacheUs: round(getCookieCacheUs),
-      getSessionUs: round(getSessionUs),
+      kitColdUs: roundUs(kitColdUs),
+      kitWarmUs: roundUs(kitWarmUs),
+      getCookieCacheUs: roundUs(getCookieCacheUs),
+      getSessionUs: roundUs(getSessionUs),
     };
   }
   return out;

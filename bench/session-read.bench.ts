@@ -7,22 +7,10 @@
  */
 import { decode, encode } from "next-auth/jwt";
 import { authJsSession } from "../lib/authz/session";
+import { perCallUs, roundUs } from "./timing";
 
 const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
 const NAME = "authjs.session-token";
-
-async function perCallUs(
-  iterations: number,
-  warmup: number,
-  call: () => Promise<unknown>,
-): Promise<number> {
-  for (let i = 0; i < warmup; i++) await call();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await call();
-  return ((performance.now() - start) * 1000) / iterations;
-}
-
-const round = (us: number) => Math.round(us * 100) / 100;
 
 /**
  * Measures the three session reads in this process and returns µs per call.
@@ -64,12 +52,16 @@ export async function benchSessionRead(): Promise<{
   let kitWarmUs = Infinity;
   let decodeUs = Infinity;
   for (let pass = 0; pass < 5; pass++) {
-    kitColdUs = Math.min(kitColdUs, await perCallUs(1000, 100, () => cold(request)));
-    kitWarmUs = Math.min(kitWarmUs, await perCallUs(20_000, 500, () => warm(request)));
+    kitColdUs = Math.min(kitColdUs, await perCallUs(1000, () => cold(request), 100));
+    kitWarmUs = Math.min(kitWarmUs, await perCallUs(20_000, () => warm(request), 500));
     decodeUs = Math.min(
       decodeUs,
-      await perCallUs(500, 50, () => decode({ token, secret: SECRET, salt: NAME })),
+      await perCallUs(500, () => decode({ token, secret: SECRET, salt: NAME }), 50),
     );
   }
-  return { kitColdUs: round(kitColdUs), kitWarmUs: round(kitWarmUs), decodeUs: round(decodeUs) };
+  return {
+    kitColdUs: roundUs(kitColdUs),
+    kitWarmUs: roundUs(kitWarmUs),
+    decodeUs: roundUs(decodeUs),
+  };
 }

@@ -13,15 +13,7 @@ import { verifyToken } from "@clerk/backend";
 import { createServerClient } from "@supabase/ssr";
 import { clerkSession, sealedCookie, signedCookie, supabaseSession } from "../lib/authz/session";
 import type { CredentialSource } from "../lib/authz/session/credential";
-
-async function perCallUs(iterations: number, call: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.max(1, iterations / 10); i++) await call();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await call();
-  return ((performance.now() - start) * 1000) / iterations;
-}
-
-const round = (us: number) => Math.round(us * 100) / 100;
+import { perCallUs, roundUs } from "./timing";
 
 /** One source's figures. */
 export interface SourceFigures {
@@ -143,17 +135,27 @@ export async function benchSessionSources({
     let cachedUs = Infinity;
     let libraryUs = Infinity;
     for (let r = 0; r < rounds; r++) {
-      coldUs = Math.min(coldUs, await perCallUs(iterations, () => c.cold.read(c.request)));
+      coldUs = Math.min(
+        coldUs,
+        await perCallUs(iterations, () => c.cold.read(c.request), Math.max(1, iterations / 10)),
+      );
       cachedUs = Math.min(
         cachedUs,
-        await perCallUs(iterations * 10, () => c.cached.read(c.request)),
+        await perCallUs(
+          iterations * 10,
+          () => c.cached.read(c.request),
+          Math.max(1, (iterations * 10) / 10),
+        ),
       );
-      libraryUs = Math.min(libraryUs, await perCallUs(iterations, c.library));
+      libraryUs = Math.min(
+        libraryUs,
+        await perCallUs(iterations, c.library, Math.max(1, iterations / 10)),
+      );
     }
     figures[name] = {
-      coldUs: round(coldUs),
-      cachedUs: round(cachedUs),
-      libraryUs: round(libraryUs),
+      coldUs: roundUs(coldUs),
+      cachedUs: roundUs(cachedUs),
+      libraryUs: roundUs(libraryUs),
     };
   }
   return figures;
