@@ -7,5 +7,6 @@ export const edgeSession = betterAuthSession({
   secret: () => process.env.BETTER_AUTH_SECRET,
   secure: process.env.NODE_ENV === "production", // its __Secure- cookie names
 });
-// lib/authz-node.ts: route handlers, pages and actions ask Better Auth itself.
-export const nodeSession = sessionFromBetterAuth(auth);
+// lib/authz-node.ts: route handlers, pages and actions read the same cache while it is valid, and
+// ask Better Auth itself when it cannot decide (the list goes on from an "unknown").
+export const nodeSession = [edgeSession, sessionFromBetterAuth(auth)];

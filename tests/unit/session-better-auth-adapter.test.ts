@@ -10,6 +10,7 @@ import {
   sessionFromBetterAuth,
   type BetterAuthLike,
 } from "@/lib/authz/session/better-auth-adapter";
+import { credentialSources, readCredential } from "@/lib/authz/session/compose";
 import { TEST_SECRET, signUp, testAuth } from "../support/better-auth";
 
 const request = (cookie: string) =>
@@ -108,5 +109,38 @@ describe("sessionFromBetterAuth", () => {
       request(cookie),
     );
     expect(refused.status).toBe("invalid");
+  });
+
+  it("after the edge source in a list, is asked only when the cookie cache cannot decide", async () => {
+    const { auth } = testAuth();
+    const cookie = await signUp(auth, "frank@example.com");
+    let calls = 0;
+    const counted: BetterAuthLike = {
+      api: { getSession: (input) => (calls++, auth.api.getSession(input)) },
+    };
+    const node = sessionFromBetterAuth(counted);
+    const sources = credentialSources([
+      betterAuthSession({ secret: TEST_SECRET, secure: false }),
+      node,
+    ]);
+    // A valid cache: Better Auth's getSession would answer from it too, without a database read.
+    const cached = await readCredential(sources, request(cookie));
+    expect(cached).toMatchObject({ status: "decided", outcome: { status: "ok" } });
+    expect(calls).toBe(0);
+    // No cache: the edge source says unknown, Better Auth decides and re-sets the cache.
+    const tokenOnly = cookie
+      .split("; ")
+      .filter((pair) => pair.startsWith("better-auth.session_token="))
+      .join("; ");
+    const req = request(tokenOnly);
+    const asked = await readCredential(sources, req);
+    expect(asked).toMatchObject({ status: "decided", source: node, outcome: { status: "ok" } });
+    expect(calls).toBe(1);
+    expect(node.setCookies(req).some((line) => line.includes("session_data="))).toBe(true);
+    // A forged token is refused by the edge source, and Better Auth is not asked to look it up.
+    const forged = cookie.replace(/session_token=([^;]{5})/, "session_token=XXXXX");
+    const refused = await readCredential(sources, request(forged));
+    expect(refused).toMatchObject({ status: "decided", outcome: { status: "invalid" } });
+    expect(calls).toBe(1);
   });
 });
