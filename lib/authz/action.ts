@@ -7,7 +7,7 @@
  */
 import { AuthzConfigError } from "./errors";
 import { deny, type Deny } from "./decide/decision";
-import { actionRef, currentRequest } from "./entry/next-request";
+import { actionRef, currentRequest, passOnCookies } from "./entry/next-request";
 import { validate, type FieldIssue, type OutputOf, type StandardSchemaV1 } from "./decide/schema";
 import { actionRefusal, type ActionRefusal } from "./entry/action-refusal";
 import type {
@@ -236,6 +236,8 @@ export function createActionGuard(authz: Pick<Checker, "check" | "requestId">): 
           decision,
           authz.requestId ? await authz.requestId(request).catch(() => null) : null,
         );
+      // Before the action runs, so a cookie it sets itself (a sign-out) has the last word.
+      if (decision.responseHeaders) await passOnCookies(decision.responseHeaders);
       return await action(input, {
         subject: decision.subject,
         resource: decision.resource,

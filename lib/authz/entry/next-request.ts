@@ -2,8 +2,9 @@
  * The current request for code that runs without one (pages, layouts, server actions). Server side
  * of the App Router only (`next/headers`): not for middleware.ts.
  */
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { isHttpsRequest } from "../http/scheme";
+import { parseSetCookie } from "../http/set-cookie";
 
 const rebuilt = new WeakMap<object, Request>();
 
@@ -65,4 +66,24 @@ export function actionRef(
     built && ACTION_ID.test(built) ? built : header && ACTION_ID.test(header) ? header : "";
   if (id === "") return undefined;
   return name ? { id, name } : { id };
+}
+
+/**
+ * Hands a credential's refreshed cookies (Better Auth's `Set-Cookie` lines, on an allowed decision)
+ * to Next's cookie store, where no answer of the kit's own carries them: a server action's. Next
+ * sends them with the action's answer. Pages cannot set cookies; their next route handler or
+ * action does.
+ *
+ * @example
+ * if (decision.allowed && decision.responseHeaders) await passOnCookies(decision.responseHeaders);
+ */
+export async function passOnCookies(
+  lines: readonly (readonly [name: string, value: string])[],
+): Promise<void> {
+  const store = await cookies();
+  for (const [name, value] of lines) {
+    if (name.toLowerCase() !== "set-cookie") continue;
+    const cookie = parseSetCookie(value);
+    if (cookie) store.set(cookie);
+  }
 }
