@@ -157,6 +157,20 @@ describe.each(STRATEGIES)(
       await check(make("bob's cache with alice's token", join(swapped), "unknown"));
     });
 
+    it("never serves a remembered cache to another token: bob's cache, once verified, is his alone", async () => {
+      const source = betterAuthSession(kit);
+      const bobs = await source.read(request(bob));
+      expect(bobs.status).toBe("ok");
+      const swapped = cookieMap(alice);
+      swapped.set("better-auth.session_data", cookieMap(bob).get("better-auth.session_data")!);
+      expect((await source.read(request(join(swapped)))).status).toBe("unknown");
+      // Bob's own cookies still read as bob afterwards.
+      const again = await source.read(request(bob));
+      expect(again.status === "ok" && again.auth.claims.sub).toBe(
+        bobs.status === "ok" && bobs.auth.claims.sub,
+      );
+    });
+
     it("answers none with no session token, even with a valid cache", async () => {
       const cacheOnly = cookieMap(alice);
       cacheOnly.delete("better-auth.session_token");

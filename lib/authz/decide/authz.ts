@@ -185,6 +185,33 @@ type SubjectReading<D extends AccessDeclaration> =
     }
   | { readonly subject: null; readonly deferred: true };
 
+// A source's verified-result cache hands back the same frozen credential for the same cookie or
+// token: its subject is parsed once per access declaration, not on every request.
+const parsedSubjects = new WeakMap<Authenticated, { access: object; subject: object | null }>();
+
+/** The credential's claims as the declaration's subject (frozen), or null when they do not parse. */
+function subjectOf<D extends AccessDeclaration>(
+  access: Policy<D>["access"],
+  auth: Authenticated,
+): Subject<D> | null {
+  const known = parsedSubjects.get(auth);
+  if (known !== undefined && known.access === access) return known.subject as Subject<D> | null;
+  const parsed = access.parseSubject(auth.claims);
+  const subject: Subject<D> | null =
+    parsed === null
+      ? null
+      : Object.freeze({
+          ...parsed,
+          kind: auth.kind,
+          credential: auth.credential,
+          scopes: auth.scopes ?? [],
+        });
+  // Only a credential nobody can change afterwards may answer for later requests.
+  if (Object.isFrozen(auth) && Object.isFrozen(auth.claims))
+    parsedSubjects.set(auth, { access, subject });
+  return subject;
+}
+
 /** `createChecker` for a runtime: `createAuthz` builds its checks with `"server"`. */
 export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): AuthzChecker {
   const sources = credentialSources(options.session);
@@ -295,18 +322,12 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
   ): Promise<SubjectReading<D> | Deny> {
     if (auth.credential !== source.kind)
       throw new TypeError(`source "${source.name}" answered a ${auth.credential} credential`);
-    const parsed = policy.access.parseSubject(auth.claims);
-    if (parsed === null) {
+    const subject = subjectOf(policy.access, auth);
+    if (subject === null) {
       return policy.requiresSubject
         ? invalidCredential(source, { status: "invalid", error: "invalid_token" })
         : { subject: null };
     }
-    const subject: Subject<D> = {
-      ...parsed,
-      kind: auth.kind,
-      credential: auth.credential,
-      scopes: auth.scopes ?? [],
-    };
     const labelled = <S extends object | null>(value: S): S => {
       if (value !== null && auth.label !== undefined) clientLabels.set(value, auth.label);
       return value;
@@ -330,6 +351,8 @@ export function checkerFor(options: AuthzOptions, runtime: CheckerRuntime): Auth
     policy: Policy<D>,
     auth: Authenticated,
   ): Deny | null {
+    // Most policies have no such rule: no challenge is formatted for them on every request.
+    if (policy.credentials.freshMaxAge === undefined) return null;
     const source = sources.find((s) => s.kind === auth.credential);
     const bearer = source
       ? challengeWith(source)

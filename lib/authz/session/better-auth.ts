@@ -21,7 +21,7 @@ import {
   type BetterAuthUserRow,
   type DecodedCache,
 } from "./better-auth-cache";
-import { parseCookieHeader, readChunkedCookie } from "./cookies";
+import { cookiesOf, readChunkedCookie } from "./cookies";
 import type { Authenticated, CredentialSource, SourceOutcome } from "./credential";
 import { DEFAULT_MAX_TOKEN_BYTES } from "./jwe";
 import type { SessionClaims } from "./source";
@@ -180,6 +180,8 @@ function sessionAuth(
 }
 
 interface Entry {
+  /** The signed token cookie the cache was verified with: a hit needs the same one. */
+  readonly token: string;
   readonly auth: Authenticated;
   readonly servedUntilMs: number;
   readonly identity: string;
@@ -254,8 +256,7 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
   const name = "better-auth";
 
   /** [current, ...every secret the jwe cache accepts], as Better Auth orders them. */
-  const readSecrets = (): readonly string[] => {
-    const legacy = typeof secret === "function" ? secret() : secret;
+  const secretsFor = (legacy: string | undefined): readonly string[] => {
     if (secrets !== undefined) {
       const all = secrets.map((entry) => entry.value);
       return legacy && !all.includes(legacy) ? [...all, legacy] : all;
@@ -263,6 +264,17 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
     if (typeof legacy !== "string" || !legacy)
       throw new Error(`betterAuthSession: no secret configured; set BETTER_AUTH_SECRET`);
     return [legacy];
+  };
+  // The list and the cache's identity for them, made again only when `secret()` answers another
+  // value (a rotation), not on every request.
+  let known: { legacy: string | undefined; all: readonly string[]; identity: string } | undefined;
+  const readSecrets = () => {
+    const legacy = typeof secret === "function" ? secret() : secret;
+    if (known === undefined || known.legacy !== legacy) {
+      const all = secretsFor(legacy);
+      known = { legacy, all, identity: `${String(version)}\u0000${all.join("\u0000")}` };
+    }
+    return known;
   };
 
   const entries = new Map<string, Entry>();
@@ -276,20 +288,19 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
 
   async function read(request: Request): Promise<SourceOutcome> {
     // Secrets first: a missing secret is a misconfiguration to report even for anonymous requests.
-    const all = readSecrets();
+    const { all, identity } = readSecrets();
     const header = request.headers.get("cookie");
-    const tokenValue = header ? parseCookieHeader(header).get(tokenName) : undefined;
+    const tokenValue = header ? cookiesOf(header).get(tokenName) : undefined;
     if (!tokenValue) return { status: "none" };
     const dataValue = readChunkedCookie(header, dataName, maxBytes);
     const nowMs = Date.now();
-    const identity = cacheMax > 0 ? `${String(version)}\u0000${all.join("\u0000")}` : "";
-    const key = `${tokenValue}\u0000${dataValue ?? ""}`;
+    // Keyed by the cache cookie, the token beside it: no key string built per request.
     if (cacheMax > 0 && dataValue !== null) {
-      const hit = entries.get(key);
+      const hit = entries.get(dataValue);
       if (hit) {
-        entries.delete(key);
-        if (hit.identity === identity && nowMs <= hit.servedUntilMs) {
-          entries.set(key, hit);
+        entries.delete(dataValue);
+        if (hit.token === tokenValue && hit.identity === identity && nowMs <= hit.servedUntilMs) {
+          entries.set(dataValue, hit);
           return { status: "ok", auth: hit.auth };
         }
       }
@@ -324,7 +335,7 @@ export function betterAuthSession(options: BetterAuthSessionOptions): Credential
         const oldest = entries.keys().next();
         if (!oldest.done) entries.delete(oldest.value);
       }
-      entries.set(key, { auth, servedUntilMs, identity });
+      entries.set(dataValue, { token: tokenValue, auth, servedUntilMs, identity });
     }
     return { status: "ok", auth };
   }

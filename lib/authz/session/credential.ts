@@ -103,6 +103,9 @@ export function isCredentialSource(value: unknown): value is CredentialSource {
  * const source = credentialSource(authJsSession({ secret }), "authjs");
  */
 export function credentialSource(read: SessionSource, name = "session"): CredentialSource {
+  // A reader with a verified-result cache (authJsSession) hands back the same frozen claims for the
+  // same cookie: they get the same frozen credential, so what is derived from it is derived once.
+  const known = new WeakMap<SessionClaims, Authenticated>();
   return {
     name,
     kind: "session",
@@ -110,17 +113,19 @@ export function credentialSource(read: SessionSource, name = "session"): Credent
     async read(request) {
       const claims = await read(request);
       if (claims === null) return { status: "none" };
-      const authTime = typeof claims.auth_time === "number" ? claims.auth_time : undefined;
-      return {
-        status: "ok",
-        auth: {
+      let auth = known.get(claims);
+      if (auth === undefined) {
+        const authTime = typeof claims.auth_time === "number" ? claims.auth_time : undefined;
+        auth = {
           claims,
           kind: "user",
           credential: "session",
           source: name,
           ...(authTime === undefined ? {} : { authTime }),
-        },
-      };
+        };
+        if (Object.isFrozen(claims)) known.set(claims, Object.freeze(auth));
+      }
+      return { status: "ok", auth };
     },
   };
 }
