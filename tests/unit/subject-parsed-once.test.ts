@@ -33,7 +33,7 @@ describe("the subject of a remembered session", () => {
     expect(bobs.subject).toMatchObject({ id: "u-bob", roles: ["member"] });
     // A handler that tries to promote the subject changes nothing for the next request.
     expect(() => {
-      (first.subject as { roles: string[] }).roles = ["owner"];
+      (first.subject as unknown as { roles: string[] }).roles = ["owner"];
     }).toThrow(TypeError);
     const third = await authz.check(policy, request(alice));
     expect(third.allowed && third.subject.roles).toEqual(["admin"]);
@@ -54,7 +54,7 @@ describe("the subject of a remembered session", () => {
   it("is made afresh for a reader whose claims are new objects each time", async () => {
     let calls = 0;
     const authz = createAuthz({
-      session: () => (calls++, { sub: "u-dave", role: calls === 1 ? "member" : "admin" }),
+      session: async () => (calls++, { sub: "u-dave", role: calls === 1 ? "member" : "admin" }),
     });
     const policy = app.policy({ name: "admins", role: "admin" });
     expect((await authz.check(policy, request(""))).allowed).toBe(false);
