@@ -213,6 +213,8 @@ export const PERFORMANCE_ROWS: readonly BenchRow[] = [
 
 /** docs/middleware.md's rows for one credential source each imported into a no-op middleware. */
 const SOURCE_BUNDLE_ROWS: readonly BenchRow[] = [
+  ["authjs", "`authJsSession`"],
+  ["better_auth", "`betterAuthSession`"],
   ["supabase", "`supabaseSession`"],
   ["clerk", "`clerkSession`"],
   ["signed_cookie", "`signedCookie`"],

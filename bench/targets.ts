@@ -39,6 +39,9 @@ export const BENCH_TARGETS: Readonly<Record<string, BenchTarget>> = {
       [`bundle_source_${name}_kb`, { atMost: 72, unit: "KB" }],
     ]),
   ),
+  // Each source alone in a middleware, Auth.js's and Better Auth's readers included (issue 20).
+  bundle_source_authjs_kb: { atMost: 72, unit: "KB" },
+  bundle_source_better_auth_kb: { atMost: 72, unit: "KB" },
   ...Object.fromEntries(
     ["compact", "jwt", "jwe"].flatMap((strategy) => [
       [`ratio_better_auth_${strategy}_get_cookie_cache_vs_kit_warm`, { atLeast: 5 }],

@@ -624,6 +624,8 @@ if (only.has("demo")) {
 const BUNDLE_VARIANTS = ["noop", "zod-mini", "zod", "authjs"];
 // One credential source each, imported from a copy of lib/authz/: each source's share of a bundle.
 const SOURCE_VARIANTS = [
+  "source-authjs",
+  "source-better-auth",
   "source-supabase",
   "source-clerk",
   "source-signed-cookie",
