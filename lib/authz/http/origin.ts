@@ -28,7 +28,9 @@ export function trustedOriginSet(origins: readonly string[] | undefined): Readon
     } catch {
       parsed = undefined;
     }
-    if (parsed === undefined || parsed === "null" || parsed !== origin) {
+    // Unparseable (undefined), opaque ("null": file:, data:) or not in its canonical form (a path,
+    // a trailing slash, upper case): none of them is the origin string it parses to.
+    if (parsed !== origin) {
       throw new AuthzConfigError(
         "invalid_authz_options",
         `trustedOrigins entry ${JSON.stringify(origin)}`,
@@ -80,8 +82,8 @@ export function crossSiteRefusal(
   if (site === undefined) {
     // No fetch metadata (an older browser): Origin alone tells.
     if (origin === undefined) return null;
-    if (origin !== "null" && (trusted.has(origin) || origin === ownOrigin(request, requestHost)))
-      return null;
+    // An opaque origin ("null") matches neither: trusted entries and the own origin are real ones.
+    if (trusted.has(origin) || origin === ownOrigin(request, requestHost)) return null;
   } else if (origin !== undefined && trusted.has(origin)) {
     // The browser says same-site or cross-site: only an origin the app names may pass.
     return null;
