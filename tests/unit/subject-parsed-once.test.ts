@@ -35,6 +35,8 @@ describe("the subject of a remembered session", () => {
     expect(() => {
       (first.subject as unknown as { roles: string[] }).roles = ["owner"];
     }).toThrow(TypeError);
+    expect(() => (first.subject.roles as string[]).push("owner")).toThrow(TypeError);
+    expect(() => (first.subject.scopes as string[]).push("admin:all")).toThrow(TypeError);
     const third = await authz.check(policy, request(alice));
     expect(third.allowed && third.subject.roles).toEqual(["admin"]);
   });

@@ -202,9 +202,11 @@ function subjectOf<D extends AccessDeclaration>(
       ? null
       : Object.freeze({
           ...parsed,
+          // Frozen to the arrays: a handler that pushes a role must not grant it to the next request.
+          roles: Object.freeze(parsed.roles),
           kind: auth.kind,
           credential: auth.credential,
-          scopes: auth.scopes ?? [],
+          scopes: Object.freeze([...(auth.scopes ?? [])]),
         });
   // Only a credential nobody can change afterwards may answer for later requests.
   if (Object.isFrozen(auth) && Object.isFrozen(auth.claims))
