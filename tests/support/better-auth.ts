@@ -84,6 +84,14 @@ export async function signUp(auth: TestAuth, email: string, extra: { bio?: strin
 }
 
 /** Signs in over Better Auth's own endpoint and returns the cookies it set. */
+/** The session token cookie alone, without the cookie cache: what Better Auth must decide itself. */
+export function sessionTokenOnly(cookie: string): string {
+  return cookie
+    .split("; ")
+    .filter((pair) => pair.startsWith("better-auth.session_token="))
+    .join("; ");
+}
+
 export async function signIn(auth: TestAuth, email: string) {
   const response = await auth.api.signInEmail({
     body: { email, password: TEST_PASSWORD },

@@ -13,7 +13,7 @@ import { createAuthz } from "@/lib/authz/entry/create-authz";
 import { betterAuthSession } from "@/lib/authz/session/better-auth";
 import { sessionFromBetterAuth } from "@/lib/authz/session/better-auth-adapter";
 import { parseSetCookie } from "@/lib/authz/http/set-cookie";
-import { TEST_SECRET, signUp, testAuth } from "../support/better-auth";
+import { TEST_SECRET, sessionTokenOnly, signUp, testAuth } from "../support/better-auth";
 
 let requestHeaders = new Headers();
 const written: Headers = new Headers();
@@ -43,10 +43,7 @@ describe("a guarded server action under Better Auth", () => {
   it("carries the cookie cache Better Auth re-set, exactly as Better Auth wrote it", async () => {
     const { auth } = testAuth();
     const cookie = await signUp(auth, "grace@example.com");
-    const tokenOnly = cookie
-      .split("; ")
-      .filter((pair) => pair.startsWith("better-auth.session_token="))
-      .join("; ");
+    const tokenOnly = sessionTokenOnly(cookie);
     const node = sessionFromBetterAuth(auth);
     const authz = createAuthz({
       session: [betterAuthSession({ secret: TEST_SECRET, secure: false }), node],
@@ -92,10 +89,7 @@ describe("a guarded server action under Better Auth", () => {
       ],
     });
     const { withAuthorizationAction } = createActionGuard(authz);
-    const tokenOnly = cookie
-      .split("; ")
-      .filter((pair) => pair.startsWith("better-auth.session_token="))
-      .join("; ");
+    const tokenOnly = sessionTokenOnly(cookie);
     requestHeaders = new Headers({
       cookie: tokenOnly,
       origin: "http://localhost:3000",

@@ -11,7 +11,7 @@ import {
   type BetterAuthLike,
 } from "@/lib/authz/session/better-auth-adapter";
 import { credentialSources, readCredential } from "@/lib/authz/session/compose";
-import { TEST_SECRET, signUp, testAuth } from "../support/better-auth";
+import { TEST_SECRET, sessionTokenOnly, signUp, testAuth } from "../support/better-auth";
 
 const request = (cookie: string) =>
   new Request("http://localhost:3000/api/me", cookie ? { headers: { cookie } } : {});
@@ -38,10 +38,7 @@ describe("sessionFromBetterAuth", () => {
   it("decides what the edge source leaves unknown, and keeps the cache cookie Better Auth re-sets", async () => {
     const { auth } = testAuth();
     const cookie = await signUp(auth, "bob@example.com");
-    const tokenOnly = cookie
-      .split("; ")
-      .filter((pair) => pair.startsWith("better-auth.session_token="))
-      .join("; ");
+    const tokenOnly = sessionTokenOnly(cookie);
     const edge = betterAuthSession({ secret: TEST_SECRET, secure: false });
     expect((await edge.read(request(tokenOnly))).status).toBe("unknown");
     const node = sessionFromBetterAuth(auth);
@@ -128,10 +125,7 @@ describe("sessionFromBetterAuth", () => {
     expect(cached).toMatchObject({ status: "decided", outcome: { status: "ok" } });
     expect(calls).toBe(0);
     // No cache: the edge source says unknown, Better Auth decides and re-sets the cache.
-    const tokenOnly = cookie
-      .split("; ")
-      .filter((pair) => pair.startsWith("better-auth.session_token="))
-      .join("; ");
+    const tokenOnly = sessionTokenOnly(cookie);
     const req = request(tokenOnly);
     const asked = await readCredential(sources, req);
     expect(asked).toMatchObject({ status: "decided", source: node, outcome: { status: "ok" } });
