@@ -4,7 +4,12 @@
  * Better Auth settings both halves must agree on: the secret, the cookie cache strategy, the
  * `__Secure-` decision and how a Better Auth user becomes the kit's claims.
  */
-import { betterAuthSession, parseBetterAuthRoles, type BetterAuthSessionLike } from "@/lib/authz";
+import {
+  betterAuthSession,
+  parseBetterAuthRoles,
+  type BetterAuthSessionLike,
+  type CredentialSource,
+} from "@/lib/authz";
 import { demoUsers } from "./demo/users";
 
 /** The demo's sign-in library. */
@@ -49,11 +54,20 @@ export function demoClaimsFromBetterAuth({ user }: BetterAuthSessionLike) {
   };
 }
 
-/** The edge-safe Better Auth source: middleware decides from the cookie cache. */
-export const betterAuthEdgeSession = () =>
-  betterAuthSession({
+/** Better Auth's session cookie under this configuration, as the demo's 401 challenge names it. */
+export const BETTER_AUTH_TOKEN_COOKIE = `${BETTER_AUTH_SECURE ? "__Secure-" : ""}better-auth.session_token`;
+
+/**
+ * The edge-safe Better Auth source: middleware decides from the cookie cache, and so do handlers
+ * while it is valid. Without its own challenge: the demo's (lib/authz-edge.ts) answers every 401
+ * for cookies, in every layer and under either provider.
+ */
+export const betterAuthEdgeSession = (): CredentialSource => ({
+  ...betterAuthSession({
     secret: betterAuthSecret,
     strategy: BETTER_AUTH_STRATEGY,
     secure: BETTER_AUTH_SECURE,
     toClaims: demoClaimsFromBetterAuth,
-  });
+  }),
+  challenge: undefined,
+});

@@ -13,7 +13,7 @@ import {
   type AuthzOptions,
 } from "@/lib/authz";
 import { SIGN_IN_PATH } from "./auth.config";
-import { betterAuthEdgeSession } from "./auth-provider";
+import { BETTER_AUTH_TOKEN_COOKIE, betterAuthEdgeSession } from "./auth-provider";
 import { demoBearerSource } from "./demo/machine";
 
 // Read per request, exactly as lib/auth.ts hands them to Auth.js: AUTH_SECRET, rotated by
@@ -42,6 +42,10 @@ export const authzOptions = {
   // The host a same-origin Origin names: X-Forwarded-Host only from a trusted proxy.
   requestHost: requestHostFrom(proxyTrust),
   response: {
-    challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="authjs.session-token"`,
+    challenge: `Cookie realm="next-authz-kit demo", form-action="${SIGN_IN_PATH}", cookie-name="${
+      process.env.AUTH_PROVIDER === "better-auth"
+        ? BETTER_AUTH_TOKEN_COOKIE
+        : "authjs.session-token"
+    }"`,
   },
 } satisfies AuthzOptions;
