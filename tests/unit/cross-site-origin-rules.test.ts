@@ -48,6 +48,10 @@ describe("crossSiteRefusal", () => {
     });
     // No Host header: the own origin is unknown, never "http://null".
     expect(crossSiteRefusal(post({ origin: "http://null" }), none)).toMatchObject({ status: 403 });
+    // A trust model that knows no host for the request: no Origin is its own, "http://null" neither.
+    expect(crossSiteRefusal(post({ origin: "http://null" }), none, () => null)).toMatchObject({
+      status: 403,
+    });
     // A host that is no host: the same.
     const bad = post({ host: "a b", origin: "http://a b" });
     expect(crossSiteRefusal(bad, none)).toMatchObject({ status: 403 });
