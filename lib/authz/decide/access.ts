@@ -1,6 +1,6 @@
 import { AuthzConfigError } from "../errors";
 import { claimsParser } from "./claims";
-import { compileOrgRoles, type OrgRoleDeclaration } from "../org/roles";
+import { compileOrgRoles, inheritanceClosures, type OrgRoleDeclaration } from "../org/roles";
 import { compilePolicy } from "./policy";
 import type {
   Access,
@@ -30,41 +30,6 @@ type CheckedDeclaration<D extends AccessDeclaration> = D & {
     : unknown);
 
 /**
- * Each role's closure: itself plus every role it inherits, transitively. An unknown parent or a
- * cycle is a mistake in the declaration, refused at start-up.
- */
-function roleClosures(
-  declaration: AccessDeclaration,
-  roleNames: readonly string[],
-): Map<string, ReadonlySet<string>> {
-  const roleSet = new Set<string>(roleNames);
-  const closure = new Map<string, ReadonlySet<string>>();
-  const visit = (role: string, path: readonly string[]): Set<string> => {
-    if (path.includes(role)) {
-      throw new AuthzConfigError(
-        "invalid_access_declaration",
-        `access declaration`,
-        `role inheritance cycle ${[...path, role].join(" -> ")}`,
-      );
-    }
-    const found = new Set<string>([role]);
-    for (const parent of declaration.roles[role]?.inherits ?? []) {
-      if (!roleSet.has(parent)) {
-        throw new AuthzConfigError(
-          "invalid_access_declaration",
-          `access declaration`,
-          `role "${role}" inherits unknown role "${parent}"`,
-        );
-      }
-      for (const r of visit(parent, [...path, role])) found.add(r);
-    }
-    return found;
-  };
-  for (const role of roleNames) closure.set(role, visit(role, []));
-  return closure;
-}
-
-/**
  * Declares the app's roles, permissions, plans and features once; the result types every policy.
  *
  * @example
@@ -92,7 +57,9 @@ export function defineAccess<const D extends AccessDeclaration>(
       "access declaration",
       "declare at least one role",
     );
-  const closure = roleClosures(declaration, roleNames);
+  const closure = inheritanceClosures(declaration.roles, roleNames, "role", (what) => {
+    throw new AuthzConfigError("invalid_access_declaration", "access declaration", what);
+  });
 
   const permissionsOf = new Map<string, ReadonlySet<string>>();
   const allPermissions = new Set<string>();

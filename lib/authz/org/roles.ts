@@ -24,6 +24,35 @@ export interface OrgRoles<Role extends string = string, Permission extends strin
 }
 
 /**
+ * Each role's closure: itself plus every role it inherits, transitively. An unknown parent or a
+ * cycle is a mistake in the declaration: `invalid` is told what, in the table's own words
+ * (`noun`: "role" for the app's roles, "org role" for an org's). Serves both tables.
+ *
+ * @example
+ * inheritanceClosures({ member: {}, admin: { inherits: ["member"] } }, ["member", "admin"], "role", fail);
+ */
+export function inheritanceClosures(
+  table: Readonly<Record<string, { readonly inherits?: readonly string[] } | undefined>>,
+  names: readonly string[],
+  noun: string,
+  invalid: (what: string) => never,
+): Map<string, ReadonlySet<string>> {
+  const known = new Set<string>(names);
+  const closure = new Map<string, ReadonlySet<string>>();
+  const visit = (role: string, path: readonly string[]): Set<string> => {
+    if (path.includes(role)) invalid(`${noun} inheritance cycle ${[...path, role].join(" -> ")}`);
+    const found = new Set<string>([role]);
+    for (const parent of table[role]?.inherits ?? []) {
+      if (!known.has(parent)) invalid(`${noun} "${role}" inherits unknown ${noun} "${parent}"`);
+      for (const r of visit(parent, [...path, role])) found.add(r);
+    }
+    return found;
+  };
+  for (const role of names) closure.set(role, visit(role, []));
+  return closure;
+}
+
+/**
  * Compiles an org role table: checks inheritance (unknown role, cycle) and indexes closures and
  * permissions. Throws an `AuthzConfigError` at start-up for an inconsistent table.
  *
@@ -40,17 +69,7 @@ export function compileOrgRoles<Role extends string, Permission extends string>(
     throw new AuthzConfigError("invalid_access_declaration", "access declaration", what);
   };
 
-  const closure = new Map<string, ReadonlySet<string>>();
-  const visit = (role: string, path: readonly string[]): Set<string> => {
-    if (path.includes(role)) invalid(`org role inheritance cycle ${[...path, role].join(" -> ")}`);
-    const found = new Set<string>([role]);
-    for (const parent of table?.[role]?.inherits ?? []) {
-      if (!known.has(parent)) invalid(`org role "${role}" inherits unknown org role "${parent}"`);
-      for (const r of visit(parent, [...path, role])) found.add(r);
-    }
-    return found;
-  };
-  for (const role of names) closure.set(role, visit(role, []));
+  const closure = inheritanceClosures(table ?? {}, names, "org role", invalid);
 
   const granted = new Map<string, ReadonlySet<string>>();
   const allPermissions = new Set<string>();
