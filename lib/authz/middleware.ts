@@ -139,8 +139,7 @@ export function authorizationMiddleware<D extends AccessDeclaration>(
     if (!log) return null;
     const id = await log.requestId(request);
     const headers = new Headers(request.headers);
-    for (const [name, value] of Object.entries(await log.forwardHeaders(id)))
-      headers.set(name, value);
+    for (const [name, value] of Object.entries(log.forwardHeaders(id))) headers.set(name, value);
     return { id, headers };
   };
   type Identity = Awaited<ReturnType<typeof identify>>;

@@ -385,7 +385,7 @@ export interface Checker {
     /** The decision log, whose request ids the middleware hands on to the handler. */
     readonly decisionLog?: {
       requestId(request: Request): Promise<string>;
-      forwardHeaders(id: string): Promise<Readonly<Record<string, string>>>;
+      forwardHeaders(id: string): Readonly<Record<string, string>>;
     };
   };
   /**

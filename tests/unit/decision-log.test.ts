@@ -230,7 +230,7 @@ describe("createDecisionLog: request ids", () => {
     const middleware = createDecisionLog({ secret: () => SECRET });
     const handler = createDecisionLog({ secret: () => SECRET });
     const id = await middleware.requestId(new Request("https://app.test/"));
-    const forwarded = await middleware.forwardHeaders(id);
+    const forwarded = middleware.forwardHeaders(id);
     expect(Object.keys(forwarded)).toEqual([FORWARDED_ID_HEADER]);
     const passed = new Request("https://app.test/", { headers: forwarded });
     expect(await handler.requestId(passed)).toBe(id);
@@ -255,8 +255,26 @@ describe("createDecisionLog: request ids", () => {
     ).not.toBe(id);
   });
 
-  it("forwards nothing without a secret", async () => {
-    expect(await createDecisionLog().forwardHeaders("some-id")).toEqual({});
+  it("forwards nothing without a secret", () => {
+    expect(createDecisionLog().forwardHeaders("some-id")).toEqual({});
+  });
+
+  // Every promise costs a request under Next's async context tracking: the event of a decision,
+  // forwarded id checked and all, is in a synchronous sink before record() returns.
+  it("records an event, its forwarded id verified, without waiting for a promise", async () => {
+    const middleware = createDecisionLog({ secret: () => SECRET });
+    const id = await middleware.requestId(new Request("https://app.test/"));
+    const written: DecisionEvent[] = [];
+    const handler = createDecisionLog({
+      secret: () => SECRET,
+      sinks: [{ name: "sync", write: (event) => void written.push(event) }],
+    });
+    const passed = new Request("https://app.test/api/me", {
+      headers: middleware.forwardHeaders(id),
+    });
+    handler.record(report(passed));
+    expect(written.map((e) => [e.requestId, e.path])).toEqual([[id, "/api/me"]]);
+    expect(await handler.requestId(passed)).toBe(id);
   });
 });
 

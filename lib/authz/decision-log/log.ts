@@ -80,7 +80,7 @@ export interface DecisionLog {
   /** The request's id: a verified forwarded one, a trusted proxy's, or a new one. Memoized. */
   requestId(request: Request): Promise<string>;
   /** The request headers the middleware sets so the handler's event carries the same id. */
-  forwardHeaders(id: string): Promise<Readonly<Record<string, string>>>;
+  forwardHeaders(id: string): Readonly<Record<string, string>>;
   /** Builds the event of a decision and queues it for every sink; never throws. */
   record(report: DecisionReport): void;
   /** Queues an event that was built elsewhere (the middleware's, collected); never throws. */
@@ -168,10 +168,11 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           }),
       }),
     }));
-  const ids = new WeakMap<Request, Promise<string>>();
+  // One id per request, kept for every event and answer of that request.
+  const ids = new WeakMap<Request, string>();
 
-  const resolveId = async (request: Request): Promise<string> => {
-    const forwarded = await verifyForwardedId(tagger, request.headers.get(FORWARDED_ID_HEADER));
+  const resolveId = (request: Request): string => {
+    const forwarded = verifyForwardedId(tagger, request.headers.get(FORWARDED_ID_HEADER));
     if (forwarded !== null) return forwarded;
     if (trustIncoming) {
       const incoming = request.headers.get(REQUEST_ID_HEADER);
@@ -184,10 +185,15 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
     for (const { queue } of queues) queue.push(event);
   };
 
-  const requestId = (request: Request): Promise<string> => {
+  /** The request's id, synchronous: a forwarded id's tag is the kit's own HMAC, no promise. */
+  const idOf = (request: Request): string => {
     let id = ids.get(request);
     if (id === undefined) {
-      id = resolveId(request).catch(() => newRequestId());
+      try {
+        id = resolveId(request);
+      } catch {
+        id = newRequestId();
+      }
       ids.set(request, id);
     }
     return id;
@@ -195,16 +201,20 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
 
   return {
     options,
-    requestId,
-    async forwardHeaders(id) {
-      const signed = await signForwardedId(tagger, id).catch(() => null);
+    requestId: async (request) => idOf(request),
+    forwardHeaders(id) {
+      let signed: string | null = null;
+      try {
+        signed = signForwardedId(tagger, id);
+      } catch {
+        // Without a tag the handler makes its own id; the request goes on.
+      }
       const headers: Record<string, string> = {};
       if (signed !== null) headers[FORWARDED_ID_HEADER] = signed;
       return headers;
     },
     record(r) {
       try {
-        // Everything but the id is read now, inside the request; the id may need a verification.
         const time = new Date().toISOString();
         const durationMs = Math.round((now() - r.startedAt) * 1000) / 1000;
         const ip = logAddress(r.ip, addresses);
@@ -229,16 +239,14 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           ...(r.shadow ? { shadow: r.shadow } : {}),
           ...(r.action ? { action: r.action } : {}),
         } as const;
-        void requestId(r.request).then((id) => {
-          // Never dropped for its size: a field past its bound is cut and the cut counted.
-          const event = boundDecisionEvent({ time, requestId: id, ...rest });
-          try {
-            options.onDecision?.(event);
-          } catch (error) {
-            report(error, { sink: "onDecision" });
-          }
-          accept(event);
-        });
+        // Never dropped for its size: a field past its bound is cut and the cut counted.
+        const event = boundDecisionEvent({ time, requestId: idOf(r.request), ...rest });
+        try {
+          options.onDecision?.(event);
+        } catch (error) {
+          report(error, { sink: "onDecision" });
+        }
+        accept(event);
       } catch (error) {
         report(error, { sink: "record" });
       }

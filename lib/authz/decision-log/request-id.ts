@@ -2,7 +2,7 @@
  * Request ids: one per request, shared by the middleware's event and the handler's, and returned
  * as `X-Request-Id`. A client cannot choose its id: an incoming `X-Request-Id` is kept only when a
  * trusted proxy wrote it (the same trust model as client addresses), and the id the middleware
- * hands on to the handler travels with an HMAC tag the handler checks. Edge-safe (Web Crypto).
+ * hands on to the handler travels with an HMAC tag the handler checks. Edge-safe.
  */
 import type { HmacTagger } from "./hmac";
 
@@ -22,20 +22,17 @@ export const isRequestIdShape = (value: string | null): value is string =>
   value !== null && ID_SHAPE.test(value);
 
 /** `<id>.<tag>`, or null without a secret (the handler then makes its own id). */
-export async function signForwardedId(tagger: HmacTagger, id: string): Promise<string | null> {
-  const tag = await tagger.tag(id);
+export function signForwardedId(tagger: HmacTagger, id: string): string | null {
+  const tag = tagger.tag(id);
   return tag === null ? null : `${id}.${tag}`;
 }
 
 /** The id of a forwarded `<id>.<tag>` whose tag is right, else null. */
-export async function verifyForwardedId(
-  tagger: HmacTagger,
-  forwarded: string | null,
-): Promise<string | null> {
+export function verifyForwardedId(tagger: HmacTagger, forwarded: string | null): string | null {
   if (forwarded === null) return null;
   const dot = forwarded.lastIndexOf(".");
   if (dot <= 0) return null;
   const id = forwarded.slice(0, dot);
   if (!ID_SHAPE.test(id)) return null;
-  return (await tagger.isValidTag(id, forwarded.slice(dot + 1))) ? id : null;
+  return tagger.isValidTag(id, forwarded.slice(dot + 1)) ? id : null;
 }

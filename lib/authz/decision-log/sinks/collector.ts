@@ -7,7 +7,7 @@
 import { deny, type Deny, type DenyCode } from "../../decide/decision";
 import { denialResponse } from "../../http/respond";
 import type { DecisionEvent } from "../event";
-import { hmacTagger } from "../hmac";
+import { webCryptoTagger } from "../hmac";
 import { REQUEST_ID_HEADER, type DecisionLog } from "../log";
 import { parseDecisionEvent } from "../parse";
 import type { DecisionSink } from "../sink";
@@ -53,7 +53,7 @@ export function collectorSink(options: CollectorSinkOptions): DecisionSink {
   const batchSize = options.batchSize ?? 100;
   const intervalMs = options.intervalMs ?? 50;
   const maxBuffered = options.maxBuffered ?? 1000;
-  const tagger = hmacTagger(options.secret, "decision batch");
+  const tagger = webCryptoTagger(options.secret, "decision batch");
   let lastReport = Number.NEGATIVE_INFINITY;
   // The default reports at most one failure per 30 s: a collector that is down stays one line.
   const onError =
@@ -219,7 +219,7 @@ export function collectorRoute(
   log: Pick<DecisionLog, "accept"> & Partial<Pick<DecisionLog, "record" | "requestId">>,
   options: CollectorRouteOptions,
 ): (request: Request) => Promise<Response> {
-  const tagger = hmacTagger(options.secret, "decision batch");
+  const tagger = webCryptoTagger(options.secret, "decision batch");
   const clock = options.now ?? Date.now;
   const batchIds = options.batchIds ?? memoryBatchIds(clock);
   const refuse = async (
