@@ -293,4 +293,13 @@ describe("logAddress / logPath", () => {
     expect(logPath("https://a.test")).toBe("/");
     expect(logPath("https://a.test/#f?x")).toBe("/");
   });
+
+  // Request URLs are absolute, but a rebuilt or proxied request may carry a path or a
+  // scheme-relative URL: the path is still the path, and the host never reaches the log.
+  it("keeps the path of a path-only or scheme-relative URL", () => {
+    expect(logPath("/api/me?token=secret")).toBe("/api/me");
+    expect(logPath("//evil.test/admin?x=1")).toBe("/admin");
+    expect(logPath("app.test/admin#top")).toBe("/admin");
+    expect(logPath("no-slash?q")).toBe("/");
+  });
 });

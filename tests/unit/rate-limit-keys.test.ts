@@ -68,6 +68,14 @@ describe("rate-limit keys", () => {
     expect(rateLimitAddress("2001:db8:ffff::1", 48)).toBe("2001:db8:ffff::/48");
     expect(rateLimitAddress("203.0.113.9")).toBe("203.0.113.9");
     expect(rateLimitAddress("::ffff:203.0.113.9")).toBe("203.0.113.9");
+    // A prefix inside a group keeps only its high bits; what does not parse has no network.
+    expect(rateLimitAddress("2001:db8:1:2aff::1", 56)).toBe("2001:db8:1:2a00::/56");
+    expect(rateLimitAddress("2001:db8:1:2aff::1", 52)).toBe("2001:db8:1:2000::/52");
+    expect(rateLimitAddress("not an address")).toBeNull();
+    expect(rateLimitKeyForUser("reports.export", "user:1")).toBe("reports.export:user:user%3A1");
+    expect(rateLimitKeyForAddress("log in", "2001:db8::/64")).toBe(
+      "log%20in:ip:2001%3Adb8%3A%3A%2F64",
+    );
 
     const a = access();
     const policy = a.policy({
